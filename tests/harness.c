@@ -1,0 +1,231 @@
+
+#include "harness.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int case_failures;
+static int case_skipped;
+static char tmpdir[4096];
+static char path_buf[4096];
+static char data_buf[4096];
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stdout, "    %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	case_failures++;
+}
+
+void test_fail_check(const char *file, int line, const char *cond, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stdout, "    %s:%d: CHECK(%s) failed", file, line, cond);
+	if (strcmp(fmt, " ") != 0) {  /* CHECK passes " " when it has no message */
+		fputs(":", stdout);
+		va_start(ap, fmt);
+		vfprintf(stdout, fmt, ap);
+		va_end(ap);
+	}
+	fputc('\n', stdout);
+	case_failures++;
+}
+
+void test_skip(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("    skipped: ", stdout);
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	case_skipped = 1;
+}
+
+void test_check_close(const char *file, int line, const char *name, const float *got,
+                      const float *want, size_t n, double atol, double rtol)
+{
+	size_t worst = 0, bad = 0;
+	double worst_excess = -INFINITY, max_abs = 0, max_rel = 0;
+	for (size_t i = 0; i < n; i++) {
+		double g = got[i], w = want[i], d = fabs(g - w);
+		double excess = d - (atol + rtol * fabs(w));
+		if (isnan(g) != isnan(w))
+			excess = INFINITY;
+		if (excess > 0)
+			bad++;
+		if (excess > worst_excess) {
+			worst_excess = excess;
+			worst = i;
+		}
+		if (d > max_abs)
+			max_abs = d;
+		if (fabs(w) > 0 && d / fabs(w) > max_rel)
+			max_rel = d / fabs(w);
+	}
+	if (bad)
+		test_fail(file, line, "%s: %zu of %zu values differ; worst [%zu] got %.9g want %.9g; "
+		          "max abs %.3g max rel %.3g (atol %g rtol %g)", name, bad, n, worst,
+		          got[worst], want[worst], max_abs, max_rel, atol, rtol);
+}
+
+void test_check_str(const char *file, int line, const char *expr, const char *got,
+                    const char *want)
+{
+	if (got && want && strcmp(got, want) == 0)
+		return;
+	test_fail(file, line, "%s\n      got:  \"%s\"\n      want: \"%s\"", expr,
+	          got ? got : "(null)", want ? want : "(null)");
+}
+
+const char *test_data(const char *relpath)
+{
+	const char *root = getenv("BENJAMIN_DATA");
+	if (!root || !*root)
+		root = "../shared/data";
+	snprintf(data_buf, sizeof(data_buf), "%s/%s", root, relpath);
+	if (access(data_buf, R_OK) == 0)
+		return data_buf;
+	const char *ci = getenv("CI");
+	if (ci && *ci)
+		test_fail(__FILE__, __LINE__, "test data '%s' is missing (CI is set)", data_buf);
+	else
+		test_skip("test data '%s' is missing", data_buf);
+	return NULL;
+}
+
+const char *test_tmpdir(void)
+{
+	if (tmpdir[0])
+		return tmpdir;
+	const char *base = getenv("TMPDIR");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/benjamin-test-XXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(tmpdir)) {
+		fprintf(stderr, "harness: cannot create '%s': %s\n", tmpdir, strerror(errno));
+		exit(2);
+	}
+	return tmpdir;
+}
+
+const char *test_path(const char *name)
+{
+	snprintf(path_buf, sizeof(path_buf), "%s/%s", test_tmpdir(), name);
+	return path_buf;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	chmod(path, 0700); /* a case may have made a folder read-only */
+	return remove(path);
+}
+
+static void remove_tmpdir(void)
+{
+	if (!tmpdir[0])
+		return;
+	chmod(tmpdir, 0700);
+	nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir[0] = '\0';
+}
+
+char *test_read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap + 1);
+	size_t got;
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			cap *= 2;
+			char *bigger = realloc(buf, cap + 1);
+			if (!bigger) {
+				free(buf);
+				buf = NULL;
+			}
+			buf = bigger;
+		}
+	}
+	fclose(f);
+	if (!buf)
+		return NULL;
+	buf[n] = '\0';
+	if (size)
+		*size = n;
+	return buf;
+}
+
+void test_write_file(const char *path, const void *data, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
+		test_fail(__FILE__, __LINE__, "cannot write '%s': %s", path, strerror(errno));
+}
+
+void test_check_golden(const char *name, const char *got)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "tests/golden/%s", name);
+	const char *update = getenv("UPDATE_GOLDEN");
+	if (update && strcmp(update, "1") == 0) {
+		test_write_file(path, got, strlen(got));
+		printf("    updated golden '%s'\n", path);
+		return;
+	}
+	char *want = test_read_file(path, NULL);
+	if (!want) {
+		test_fail(__FILE__, __LINE__, "golden file '%s' is missing (run with UPDATE_GOLDEN=1)", path);
+		return;
+	}
+	if (strcmp(got, want) != 0) {
+		/* Show the first differing line; the whole diff is for git. */
+		const char *g = got, *w = want;
+		int line = 1;
+		while (*g && *g == *w) {
+			if (*g == '\n')
+				line++;
+			g++, w++;
+		}
+		test_fail(__FILE__, __LINE__, "output differs from '%s' at line %d:\n      got:  %.80s\n      want: %.80s",
+		          path, line, g, w);
+	}
+	free(want);
+}
+
+int test_main(const struct test_case *cases)
+{
+	int passed = 0, failed = 0, skipped = 0;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (const struct test_case *c = cases; c->name; c++) {
+		case_failures = 0;
+		case_skipped = 0;
+		c->fn();
+		remove_tmpdir();
+		if (case_failures) {
+			failed++;
+			printf("FAIL %s\n", c->name);
+		} else if (case_skipped) {
+			skipped++;
+			printf("skip %s\n", c->name);
+		} else {
+			passed++;
+			printf("ok   %s\n", c->name);
+		}
+	}
+	printf("# %d ok, %d failed, %d skipped\n", passed, failed, skipped);
+	return failed ? 1 : 0;
+}
