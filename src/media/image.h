@@ -1,13 +1,14 @@
 /*
- * image.h - 8-bit images (grey or RGB): load/save PNG and JPEG, resize, convert.
+ * image.h - 8-bit images, grey or RGB: the pixel buffer every layer passes around.
  *
- *     media_image *img = media_image_load("still.jpg", 3);     // force RGB
+ *     media_image *img = media_image_new(640, 480, 3);
  *     if (!img)
  *         return bj_error_code();
- *     media_image *small = media_image_resize(img, 320, 240);  // Lanczos
- *     int ret = media_image_save(small, "small.png", 0);       // atomic write
- *     media_image_free(small);
+ *     img->data[y * img->stride + x * 3 + 1] = 255;            // green
  *     media_image_free(img);
+ *
+ * Files are in media/imagefile.h (PNG, JPEG), resizing and conversion in
+ * media/resize.h.
  *
  * Pixels are row-major, interleaved (RGBRGB...), rows `stride` bytes apart.
  * An image owns its pixels unless it is a view (media_image_view), which never
@@ -39,26 +40,6 @@ media_image media_image_view(uint8_t *data, int width, int height, int channels,
 
 /* Frees an image from _new/_load/_resize/_convert; NULL-safe. */
 void media_image_free(media_image *img);
-
-/* Loads a PNG or JPEG (told apart by content, not name).  channels: 0 keeps the
- * file's (grey stays grey, anything else becomes RGB; alpha is dropped), 1 or 3
- * converts.  NULL with the error set ("'<path>': not a PNG or JPEG image", ...). */
-media_image *media_image_load(const char *path, int channels);
-
-/* Saves as PNG or JPEG by the path's extension (.png, .jpg, .jpeg), atomically.
- * quality: JPEG quality 1..100, 0 for the default (90); ignored for PNG. */
-int media_image_save(const media_image *img, const char *path, int quality);
-
-/* Encodes as JPEG into a new buffer (free()) of *size bytes, for thumbnails kept
- * in a database.  NULL with the error set. */
-uint8_t *media_image_encode_jpeg(const media_image *img, int quality, size_t *size);
-
-/* A new image resized to width x height with a Lanczos filter (downscaling is
- * antialiased).  NULL with the error set. */
-media_image *media_image_resize(const media_image *img, int width, int height);
-
-/* A new copy with 1 or 3 channels (grey = ITU-R BT.601 luma). */
-media_image *media_image_convert(const media_image *img, int channels);
 
 /* Adler-32 of the pixels row by row (padding excluded), for golden checksums. */
 uint32_t media_image_adler32(const media_image *img);

@@ -1,0 +1,97 @@
+#include "base/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/alloc.h"
+#include "base/atomic.h"
+#include "base/error.h"
+
+int bj_file_read(const char *path, size_t max_size, uint8_t **data, size_t *size)
+{
+	*data = NULL;
+	*size = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return bj_error_set_errno(errno, "'%s'", path);
+	int ret;
+	uint8_t *buf = NULL;
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		ret = bj_error_set_errno(errno, "'%s'", path);
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		ret = bj_error_set(BJ_EIO, "'%s': is a directory", path);
+		goto out;
+	}
+	if (st.st_size == 0 && S_ISREG(st.st_mode)) {
+		ret = bj_error_set(BJ_EFORMAT, "'%s': empty file", path);
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max_size) {
+		ret = bj_error_set(BJ_EFORMAT, "'%s': file is %lld bytes, limit %zu", path,
+		                   (long long)st.st_size, max_size);
+		goto out;
+	}
+	/* Read to the end rather than trusting st_size: the file may change under us. */
+	size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, n = 0;
+	buf = bj_try_malloc(cap + 1);
+	if (!buf) {
+		ret = BJ_ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		if (n == cap) {
+			if (cap > max_size) {
+				ret = bj_error_set(BJ_EFORMAT, "'%s': file is larger than the limit of %zu bytes",
+				                   path, max_size);
+				goto out;
+			}
+			cap *= 2;
+			buf = bj_xrealloc(buf, cap + 1);
+		}
+		ssize_t got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			ret = bj_error_set_errno(errno, "'%s': cannot read", path);
+			goto out;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	if (n == 0) {
+		ret = bj_error_set(BJ_EFORMAT, "'%s': empty file", path);
+		goto out;
+	}
+	if (n > max_size) {
+		ret = bj_error_set(BJ_EFORMAT, "'%s': file is %zu bytes, limit %zu", path, n, max_size);
+		goto out;
+	}
+	buf[n] = 0;
+	*data = buf;
+	*size = n;
+	buf = NULL;
+	ret = 0;
+out:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+int bj_file_write(const char *path, const void *data, size_t size)
+{
+	bj_atomic *a;
+	int ret = bj_atomic_open(path, &a);
+	if (ret < 0)
+		return ret;
+	/* A short write sets the stream's error flag, which the commit reports
+	 * (removing the temporary file). */
+	fwrite(data, 1, size, bj_atomic_stream(a));
+	return bj_atomic_commit(a);
+}

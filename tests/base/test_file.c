@@ -1,0 +1,61 @@
+#include "base/file.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "harness.h"
+
+static void test_read_whole_file(void)
+{
+	const char *path = test_path("a.txt");
+	test_write_file(path, "hello", 5);
+	uint8_t *data;
+	size_t size;
+	CHECK(bj_file_read(path, 100, &data, &size) == 0);
+	CHECK(size == 5 && memcmp(data, "hello", 5) == 0 && data[5] == 0);
+	free(data);
+}
+
+static void check_error(const char *path, size_t limit, int code, const char *suffix)
+{
+	uint8_t *data = (uint8_t *)1;
+	size_t size = 1;
+	CHECK(bj_file_read(path, limit, &data, &size) == code, "'%s'", path);
+	CHECK(data == NULL && size == 0);
+	char want[4300];
+	snprintf(want, sizeof(want), "'%s': %s", path, suffix);
+	CHECK_STR(bj_error_message(), want);
+}
+
+static void test_read_errors(void)
+{
+	check_error(test_path("missing"), 100, BJ_ENOENT, "No such file or directory");
+	check_error(test_tmpdir(), 100, BJ_EIO, "is a directory");
+	test_write_file(test_path("empty"), "", 0);
+	check_error(test_path("empty"), 100, BJ_EFORMAT, "empty file");
+	test_write_file(test_path("big"), "0123456789", 10);
+	check_error(test_path("big"), 4, BJ_EFORMAT, "file is 10 bytes, limit 4");
+}
+
+static void test_write_is_atomic(void)
+{
+	const char *path = test_path("out.bin");
+	CHECK(bj_file_write(path, "abc", 3) == 0);
+	char *got = test_read_file(path, NULL);
+	CHECK_STR(got, "abc");
+	free(got);
+	CHECK(bj_file_write("/dev/full", "abc", 3) == BJ_EIO);
+	CHECK_STR(bj_error_message(), "'/dev/full': cannot write: No space left on device");
+}
+
+int main(void)
+{
+	static const struct test_case cases[] = {
+		TEST_CASE(test_read_whole_file),
+		TEST_CASE(test_read_errors),
+		TEST_CASE(test_write_is_atomic),
+		{ 0 },
+	};
+	return test_main(cases);
+}
