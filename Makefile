@@ -11,6 +11,8 @@
 # the layers below it (LAYER_DEPS), so a call upwards fails to link: the layer rule
 # of DESIGN.md is enforced by the linker, and scripts/check-layers checks #includes.
 
+.DEFAULT_GOAL := all
+
 B ?= build
 PREFIX ?= /usr/local
 

@@ -1,0 +1,91 @@
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+
+void cli_print_usage(FILE *f, const char *const *usage)
+{
+	fprintf(f, "usage: %s\n", usage[0]);
+	for (size_t i = 1; usage[i]; i++)
+		fprintf(f, "%s%s\n", usage[i][0] ? "   " : "", usage[i]);
+}
+
+int cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("benjamin: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_EXIT_ERROR;
+}
+
+int cli_error_bj(void)
+{
+	const char *m = bj_error_message();
+	return cli_error("%s", *m ? m : "unknown error");
+}
+
+int cli_usage_error(const char *const *usage, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("benjamin: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n\n", stderr);
+	cli_print_usage(stderr, usage);
+	return CLI_EXIT_USAGE;
+}
+
+int cli_parse_time(const char *text, double *seconds)
+{
+	double total = 0;
+	const char *p = text;
+	for (int part = 0; part < 3; part++) {
+		char *end;
+		errno = 0;
+		double v = strtod(p, &end);
+		if (end == p || errno || !isfinite(v) || v < 0 || *p == '-' || *p == '+')
+			return -1;
+		total = total * 60 + v;
+		if (*end == '\0') {
+			*seconds = total;
+			return 0;
+		}
+		if (*end != ':')
+			return -1;
+		p = end + 1;
+	}
+	return -1;
+}
+
+int cli_parse_int(const char *text, long min, long max, long *value)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (end == text || *end || errno || v < min || v > max)
+		return -1;
+	*value = v;
+	return 0;
+}
+
+int cli_wants_help(int argc, char **argv, const char *const *usage)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			cli_print_usage(stdout, usage);
+			return 1;
+		}
+	}
+	return 0;
+}

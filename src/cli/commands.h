@@ -1,0 +1,12 @@
+/*
+ * commands.h - every subcommand of `benjamin`: one cmd_<name>.c file each.
+ * Adding a command takes its file, a declaration here, a row in main.c's table
+ * and a line in the README.
+ */
+#pragma once
+
+int cmd_probe(int argc, char **argv);
+extern const char *const cmd_probe_usage[];
+
+int cmd_frames(int argc, char **argv);
+extern const char *const cmd_frames_usage[];
