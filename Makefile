@@ -109,7 +109,7 @@ $(BIN): $(call obj,$(CLI_SRCS)) $(call link_archives,cli)
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) $(LAYER_CFLAGS) -Itests -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(LAYER_CFLAGS) -Itests -Ibench -c -o $@ $<
 
 # Tests: every tests/<layer>/test_*.c is one binary linked with tests/harness.c and
 # the archives its layer may use.
@@ -127,12 +127,14 @@ $(patsubst %.c,$(B)/%,$(1)): $(call obj,$(1)) $(HARNESS_OBJ) $(call link_archive
 endef
 $(foreach t,$(TEST_SRCS),$(eval $(call TEST_RULE,$(t))))
 
+# Benchmarks: every bench/bench_*.c is one binary, with bench/bench.c's timing helpers.
 BENCH_SRCS := $(wildcard bench/bench_*.c)
 BENCH_BINS := $(patsubst %.c,$(B)/%,$(BENCH_SRCS))
-$(B)/bench/%: $(B)/obj/bench/%.o $(call link_archives,cli)
+BENCH_OBJ := $(call obj,bench/bench.c)
+$(B)/bench/%: $(B)/obj/bench/%.o $(BENCH_OBJ) $(call link_archives,cli)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(call link_archives,cli) $(call link_libs,cli)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BENCH_OBJ) $(call link_archives,cli) $(call link_libs,cli)
 
 check: $(BIN) $(TEST_BINS)
 	@scripts/check-layers
