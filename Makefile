@@ -17,14 +17,17 @@ B ?= build
 PREFIX ?= /usr/local
 
 CC ?= cc
-CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -MMD -MP -Isrc -include src/base/banned.h
+# OPTFLAGS sets optimisation; CFLAGS and LDFLAGS from the command line are added
+# after ours, so they refine the build instead of replacing it.
+OPTFLAGS ?= -O2 -g
+BJ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -MMD -MP -Isrc -include src/base/banned.h
+BJ_LDFLAGS :=
 ifdef WERROR
-CFLAGS += -Werror
+BJ_CFLAGS += -Werror
 endif
 ifdef SANITIZE
-CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-LDFLAGS += -fsanitize=address,undefined
+BJ_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+BJ_LDFLAGS += -fsanitize=address,undefined
 endif
 
 # Libraries with a usable .pc file, by the layer that uses them.
@@ -104,12 +107,12 @@ all: $(BIN)
 
 $(BIN): $(call obj,$(CLI_SRCS)) $(call link_archives,cli)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(call obj,$(CLI_SRCS)) $(call link_archives,cli) $(call link_libs,cli)
+	$(Q)$(CC) $(BJ_LDFLAGS) $(LDFLAGS) -o $@ $(call obj,$(CLI_SRCS)) $(call link_archives,cli) $(call link_libs,cli)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) $(LAYER_CFLAGS) -Itests -Ibench -c -o $@ $<
+	$(Q)$(CC) $(BJ_CFLAGS) $(OPTFLAGS) $(CFLAGS) $(LAYER_CFLAGS) -Itests -Ibench -c -o $@ $<
 
 # Tests: every tests/<layer>/test_*.c is one binary linked with tests/harness.c and
 # the archives its layer may use.
@@ -122,7 +125,7 @@ define TEST_RULE
 $(patsubst %.c,$(B)/%,$(1)): $(call obj,$(1)) $(HARNESS_OBJ) $(call link_archives,$(call test_layer,$(1)))
 	@mkdir -p $$(@D)
 	@$(if $(Q),echo "  LINK    $$@")
-	$(Q)$(CC) $(LDFLAGS) -o $$@ $$(filter %.o,$$^) $(call link_archives,$(call test_layer,$(1))) \
+	$(Q)$(CC) $(BJ_LDFLAGS) $(LDFLAGS) -o $$@ $$(filter %.o,$$^) $(call link_archives,$(call test_layer,$(1))) \
 		$(call link_libs,$(call test_layer,$(1)))
 endef
 $(foreach t,$(TEST_SRCS),$(eval $(call TEST_RULE,$(t))))
@@ -134,14 +137,14 @@ BENCH_OBJ := $(call obj,bench/bench.c)
 $(B)/bench/%: $(B)/obj/bench/%.o $(BENCH_OBJ) $(call link_archives,cli)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(BENCH_OBJ) $(call link_archives,cli) $(call link_libs,cli)
+	$(Q)$(CC) $(BJ_LDFLAGS) $(LDFLAGS) -o $@ $< $(BENCH_OBJ) $(call link_archives,cli) $(call link_libs,cli)
 
 check: $(BIN) $(TEST_BINS)
 	@scripts/check-layers
 	@tests/run $(B)
 
 check-asan:
-	$(MAKE) B=build/asan SANITIZE=1 CFLAGS="-O1 -g" check
+	$(MAKE) B=build/asan SANITIZE=1 OPTFLAGS="-O1 -g" check
 
 bench: $(BIN) $(BENCH_BINS)
 	@bench/run $(B)

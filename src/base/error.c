@@ -33,6 +33,17 @@ int bj_error_set_errno(int errnum, const char *fmt, ...)
 	return last_code;
 }
 
+/* Appends text to message at *len, truncating at the buffer's end. */
+static void append(size_t *len, const char *text)
+{
+	size_t n = strlen(text), room = MESSAGE_SIZE - 1 - *len;
+	if (n > room)
+		n = room;
+	memcpy(message + *len, text, n);
+	*len += n;
+	message[*len] = '\0';
+}
+
 int bj_error_prefix(const char *fmt, ...)
 {
 	char old[MESSAGE_SIZE];
@@ -41,8 +52,9 @@ int bj_error_prefix(const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(message))
-		snprintf(message + n, sizeof(message) - (size_t)n, ": %s", old);
+	size_t len = n < 0 ? 0 : (size_t)n < MESSAGE_SIZE ? (size_t)n : MESSAGE_SIZE - 1;
+	append(&len, ": ");
+	append(&len, old);
 	return last_code;
 }
 
