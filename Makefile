@@ -144,7 +144,8 @@ check: $(BIN) $(TEST_BINS)
 	@tests/run $(B)
 
 check-asan:
-	$(MAKE) B=build/asan SANITIZE=1 OPTFLAGS="-O1 -g" check
+	ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1 \
+		$(MAKE) B=build/asan SANITIZE=1 OPTFLAGS="-O1 -g" check
 
 bench: $(BIN) $(BENCH_BINS)
 	@bench/run $(B)
