@@ -35,8 +35,8 @@ static int read_all(int fd, const char *path, char **out, size_t *size)
 			char *p = realloc(buf, bigger);
 			if (!p) {
 				free(buf);
-				return bj_error_set(BJ_ENOMEM, "'%s': out of memory reading %zu bytes",
-				                    path, bigger);
+				return bj_error_set(BJ_ENOMEM, "'%s': out of memory reading %zu "
+				                    "bytes", path, bigger);
 			}
 			buf = p;
 			cap = bigger;

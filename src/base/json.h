@@ -19,7 +19,7 @@
  * digits so they load back bit for bit.
  *
  * jansson's header is not included here: callers that build or walk values
- * include <jansson.h> themselves (only src/base may, see STYLE.md 2.1).
+ * include <jansson.h> themselves.
  */
 #pragma once
 
