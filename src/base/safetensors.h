@@ -1,36 +1,27 @@
 /*
- * safetensors.h - read and write model files in the safetensors format
+ * safetensors.h - read and write models in the safetensors format
  * (huggingface/safetensors), so benjamin's models load in the wider ML ecosystem.
  *
- * Reading:
- *
- *     bj_safetensors *st;
+ *     bj_safetensors *st;                                        // reading
  *     if (bj_safetensors_load("writer.safetensors", &st) < 0)
- *         return bj_error_code();               // "'writer.safetensors': <problem>"
- *     const char *vocab = bj_safetensors_meta(st, "vocab");     // NULL if absent
- *     int64_t shape[2] = { 4 * H, I };
- *     int ret = bj_safetensors_read_f32(st, "lstm.weight_ih", 2, shape, w);
+ *         return bj_error_code();        // "'writer.safetensors': <problem>"
+ *     ret = bj_safetensors_read_f32(st, "lstm.w_ih", 2, (int64_t[]){ 4 * H, I }, w_ih);
  *     bj_safetensors_free(st);
  *
- * Writing:
- *
- *     bj_st_writer *w = bj_st_writer_new();
+ *     bj_st_writer *w = bj_st_writer_new();                      // writing
  *     bj_st_writer_set_meta(w, "vocab", vocab);
- *     bj_st_writer_add(w, "lstm.weight_ih", BJ_DTYPE_F32, 2, shape, w_ih);
- *     int ret = bj_st_writer_save(w, "writer.safetensors");   // atomic
+ *     bj_st_writer_add(w, "lstm.w_ih", BJ_DTYPE_F32, 2, (int64_t[]){ 4 * H, I }, w_ih);
+ *     ret = bj_st_writer_save(w, "writer.safetensors");          // atomic
  *     bj_st_writer_free(w);
  *
- * Ownership: the loader reads the whole file into memory (read(), not mmap, so a
- * file truncated under us cannot raise SIGBUS) and everything it hands out -
- * tensor records, names, data, metadata strings - belongs to the bj_safetensors
- * and lives until bj_safetensors_free().  The writer copies names and metadata
- * but only keeps a pointer to each tensor's data, which must stay valid and
- * unchanged until the save.
- *
- * Limits: dtypes F32, F16, BF16, I32 and U8 (others the format knows are
- * BJ_EUNSUPPORTED); at most BJ_ST_MAX_DIMS dimensions; a header of at most
- * BJ_ST_MAX_HEADER bytes; the whole file must fit in memory; little-endian hosts.
- *
+ * Ownership: all a loaded file hands out (records, names, data, metadata) lives
+ * until bj_safetensors_free().  The writer copies names and metadata but borrows
+ * tensor data until the save.  Limits: see bj_dtype, BJ_ST_MAX_DIMS and
+ * BJ_ST_MAX_HEADER; the file is read whole into memory with read(), not mmap, so
+ * a file truncated under us cannot raise SIGBUS; little-endian hosts only.
+ */
+
+/*
  * The file, byte by byte (all integers little-endian):
  *
  *     offset  size  contents
