@@ -41,8 +41,19 @@ int bj_error_prefix(const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(message))
-		snprintf(message + n, sizeof(message) - (size_t)n, ": %s", old);
+	/* Append ": <old>", cut to what fits.  Copied by hand because snprintf with
+	 * "%s" of a full-size buffer trips -Wformat-truncation at -O1. */
+	if (n >= 0 && (size_t)n < sizeof(message)) {
+		size_t at = (size_t)n, room = sizeof(message) - 1 - at;
+		size_t len = strnlen(old, sizeof(old) - 1);
+		char *p = message + at;
+		for (const char *sep = ": "; *sep && room > 0; sep++, room--)
+			*p++ = *sep;
+		if (len > room)
+			len = room;
+		memcpy(p, old, len);
+		p[len] = '\0';
+	}
 	return last_code;
 }
 
