@@ -161,7 +161,8 @@ int bj_st_writer_set_meta(bj_st_writer *w, const char *key, const char *value);
  * "__metadata__" (when set) and then the tensors in the order added, compact,
  * padded with spaces so the data starts 8-byte aligned; the data follows in the
  * same order, contiguous.  The same calls give the same bytes.  Returns 0, or
- * BJ_EIO/BJ_ENOENT ("'<path>': cannot write: <reason>") or BJ_EINVAL (header
- * over BJ_ST_MAX_HEADER) with the error set; on failure path is left as it was.
- * w is unchanged and may be saved again. */
+ * with the error set BJ_EIO/BJ_ENOENT ("'<path>': cannot write: <reason>"),
+ * BJ_EINVAL (a header over BJ_ST_MAX_HEADER, data over INT64_MAX bytes) or
+ * BJ_ENOMEM; on failure path is left as it was.  w is unchanged and may be
+ * saved again. */
 int bj_st_writer_save(const bj_st_writer *w, const char *path);
