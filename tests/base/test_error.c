@@ -41,6 +41,18 @@ static void test_long_message_is_truncated(void)
 	CHECK(strlen(bj_error_message()) == 1023, "length %zu", strlen(bj_error_message()));
 }
 
+static void test_prefix_of_long_message_is_truncated(void)
+{
+	char big[1100];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	bj_error_set(BJ_EFORMAT, "%s", big);
+	CHECK(bj_error_prefix("'%s'", "m.safetensors") == BJ_EFORMAT);
+	const char *m = bj_error_message();
+	CHECK(strlen(m) == 1023, "length %zu", strlen(m));
+	CHECK(strncmp(m, "'m.safetensors': xxx", 20) == 0, "%.30s", m);
+}
+
 static void *other_thread(void *arg)
 {
 	(void)arg;
@@ -71,6 +83,7 @@ int main(void)
 		TEST_CASE(test_errno_maps_codes),
 		TEST_CASE(test_prefix_adds_context),
 		TEST_CASE(test_long_message_is_truncated),
+		TEST_CASE(test_prefix_of_long_message_is_truncated),
 		TEST_CASE(test_message_is_per_thread),
 		TEST_CASE(test_names),
 		{ 0 },
