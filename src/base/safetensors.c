@@ -14,6 +14,7 @@
 #include "base/alloc.h"
 #include "base/atomic.h"
 #include "base/error.h"
+#include "base/utf8.h"
 #include "base/json.h"
 
 /* Tensor data is handed out and written as the host's bytes; the format is
@@ -50,51 +51,6 @@ size_t bj_dtype_size(bj_dtype dtype)
 {
 	BJ_ASSERT((unsigned)dtype < BJ_DTYPE_COUNT);
 	return dtypes[dtype].size;
-}
-
-/* RFC 3629 section 4: no overlong forms, no surrogates, nothing past U+10FFFF.
- * Returns true, or false with the offset of the first bad byte in *bad. */
-static bool utf8_valid(const unsigned char *s, size_t n, size_t *bad)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i];
-		size_t len;
-		unsigned lo = 0x80, hi = 0xbf;  /* allowed range of the second byte */
-		if (c < 0x80)
-			len = 1;
-		else if (c >= 0xc2 && c <= 0xdf)
-			len = 2;
-		else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-		} else {
-			*bad = i;
-			return false;
-		}
-		if (n - i < len) {
-			*bad = i;
-			return false;
-		}
-		for (size_t k = 1; k < len; k++) {
-			unsigned b = s[i + k];
-			if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xbf)) {
-				*bad = i;
-				return false;
-			}
-		}
-		i += len;
-	}
-	return true;
 }
 
 /* "[2, 3]" for messages; s holds BJ_ST_MAX_DIMS 20-character numbers. */
@@ -335,7 +291,7 @@ static int parse_header(bj_safetensors *st, const char *text, size_t n)
 	if (n == 0)
 		return malformed(path, "header is empty");
 	size_t bad;
-	if (!utf8_valid((const unsigned char *)text, n, &bad))
+	if (!bj_utf8_validate(text, n, &bad))
 		return malformed(path, "header is not valid UTF-8 (byte %zu of the file)", 8 + bad);
 	/* jansson takes a NUL byte for the end of the input, which makes a
 	 * confusing message; say what it is. */
@@ -638,7 +594,7 @@ void bj_st_writer_free(bj_st_writer *w)
 static bool valid_string(const char *s)
 {
 	size_t bad;
-	return utf8_valid((const unsigned char *)s, strlen(s), &bad);
+	return bj_utf8_validate(s, strlen(s), &bad);
 }
 
 int bj_st_writer_add(bj_st_writer *w, const char *name, bj_dtype dtype, int ndim,
