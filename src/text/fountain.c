@@ -65,7 +65,9 @@
 struct line {
 	const char *s;
 	size_t n;
-	int no; /* 1-based line number */
+	int no;        /* 1-based line number */
+	size_t closer; /* the first line from this one on holding a "*\/", or the
+	                * line count: keeps boneyard lookups linear (mark_closers) */
 };
 
 struct lines {
@@ -86,10 +88,23 @@ static void split_lines(const char *s, size_t len, struct lines *out)
 		if (end && start == len)
 			break;
 		BJ_GROW(out->v, out->cap, out->n + 1);
-		out->v[out->n++] = (struct line){ s + start, i - start, no++ };
+		out->v[out->n++] = (struct line){ s + start, i - start, no++, 0 };
 		if (!end && s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
 			i++;
 		start = i + 1;
+	}
+}
+
+static size_t find(const char *s, size_t n, const char *p);
+
+/* Fills in closer for every line. */
+static void mark_closers(struct lines *l)
+{
+	size_t next = l->n;
+	for (size_t i = l->n; i-- > 0;) {
+		if (find(l->v[i].s, l->v[i].n, "*/") < l->v[i].n)
+			next = i;
+		l->v[i].closer = next;
 	}
 }
 
@@ -331,28 +346,29 @@ static bool boneyard_block(const struct line *v, size_t n, size_t i, size_t *las
 	struct str t = stripped(&v[i], false);
 	if (!starts_with(t.s, t.n, "/*"))
 		return false;
-	const char *from = t.s + 2;
-	for (size_t j = i; j < n; j++) {
-		const char *s = j == i ? from : v[j].s;
-		size_t len = (size_t)(v[j].s + v[j].n - s);
-		size_t at = find(s, len, "*/");
-		if (at == len)
-			continue;
-		if (lead_ws(s + at + 2, len - at - 2) != len - at - 2)
+	/* The first "*\/" after the opening decides: on this line, or on the
+	 * next line that has one. */
+	const char *from = t.s + 2, *s = from;
+	size_t j = i, len = (size_t)(v[i].s + v[i].n - from), at = find(s, len, "*/");
+	if (at == len) {
+		j = i + 1 < n ? v[i + 1].closer : n;
+		if (j >= n)
 			return false;
-		*last = j;
-		if (content) {
-			for (size_t k = i; k <= j; k++) {
-				const char *a = k == i ? from : v[k].s;
-				const char *b = k == j ? s + at : v[k].s + v[k].n;
-				if (k > i)
-					text_buf_addc(content, '\n');
-				text_buf_add(content, a, (size_t)(b - a));
-			}
-		}
-		return true;
+		s = v[j].s;
+		len = v[j].n;
+		at = find(s, len, "*/");
 	}
-	return false;
+	if (lead_ws(s + at + 2, len - at - 2) != len - at - 2)
+		return false;
+	*last = j;
+	for (size_t k = i; content && k <= j; k++) {
+		const char *a = k == i ? from : v[k].s;
+		const char *b = k == j ? s + at : v[k].s + v[k].n;
+		if (k > i)
+			text_buf_addc(content, '\n');
+		text_buf_add(content, a, (size_t)(b - a));
+	}
+	return true;
 }
 
 /* A note paragraph starting at line i: the paragraph is one [[note]]. */
@@ -771,7 +787,7 @@ static size_t title_page_lines(const struct line *v, size_t n)
 	bool useful = false;
 	for (; i < n && !is_blank(&v[i]); i++) {
 		if (title_key(&v[i], &key_len, &colon)) {
-			struct str value = stripped(&(struct line){ v[i].s + colon + 1, v[i].n - colon - 1, 0 },
+			struct str value = stripped(&(struct line){ v[i].s + colon + 1, v[i].n - colon - 1, 0, 0 },
 			                            true);
 			useful |= known_key(v[i].s, key_len) || value.n > 0;
 		} else if (i > 0 && title_value_line(&v[i])) {
@@ -790,7 +806,7 @@ static void parse_title(struct parser *p, size_t count)
 	for (size_t i = 0; i < count;) {
 		const struct line *l = &p->v[i];
 		BJ_ASSERT(title_key(l, &key_len, &colon));
-		struct str inline_value = stripped(&(struct line){ l->s + colon + 1, l->n - colon - 1, 0 },
+		struct str inline_value = stripped(&(struct line){ l->s + colon + 1, l->n - colon - 1, 0, 0 },
 		                                   true);
 		text_buf_add(&value, inline_value.s, inline_value.n);
 		size_t j = i + 1;
@@ -822,6 +838,7 @@ int text_fountain_parse(const char *name, const char *text, size_t len, text_scr
 		text += 3, len -= 3;
 	struct lines lines = {0};
 	split_lines(text, len, &lines);
+	mark_closers(&lines);
 	int ret = 0;
 	for (size_t i = 0; i < lines.n; i++) {
 		const struct line *l = &lines.v[i];
@@ -873,8 +890,9 @@ static enum kind reading(const char *text, const char *next_line)
 	split_lines(text, strlen(text), &l);
 	bool empty = l.n == 0 || is_blank(&l.v[0]);
 	BJ_GROW(l.v, l.cap, l.n + 2);
-	l.v[l.n++] = (struct line){ next_line, strlen(next_line), 0 };
-	l.v[l.n++] = (struct line){ "*/", 2, 0 };
+	l.v[l.n++] = (struct line){ next_line, strlen(next_line), 0, 0 };
+	l.v[l.n++] = (struct line){ "*/", 2, 0, 0 };
+	mark_closers(&l);
 	enum kind k = empty ? K_NONE : classify(l.v, l.n, 0, true);
 	free(l.v);
 	return k;
