@@ -14,14 +14,14 @@
 /*
  * DECISIONS - how this parser reads what the spec (fountain_syntax.md) leaves open.
  *
- * Lines and blanks.  Whitespace is spaces, tabs and U+00A0 (no-break space).
- * A line is blank when it holds only whitespace.  A
- * run of blank lines of two or more whitespace characters ("two spaces")
- * between two lines of a paragraph (action, dialogue, note) keeps the paragraph
- * together and becomes an empty line of its text (spec: Line Breaks, Notes).
- * Other runs of blank lines separate elements and are not kept: emit writes one.
- * Trailing whitespace is dropped from every text, but decides classification
- * first ("CUT TO: " is action, spec: Transition).
+ * Lines and blanks.  Whitespace is spaces, tabs and U+00A0 (no-break space); a
+ * line of whitespace only is blank.  A run of blank lines of two or more
+ * whitespace characters each ("two spaces") between two lines of a paragraph
+ * (action, dialogue, note) keeps it together as empty lines of its text (spec:
+ * Line Breaks, Notes).  Other runs of blank lines separate elements and are not
+ * kept: emit writes one.  Trailing whitespace is dropped from every text after
+ * it has decided the classification ("CUT TO: " is action, spec: Transition).
+ * In action, tabs become four spaces (spec: Action) and indentation stays.
  *
  * Element starts.  Paragraph-level syntax is read where an element may start:
  * after a blank line, at the start of the body, or after an element that ends
@@ -34,11 +34,12 @@
  *
  * Precedence at an element start: boneyard block, note paragraph, page break,
  * synopsis, section, lyrics, forced action '!', forced cue '@', forced heading
- * '.', centred text, forced transition '>', heading, transition, cue, action.
+ * '.' + alphanumeric, centred text, forced transition '>', heading, transition,
+ * cue, action.
  *
  * Headings: INT, EXT, EST, (I|INT)[.]/(E|EXT) or (E|EXT)[.]/(I|INT) (the last
- * not in the spec's list, but used), any case, then '.' or ' ';
- * blank (or separator) lines before and after.  A forced heading needs neither.
+ * not in the spec's list, but written), any case, then '.' or ' '; blank (or
+ * separator) lines before and after.  A forced heading needs neither.
  * Transitions: no lower-case ASCII letter, ends exactly in "TO:", blank lines
  * around.  Cues: the name before the first '(' has an ASCII capital and no
  * ASCII small letter, a blank line before and a non-blank line after; a line
@@ -52,13 +53,14 @@
  * screenplay opening with "FADE IN:" has no title page).
  *
  * Speeches: after a cue, until a blank line, "(...)" lines are parentheticals,
- * '~' lines lyrics, others dialogue (leading whitespace dropped).  A lyric after
- * a speech belongs to it.  Dual dialogue marks only the '^' cue.
+ * '~' lines lyrics, others dialogue (leading whitespace dropped).  A lyric right
+ * after a speech belongs to it (emit attaches it).  Only the '^' cue is marked
+ * dual; its partner is the speech before it.
  *
  * Notes and boneyard: a note element is a paragraph that is exactly one
- * [[note]]; a boneyard element is a "/\*" at an element start whose "*\/" ends
- * its line, spanning any number of lines, kept verbatim.  Anywhere else both
- * stay in the text as inline markup.  An unclosed "/\*" or "[[" is plain text.
+ * [[note]]; a boneyard element is a "/\*" at an element start whose first "*\/"
+ * ends its line, spanning any number of lines, kept verbatim.  Anywhere else
+ * both stay in the text as inline markup.  An unclosed "/\*" or "[[" is text.
  */
 
 /* One line of input: the bytes without the line break. */

@@ -1,8 +1,6 @@
 /*
- * fountain.h - read and write screenplays in Fountain (fountain.io/syntax; our
- * copy of the spec is in ../shared/data/text/fountain/fountain_syntax.md).
- *
- * Calling sequence:
+ * fountain.h - read and write screenplays in Fountain (fountain.io/syntax; the
+ * spec is in ../shared/data/text/fountain/fountain_syntax.md).
  *
  *     text_screenplay *sp;
  *     if (text_fountain_load("film.fountain", &sp) < 0)
@@ -11,16 +9,15 @@
  *     int ret = text_fountain_save(sp, "film.fountain");   // atomic
  *     text_screenplay_free(sp);
  *
- * Every syntax element is recognised: title page, scene headings (INT/EXT/EST/
- * INT./EXT/I/E or forced '.', scene numbers #1A#), action (forced '!'), cues
- * (forced '@', extensions, dual '^'), dialogue, parentheticals, lyrics '~',
- * transitions ("TO:" or forced '>'), centred >text<, page breaks ===, notes
- * [[ ]], boneyard /\* *\/, sections #, synopses =.  Input is UTF-8 with LF, CRLF
- * or CR line ends.  Inline markup is kept in the texts (see text/markup.h).
- * text_fountain_emit() writes a canonical form that parses back to the same
- * elements; the DECISIONS block in fountain.c lists how the spec's open cases
- * are read.  Limits: at most TEXT_FOUNTAIN_MAX_BYTES of input; runs of blank
- * lines count as one; a parenthetical is one line.
+ * The whole syntax: title page, headings (INT/EXT/EST/INT./EXT/I/E, forced '.',
+ * numbers #1A#), action ('!'), cues ('@', extensions, dual '^'), dialogue,
+ * parentheticals, lyrics '~', transitions ("TO:", '>'), centred >text<, page
+ * breaks ===, notes [[ ]], boneyard /\* *\/, sections #, synopses =; UTF-8 with
+ * LF, CRLF or CR line ends.  Inline markup stays in the texts (text/markup.h).
+ * Emit writes a canonical form that parses back to the same elements; the
+ * DECISIONS block in fountain.c says how the spec's open cases are read.
+ * Limits: TEXT_FOUNTAIN_MAX_BYTES of input; runs of blank lines count as one;
+ * a parenthetical is one line.  The caller owns the screenplay it gets.
  */
 #pragma once
 

@@ -12,9 +12,9 @@
  *     for (size_t i = 0; i < sp->n_elements; i++) ... sp->elements[i] ...
  *     text_screenplay_free(sp);
  *
- * Ownership: the screenplay owns every string in it; text_screenplay_free()
- * frees them all.  Texts are UTF-8 with lines separated by '\n' (no final
- * newline) and keep Fountain's inline markup (*italic*, **bold**, _underline_,
+ * The screenplay owns every string in it; text_screenplay_free() frees them
+ * all.  Texts are UTF-8 with lines separated by '\n' (no final newline) and
+ * keep Fountain's inline markup (*italic*, **bold**, _underline_,
  * \ escapes, [[notes]], /\* boneyard *\/) as written; text/markup.h turns a text
  * into plain text and style runs.  Fields are read directly; add elements only
  * through text_screenplay_add(), which keeps the scene index up to date.
