@@ -1,5 +1,6 @@
 #include "text/fountain.h"
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,13 +10,7 @@
 #include "base/rng.h"
 #include "harness.h"
 
-/* The elements/ files of the shared data, and the four sample screenplays. */
-static const char *const element_files[] = {
-	"boneyard", "centered_text", "dialogue", "dual_dialogue", "forced_elements",
-	"indenting", "multiline_action", "notes", "page_breaks", "scene_headers",
-	"scene_numbers", "section_headers", "sections_complex", "simple", "synopses",
-	"transitions",
-};
+/* The four sample screenplays of the shared data. */
 static const char *const samples[] = {
 	"big_fish", "brick_and_steel", "my_living_memory", "printing_trouble",
 };
@@ -117,16 +112,33 @@ static void check_golden_file(const char *relpath, const char *golden, const cha
 	text_screenplay_free(sp);
 }
 
+static int is_fountain(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+	return n > 9 && strcmp(d->d_name + n - 9, ".fountain") == 0;
+}
+
+/* Every file of elements/ (16 today): its element list, and its canonical
+ * Fountain, both golden. */
 static void test_elements_golden(void)
 {
-	char rel[256], golden[256], emitted[256];
-	for (size_t i = 0; i < sizeof(element_files) / sizeof(*element_files); i++) {
-		snprintf(rel, sizeof(rel), "text/fountain/elements/%s.fountain", element_files[i]);
-		snprintf(golden, sizeof(golden), "text/fountain/elements/%s.txt", element_files[i]);
-		snprintf(emitted, sizeof(emitted), "text/fountain/elements/%s.fountain",
-		         element_files[i]);
-		check_golden_file(rel, golden, emitted);
+	const char *dir = test_data("text/fountain/elements");
+	if (!dir)
+		return;
+	struct dirent **names;
+	int n = scandir(dir, &names, is_fountain, alphasort);
+	CHECK(n >= 16, "'%s': %d .fountain files", dir, n);
+	char rel[512], golden[512];
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		snprintf(rel, sizeof(rel), "text/fountain/elements/%s", name);
+		snprintf(golden, sizeof(golden), "text/fountain/elements/%.*s.txt",
+		         (int)strlen(name) - 9, name);
+		check_golden_file(rel, golden, rel);
+		free(names[i]);
 	}
+	if (n >= 0)
+		free(names);
 }
 
 static void test_samples_golden(void)
