@@ -4,6 +4,8 @@
 #   make check        build and run every test (tests/run); closing line "N passed, N failed"
 #   make check-asan   the same under AddressSanitizer + UBSan, in build/asan/
 #   make bench        build and run the benchmarks in bench/ (never part of check)
+#   make fuzz         fuzz every parser of untrusted input with libFuzzer (clang), in
+#                     build/fuzz/, FUZZ_SECONDS each (default 60)
 #   make install      PREFIX=/usr/local; installs the binary and its --help text
 #   make clean
 #
@@ -28,6 +30,9 @@ endif
 ifdef SANITIZE
 BJ_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 BJ_LDFLAGS += -fsanitize=address,undefined
+endif
+ifdef FUZZ
+BJ_CFLAGS += -fsanitize=fuzzer-no-link
 endif
 
 # Libraries with a usable .pc file, by the layer that uses them.
@@ -112,7 +117,7 @@ $(BIN): $(call obj,$(CLI_SRCS)) $(call link_archives,cli)
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(BJ_CFLAGS) $(OPTFLAGS) $(CFLAGS) $(LAYER_CFLAGS) -Itests -Ibench -c -o $@ $<
+	$(Q)$(CC) $(BJ_CFLAGS) $(OPTFLAGS) $(CFLAGS) $(LAYER_CFLAGS) -Itests -Ibench -Ifuzz -c -o $@ $<
 
 # Tests: every tests/<layer>/test_*.c is one binary linked with tests/harness.c and
 # the archives its layer may use.
@@ -139,6 +144,17 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(BENCH_OBJ) $(call link_archives,cli)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(BJ_LDFLAGS) $(LDFLAGS) -o $@ $< $(BENCH_OBJ) $(call link_archives,cli) $(call link_libs,cli)
 
+# Fuzz targets: every fuzz/fuzz_*.c is one libFuzzer binary (clang only).
+FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst %.c,$(B)/%,$(FUZZ_SRCS))
+FUZZ_OBJ := $(call obj,fuzz/fuzz.c)
+FUZZ_SECONDS ?= 60
+$(B)/fuzz/%: $(B)/obj/fuzz/%.o $(FUZZ_OBJ) $(call link_archives,cli)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(BJ_LDFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(FUZZ_OBJ) \
+		$(call link_archives,cli) $(call link_libs,cli)
+
 check: $(BIN) $(TEST_BINS)
 	@scripts/check-layers $(B)
 	@tests/run $(B)
@@ -150,6 +166,12 @@ check-asan:
 bench: $(BIN) $(BENCH_BINS)
 	@bench/run $(B)
 
+fuzz:
+	$(MAKE) B=build/fuzz CC=clang SANITIZE=1 FUZZ=1 OPTFLAGS="-O1 -g" fuzz-run
+
+fuzz-run: $(FUZZ_BINS)
+	@fuzz/run $(B) $(FUZZ_SECONDS)
+
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/benjamin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/benjamin
@@ -158,7 +180,7 @@ install: $(BIN)
 clean:
 	rm -rf build
 
-.PHONY: all check check-asan bench install clean
+.PHONY: all check check-asan bench fuzz fuzz-run install clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
