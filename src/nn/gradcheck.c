@@ -36,7 +36,8 @@ static void check_point(nn_gradcheck_loss_fn *loss, void *ctx, float *x, const f
 		st->failed++;
 	else if (!(nn_gradcheck_asymmetry(grad[i], numeric, 0.0, tol) < tol))
 		st->noise_limited++;
-	if (!(asym <= st->worst)) {
+	/* The worst point; a NaN is worse than any number and stays. */
+	if (isnan(asym) ? !isnan(st->worst) : asym > st->worst) {
 		st->worst = asym;
 		st->worst_index = i;
 		st->worst_analytic = grad[i];
