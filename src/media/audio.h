@@ -32,9 +32,22 @@ void media_audio_release(media_audio *a);
 /* Appends frames (interleaved, a->channels each), growing the buffer. */
 void media_audio_append(media_audio *a, const float *samples, size_t frames);
 
+/* Makes room for at least frames more frames after the a->frames already held,
+ * growing the buffer by half again or more, so a producer can write straight to
+ * a->samples + a->frames * a->channels and then add to a->frames.  Aborts when
+ * memory runs out, as append does. */
+void media_audio_reserve(media_audio *a, size_t frames);
+
 /* Decodes the best audio stream of path to rate Hz and channels (1 or 2; 0 keeps
- * the source's, as does rate 0).  Returns 0, or a negative code with the error
- * set ("'<path>': no audio stream", ...).  a is initialised either way. */
+ * the source's, as does rate 0), resampled and remixed with libswresample (FFmpeg's
+ * default matrix: stereo to mono is (L + R) / sqrt(2), so it can exceed 1).  The
+ * samples are the decoded ones end to end; timestamps and gaps are ignored.
+ * Returns 0, or a negative code with the error set and a empty:
+ *   "'<path>': No such file or directory", "'<path>': not a media file FFmpeg can
+ *   read" and the rest of media_decoder_open()'s; "'<path>': no audio stream";
+ *   "'<path>': corrupt data at 12.34 s: ..." or "'<path>': truncated: data ends at
+ *   ..." when the stream is damaged (nothing of a damaged file is returned).
+ * a is initialised either way; release it with media_audio_release(). */
 int media_audio_load(const char *path, int rate, int channels, media_audio *a);
 
 /* Duration in seconds. */

@@ -32,6 +32,8 @@ media_image *media_image_new(int width, int height, int channels)
 
 media_image media_image_view(uint8_t *data, int width, int height, int channels, size_t stride)
 {
+	BJ_ASSERT(channels == 1 || channels == 3);
+	BJ_ASSERT(stride >= (size_t)width * (size_t)channels);
 	return (media_image){ width, height, channels, stride, data, 0 };
 }
 
