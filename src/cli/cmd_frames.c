@@ -125,7 +125,7 @@ int cmd_frames(int argc, char **argv)
 	int opt, status = CLI_EXIT_OK;
 	optind = 0;
 	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "+o:", options, NULL)) != -1) {
+	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
 			status = add_times(&o, optarg);

@@ -107,7 +107,7 @@ int cmd_probe(int argc, char **argv)
 	int json = 0, opt;
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (opt == 'j')
 			json = 1;
 		else

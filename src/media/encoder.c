@@ -1,7 +1,6 @@
 #include "media/encoder.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,13 +10,13 @@
 #include <libavutil/channel_layout.h>
 #include <libavutil/cpu.h>
 #include <libavutil/error.h>
-#include <libavutil/log.h>
 #include <libavutil/mem.h>
 #include <libswscale/swscale.h>
 
 #include "base/alloc.h"
 #include "base/atomic.h"
 #include "base/error.h"
+#include "media/ffmpeg.h"
 
 struct media_encoder {
 	media_encoder_opts opts;   /* a copy; preset and tags are not kept */
@@ -45,15 +44,8 @@ struct media_encoder {
 	int failed;                /* a write failed: only close may follow */
 };
 
-/* Library code never prints: FFmpeg's own log goes nowhere, and its error codes
- * become our messages (av_strerror).  FFmpeg's log level is process-wide. */
-static pthread_once_t quiet_once = PTHREAD_ONCE_INIT;
-
-static void quiet_ffmpeg(void)
-{
-	av_log_set_level(AV_LOG_QUIET);
-}
-
+/* Library code never prints: FFmpeg's own log is off (media_ffmpeg_init), and its
+ * error codes become our messages (av_strerror). */
 /* Records "'<path>': <what>: <FFmpeg's reason>" and returns our code for it. */
 static int av_fail(const media_encoder *e, const char *what, int averr)
 {
@@ -362,7 +354,7 @@ static int add_audio(media_encoder *e, const AVCodec *codec)
 int media_encoder_open(const char *path, const media_encoder_opts *opts, media_encoder **out)
 {
 	*out = NULL;
-	pthread_once(&quiet_once, quiet_ffmpeg);
+	media_ffmpeg_init();
 	int ret = check_opts(path, opts);
 	if (ret < 0)
 		return ret;

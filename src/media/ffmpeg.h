@@ -1,6 +1,6 @@
 /*
- * ffmpeg.h - what the FFmpeg users of src/media share (decoder.c, audio.c, and
- * later encoder.c): FFmpeg's logging switched off, opening an input file with
+ * ffmpeg.h - what the FFmpeg users of src/media share (decoder.c, audio.c,
+ * encoder.c): FFmpeg's logging switched off, opening an input file with
  * benjamin's error messages, and FFmpeg error codes turned into ours.
  *
  *     AVFormatContext *fmt;
