@@ -1,25 +1,21 @@
 /*
- * lstm.h - a multi-layer LSTM with PyTorch nn.LSTM's weights, so they interchange:
+ * lstm.h - a multi-layer LSTM whose weights interchange with PyTorch's nn.LSTM:
  * gate order i, f, g, o; per layer k "weight_ih_l<k>" (4H, in), "weight_hh_l<k>"
- * (4H, H), "bias_ih_l<k>" and "bias_hh_l<k>" (4H); inputs batch first (B, T, I);
- * states (L, B, H); inverted dropout on every layer's output but the last.
+ * (4H, H), "bias_ih_l<k>", "bias_hh_l<k>" (4H); batch-first input (B, T, I);
+ * states (L, B, H); inverted dropout on each layer's output but the last.
  *
- *     nn_lstm lstm;
  *     nn_lstm_init(&lstm, &params, "lstm", I, H, L, 0.2f);  // before nn_params_alloc
  *     nn_lstm_init_weights(&lstm, &params, &rng);           // after it
  *     nn_lstm_cache_take(&cache, &lstm, B, T, &arena);       // see nn/arena.h
- *     nn_lstm_forward(&lstm, &cache, x, h0, c0, h, hT, cT, &rng);   // rng NULL: no dropout
+ *     nn_lstm_forward(&lstm, &cache, x, h0, c0, h, hT, cT, &rng);   // rng NULL: eval
  *     nn_lstm_backward(&lstm, &cache, x, dh, dhT, dcT, dx, dh0, dc0);
  *
- * Per layer, the input projection of the whole sequence is one GEMM of B*T rows,
- * each time step one GEMM of the recurrent weights, and the gate nonlinearities,
- * cell and output one fused pass; backward mirrors it (one GEMM per step for the
- * recurrent gradient, then three GEMMs over all B*T rows for dW_ih, dW_hh, dx).
- * Backward adds to every gradient it produces (the weights' and dx, dh0, dc0),
- * so callers zero them first.  For truncated BPTT pass the last batch's hT, cT
- * as h0, c0.  The weights live in the nn_params arena, the cache's buffers in an
- * nn_arena: the structs own nothing.  Single-threaded apart from OpenBLAS; for a
- * given thread count the results are the same bytes.
+ * Per layer: one GEMM of B*T rows projects the whole input sequence, one GEMM per
+ * step applies the recurrent weights, one fused pass computes gates, cell and
+ * output; backward mirrors it.  Backward adds to every gradient it produces
+ * (weights, dx, dh0, dc0); callers zero them.  For truncated BPTT pass the last
+ * batch's hT, cT as h0, c0.  Weights live in an nn_params arena, cache buffers in
+ * an nn_arena; the structs own nothing.  Same thread count, same bytes.
  */
 #pragma once
 

@@ -1,23 +1,22 @@
 /*
  * optim.h - training a model in an nn_params arena: AdamW, global-norm gradient
- * clipping and a learning-rate schedule.  Each is a flat loop over the arena.
+ * clipping and a learning-rate schedule, each a flat loop over the arena.
  *
  *     nn_adamw opt;
  *     nn_adamw_init(&opt, 0.1);                                // weight decay
- *     nn_lr_schedule sched = { .lr = 2e-3, .warmup = 100, .total = 10000,
- *                              .decay = NN_LR_COSINE, .min_lr = 2e-4 };
+ *     nn_lr_schedule sched = { .lr = 2e-3, .warmup = 100, .decay = NN_LR_COSINE,
+ *                              .total = 10000, .min_lr = 2e-4 };
  *     for (int64_t s = 0; s < steps; s++) {
  *         nn_params_zero_grad(&p);  ...forward, backward...
  *         double norm = nn_clip_grad_norm(&p, 1.0);            // before clipping
  *         nn_adamw_step(&opt, &p, nn_lr_schedule_at(&sched, s));
  *     }
  *
- * AdamW follows torch.optim.AdamW (PyTorch 1.13, amsgrad off, one parameter
- * group): decoupled weight decay, bias-corrected moments, eps added after the
- * corrected square root; views marked no_decay get no weight decay.  Moments live
- * in the arena's NN_ADAM_M and NN_ADAM_V blocks (allocate with NN_WITH_ADAM);
- * the step count in nn_adamw, so both must be saved to resume.  Norms are
- * accumulated in double.  Nothing is allocated.
+ * AdamW is torch.optim.AdamW's (PyTorch 1.13, amsgrad off): decoupled weight
+ * decay (not on views marked no_decay), bias-corrected moments, eps added after
+ * the corrected square root.  Moments live in the arena's NN_ADAM_M/NN_ADAM_V
+ * blocks (NN_WITH_ADAM), the step count in nn_adamw: save both to resume.  Norms
+ * are accumulated in double.  Nothing is allocated.
  */
 #pragma once
 

@@ -1,23 +1,22 @@
 /*
- * params.h - a model's parameters, gradients and Adam moments, each one float
- * block with the same layout, and named views into them (llm.c's
- * ParameterTensors), so zero-grad, clipping, the optimiser and save/load are
- * flat loops.
+ * params.h - a model's parameters, gradients and Adam moments: four float blocks
+ * of one layout with named views into them (llm.c's ParameterTensors), so that
+ * zero-grad, clipping, the optimiser and save/load are flat loops.
  *
  *     nn_params p;
  *     nn_params_init(&p);
  *     nn_linear_init(&head, &p, "head", H, V, 1);       // layers add their views
  *     if (nn_params_alloc(&p, NN_WITH_GRAD | NN_WITH_ADAM) < 0)
  *         return bj_error_code();                       // now head.w etc. point in
- *     nn_linear_init_weights(&head, &rng);
+ *     nn_linear_init_weights(&head, &p, &rng);
  *     ... nn_params_zero_grad(&p); forward; backward; nn_adamw_step(...) ...
  *     nn_params_release(&p);
  *
- * A view is added with the addresses of two pointers (its data and its gradient,
- * both optional) that nn_params_alloc fills in, so layers hold plain float
- * pointers; those addresses must stay valid until nn_params_alloc returns.  The
- * arena owns all four blocks; views and pointers into them live until
- * nn_params_release.  Views are packed in the order added, without gaps.
+ * A view is added with the addresses of two pointers (to its data and gradient,
+ * either optional) that nn_params_alloc fills in, so layers hold plain float
+ * pointers; those addresses must stay valid until it returns.  The arena owns
+ * the blocks; views and pointers live until nn_params_release.  Views are packed
+ * in the order added, without gaps.
  */
 #pragma once
 
@@ -76,8 +75,10 @@ void nn_params_init(nn_params *p);
  * (NULL when there is no gradient block); either address may be NULL.  Returns
  * the view's index.  Adding after nn_params_alloc, a duplicate name or a bad
  * shape is a bug (BJ_ASSERT). */
-int nn_params_add(nn_params *p, const char *name, int ndim, const int64_t *shape,
-                  float **data, float **grad);
+int nn_params_add(nn_params *p, const char *name, int ndim,
+                  const int64_t *shape,   // (ndim)
+                  float **data,           // receives a pointer to (shape) floats, or NULL
+                  float **grad);          // likewise for the gradient, or NULL
 
 /* Allocates NN_DATA and the blocks flags asks for (NN_WITH_GRAD, NN_WITH_ADAM),
  * all zeroed and 64-byte aligned, and fills every view's slots.  Returns 0, or
