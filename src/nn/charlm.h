@@ -94,7 +94,8 @@ typedef struct nn_charlm {
  * flags NN_CHARLM_TRAIN adds gradients and Adam moments.  Returns 0, or
  * BJ_EINVAL ("hidden size 0 is outside 1..65536", ...) or BJ_ENOMEM with the
  * error set; m can be released either way. */
-int nn_charlm_init(nn_charlm *m, const nn_charlm_config *cfg, const uint32_t *codepoints,
+int nn_charlm_init(nn_charlm *m, const nn_charlm_config *cfg,
+                   const uint32_t *codepoints,   // (cfg->vocab)
                    unsigned flags);
 
 /* PyTorch's default initialisation, drawn from rng in view order. */

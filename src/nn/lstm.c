@@ -1,5 +1,6 @@
 #include "nn/lstm.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -80,6 +81,8 @@ void nn_lstm_init_weights(nn_lstm *l, nn_params *p, bj_rng *rng)
 void nn_lstm_cache_take(nn_lstm_cache *c, const nn_lstm *l, int B, int T, nn_arena *a)
 {
 	BJ_ASSERT(B >= 1 && T >= 1);
+	/* nn_gemm takes int sizes and strides: B*T rows, strides up to T*4H. */
+	BJ_ASSERT((size_t)B * T <= INT_MAX && (size_t)T * 4 * l->hidden <= INT_MAX);
 	size_t H = (size_t)l->hidden;
 	size_t bth = mul3((size_t)B, (size_t)T, H), bh = mul3((size_t)B, H, 1);
 	memset(c, 0, sizeof(*c));
