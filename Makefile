@@ -140,7 +140,7 @@ $(B)/bench/%: $(B)/obj/bench/%.o $(BENCH_OBJ) $(call link_archives,cli)
 	$(Q)$(CC) $(BJ_LDFLAGS) $(LDFLAGS) -o $@ $< $(BENCH_OBJ) $(call link_archives,cli) $(call link_libs,cli)
 
 check: $(BIN) $(TEST_BINS)
-	@scripts/check-layers
+	@scripts/check-layers $(B)
 	@tests/run $(B)
 
 check-asan:

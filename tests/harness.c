@@ -195,11 +195,17 @@ void test_check_golden(const char *name, const char *got)
 		/* Show the first differing line; the whole diff is for git. */
 		const char *g = got, *w = want;
 		int line = 1;
+		const char *line_start = got;
 		while (*g && *g == *w) {
-			if (*g == '\n')
+			if (*g == '\n') {
 				line++;
+				line_start = g + 1;
+			}
 			g++, w++;
 		}
+		/* Show both from the start of the line that differs. */
+		w -= g - line_start;
+		g = line_start;
 		test_fail(__FILE__, __LINE__, "output differs from '%s' at line %d:\n      got:  %.80s\n      want: %.80s",
 		          path, line, g, w);
 	}

@@ -63,7 +63,7 @@ static void print_text(const char *path, const media_info *info)
 		putchar('\n');
 	}
 	for (int t = 0; t < info->n_tags; t++)
-		printf("  %-9s %s\n", info->tags[2 * t], info->tags[2 * t + 1]);
+		printf("  tag       %s=%s\n", info->tags[2 * t], info->tags[2 * t + 1]);
 }
 
 static json_t *to_json(const char *path, const media_info *info)

@@ -45,24 +45,23 @@ expect() {
 
 # check NAME COMMAND... : passes when the command succeeds
 check() {
-	name=$1
+	_name=$1
 	shift
-	if "$@"; then pass "$name"; else fail "$name" "failed: $*"; fi
+	if "$@"; then pass "$_name"; else fail "$_name" "failed: $*"; fi
 }
 
-# data RELPATH: prints the path of shared test data.  When it is missing the
-# script ends here: skipped locally, failed when CI is set.
+# data RELPATH: sets $data to the path of shared test data and returns 0.  When it
+# is missing, returns 1 after counting a skip, or a failure when CI is set:
+#   data footage/x.mp4 || { finish; exit; }
+#   clip=$data
 data() {
-	path="${BENJAMIN_DATA:-../shared/data}/$1"
-	if [ -e "$path" ]; then
-		echo "$path"
-		return 0
-	fi
+	data="${BENJAMIN_DATA:-../shared/data}/$1"
+	[ -e "$data" ] && return 0
 	if [ -n "${CI:-}" ]; then
-		fail "test data '$path' is missing (CI is set)" >&2
+		fail "test data '$data' is missing (CI is set)"
 	else
 		skipped=$((skipped + 1))
-		echo "skip test data '$path' is missing" >&2
+		echo "skip test data '$data' is missing"
 	fi
 	return 1
 }

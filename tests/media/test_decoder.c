@@ -21,7 +21,8 @@
 #define STEAMBOAT "footage/steamboat_willie_1928_excerpt.mp4"
 
 /* The swscale flags decoder.c uses, for the ffmpeg command line to match. */
-#define SWS_FLAGS "bicubic+accurate_rnd+bitexact+full_chroma_int+full_chroma_inp"
+#define SWS_FLAGS "bicubic+bitexact+full_chroma_int+full_chroma_inp"
+#define SWS_FLAGS_GREY SWS_FLAGS "+accurate_rnd"  /* as decoder.c chooses */
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -210,9 +211,10 @@ static void check_against_ffmpeg(const char *path, int w, int h, int ch, int max
 	decode_first(path, w, h, ch, max_frames, &ours);
 	char frames_arg[32], vf[256];
 	snprintf(frames_arg, sizeof(frames_arg), "%d", max_frames);
-	snprintf(vf, sizeof(vf), "scale=%d:%d:flags=%s", w, h, SWS_FLAGS);
+	const char *flags = ch == 1 ? SWS_FLAGS_GREY : SWS_FLAGS;
+	snprintf(vf, sizeof(vf), "scale=%d:%d:flags=%s", w, h, flags);
 	const char *argv[32] = { "ffmpeg", "-v", "error", "-nostdin", "-i", path, "-frames:v",
-	                         frames_arg, "-fps_mode", "passthrough", "-sws_flags", SWS_FLAGS };
+	                         frames_arg, "-fps_mode", "passthrough", "-sws_flags", flags };
 	int n = 12;
 	if (w || h) {
 		argv[n++] = "-vf";
