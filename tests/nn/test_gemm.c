@@ -1,0 +1,164 @@
+#include "nn/gemm.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/rng.h"
+#include "harness.h"
+
+static void fill(float *x, size_t n, bj_rng *rng)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = 2.0f * bj_rng_uniform(rng) - 1.0f;
+}
+
+/* One product by both routes, with rows padded by pad floats, compared
+ * element by element. */
+static void compare(int ta, int tb, int M, int N, int K, float alpha, float beta, int pad,
+                    bj_rng *rng)
+{
+	int lda = (ta ? M : K) + pad, ldb = (tb ? K : N) + pad, ldc = N + pad;
+	size_t na = (size_t)(ta ? K : M) * lda, nb = (size_t)(tb ? N : K) * ldb;
+	size_t nc = (size_t)M * ldc;
+	float *A = bj_xmalloc((na + 1) * sizeof(float));
+	float *B = bj_xmalloc((nb + 1) * sizeof(float));
+	float *C1 = bj_xmalloc((nc + 1) * sizeof(float));
+	float *C2 = bj_xmalloc((nc + 1) * sizeof(float));
+	fill(A, na, rng);
+	fill(B, nb, rng);
+	fill(C1, nc, rng);
+	memcpy(C2, C1, nc * sizeof(float));
+	nn_gemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C1, ldc);
+	nn_gemm_naive(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C2, ldc);
+	char name[128];
+	snprintf(name, sizeof(name), "gemm ta=%d tb=%d M=%d N=%d K=%d alpha=%g beta=%g pad=%d",
+	         ta, tb, M, N, K, alpha, beta, pad);
+	/* float sums of K products of values in [-1, 1] against double ones */
+	CHECK_CLOSE(name, C1, C2, nc, 2e-6 * (K + 1), 1e-5);
+	free(A);
+	free(B);
+	free(C1);
+	free(C2);
+}
+
+static void test_gemm_matches_naive(void)
+{
+	static const int shapes[][3] = {
+		{ 1, 1, 1 }, { 1, 7, 3 }, { 5, 1, 4 }, { 3, 4, 1 }, { 7, 13, 5 }, { 16, 16, 16 },
+		{ 33, 17, 65 }, { 64, 96, 48 }, { 2, 48, 12 }, { 10, 44, 8 }, { 129, 31, 200 },
+	};
+	static const float ab[][2] = { { 1, 0 }, { 1, 1 }, { 0.5f, -2 }, { -1.5f, 0.25f } };
+	bj_rng rng;
+	bj_rng_init(&rng, 42);
+	int n = 0;
+	for (size_t s = 0; s < BJ_ARRAY_SIZE(shapes); s++)
+		for (int ta = 0; ta < 2; ta++)
+			for (int tb = 0; tb < 2; tb++)
+				for (size_t k = 0; k < BJ_ARRAY_SIZE(ab); k++)
+					for (int pad = 0; pad <= 3; pad += 3, n++)
+						compare(ta, tb, shapes[s][0], shapes[s][1], shapes[s][2],
+						        ab[k][0], ab[k][1], pad, &rng);
+	printf("    %d products compared\n", n);
+}
+
+/* beta 0 must overwrite C without reading it, as BLAS does. */
+static void test_beta_zero_ignores_nan(void)
+{
+	float A[6] = { 1, 2, 3, 4, 5, 6 }, B[6] = { 1, 0, 0, 1, 1, 1 };  // (2,3), (3,2)
+	float want[4] = { 4, 5, 10, 11 };
+	for (int naive = 0; naive < 2; naive++) {
+		float C[4] = { NAN, NAN, INFINITY, NAN };
+		if (naive)
+			nn_gemm_naive(0, 0, 2, 2, 3, 1.0f, A, 3, B, 2, 0.0f, C, 2);
+		else
+			nn_gemm(0, 0, 2, 2, 3, 1.0f, A, 3, B, 2, 0.0f, C, 2);
+		CHECK_CLOSE(naive ? "naive" : "blas", C, want, 4, 0, 0);
+	}
+}
+
+/* K = 0 only scales C; M or N = 0 touches nothing. */
+static void test_empty_products(void)
+{
+	float A[1] = { 7 }, B[1] = { 9 };
+	for (int naive = 0; naive < 2; naive++) {
+		float C[4] = { 1, 2, 3, 4 }, want[4] = { 2, 4, 6, 8 };
+		if (naive)
+			nn_gemm_naive(0, 0, 2, 2, 0, 1.0f, A, 1, B, 2, 2.0f, C, 2);
+		else
+			nn_gemm(0, 0, 2, 2, 0, 1.0f, A, 1, B, 2, 2.0f, C, 2);
+		CHECK_CLOSE("K=0 scales by beta", C, want, 4, 0, 0);
+		float D[2] = { NAN, 5 }, wantd[2] = { 0, 0 };
+		if (naive)
+			nn_gemm_naive(0, 0, 1, 2, 0, 1.0f, A, 1, B, 2, 0.0f, D, 2);
+		else
+			nn_gemm(0, 0, 1, 2, 0, 1.0f, A, 1, B, 2, 0.0f, D, 2);
+		CHECK_CLOSE("K=0 beta=0 zeroes", D, wantd, 2, 0, 0);
+		float E[1] = { 3 };
+		nn_gemm(0, 0, 0, 1, 4, 1.0f, NULL, 4, NULL, 1, 0.0f, E, 1);
+		CHECK(E[0] == 3);
+	}
+}
+
+/* A strided slice: the rows of one time step in a (B, T, H) buffer. */
+static void test_strided_rows(void)
+{
+	enum { Bn = 3, T = 4, H = 5, G = 8 };
+	bj_rng rng;
+	bj_rng_init(&rng, 7);
+	float h[Bn * T * H], w[G * H], out1[Bn * T * G], out2[Bn * T * G];
+	fill(h, BJ_ARRAY_SIZE(h), &rng);
+	fill(w, BJ_ARRAY_SIZE(w), &rng);
+	fill(out1, BJ_ARRAY_SIZE(out1), &rng);
+	memcpy(out2, out1, sizeof(out1));
+	for (int t = 0; t < T; t++) {
+		nn_gemm(0, 1, Bn, G, H, 1.0f, h + t * H, T * H, w, H, 1.0f, out1 + t * G, T * G);
+		/* row by row, as plain vectors */
+		for (int b = 0; b < Bn; b++)
+			nn_gemm_naive(0, 1, 1, G, H, 1.0f, h + (b * T + t) * H, H, w, H, 1.0f,
+			              out2 + (b * T + t) * G, G);
+	}
+	CHECK_CLOSE("strided time steps", out1, out2, BJ_ARRAY_SIZE(out1), 1e-5, 1e-5);
+}
+
+/* STYLE.md 2.4: 1 and 2 threads give the same bytes. */
+static void test_threads_same_bytes(void)
+{
+	enum { M = 200, N = 300, K = 256 };
+	bj_rng rng;
+	bj_rng_init(&rng, 3);
+	float *A = bj_xmalloc(sizeof(float) * M * K), *B = bj_xmalloc(sizeof(float) * K * N);
+	float *C1 = bj_xmalloc(sizeof(float) * M * N), *C2 = bj_xmalloc(sizeof(float) * M * N);
+	fill(A, (size_t)M * K, &rng);
+	fill(B, (size_t)K * N, &rng);
+	int before = nn_get_threads();
+	for (int ta = 0; ta < 2; ta++) {
+		nn_set_threads(1);
+		CHECK(nn_get_threads() == 1);
+		nn_gemm(ta, 0, M, N, K, 1.0f, A, ta ? M : K, B, N, 0.0f, C1, N);
+		nn_set_threads(2);
+		CHECK(nn_get_threads() == 2);
+		nn_gemm(ta, 0, M, N, K, 1.0f, A, ta ? M : K, B, N, 0.0f, C2, N);
+		CHECK(memcmp(C1, C2, sizeof(float) * M * N) == 0, "ta=%d: 1 and 2 threads differ", ta);
+	}
+	nn_set_threads(before);
+	free(A);
+	free(B);
+	free(C1);
+	free(C2);
+}
+
+int main(void)
+{
+	static const struct test_case cases[] = {
+		TEST_CASE(test_gemm_matches_naive),
+		TEST_CASE(test_beta_zero_ignores_nan),
+		TEST_CASE(test_empty_products),
+		TEST_CASE(test_strided_rows),
+		TEST_CASE(test_threads_same_bytes),
+		{ 0 },
+	};
+	return test_main(cases);
+}
