@@ -1056,12 +1056,14 @@ char *text_fountain_emit(const text_screenplay *sp)
 {
 	char *s = emit(sp, false);
 	if (sp->n_title == 0 && sp->n_elements > 0) {
-		/* The first element must not read as a title page ("Note: ..."). */
+		/* The first element must not read as a title page ("Note: ..."), nor
+		 * start with a byte-order mark, which the parser drops at the start of
+		 * a file: forcing its type puts a marker before either. */
 		struct lines l = {0};
 		split_lines(s, strlen(s), &l);
 		size_t title = title_page_lines(l.v, l.n);
 		free(l.v);
-		if (title) {
+		if (title || strncmp(s, "\xEF\xBB\xBF", 3) == 0) {
 			free(s);
 			s = emit(sp, true);
 		}

@@ -534,6 +534,9 @@ static void test_emit_canonical(void)
 	/* Without a title page, a first element that reads as one is forced. */
 	check_emit("!Note: this.\n\nHe runs.\n", "!Note: this.\n\nHe runs.\n");
 	check_emit("Note: this.\nHe runs.\n", "Note: this.\nHe runs.\n");
+	/* Nor may it start with a byte-order mark, which a parser drops (found by
+	 * make fuzz). */
+	check_parse("!\xEF\xBB\xBF\nBANG\n", "ACTION \"\xEF\xBB\xBF\\nBANG\"\n");
 }
 
 /* Screenplays built in memory come out as Fountain that reads back the same. */
