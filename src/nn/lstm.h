@@ -10,9 +10,11 @@
  *     nn_lstm_forward(&lstm, &cache, x, h0, c0, h, hT, cT, &rng);   // rng NULL: eval
  *     nn_lstm_backward(&lstm, &cache, x, dh, dhT, dcT, dx, dh0, dc0);
  *
- * Per layer: one GEMM of B*T rows projects the whole input sequence, one GEMM per
- * step applies the recurrent weights, one fused pass computes gates, cell and
- * output; backward mirrors it.  Backward adds to every gradient it produces
+ * Per layer: one GEMM of B*T rows projects the whole input sequence; then the
+ * batch is split into blocks that run through time on their own threads (the
+ * streams are independent), each step one small product with the recurrent
+ * weights, packed once per call (nn_gemm_packed), and one fused pass for gates,
+ * cell and output; backward mirrors it.  Backward adds to every gradient it produces
  * (weights, dx, dh0, dc0); callers zero them.  For truncated BPTT pass the last
  * batch's hT, cT as h0, c0.  Weights live in an nn_params arena, cache buffers in
  * an nn_arena; the structs own nothing.  Same thread count, same bytes.
@@ -69,11 +71,15 @@ typedef struct nn_lstm_cache {
 	int hidden;              /* H and n_layers of the nn_lstm it was taken for */
 	int n_layers;
 	int dropped;             /* the last forward applied dropout */
+	int tasks;               /* blocks of the batch run in parallel */
 	nn_lstm_layer_cache layer[NN_LSTM_MAX_LAYERS];   /* (L) */
 	float *dgates;           /* (B, T, 4*H) scratch: gradient of the gate inputs */
 	float *dh;               /* (B, T, H) scratch: gradient between layers */
 	float *dh_next;          /* (B, H) scratch: gradient flowing to the step before */
 	float *dc_next;          /* (B, H) */
+	float *bias;             /* (4*H) scratch: b_ih + b_hh of the layer running */
+	float *panels;           /* W_hh packed for nn_gemm_packed (either way round) */
+	float *scratch;          /* (tasks, 32*H) the packed kernel's scratch, per task */
 } nn_lstm_cache;
 
 /* Adds the four views of each layer, "<name>.weight_ih_l<k>", "<name>.weight_hh_l<k>",
@@ -95,8 +101,11 @@ void nn_lstm_cache_take(nn_lstm_cache *c, const nn_lstm *l, int B, int T, nn_are
  * h0 and c0 are the initial states (NULL: zeros), hT and cT receive the final
  * ones (NULL: not wanted); hT may be h0 and cT c0, to carry the state in place.
  * With rng not NULL and l->dropout > 0, draws a dropout mask for each layer's
- * output but the last (layer 0 first, B*T*H draws each); with rng NULL, no
- * dropout (evaluation).  c must have been taken for l and the batch shape. */
+ * output but the last, with one bj_rng_u64 from rng and, for layer k and
+ * stream b, the generator bj_rng_fork(state before that draw, k * B + b),
+ * T*H draws in order (so the masks do not depend on the thread count); with
+ * rng NULL, no dropout (evaluation).  c must have been taken for l and the
+ * batch shape. */
 void nn_lstm_forward(const nn_lstm *l, nn_lstm_cache *c,
                      const float *x,    // (B, T, I)
                      const float *h0,   // (L, B, H) or NULL

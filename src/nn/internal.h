@@ -1,0 +1,16 @@
+/*
+ * internal.h - declarations private to src/nn, shared by its files and tests.
+ *
+ *     nn_gemm_force_blas(1);     // tests: run nn_gemm_packed through OpenBLAS
+ *     ...
+ *     nn_gemm_force_blas(0);     // back to the CPU's best
+ *
+ * Nothing here is part of the layer's interface; callers outside src/nn and
+ * tests/nn must not include it.
+ */
+#pragma once
+
+/* With on, nn_gemm_pack leaves B unpacked and nn_gemm_packed calls OpenBLAS,
+ * as on CPUs without AVX-512; with 0, the CPU decides again.  Not thread-safe
+ * against packing in progress. */
+void nn_gemm_force_blas(int on);
