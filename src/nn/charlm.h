@@ -85,7 +85,11 @@ typedef struct nn_charlm {
 	float *dlogits;            /* (B, T, V) */
 	float *dh;                 /* (B, T, H) */
 	float *dx;                 /* (B, T, E) */
+	double *row_loss;          /* (B, T) each token's cross-entropy */
 	float *next;               /* (V) logits after the last nn_charlm_feed */
+	nn_lstm_plan plan;         /* the weights packed for nn_charlm_feed */
+	float *plan_buf;           /* owned: the plan's floats, or NULL */
+	int plan_state;            /* 0: to build; 1: built; -1: not available */
 	nn_sample_item *scratch;   /* (V) for nn_sample */
 } nn_charlm;
 

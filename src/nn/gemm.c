@@ -3,6 +3,7 @@
 #include <cblas.h>
 #include <immintrin.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -173,6 +174,7 @@ size_t nn_gemm_pack_floats(int K, int N)
 
 struct pack_job {
 	const nn_gemm_pb *pb;
+	const int *cols;   /* (N) source column of each packed one, -1 for zeros; or NULL */
 	int n_panels, parts;
 };
 
@@ -187,7 +189,20 @@ static void pack_panels(void *arg, int task, int thread)
 	for (int p = lo; p < hi; p++) {
 		float *dst = pb->panels + (size_t)p * K * PANEL;
 		int c0 = p * PANEL, nc = pb->N - c0 < PANEL ? pb->N - c0 : PANEL;
-		if (pb->trans_b) {
+		if (j->cols) {
+			memset(dst, 0, K * PANEL * sizeof(float));
+			for (int c = 0; c < nc; c++) {
+				int src = j->cols[c0 + c];
+				if (src < 0)
+					continue;
+				if (pb->trans_b)
+					for (size_t k = 0; k < K; k++)
+						dst[k * PANEL + c] = pb->b[(size_t)src * pb->ldb + k];
+				else
+					for (size_t k = 0; k < K; k++)
+						dst[k * PANEL + c] = pb->b[k * pb->ldb + src];
+			}
+		} else if (pb->trans_b) {
 			/* op(B)[k][c] = B[c][k]: 32 source rows, transposed. */
 			if (nc < PANEL)
 				memset(dst, 0, K * PANEL * sizeof(float));
@@ -206,20 +221,42 @@ static void pack_panels(void *arg, int task, int thread)
 	}
 }
 
+int nn_gemm_packed_available(void)
+{
+	return use_packed();
+}
+
+/* Fills pb->panels (pb describes B) from B, through cols when not NULL. */
+static void pack(nn_gemm_pb *pb, const int *cols, float *panels)
+{
+	int N = pb->N;
+	BJ_ASSERT(panels && ((uintptr_t)panels & 63) == 0);
+	pb->panels = panels;
+	struct pack_job j = { pb, cols, (N + PANEL - 1) / PANEL, 1 };
+	if (!nn_parallel_in_task())
+		j.parts = nn_get_threads() < j.n_panels ? nn_get_threads() : j.n_panels;
+	nn_parallel_run(j.parts, pack_panels, &j);
+}
+
 void nn_gemm_pack(nn_gemm_pb *pb, int trans_b, int K, int N, const float *B, int ldb,
                   float *panels)
 {
 	BJ_ASSERT(K >= 1 && N >= 1 && B);
 	BJ_ASSERT(ldb >= (trans_b ? K : N));
 	*pb = (nn_gemm_pb){ .K = K, .N = N, .trans_b = trans_b, .b = B, .ldb = ldb };
-	if (!use_packed())
-		return;
-	BJ_ASSERT(panels && ((uintptr_t)panels & 63) == 0);
-	pb->panels = panels;
-	struct pack_job j = { pb, (N + PANEL - 1) / PANEL, 1 };
-	if (!nn_parallel_in_task())
-		j.parts = nn_get_threads() < j.n_panels ? nn_get_threads() : j.n_panels;
-	nn_parallel_run(j.parts, pack_panels, &j);
+	if (use_packed())
+		pack(pb, NULL, panels);
+}
+
+void nn_gemm_pack_cols(nn_gemm_pb *pb, int trans_b, int K, int N, const float *B, int ldb,
+                       int src_cols, const int *cols, float *panels)
+{
+	BJ_ASSERT(K >= 1 && N >= 1 && B && cols && use_packed());
+	BJ_ASSERT(ldb >= (trans_b ? K : src_cols));
+	for (int n = 0; n < N; n++)
+		BJ_ASSERT(cols[n] >= -1 && cols[n] < src_cols);
+	*pb = (nn_gemm_pb){ .K = K, .N = N, .trans_b = trans_b, .b = B, .ldb = ldb };
+	pack(pb, cols, panels);
 }
 
 /* C rows (mr of them) += or = the block's product with one panel; m0, m1 mask
@@ -261,14 +298,14 @@ KERNEL(1)
 
 __attribute__((target("avx512f"))) static void packed_rows(int mr, const float *A, int lda,
                                                            const nn_gemm_pb *pb, int beta,
-                                                           float *C, int ldc, float *ap)
+                                                           float *C, int ldc, float *ap,
+                                                           int p0, int p1)
 {
 	size_t K = (size_t)pb->K;
 	for (size_t k = 0; k < K; k++)
 		for (int r = 0; r < mr; r++)
 			ap[k * mr + r] = A[(size_t)r * lda + k];
-	int n_panels = (pb->N + PANEL - 1) / PANEL;
-	for (int p = 0; p < n_panels; p++) {
+	for (int p = p0; p < p1; p++) {
 		int c0 = p * PANEL, nc = pb->N - c0 < PANEL ? pb->N - c0 : PANEL;
 		__mmask16 m0 = nc >= 16 ? 0xFFFF : (__mmask16)((1u << nc) - 1);
 		__mmask16 m1 = nc >= 32 ? 0xFFFF : nc <= 16 ? 0 : (__mmask16)((1u << (nc - 16)) - 1);
@@ -283,6 +320,18 @@ __attribute__((target("avx512f"))) static void packed_rows(int mr, const float *
 	}
 }
 
+static void packed(int M, const float *A, int lda, const nn_gemm_pb *pb, float beta, float *C,
+                   int ldc, float *scratch, int p0, int p1)
+{
+	BJ_ASSERT(scratch && ((uintptr_t)scratch & 63) == 0);
+	int r = 0;
+	static const int blocks[] = { 8, 4, 2, 1 };
+	for (int i = 0; i < 4; i++)
+		for (; M - r >= blocks[i]; r += blocks[i])
+			packed_rows(blocks[i], A + (size_t)r * lda, lda, pb, beta != 0.0f,
+			            C + (size_t)r * ldc, ldc, scratch, p0, p1);
+}
+
 void nn_gemm_packed(int M, const float *A, int lda, const nn_gemm_pb *pb, float beta, float *C,
                     int ldc, float *scratch)
 {
@@ -295,11 +344,17 @@ void nn_gemm_packed(int M, const float *A, int lda, const nn_gemm_pb *pb, float 
 		sgemm(0, pb->trans_b, M, pb->N, pb->K, 1.0f, A, lda, pb->b, pb->ldb, beta, C, ldc);
 		return;
 	}
-	BJ_ASSERT(scratch && ((uintptr_t)scratch & 63) == 0);
-	int r = 0;
-	static const int blocks[] = { 8, 4, 2, 1 };
-	for (int i = 0; i < 4; i++)
-		for (; M - r >= blocks[i]; r += blocks[i])
-			packed_rows(blocks[i], A + (size_t)r * lda, lda, pb, beta != 0.0f,
-			            C + (size_t)r * ldc, ldc, scratch);
+	packed(M, A, lda, pb, beta, C, ldc, scratch, 0, (pb->N + PANEL - 1) / PANEL);
+}
+
+void nn_gemm_packed_cols(int M, const float *A, int lda, const nn_gemm_pb *pb, float beta,
+                         float *C, int ldc, float *scratch, int col0, int col1)
+{
+	BJ_ASSERT(M >= 0 && (beta == 0.0f || beta == 1.0f));
+	BJ_ASSERT(lda >= pb->K && ldc >= pb->N && pb->panels);
+	BJ_ASSERT(col0 >= 0 && col0 % PANEL == 0 && col1 <= pb->N && col0 <= col1);
+	BJ_ASSERT(col1 % PANEL == 0 || col1 == pb->N);
+	if (M == 0 || col0 == col1)
+		return;
+	packed(M, A, lda, pb, beta, C, ldc, scratch, col0 / PANEL, (col1 + PANEL - 1) / PANEL);
 }

@@ -69,6 +69,18 @@ typedef struct nn_gemm_pb {
 void nn_gemm_pack(nn_gemm_pb *pb, int trans_b, int K, int N, const float *B, int ldb,
                   float *panels);
 
+/* Whether this CPU runs the packed kernel (AVX-512): nn_gemm_pack then fills
+ * the panels, and nn_gemm_pack_cols and nn_gemm_packed_cols may be used. */
+int nn_gemm_packed_available(void);
+
+/* As nn_gemm_pack, on a CPU where the packed kernel runs, but packed column n
+ * is column cols[n] of op(B) (src_cols columns), or zeros where cols[n] is -1:
+ * a permutation that brings together columns one task uses. */
+void nn_gemm_pack_cols(nn_gemm_pb *pb, int trans_b, int K, int N, const float *B, int ldb,
+                       int src_cols,
+                       const int *cols,   // (N)
+                       float *panels);
+
 /* C (M, N) = A (M, K) . op(B) + beta C, beta 0 or 1, on the calling thread
  * only, with pb from nn_gemm_pack.  scratch holds 8 * K floats (64-byte
  * aligned).  On the packed path each row of C is summed in the same order
@@ -78,3 +90,8 @@ void nn_gemm_packed(int M, const float *A, int lda,   // (M, K)
                     const nn_gemm_pb *pb, float beta,
                     float *C, int ldc,                // (M, N)
                     float *scratch);                  // (8 * K)
+
+/* nn_gemm_packed on columns [col0, col1) of C only, col0 and col1 multiples of
+ * 32 (col1 may be N); needs packed panels (nn_gemm_packed_available). */
+void nn_gemm_packed_cols(int M, const float *A, int lda, const nn_gemm_pb *pb, float beta,
+                         float *C, int ldc, float *scratch, int col0, int col1);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/alloc.h"
@@ -520,5 +521,121 @@ void nn_lstm_backward(nn_lstm *l, nn_lstm_cache *c, const float *x, const float 
 			nn_gemm(0, 0, (int)bt, w->in, (int)G, 1.0f, c->dgates, (int)G, w->w_ih, w->in,
 			        1.0f, dx, w->in);
 		}
+	}
+}
+
+/*
+ * The plan.  Packed column n of layer k belongs to unit block u = n / 64 (16
+ * units), gate g = n % 64 / 16 and unit 16 u + n % 16, so a block's four gates
+ * are 64 contiguous columns (two panels) laid out as the cell pass expects for
+ * H = 16: i, f, g, o.  Units past H (when H is not a multiple of 16) are
+ * zero columns whose results are dropped.
+ */
+static size_t plan_max_in(const nn_lstm *l)
+{
+	return (size_t)(l->in > l->hidden ? l->in : l->hidden);
+}
+
+static int plan_tasks(const nn_lstm *l)
+{
+	int blocks = (l->hidden + 15) / 16, t = nn_get_threads();
+	return blocks < t ? blocks : t;
+}
+
+size_t nn_lstm_plan_floats(const nn_lstm *l)
+{
+	int H = l->hidden, hp = (H + 15) / 16 * 16, L = l->n_layers;
+	size_t n = 0;
+	for (int k = 0; k < L; k++)
+		n += nn_gemm_pack_floats(l->layer[k].in, 4 * hp) + nn_gemm_pack_floats(H, 4 * hp);
+	/* Each piece rounded up to 16 floats keeps every one 64-byte aligned. */
+	n += (size_t)L * 4 * hp + 4 * (size_t)hp + 2 * (size_t)hp;
+	n += (size_t)plan_tasks(l) * 8 * ((plan_max_in(l) + 15) / 16 * 16);
+	return n;
+}
+
+int nn_lstm_plan_build(nn_lstm_plan *p, const nn_lstm *l, float *buf)
+{
+	if (!nn_gemm_packed_available())
+		return -1;
+	BJ_ASSERT(((uintptr_t)buf & 63) == 0);
+	int H = l->hidden, hp = (H + 15) / 16 * 16, L = l->n_layers, N = 4 * hp;
+	memset(p, 0, sizeof(*p));
+	p->hp = hp;
+	p->tasks = plan_tasks(l);
+	int *cols = bj_xmalloc((size_t)N * sizeof(int));
+	for (int n = 0; n < N; n++) {
+		int u = n / 64, g = n % 64 / 16, unit = 16 * u + n % 16;
+		cols[n] = unit < H ? g * H + unit : -1;
+	}
+	float *at = buf;
+	for (int k = 0; k < L; k++) {
+		const nn_lstm_layer *w = &l->layer[k];
+		nn_gemm_pack_cols(&p->ih[k], 1, w->in, N, w->w_ih, w->in, 4 * H, cols, at);
+		at += nn_gemm_pack_floats(w->in, N);
+		nn_gemm_pack_cols(&p->hh[k], 1, H, N, w->w_hh, H, 4 * H, cols, at);
+		at += nn_gemm_pack_floats(H, N);
+	}
+	p->bias = at;
+	for (int k = 0; k < L; k++)
+		for (int n = 0; n < N; n++)
+			p->bias[(size_t)k * N + n] = cols[n] < 0 ? 0.0f
+			                             : l->layer[k].b_ih[cols[n]] + l->layer[k].b_hh[cols[n]];
+	at += (size_t)L * N;
+	p->gates = at;
+	at += N;
+	p->hnew = at;
+	at += hp;
+	p->tc = at;
+	at += hp;
+	p->scratch = at;
+	free(cols);
+	return 0;
+}
+
+struct plan_job {
+	const nn_lstm *l;
+	nn_lstm_plan *p;
+	const float *x;      /* (in) the layer's input */
+	float *h, *c;        /* (H) the layer's state */
+	int k;
+};
+
+static void plan_units(void *arg, int task, int thread)
+{
+	(void)thread;
+	const struct plan_job *j = arg;
+	nn_lstm_plan *p = j->p;
+	int H = j->l->hidden, lo, hi, N = 4 * p->hp;
+	nn_parallel_split(p->hp / 16, p->tasks, task, &lo, &hi);
+	float *scratch = p->scratch + (size_t)task * 8 * ((plan_max_in(j->l) + 15) / 16 * 16);
+	int in = j->l->layer[j->k].in;
+	nn_gemm_packed_cols(1, j->x, in, &p->ih[j->k], 0.0f, p->gates, N, scratch, 64 * lo, 64 * hi);
+	nn_gemm_packed_cols(1, j->h, H, &p->hh[j->k], 1.0f, p->gates, N, scratch, 64 * lo, 64 * hi);
+	const float *bias = p->bias + (size_t)j->k * N;
+	for (int u = lo; u < hi; u++) {
+		int n = H - 16 * u < 16 ? H - 16 * u : 16;
+		float *c = j->c + 16 * u, cbuf[16] = { 0 };
+		if (n < 16) {
+			memcpy(cbuf, c, (size_t)n * sizeof(float));
+			c = cbuf;
+		}
+		/* c is c' and c at once: each element is read before it is written. */
+		cell_forward(16, p->gates + 64 * u, bias + 64 * u, c, c, p->tc + 16 * u,
+		             p->hnew + 16 * u, NULL);
+		if (n < 16)
+			memcpy(j->c + 16 * u, cbuf, (size_t)n * sizeof(float));
+	}
+}
+
+void nn_lstm_plan_step(const nn_lstm *l, nn_lstm_plan *p, const float *x, float *h, float *c)
+{
+	int H = l->hidden;
+	for (int k = 0; k < l->n_layers; k++) {
+		float *hk = h + (size_t)k * H;
+		struct plan_job j = { l, p, k ? h + (size_t)(k - 1) * H : x, hk, c + (size_t)k * H, k };
+		nn_parallel_run(p->tasks, plan_units, &j);
+		/* Every task has read h' by now. */
+		memcpy(hk, p->hnew, (size_t)H * sizeof(float));
 	}
 }

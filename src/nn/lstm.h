@@ -21,8 +21,11 @@
  */
 #pragma once
 
+#include <stddef.h>
+
 #include "base/rng.h"
 #include "nn/arena.h"
+#include "nn/gemm.h"
 #include "nn/params.h"
 
 /* The most layers an nn_lstm may have. */
@@ -128,3 +131,35 @@ void nn_lstm_backward(nn_lstm *l, nn_lstm_cache *c,
                       float *dx,          // (B, T, I) or NULL
                       float *dh0,         // (L, B, H) or NULL
                       float *dc0);        // (L, B, H) or NULL
+
+/* One stream run a token at a time (sampling), with the weights packed once:
+ * each pair of panels holds the four gates of 16 units, so that every thread
+ * runs the cell for its own units as soon as their gates are summed, and the
+ * threads meet once per layer.  Needs the packed kernel
+ * (nn_gemm_packed_available); a plan holds views into its caller's buffer. */
+typedef struct nn_lstm_plan {
+	int hp;                                 /* H rounded up to 16 */
+	int tasks;                              /* blocks of units run in parallel */
+	nn_gemm_pb ih[NN_LSTM_MAX_LAYERS];      /* W_ih^T, columns permuted: (in, 4*hp) */
+	nn_gemm_pb hh[NN_LSTM_MAX_LAYERS];      /* W_hh^T likewise: (H, 4*hp) */
+	float *bias;                            /* (L, 4*hp) b_ih + b_hh, permuted */
+	float *gates;                           /* (4*hp) */
+	float *hnew;                            /* (hp) */
+	float *tc;                              /* (hp) */
+	float *scratch;                         /* (tasks, 8 * max(I, H)) */
+} nn_lstm_plan;
+
+/* The floats nn_lstm_plan_build needs for l. */
+size_t nn_lstm_plan_floats(const nn_lstm *l);
+
+/* Packs l's weights into buf (nn_lstm_plan_floats(l) floats, 64-byte aligned),
+ * for the thread count now set.  Build again after the weights change.
+ * Returns 0, or -1 when the CPU has no packed kernel (use nn_lstm_forward). */
+int nn_lstm_plan_build(nn_lstm_plan *p, const nn_lstm *l, float *buf);
+
+/* One step of one stream: the same as nn_lstm_forward with B = T = 1, x the
+ * input (I), h and c the state (L, H), updated in place; no dropout. */
+void nn_lstm_plan_step(const nn_lstm *l, nn_lstm_plan *p,
+                       const float *x,   // (I)
+                       float *h,         // (L, H)
+                       float *c);        // (L, H)
