@@ -10,3 +10,9 @@ extern const char *const cmd_probe_usage[];
 
 int cmd_frames(int argc, char **argv);
 extern const char *const cmd_frames_usage[];
+
+int cmd_train(int argc, char **argv);
+extern const char *const cmd_train_usage[];
+
+int cmd_sample(int argc, char **argv);
+extern const char *const cmd_sample_usage[];

@@ -15,6 +15,8 @@
 const struct cli_command cli_commands[] = {
 	{ "probe", cmd_probe, "show what a media file holds (streams, sizes, rates)", cmd_probe_usage },
 	{ "frames", cmd_frames, "extract still frames at given times", cmd_frames_usage },
+	{ "train", cmd_train, "train a model (writer) on examples", cmd_train_usage },
+	{ "sample", cmd_sample, "write text with a trained writer model", cmd_sample_usage },
 	{ 0 },
 };
 

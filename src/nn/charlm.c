@@ -362,6 +362,20 @@ int32_t nn_charlm_sample_next(nn_charlm *m, const nn_sample_opts *o, bj_rng *rng
 	return nn_sample(m->next, m->cfg.vocab, o, m->scratch, rng);
 }
 
+int nn_charlm_generate(nn_charlm *m, nn_charlm_state *s, long n, const nn_sample_opts *o,
+                       bj_rng *rng, nn_charlm_emit_fn *emit, void *ctx)
+{
+	for (long i = 0; i < n; i++) {
+		int32_t id = nn_charlm_sample_next(m, o, rng);
+		int ret = emit(ctx, m->codepoints[id]);
+		if (ret < 0)
+			return ret;
+		if ((ret = nn_charlm_feed(m, s, &id, 1)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
 /* Metadata keys and the fields they hold. */
 #define META_VOCAB "charlm.vocab"
 #define META_EMBED "charlm.embed"
