@@ -48,6 +48,7 @@ const char *const cmd_train_usage[] = {
 	"  --val-every N      steps between validations (default 200)",
 	"  --min-count N      characters seen fewer times are unknown (default 5)",
 	"  --checkpoint-every M  minutes between checkpoints (default 10)",
+	"  --pause-after N    save and stop after step N, to --resume later",
 	"  --seed S           initial weights and dropout (default 1)",
 	"  --threads N        threads to use (default 2)",
 	"  --resume           continue the training saved in MODEL",
@@ -100,7 +101,7 @@ static int train_writer(int argc, char **argv)
 {
 	enum { O_CORPUS = 256, O_STEPS, O_MINUTES, O_LAYERS, O_HIDDEN, O_EMBED, O_SEQ, O_BATCH,
 	       O_LR, O_MIN_LR, O_DROPOUT, O_VAL_FRACTION, O_VAL_CORPUS, O_VAL_EVERY, O_MIN_COUNT,
-	       O_CHECKPOINT, O_SEED, O_THREADS, O_RESUME };
+	       O_CHECKPOINT, O_SEED, O_THREADS, O_RESUME, O_PAUSE };
 	static const struct option options[] = {
 		{ "corpus", required_argument, NULL, O_CORPUS },
 		{ "output", required_argument, NULL, 'o' },
@@ -122,6 +123,7 @@ static int train_writer(int argc, char **argv)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "resume", no_argument, NULL, O_RESUME },
+		{ "pause-after", required_argument, NULL, O_PAUSE },
 		{ 0 },
 	};
 	const char *const *usage = cmd_train_usage;
@@ -166,6 +168,7 @@ static int train_writer(int argc, char **argv)
 		INT_OPTION(O_MIN_COUNT, "min-count", 1, 1000000000L, o.t.min_count)
 		INT_OPTION(O_SEED, "seed", 0, 2147483647L, o.t.seed)
 		INT_OPTION(O_THREADS, "threads", 1, 256, threads)
+		INT_OPTION(O_PAUSE, "pause-after", 1, 1000000000L, o.t.pause_at)
 #undef INT_OPTION
 #define REAL_OPTION(code, name, lo, hi, field)                                                 \
 		case code:                                                                         \
@@ -245,11 +248,17 @@ static int train_writer(int argc, char **argv)
 	} else {
 		char took[32];
 		duration(took, sizeof(took), r.seconds);
-		printf("trained %" PRId64 " steps (%.1fM characters) in %s", r.steps,
-		       (double)r.chars / 1e6, took);
+		printf("trained %" PRId64 " steps (", r.steps);
+		if (r.chars < 1000000)
+			printf("%" PRIu64 " characters", r.chars);
+		else
+			printf("%.1fM characters", (double)r.chars / 1e6);
+		printf(") in %s", took);
 		if (!isnan(r.val_bpc))
 			printf(", validation %.3f bits/char", r.val_bpc);
 		printf("; wrote '%s' and '%s'\n", o.t.model_path, csv);
+		if (o.t.pause_at && r.steps == o.t.pause_at && (o.t.steps ? r.steps < o.t.steps : 1))
+			printf("paused after step %" PRId64 "; carry on with --resume\n", r.steps);
 	}
 	free(csv);
 out:

@@ -363,9 +363,12 @@ int32_t nn_charlm_sample_next(nn_charlm *m, const nn_sample_opts *o, bj_rng *rng
 }
 
 int nn_charlm_generate(nn_charlm *m, nn_charlm_state *s, long n, const nn_sample_opts *o,
-                       bj_rng *rng, nn_charlm_emit_fn *emit, void *ctx)
+                       unsigned flags, bj_rng *rng, nn_charlm_emit_fn *emit, void *ctx)
 {
 	for (long i = 0; i < n; i++) {
+		/* A logit far below any other: its probability is exactly 0. */
+		if (flags & NN_CHARLM_NO_UNKNOWN)
+			m->next[0] = -1e30f;
 		int32_t id = nn_charlm_sample_next(m, o, rng);
 		int ret = emit(ctx, m->codepoints[id]);
 		if (ret < 0)

@@ -161,12 +161,16 @@ int32_t nn_charlm_sample_next(nn_charlm *m, const nn_sample_opts *o, bj_rng *rng
  * negative code to stop with. */
 typedef int nn_charlm_emit_fn(void *ctx, uint32_t codepoint);
 
+/* nn_charlm_generate flag: never draw the unknown symbol. */
+#define NN_CHARLM_NO_UNKNOWN 1u
+
 /* Draws n ids one after another from m->next (after an nn_charlm_feed of the
  * prime) under o, feeding each back into s (B = 1), and hands each one's code
- * point to emit (the unknown symbol's is U+FFFD).  Returns 0, the first
- * negative value emit returned, or BJ_ENOMEM. */
+ * point to emit (the unknown symbol's is U+FFFD; with NN_CHARLM_NO_UNKNOWN in
+ * flags it is never drawn).  Returns 0, the first negative value emit
+ * returned, or BJ_ENOMEM. */
 int nn_charlm_generate(nn_charlm *m, nn_charlm_state *s, long n, const nn_sample_opts *o,
-                       bj_rng *rng, nn_charlm_emit_fn *emit, void *ctx);
+                       unsigned flags, bj_rng *rng, nn_charlm_emit_fn *emit, void *ctx);
 
 /* Adds m to w: the weights under their PyTorch names, the vocabulary as the I32
  * tensor "charlm.codepoints" (V) and the shape as metadata "charlm.vocab",

@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "nn/dropout.h"
 #include "nn/gemm.h"
+#include "nn/internal.h"
 #include "nn/parallel.h"
 
 /*
@@ -215,6 +216,19 @@ VINLINE vf vtanh(vf x)
 }
 
 /* n <= VLEN floats at p, the rest of the vector zero; and back. */
+VINLINE vf vload_n(const float *p, int n);
+VINLINE void vstore_n(float *p, vf v, int n);
+
+CLONES void nn_lstm_activations(const float *x, size_t n, float *sig, float *th)
+{
+	for (size_t i = 0; i < n; i += VLEN) {
+		int k = n - i < VLEN ? (int)(n - i) : VLEN;
+		vf v = vload_n(x + i, k);
+		vstore_n(sig + i, vsigmoid(v), k);
+		vstore_n(th + i, vtanh(v), k);
+	}
+}
+
 VINLINE vf vload_n(const float *p, int n)
 {
 	if (n == VLEN)

@@ -557,7 +557,7 @@ int nn_trainer_run(const nn_trainer_opts *o, const nn_corpus *corpus, nn_trainer
 	for (;;) {
 		if (by_time ? r.seconds >= budget : r.step >= o->steps)
 			break;
-		if (o->interrupted && *o->interrupted)
+		if ((o->interrupted && *o->interrupted) || (o->pause_at > 0 && r.step >= o->pause_at))
 			break;
 		for (int b = 0; b < B; b++) {
 			read_stream(&r, &r.pos[b], r.cps);
@@ -600,8 +600,10 @@ int nn_trainer_run(const nn_trainer_opts *o, const nn_corpus *corpus, nn_trainer
 	if (ret < 0)
 		goto out;
 	int interrupted = o->interrupted && *o->interrupted;
+	int paused = o->pause_at > 0 && r.step >= o->pause_at &&
+	             (by_time ? r.seconds < budget : r.step < o->steps);
 	/* At the end, the whole held-out text. */
-	if (!interrupted && r.vhi > r.vlo) {
+	if (!interrupted && !paused && r.vhi > r.vlo) {
 		if ((ret = validate(&r, 0, &r.val_bpc)) < 0)
 			goto out;
 		if (r.n_rows && r.rows[r.n_rows - 1].step == r.step)

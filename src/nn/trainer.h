@@ -56,6 +56,9 @@ typedef struct nn_trainer_opts {
 	int64_t steps;            /* total steps; the schedule follows steps */
 	double minutes;           /* or total minutes of training steps (0: use steps) */
 	double checkpoint_minutes;/* between checkpoints, default 10; 0: none between */
+	int64_t pause_at;         /* stop and save after this step (in all), as an
+	                           * interruption does, but return 0; 0: never.  For
+	                           * training in sessions, and for tests */
 	uint64_t seed;            /* initial weights and dropout, default 1 */
 	/* Files and control. */
 	const char *model_path;   /* the model and its checkpoints */

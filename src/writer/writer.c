@@ -78,7 +78,8 @@ int writer_sample(const writer_sample_opts *o, writer_emit_fn *emit, void *ctx)
 	nn_charlm_state s;
 	nn_charlm_state_init(&s, &m, 1);
 	/* Without a prime the model starts on a fresh line, as a screenplay's
-	 * elements do. */
+	 * elements do.  It never writes the unknown symbol, which stands for the
+	 * characters too rare to learn. */
 	int32_t *ids = bj_xmalloc((prime ? len : 1) * sizeof(*ids));
 	size_t n = prime ? nn_charlm_encode(&m, prime, len, ids) : 1;
 	if (!prime)
@@ -91,7 +92,8 @@ int writer_sample(const writer_sample_opts *o, writer_emit_fn *emit, void *ctx)
 		ret = nn_charlm_feed(&m, &s, ids, (int)n);
 	struct emitter e = { emit, ctx };
 	if (ret >= 0)
-		ret = nn_charlm_generate(&m, &s, o->length, &o->sample, &rng, emit_codepoint, &e);
+		ret = nn_charlm_generate(&m, &s, o->length, &o->sample, NN_CHARLM_NO_UNKNOWN, &rng,
+		                         emit_codepoint, &e);
 	free(ids);
 	nn_charlm_state_release(&s);
 	nn_charlm_release(&m);
