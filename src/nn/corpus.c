@@ -88,7 +88,8 @@ static int add_folder(nn_corpus *c, const char *path)
 	int ret = 0;
 	if (n == 0)
 		ret = bj_error_set(BJ_EFORMAT, "'%s': no files in folder", path);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		if (ret == 0)
 			ret = add_file(c, names[i]);

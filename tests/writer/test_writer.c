@@ -51,7 +51,8 @@ static int collect(void *ctx, const char *s, size_t len)
 	return 0;
 }
 
-static void train_model(void)
+/* Trains on the scene repeated forty times. */
+static void train_model(int steps)
 {
 	char corpus[4096];
 	snprintf(corpus, sizeof(corpus), "%s", test_path("scenes.txt"));
@@ -73,7 +74,7 @@ static void train_model(void)
 	o.t.embed = 16;
 	o.t.batch = 8;
 	o.t.seq = 32;
-	o.t.steps = 300;
+	o.t.steps = steps;
 	o.t.lr = 0.01;
 	o.t.min_lr = 1e-3;
 	o.t.warmup = 5;
@@ -82,13 +83,13 @@ static void train_model(void)
 	nn_trainer_result r;
 	CHECK(writer_train(&o, &r) == 0, "%s", bj_error_message());
 	printf("    %lld steps, validation %.3f bits/char\n", (long long)r.steps, r.val_bpc);
-	CHECK(r.val_bpc < 1.5, "%.3f bits/char", r.val_bpc);
+	CHECK(steps < 300 || r.val_bpc < 1.5, "%.3f bits/char", r.val_bpc);
 }
 
 /* One case trains and samples: the temporary folder lasts a case. */
 static void test_trains_and_writes(void)
 {
-	train_model();
+	train_model(300);
 	bj_safetensors *st = NULL;
 	CHECK(bj_safetensors_load(model, &st) == 0, "%s", bj_error_message());
 	if (!st)
@@ -137,7 +138,7 @@ static void test_trains_and_writes(void)
 
 static void test_sample_errors(void)
 {
-	train_model();
+	train_model(10);
 	struct text t = { 0 };
 	writer_sample_opts o = { .model_path = model, .prime = "caf\xe9", .length = 5 };
 	CHECK(writer_sample(&o, collect, &t) == BJ_EINVAL);
