@@ -764,6 +764,10 @@ static bool title_key(const struct line *l, size_t *key_len, size_t *colon)
 {
 	if (l->n == 0 || !(is_upper(l->s[0]) || is_lower(l->s[0]) || (unsigned char)l->s[0] >= 0x80))
 		return false;
+	/* A key may not start with a byte-order mark: at the start of a file the
+	 * parser drops one, so such a key could not be written back. */
+	if (starts_with(l->s, l->n, "\xEF\xBB\xBF"))
+		return false;
 	for (size_t k = 0; k < l->n; k++) {
 		char c = l->s[k];
 		if (c == ':') {

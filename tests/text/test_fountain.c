@@ -537,6 +537,7 @@ static void test_emit_canonical(void)
 	/* Nor may it start with a byte-order mark, which a parser drops (found by
 	 * make fuzz). */
 	check_parse("!\xEF\xBB\xBF\nBANG\n", "ACTION \"\xEF\xBB\xBF\\nBANG\"\n");
+	check_parse("\xEF\xBB\xBF\xEF\xBB\xBFTO: x\n", "ACTION \"\xEF\xBB\xBFTO: x\"\n");
 }
 
 /* Screenplays built in memory come out as Fountain that reads back the same. */
