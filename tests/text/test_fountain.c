@@ -598,6 +598,7 @@ static void test_roundtrip_random(void)
 		"ESTABLISHING", "\\*escaped\\*", "^", "@", "#", "~", "*/ x", "  /*", "\t*/",
 		"[[a]] [[b]]", "==", "> x", ".", "!  ", "BOB (cont'd)", "  (beat)", "Contact:",
 		"   value", "\tvalue", "CUT TO:\t", "[[", "]]", "/**/", "EXT. X #1# ^",
+		"\xc2\xa0", ".\xc2\xa0x", "\xc2\xa0: 3", "[[BOB", "@[[BOB", "x]]",
 	};
 	bj_rng rng;
 	bj_rng_init(&rng, 20240611);
