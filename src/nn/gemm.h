@@ -2,25 +2,21 @@
  * gemm.h - the matrix multiplies of benjamin: C = alpha op(A) op(B) + beta C.
  *
  *     nn_set_threads(2);                                  // once, from --threads
- *     // y (N, out) = x (N, in) . W^T, W stored (out, in)
- *     nn_gemm(0, 1, N, out, in, 1.0f, x, in, W, in, 0.0f, y, out);
+ *     nn_gemm(0, 1, N, out, in, 1.0f, x, in, W, in, 0.0f, y, out);   // y = x W^T
  *     // many small products with one B (an RNN's recurrent weights):
  *     nn_gemm_pack(&pb, 1, H, 4 * H, W_hh, H, panels);    // once per weight update
  *     nn_gemm_packed(B, h, H, &pb, 1.0f, gates, 4 * H, scratch);   // per time step
  *
- * Matrices are row-major float32, as in cblas_sgemm with CblasRowMajor, and
- * every stride (lda, ldb, ldc) is the distance in floats between two rows as
- * stored, so a matrix may be a strided slice of a larger one (the rows of one
- * time step in a (B, T, H) buffer have ld = T*H).  nn_gemm calls OpenBLAS (this
- * file is its only caller) on one thread per call and splits large products
- * over the threads of nn/parallel.h along rows or columns, so every element is
- * summed in the same order whatever the thread count.  nn_gemm_packed is a
- * kernel of our own for products with few rows against a B reused many times:
- * OpenBLAS re-packs B on every call, which costs as much as the product when
- * A has 16 rows; on CPUs without AVX-512 it calls OpenBLAS instead.
- * nn_gemm_naive is the plain-loop twin both are tested against.  Nothing is
- * allocated or owned.  With beta == 0, C is written without being read, so it
- * may hold garbage (even NaN) beforehand.  Sizes are int, as in cblas.
+ * Row-major float32 as cblas_sgemm's CblasRowMajor; a stride (lda, ldb, ldc)
+ * is the distance in floats between two stored rows, so a matrix may be a
+ * strided slice (one time step of a (B, T, H) buffer has ld = T*H).  nn_gemm
+ * calls OpenBLAS (only this file does) one thread per call, splitting large
+ * products over nn/parallel.h's threads by rows or columns: the same sums in
+ * the same order for any thread count.  nn_gemm_packed is our kernel for few
+ * rows against a B reused many times (OpenBLAS re-packs B per call, as costly
+ * as a 16-row product); without AVX-512 it calls OpenBLAS.  nn_gemm_naive is
+ * the twin both are tested against.  Nothing is allocated or owned; beta == 0
+ * writes C unread (it may hold NaN).  Sizes are int, as in cblas.
  */
 #pragma once
 

@@ -10,14 +10,13 @@
  *     nn_lstm_forward(&lstm, &cache, x, h0, c0, h, hT, cT, &rng);   // rng NULL: eval
  *     nn_lstm_backward(&lstm, &cache, x, dh, dhT, dcT, dx, dh0, dc0);
  *
- * Per layer: one GEMM of B*T rows projects the whole input sequence; then the
- * batch is split into blocks that run through time on their own threads (the
- * streams are independent), each step one small product with the recurrent
- * weights, packed once per call (nn_gemm_packed), and one fused pass for gates,
- * cell and output; backward mirrors it.  Backward adds to every gradient it produces
- * (weights, dx, dh0, dc0); callers zero them.  For truncated BPTT pass the last
- * batch's hT, cT as h0, c0.  Weights live in an nn_params arena, cache buffers in
- * an nn_arena; the structs own nothing.  Same thread count, same bytes.
+ * Per layer: one GEMM of B*T rows projects the input sequence; then blocks of
+ * streams run through time on their own threads, each step one product with
+ * W_hh packed once per call (nn_gemm_packed) and one fused cell pass; backward
+ * mirrors it.  Backward adds to every gradient (weights, dx, dh0, dc0); callers
+ * zero them.  For truncated BPTT pass the last hT, cT as h0, c0.  Weights live
+ * in an nn_params arena, caches in an nn_arena; the structs own nothing.  The
+ * same bytes for any thread count.
  */
 #pragma once
 

@@ -7,22 +7,16 @@
  *     nn_trainer_opts_init(&o);                  // defaults; then set what differs
  *     o.model_path = "m.safetensors";  o.csv_path = "m.csv";  o.steps = 2000;
  *     o.interrupted = &got_sigint;               // set by the caller's signal handler
- *     nn_trainer_result r;
- *     ret = nn_trainer_run(&o, corpus, &r);      // BJ_EINTERRUPTED: saved, stopped
+ *     ret = nn_trainer_run(&o, corpus, &result);   // BJ_EINTERRUPTED: saved, stopped
  *
- * B streams start evenly spaced over the training text (all but the held-out
- * tail, or all of it when o.val is given) and each step trains on the next T
- * characters of every stream, the LSTM state carried from step to step
- * (truncated BPTT); a stream that reaches the end of the text wraps round.
- * The file at model_path is the model (nn_charlm_write with its optimizer
- * state) plus, in its metadata, "train.*": every setting, the step, the
- * characters and seconds trained, the streams' positions and the generator
- * state, and the tensors "train.h", "train.c" (L, B, H) of carried state, so
- * that a resumed run reaches the same weights, byte for byte, as one that was
- * never stopped (steps mode; with minutes the step count depends on speed).
- * It is written atomically at the start, every checkpoint_minutes, on
- * interruption and at the end.  Progress goes to a bj_progress display;
- * nothing else is printed.
+ * B streams start evenly spaced over the text (but the held-out tail, unless
+ * o.val is given); each step trains on their next T characters, state carried
+ * (truncated BPTT), wrapping at the end.  model_path holds the model with its
+ * optimizer (nn_charlm_write) and "train.*" metadata and tensors: settings,
+ * step, positions, generator and carried state, so a resumed run reaches the
+ * bytes of one never stopped (with steps; minutes depend on speed).  It is
+ * saved atomically at the start, every checkpoint_minutes, on interruption and
+ * at the end.  Progress goes to a bj_progress display; nothing is printed.
  */
 #pragma once
 

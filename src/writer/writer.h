@@ -13,11 +13,10 @@
  *                              .sample = { .temperature = 0.8f }, .seed = 7 };
  *     ret = writer_sample(&s, emit, stdout);           // emit(ctx, utf8, len) per character
  *
- * Corpus files are plain text or Fountain, UTF-8, read as they are: a
- * screenplay's layout (indents, blank lines, capitals) is what the model learns.
- * The model file records "writer.format" and the corpus in its metadata, so a
- * model knows it is a writer.  Sampling is deterministic for a model, options
- * and seed.  Nothing here prints: text goes to the caller's emit function.
+ * Corpus files are UTF-8 text or Fountain, read as they are: the layout
+ * (indents, blank lines, capitals) is what the model learns.  The model file
+ * records "writer.format" and the corpus in its metadata.  Sampling is the same
+ * for a model, options and seed; text goes to the caller's emit function.
  */
 #pragma once
 
