@@ -116,6 +116,7 @@ void nn_lstm_cache_take(nn_lstm_cache *c, const nn_lstm *l, int B, int T, nn_are
 	c->dh_next = nn_arena_take(a, bh);
 	c->dc_next = nn_arena_take(a, bh);
 	c->bias = nn_arena_take(a, 4 * H);
+	c->dbias = nn_arena_take(a, mul3((size_t)B, 4, H));
 	size_t fwd = nn_gemm_pack_floats((int)H, 4 * (int)H);
 	size_t bwd = nn_gemm_pack_floats(4 * (int)H, (int)H);
 	c->panels = nn_arena_take(a, fwd > bwd ? fwd : bwd);
@@ -281,10 +282,11 @@ CLONES static void cell_forward(int H, float *a, const float *bias, const float 
 /* The gradients of step t of one stream (see the equations at the top): a, cp,
  * tc as forward left them; dh (H) the gradient from above, times mask (H)
  * when not NULL, or NULL for none; dhn (H) the gradient from step t+1 through
- * h; dc (H) that through c, replaced by the one for step t-1.  Writes da (4H). */
+ * h; dc (H) that through c, replaced by the one for step t-1.  Writes da (4H)
+ * and adds it to dbias (4H), the stream's sum for the bias gradients. */
 CLONES static void cell_backward(int H, const float *a, const float *cp, const float *tc,
                                  const float *dh, const float *mask, const float *dhn, float *dc,
-                                 float *da)
+                                 float *da, float *dbias)
 {
 	for (int j = 0; j < H; j += VLEN) {
 		int n = H - j < VLEN ? H - j : VLEN;
@@ -295,10 +297,12 @@ CLONES static void cell_backward(int H, const float *a, const float *cp, const f
 		if (dh)
 			dht = dht + (mask ? vload_n(dh + j, n) * vload_n(mask + j, n) : vload_n(dh + j, n));
 		vf dcv = vload_n(dc + j, n) + dht * o * (one - tcn * tcn);
-		vstore_n(da + j, dcv * g * i * (one - i), n);
-		vstore_n(da + H + j, dcv * vload_n(cp + j, n) * f * (one - f), n);
-		vstore_n(da + 2 * H + j, dcv * i * (one - g * g), n);
-		vstore_n(da + 3 * H + j, dht * tcn * o * (one - o), n);
+		vf d[4] = { dcv * g * i * (one - i), dcv * vload_n(cp + j, n) * f * (one - f),
+		            dcv * i * (one - g * g), dht * tcn * o * (one - o) };
+		for (int q = 0; q < 4; q++) {
+			vstore_n(da + q * H + j, d[q], n);
+			vstore_n(dbias + q * H + j, vload_n(dbias + q * H + j, n) + d[q], n);
+		}
 		vstore_n(dc + j, dcv * f, n);
 	}
 }
@@ -435,13 +439,15 @@ static void backward_streams(void *arg, int task, int thread)
 	size_t G = 4 * (size_t)H;
 	nn_parallel_split(j->B, c->tasks, task, &lo, &hi);
 	float *scratch = c->scratch + (size_t)task * 32 * H;
+	memset(c->dbias + (size_t)lo * G, 0, (size_t)(hi - lo) * G * sizeof(float));
 	for (int t = T - 1; t >= 0; t--) {
 		for (int b = lo; b < hi; b++) {
 			size_t r = (size_t)b * T + t;
 			const float *cp = t ? y->c + (r - 1) * H : y->c0 + (size_t)b * H;
 			cell_backward(H, y->gates + r * G, cp, y->tc + r * H, j->dh ? j->dh + r * H : NULL,
 			              j->mask ? j->mask + r * H : NULL, c->dh_next + (size_t)b * H,
-			              c->dc_next + (size_t)b * H, c->dgates + r * G);
+			              c->dc_next + (size_t)b * H, c->dgates + r * G,
+			              c->dbias + (size_t)b * G);
 		}
 		/* dh' (n, H) = da_t (n, 4H; rows T apart) . W_hh (4H, H) */
 		size_t r0 = (size_t)lo * T + t;
@@ -450,13 +456,12 @@ static void backward_streams(void *arg, int task, int thread)
 	}
 }
 
-/* db_ih = db_hh += the column sums of dgates, by blocks of columns so that
- * every sum runs over the rows in order whatever the thread count. */
+/* db_ih = db_hh += the streams' sums, added in stream order, by blocks of
+ * columns: the same sums whatever the thread count. */
 struct bias_job {
 	nn_lstm_layer *w;
-	const float *dgates;
-	size_t rows, G;
-	int parts;
+	const float *dbias;     /* (B, G) */
+	int B, G, parts;
 };
 
 static void bias_columns(void *arg, int task, int thread)
@@ -464,12 +469,12 @@ static void bias_columns(void *arg, int task, int thread)
 	(void)thread;
 	const struct bias_job *j = arg;
 	int lo, hi;
-	nn_parallel_split((int)j->G, j->parts, task, &lo, &hi);
-	for (size_t r = 0; r < j->rows; r++) {
-		const float *da = j->dgates + r * j->G;
+	nn_parallel_split(j->G, j->parts, task, &lo, &hi);
+	for (int b = 0; b < j->B; b++) {
+		const float *d = j->dbias + (size_t)b * j->G;
 		for (int k = lo; k < hi; k++) {
-			j->w->db_ih[k] += da[k];
-			j->w->db_hh[k] += da[k];
+			j->w->db_ih[k] += d[k];
+			j->w->db_hh[k] += d[k];
 		}
 	}
 }
@@ -499,7 +504,7 @@ static void layer_backward(nn_lstm_layer *w, nn_lstm_layer_cache *y, nn_lstm_cac
 	/* dW_ih (4H, in) += da^T (4H, BT) . x (BT, in); dW_hh likewise with h'. */
 	nn_gemm(1, 0, (int)G, w->in, (int)bt, 1.0f, c->dgates, (int)G, x, w->in, 1.0f, w->dw_ih, w->in);
 	nn_gemm(1, 0, (int)G, H, (int)bt, 1.0f, c->dgates, (int)G, y->hprev, H, 1.0f, w->dw_hh, H);
-	struct bias_job bj = { w, c->dgates, bt, G, nn_get_threads() };
+	struct bias_job bj = { w, c->dbias, B, (int)G, nn_get_threads() };
 	nn_parallel_run(bj.parts, bias_columns, &bj);
 }
 

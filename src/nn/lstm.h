@@ -80,6 +80,7 @@ typedef struct nn_lstm_cache {
 	float *dh_next;          /* (B, H) scratch: gradient flowing to the step before */
 	float *dc_next;          /* (B, H) */
 	float *bias;             /* (4*H) scratch: b_ih + b_hh of the layer running */
+	float *dbias;            /* (B, 4*H) scratch: each stream's sum of dgates over time */
 	float *panels;           /* W_hh packed for nn_gemm_packed (either way round) */
 	float *scratch;          /* (tasks, 32*H) the packed kernel's scratch, per task */
 } nn_lstm_cache;
