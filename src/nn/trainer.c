@@ -397,7 +397,9 @@ static double lr_at(const struct run *r, double progress)
 }
 
 /* Bits per character over the validation text, or at most max_chars of it
- * (0: all): B streams over contiguous parts, T at a time, from zero state. */
+ * (0: all): B streams over contiguous parts, T at a time, from zero state.
+ * Returns 0, BJ_ENOMEM, or BJ_EINTERRUPTED (no error set, *bpc unchanged)
+ * when the caller's flag is raised. */
 static int validate(struct run *r, uint64_t max_chars, double *bpc)
 {
 	int B = r->B, T = r->T;
@@ -415,6 +417,10 @@ static int validate(struct run *r, uint64_t max_chars, double *bpc)
 	uint64_t counted = 0;
 	int ret = 0;
 	for (;;) {
+		if (r->o->interrupted && *r->o->interrupted) {
+			ret = BJ_EINTERRUPTED;
+			break;
+		}
 		int any = 0;
 		for (int b = 0; b < B; b++) {
 			uint64_t p = start[b];
@@ -446,7 +452,8 @@ static int validate(struct run *r, uint64_t max_chars, double *bpc)
 	}
 	free(start);
 	free(left);
-	*bpc = counted ? total / (double)counted / M_LN2 : NAN;
+	if (ret == 0)
+		*bpc = counted ? total / (double)counted / M_LN2 : NAN;
 	return ret;
 }
 
@@ -577,7 +584,11 @@ int nn_trainer_run(const nn_trainer_opts *o, const nn_corpus *corpus, nn_trainer
 		train_bpc = st.loss / M_LN2;
 		add_row(&r, lr, train_bpc);
 		if (r.step % o->val_every == 0 && r.vhi > r.vlo) {
-			if ((ret = validate(&r, o->val_chars, &r.val_bpc)) < 0)
+			if ((ret = validate(&r, o->val_chars, &r.val_bpc)) == BJ_EINTERRUPTED) {
+				ret = 0;
+				break;
+			}
+			if (ret < 0)
 				break;
 			r.rows[r.n_rows - 1].val_bpc = r.val_bpc;
 		}
@@ -604,10 +615,14 @@ int nn_trainer_run(const nn_trainer_opts *o, const nn_corpus *corpus, nn_trainer
 	             (by_time ? r.seconds < budget : r.step < o->steps);
 	/* At the end, the whole held-out text. */
 	if (!interrupted && !paused && r.vhi > r.vlo) {
-		if ((ret = validate(&r, 0, &r.val_bpc)) < 0)
+		ret = validate(&r, 0, &r.val_bpc);
+		if (ret == BJ_EINTERRUPTED)
+			interrupted = 1;
+		else if (ret < 0)
 			goto out;
-		if (r.n_rows && r.rows[r.n_rows - 1].step == r.step)
+		else if (r.n_rows && r.rows[r.n_rows - 1].step == r.step)
 			r.rows[r.n_rows - 1].val_bpc = r.val_bpc;
+		ret = 0;
 	}
 	if ((ret = save(&r)) < 0)
 		goto out;
