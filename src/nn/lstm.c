@@ -120,7 +120,17 @@ void nn_lstm_cache_take(nn_lstm_cache *c, const nn_lstm *l, int B, int T, nn_are
 	size_t fwd = nn_gemm_pack_floats((int)H, 4 * (int)H);
 	size_t bwd = nn_gemm_pack_floats(4 * (int)H, (int)H);
 	c->panels = nn_arena_take(a, fwd > bwd ? fwd : bwd);
-	c->scratch = nn_arena_take(a, mul3((size_t)c->tasks, 32, H));
+	size_t in_max = (size_t)(l->in > l->hidden ? l->in : l->hidden), ih = 0;
+	for (int k = 0; k < l->n_layers; k++) {
+		size_t f = nn_gemm_pack_floats(l->layer[k].in, 4 * (int)H);
+		size_t g = nn_gemm_pack_floats(4 * (int)H, l->layer[k].in);
+		ih = f > ih ? f : ih;
+		ih = g > ih ? g : ih;
+	}
+	c->panels_ih = nn_arena_take(a, ih);
+	size_t K = 4 * H > in_max ? 4 * H : in_max;
+	c->scratch_stride = mul3(8, (K + 15) / 16 * 16, 1);
+	c->scratch = nn_arena_take(a, mul3((size_t)c->tasks, c->scratch_stride, 1));
 }
 
 /*
@@ -322,10 +332,16 @@ struct layer_job {
 	nn_lstm_layer_cache *y;
 	nn_lstm_cache *c;
 	int B, T, H;
+	const float *x;         /* (B, T, in) forward: the layer's input */
 	float *h;               /* (B, T, H) forward: the layer's output */
 	const float *dh;        /* (B, T, H) backward: the gradient from above, or NULL */
 	const float *mask;      /* (B, T, H) backward: dropout on dh, or NULL */
+	float *dx;              /* (B, T, in) backward: the input's gradient, or NULL */
+	float dx_beta;          /* 1: add to dx; 0: write it */
+	int in;
+	int fused;              /* the input products run step by step, in the tasks */
 	nn_gemm_pb pb;          /* W_hh, packed */
+	nn_gemm_pb pb_ih;       /* W_ih, packed, when fused */
 	float p;                /* forward: dropout probability, 0 for none */
 	bj_rng rng;             /* forward: the base of the dropout streams */
 	int layer;
@@ -339,10 +355,14 @@ static void forward_streams(void *arg, int task, int thread)
 	int lo, hi, T = j->T, H = j->H;
 	size_t G = 4 * (size_t)H;
 	nn_parallel_split(j->B, j->c->tasks, task, &lo, &hi);
-	float *scratch = j->c->scratch + (size_t)task * 32 * H;
+	float *scratch = j->c->scratch + (size_t)task * j->c->scratch_stride;
 	for (int t = 0; t < T; t++) {
 		size_t r0 = (size_t)lo * T + t;
-		/* Step t's rows are T rows apart: gates (n, 4H) += h' (n, H) . W_hh^T. */
+		/* Step t's rows are T rows apart: gates (n, 4H) = x (n, in) . W_ih^T
+		 * (unless done for all steps at once) + h' (n, H) . W_hh^T. */
+		if (j->fused)
+			nn_gemm_packed(hi - lo, j->x + r0 * j->in, T * j->in, &j->pb_ih, 0.0f,
+			               y->gates + r0 * G, (int)(T * G), scratch);
 		nn_gemm_packed(hi - lo, y->hprev + r0 * H, T * H, &j->pb, 1.0f, y->gates + r0 * G,
 		               (int)(T * G), scratch);
 		for (int b = lo; b < hi; b++) {
@@ -370,10 +390,13 @@ static void layer_forward(const nn_lstm *l, int k, nn_lstm_cache *c, const float
 	int B = c->B, T = c->T, H = l->hidden;
 	size_t G = 4 * (size_t)H, bt = (size_t)B * T;
 
-	/* All steps' input projections at once: gates = x W_ih^T; the biases are
-	 * added in the cell pass. */
-	nn_gemm(0, 1, (int)bt, (int)G, w->in, 1.0f, x, w->in, w->w_ih, w->in, 0.0f, y->gates,
-	        (int)G);
+	/* With the packed kernel the input projections run step by step in the
+	 * tasks, from W_ih packed once; without it, for all steps at once here.
+	 * The biases are added in the cell pass. */
+	int fused = nn_gemm_packed_available();
+	if (!fused)
+		nn_gemm(0, 1, (int)bt, (int)G, w->in, 1.0f, x, w->in, w->w_ih, w->in, 0.0f, y->gates,
+		        (int)G);
 	for (size_t j = 0; j < G; j++)
 		c->bias[j] = w->b_ih[j] + w->b_hh[j];
 
@@ -391,8 +414,11 @@ static void layer_forward(const nn_lstm *l, int k, nn_lstm_cache *c, const float
 	else
 		memset(y->c0, 0, (size_t)B * H * sizeof(float));
 
-	struct layer_job j = { .w = w, .y = y, .c = c, .B = B, .T = T, .H = H, .h = h, .layer = k };
+	struct layer_job j = { .w = w, .y = y, .c = c, .B = B, .T = T, .H = H, .x = x, .h = h,
+	                       .in = w->in, .fused = fused, .layer = k };
 	nn_gemm_pack(&j.pb, 1, H, (int)G, w->w_hh, H, c->panels);
+	if (fused)
+		nn_gemm_pack(&j.pb_ih, 1, w->in, (int)G, w->w_ih, w->in, c->panels_ih);
 	if (drop && k + 1 < l->n_layers) {
 		j.p = l->dropout;
 		j.rng = *drop;
@@ -438,7 +464,7 @@ static void backward_streams(void *arg, int task, int thread)
 	int lo, hi, T = j->T, H = j->H;
 	size_t G = 4 * (size_t)H;
 	nn_parallel_split(j->B, c->tasks, task, &lo, &hi);
-	float *scratch = c->scratch + (size_t)task * 32 * H;
+	float *scratch = c->scratch + (size_t)task * c->scratch_stride;
 	memset(c->dbias + (size_t)lo * G, 0, (size_t)(hi - lo) * G * sizeof(float));
 	for (int t = T - 1; t >= 0; t--) {
 		for (int b = lo; b < hi; b++) {
@@ -449,10 +475,15 @@ static void backward_streams(void *arg, int task, int thread)
 			              c->dc_next + (size_t)b * H, c->dgates + r * G,
 			              c->dbias + (size_t)b * G);
 		}
-		/* dh' (n, H) = da_t (n, 4H; rows T apart) . W_hh (4H, H) */
+		/* dh' (n, H) = da_t (n, 4H; rows T apart) . W_hh (4H, H), and when
+		 * fused dx_t (n, in) (+)= da_t . W_ih (4H, in).  dx may be the dh read
+		 * above: row (b, t) of it was read before it is written. */
 		size_t r0 = (size_t)lo * T + t;
 		nn_gemm_packed(hi - lo, c->dgates + r0 * G, (int)(T * G), &j->pb, 0.0f,
 		               c->dh_next + (size_t)lo * H, H, scratch);
+		if (j->fused && j->dx)
+			nn_gemm_packed(hi - lo, c->dgates + r0 * G, (int)(T * G), &j->pb_ih, j->dx_beta,
+			               j->dx + r0 * j->in, T * j->in, scratch);
 	}
 }
 
@@ -485,7 +516,9 @@ static void layer_backward(nn_lstm_layer *w, nn_lstm_layer_cache *y, nn_lstm_cac
                            const float *dh,   // (B, T, H) or NULL
                            const float *mask, // (B, T, H) dropout on dh, or NULL
                            const float *dhT,  // (B, H) or NULL
-                           const float *dcT)  // (B, H) or NULL
+                           const float *dcT,  // (B, H) or NULL
+                           float *dx,         // (B, T, in) or NULL
+                           float dx_beta)     // 1: add to dx, 0: write it
 {
 	size_t G = 4 * (size_t)H, bt = (size_t)B * T, bh = (size_t)B * H;
 	if (dhT)
@@ -497,9 +530,16 @@ static void layer_backward(nn_lstm_layer *w, nn_lstm_layer_cache *y, nn_lstm_cac
 	else
 		memset(c->dc_next, 0, bh * sizeof(float));
 
-	struct layer_job j = { .y = y, .c = c, .B = B, .T = T, .H = H, .dh = dh, .mask = mask };
+	struct layer_job j = { .y = y, .c = c, .B = B, .T = T, .H = H, .dh = dh, .mask = mask,
+	                       .dx = dx, .dx_beta = dx_beta, .in = w->in,
+	                       .fused = nn_gemm_packed_available() };
 	nn_gemm_pack(&j.pb, 0, (int)G, H, w->w_hh, H, c->panels);
+	if (j.fused && dx)
+		nn_gemm_pack(&j.pb_ih, 0, (int)G, w->in, w->w_ih, w->in, c->panels_ih);
 	nn_parallel_run(c->tasks, backward_streams, &j);
+	if (!j.fused && dx)
+		nn_gemm(0, 0, (int)bt, w->in, (int)G, 1.0f, c->dgates, (int)G, w->w_ih, w->in, dx_beta,
+		        dx, w->in);
 
 	/* dW_ih (4H, in) += da^T (4H, BT) . x (BT, in); dW_hh likewise with h'. */
 	nn_gemm(1, 0, (int)G, w->in, (int)bt, 1.0f, c->dgates, (int)G, x, w->in, 1.0f, w->dw_ih, w->in);
@@ -514,14 +554,18 @@ void nn_lstm_backward(nn_lstm *l, nn_lstm_cache *c, const float *x, const float 
 	BJ_ASSERT(c->hidden == l->hidden && c->n_layers == l->n_layers);
 	BJ_ASSERT(l->layer[0].dw_ih);
 	int B = c->B, T = c->T, H = l->hidden, L = l->n_layers;
-	size_t G = 4 * (size_t)H, bh = (size_t)B * H, bt = (size_t)B * T;
+	size_t bh = (size_t)B * H;
 	const float *dh_k = dh;   /* gradient reaching layer k's output */
 	const float *mask_k = NULL;   /* and the dropout mask it passes through */
 	for (int k = L - 1; k >= 0; k--) {
 		nn_lstm_layer *w = &l->layer[k];
 		nn_lstm_layer_cache *y = &c->layer[k];
+		/* The gradient of layer k-1's output (before its dropout, which the
+		 * cell pass of layer k-1 applies), or of x. */
+		float *dx_k = k > 0 ? c->dh : dx;
 		layer_backward(w, y, c, B, T, H, layer_input(c, k, x), dh_k, mask_k,
-		               dhT ? dhT + k * bh : NULL, dcT ? dcT + k * bh : NULL);
+		               dhT ? dhT + k * bh : NULL, dcT ? dcT + k * bh : NULL, dx_k,
+		               k > 0 ? 0.0f : 1.0f);
 		if (dh0)
 			for (size_t i = 0; i < bh; i++)
 				dh0[k * bh + i] += c->dh_next[i];
@@ -529,16 +573,8 @@ void nn_lstm_backward(nn_lstm *l, nn_lstm_cache *c, const float *x, const float 
 			for (size_t i = 0; i < bh; i++)
 				dc0[k * bh + i] += c->dc_next[i];
 		if (k > 0) {
-			/* The gradient of layer k-1's output (before its dropout, which
-			 * the cell pass of layer k-1 applies).  c->dh may be dh_k: it was
-			 * read to the end above. */
-			nn_gemm(0, 0, (int)bt, w->in, (int)G, 1.0f, c->dgates, (int)G, w->w_ih, w->in,
-			        0.0f, c->dh, w->in);
 			dh_k = c->dh;
 			mask_k = c->dropped ? c->layer[k - 1].mask : NULL;
-		} else if (dx) {
-			nn_gemm(0, 0, (int)bt, w->in, (int)G, 1.0f, c->dgates, (int)G, w->w_ih, w->in,
-			        1.0f, dx, w->in);
 		}
 	}
 }

@@ -82,7 +82,9 @@ typedef struct nn_lstm_cache {
 	float *bias;             /* (4*H) scratch: b_ih + b_hh of the layer running */
 	float *dbias;            /* (B, 4*H) scratch: each stream's sum of dgates over time */
 	float *panels;           /* W_hh packed for nn_gemm_packed (either way round) */
-	float *scratch;          /* (tasks, 32*H) the packed kernel's scratch, per task */
+	float *panels_ih;        /* W_ih likewise */
+	float *scratch;          /* (tasks, 8 * max(4H, I)) the packed kernel's, per task */
+	size_t scratch_stride;   /* floats of scratch per task */
 } nn_lstm_cache;
 
 /* Adds the four views of each layer, "<name>.weight_ih_l<k>", "<name>.weight_hh_l<k>",

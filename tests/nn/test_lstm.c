@@ -414,6 +414,33 @@ static void test_plan_matches_forward(void)
 	nn_set_threads(before);
 }
 
+/* With the packed kernel the input products run step by step; through
+ * OpenBLAS, for the whole sequence at once: the same results either way. */
+static void test_fused_matches_blas(void)
+{
+	if (!nn_gemm_packed_available()) {
+		test_skip("this CPU has no AVX-512");
+		return;
+	}
+	struct fixture a, b;
+	fixture_init(&a, 3, 5, 7, 20, 3, 0.3f, 81);
+	fixture_init(&b, 3, 5, 7, 20, 3, 0.3f, 81);
+	nn_params_zero_grad(&a.p);
+	nn_params_zero_grad(&b.p);
+	backward(&a);
+	nn_gemm_force_blas(1);
+	backward(&b);
+	nn_gemm_force_blas(0);
+	size_t bth = (size_t)3 * 5 * 20, bti = (size_t)3 * 5 * 7, lbh = (size_t)3 * 3 * 20;
+	CHECK_CLOSE("h", a.h, b.h, bth, 1e-6, 1e-5);
+	CHECK_CLOSE("cT", a.cT, b.cT, lbh, 1e-6, 1e-5);
+	CHECK_CLOSE("gradients", a.p.block[NN_GRAD], b.p.block[NN_GRAD], a.p.count, 1e-5, 1e-4);
+	CHECK_CLOSE("dx", a.dx, b.dx, bti, 1e-5, 1e-4);
+	CHECK_CLOSE("dh0", a.dh0, b.dh0, lbh, 1e-5, 1e-4);
+	fixture_release(&a);
+	fixture_release(&b);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -428,6 +455,7 @@ int main(void)
 		TEST_CASE(test_threads_same_bytes),
 		TEST_CASE(test_activations_accuracy),
 		TEST_CASE(test_plan_matches_forward),
+		TEST_CASE(test_fused_matches_blas),
 		{ 0 },
 	};
 	return test_main(cases);
