@@ -411,6 +411,18 @@ int nn_charlm_write(const nn_charlm *m, struct bj_st_writer *w, int with_optimiz
 	    (ret = set_meta(w, META_LAYERS, "%d", c->layers)) < 0 ||
 	    (ret = set_meta(w, META_DROPOUT, "%.9g", c->dropout)) < 0)
 		return ret;
+	/* The vocabulary as text too, for people and other tools: ids 1.. in
+	 * order (U+0000, which a C string cannot hold, left out). */
+	char *chars = bj_xmalloc((size_t)c->vocab * BJ_UTF8_MAX + 1);
+	size_t n = 0;
+	for (int i = 1; i < c->vocab; i++)
+		if (m->codepoints[i] != 0)
+			n += (size_t)bj_utf8_encode(m->codepoints[i], chars + n);
+	chars[n] = '\0';
+	ret = bj_st_writer_set_meta(w, "charlm.chars", chars);
+	free(chars);
+	if (ret < 0)
+		return ret;
 	/* Code points are at most 0x10FFFF: the same bytes as int32. */
 	ret = bj_st_writer_add(w, TENSOR_CODEPOINTS, BJ_DTYPE_I32, 1, (int64_t[]){ c->vocab },
 	                       m->codepoints);

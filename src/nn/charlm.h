@@ -173,7 +173,8 @@ int nn_charlm_generate(nn_charlm *m, nn_charlm_state *s, long n, const nn_sample
                        unsigned flags, bj_rng *rng, nn_charlm_emit_fn *emit, void *ctx);
 
 /* Adds m to w: the weights under their PyTorch names, the vocabulary as the I32
- * tensor "charlm.codepoints" (V) and the shape as metadata "charlm.vocab",
+ * tensor "charlm.codepoints" (V) and as text, metadata "charlm.chars" (ids 1..
+ * in order, for people), and the shape as metadata "charlm.vocab",
  * "charlm.embed", "charlm.hidden", "charlm.layers", "charlm.dropout"; with
  * with_optimizer, also Adam's moments ("adam.m.<name>", "adam.v.<name>"), step
  * and settings ("adam.step", ...), so training can resume exactly.  The caller

@@ -99,6 +99,10 @@ static void test_trains_and_writes(void)
 	CHECK(bj_safetensors_meta(st, "writer.corpus.files") &&
 	      strcmp(bj_safetensors_meta(st, "writer.corpus.files"), "1") == 0);
 	CHECK(bj_safetensors_find(st, "charlm.codepoints") != NULL);
+	/* The vocabulary, readable: the corpus's characters in code point order. */
+	const char *chars = bj_safetensors_meta(st, "charlm.chars");
+	CHECK(chars && strcmp(chars, "\n '-.ADEGHILMNOPRSTXYacdefghiklnoprstuwy\xc3\xa9") == 0, "'%s'",
+	      chars ? chars : "");
 	bj_safetensors_free(st);
 
 	writer_sample_opts o = { .model_path = model, .prime = "INT. ", .length = 300,
