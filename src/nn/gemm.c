@@ -296,15 +296,49 @@ KERNEL(4)
 KERNEL(2)
 KERNEL(1)
 
+/* ap (K, 8) = the 8 rows of A from row 0 (stride lda), transposed: 8 x 8
+ * blocks through registers (unpack, shuffle, permute: the usual AVX transpose),
+ * the rest of K one by one. */
+__attribute__((target("avx512f"))) static void pack_a8(size_t K, const float *A, int lda,
+                                                       float *ap)
+{
+	size_t k = 0;
+	for (; k + 8 <= K; k += 8) {
+		__m256 r[8], t[8], u[8];
+		for (int i = 0; i < 8; i++)
+			r[i] = _mm256_loadu_ps(A + (size_t)i * lda + k);
+		for (int i = 0; i < 8; i += 2) {
+			t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+			t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+		}
+		for (int i = 0; i < 8; i += 4) {
+			u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+			u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+			u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+			u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+		}
+		for (int i = 0; i < 4; i++) {
+			_mm256_storeu_ps(ap + (k + (size_t)i) * 8, _mm256_permute2f128_ps(u[i], u[i + 4], 0x20));
+			_mm256_storeu_ps(ap + (k + (size_t)i + 4) * 8, _mm256_permute2f128_ps(u[i], u[i + 4], 0x31));
+		}
+	}
+	for (; k < K; k++)
+		for (int r = 0; r < 8; r++)
+			ap[k * 8 + r] = A[(size_t)r * lda + k];
+}
+
 __attribute__((target("avx512f"))) static void packed_rows(int mr, const float *A, int lda,
                                                            const nn_gemm_pb *pb, int beta,
                                                            float *C, int ldc, float *ap,
                                                            int p0, int p1)
 {
 	size_t K = (size_t)pb->K;
-	for (size_t k = 0; k < K; k++)
-		for (int r = 0; r < mr; r++)
-			ap[k * mr + r] = A[(size_t)r * lda + k];
+	if (mr == 8)
+		pack_a8(K, A, lda, ap);
+	else
+		for (size_t k = 0; k < K; k++)
+			for (int r = 0; r < mr; r++)
+				ap[k * mr + r] = A[(size_t)r * lda + k];
 	for (int p = p0; p < p1; p++) {
 		int c0 = p * PANEL, nc = pb->N - c0 < PANEL ? pb->N - c0 : PANEL;
 		__mmask16 m0 = nc >= 16 ? 0xFFFF : (__mmask16)((1u << nc) - 1);
