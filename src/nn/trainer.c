@@ -593,10 +593,10 @@ int nn_trainer_run(const nn_trainer_opts *o, const nn_corpus *corpus, nn_trainer
 			r.rows[r.n_rows - 1].val_bpc = r.val_bpc;
 		}
 		char item[128];
-		int n = snprintf(item, sizeof(item), "loss %.3f bpc", train_bpc);
+		int n = snprintf(item, sizeof(item), "loss %.3f", train_bpc);
 		if (!isnan(r.val_bpc))
-			n += snprintf(item + n, sizeof(item) - (size_t)n, "  val %.3f bpc", r.val_bpc);
-		snprintf(item + n, sizeof(item) - (size_t)n, "  %.0f chars/s",
+			n += snprintf(item + n, sizeof(item) - (size_t)n, "  val %.3f", r.val_bpc);
+		snprintf(item + n, sizeof(item) - (size_t)n, " bits/char  %.0f chars/s",
 		         r.seconds > 0 ? (double)r.chars / r.seconds : 0.0);
 		if (by_time && r.seconds > 0)
 			bj_progress_set_total(bar, (uint64_t)((double)r.step / r.seconds * budget) + 1);
