@@ -51,7 +51,8 @@ const char *const cmd_train_usage[] = {
 	"  --pause-after N    save and stop after step N, to --resume later",
 	"  --seed S           initial weights and dropout (default 1)",
 	"  --threads N        threads to use (default 2)",
-	"  --resume           continue the training saved in MODEL",
+	"  --resume           continue the training saved in MODEL, with its model and",
+	"                     settings; --steps or --minutes give the new total",
 	"  -h, --help         show this help",
 	NULL,
 };
