@@ -38,7 +38,7 @@ endif
 # Libraries with a usable .pc file, by the layer that uses them.
 PKGS_base    := jansson
 PKGS_media   := libavformat libavcodec libswscale libswresample libavutil libpng libjpeg
-PKGS_text    := pangocairo cairo
+PKGS_text    := pangocairo pangoft2 cairo fontconfig
 PKGS_library := sqlite3
 PKGS_perform := rubberband libebur128
 PKGS_score   := fluidsynth
