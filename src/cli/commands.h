@@ -10,3 +10,9 @@ extern const char *const cmd_probe_usage[];
 
 int cmd_frames(int argc, char **argv);
 extern const char *const cmd_frames_usage[];
+
+int cmd_screenplay(int argc, char **argv);
+extern const char *const cmd_screenplay_usage[];
+
+int cmd_corpus(int argc, char **argv);
+extern const char *const cmd_corpus_usage[];

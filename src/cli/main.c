@@ -15,6 +15,8 @@
 const struct cli_command cli_commands[] = {
 	{ "probe", cmd_probe, "show what a media file holds (streams, sizes, rates)", cmd_probe_usage },
 	{ "frames", cmd_frames, "extract still frames at given times", cmd_frames_usage },
+	{ "screenplay", cmd_screenplay, "print a screenplay as a PDF, or count its scenes and pages", cmd_screenplay_usage },
+	{ "corpus", cmd_corpus, "turn plain-text screenplays into a Fountain corpus", cmd_corpus_usage },
 	{ 0 },
 };
 

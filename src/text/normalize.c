@@ -718,6 +718,7 @@ static void mark_furniture(struct norm *nm)
 			if (heading)
 				continue;
 			bool letters = count_if(ln->s, ln->n, is_alpha) > 0;
+			/* "GUARD #2" comes back with other numbers too */
 			if (numbered && !cue_text(ln->s, ln->n, ln->width) &&
 			    (!letters || e->near_page * 2 >= e->count || e->count >= 10))
 				ln->cls = TEXT_NORM_HEADER;
@@ -738,11 +739,17 @@ static void learn_margins(struct norm *nm)
 			all[clamp_hist(nm->v[i].indent)]++;
 	int global = hist_mode(all, HIST);
 	if (global < 0) {
-		size_t any[HIST] = { 0 };
+		/* no long lines (a scrap of a script): the smallest indent that a
+		 * tenth of the lines share */
+		size_t any[HIST] = { 0 }, k = 0;
 		for (size_t i = 0; i < nm->n; i++)
-			if (content(nm, i))
+			if (content(nm, i)) {
 				any[clamp_hist(nm->v[i].indent)]++;
-		global = hist_mode(any, HIST);
+				k++;
+			}
+		for (int c = 0; c < HIST && global < 0; c++)
+			if (any[c] >= 2 && any[c] * 10 >= k)
+				global = c;
 	}
 	if (global < 0)
 		global = 0;
@@ -1429,10 +1436,11 @@ static void read_title(struct norm *nm, size_t end)
 {
 	text_buf title = { 0 }, credit = { 0 }, author = { 0 }, source = { 0 }, date = { 0 },
 	         notes = { 0 };
-	/* the title: the first centred paragraph in capitals, else the first one */
+	/* the title: the first centred paragraph, else the first one */
 	size_t t0 = end, t1 = end;
 	for (size_t i = 0; i < end; i++)
-		if (content(nm, i) && rel(nm, i) >= 10 && all_caps(nm->v[i].s, nm->v[i].n)) {
+		if (content(nm, i) && rel(nm, i) >= 10 &&
+		    abs(2 * rel(nm, i) + nm->v[i].width - 60) <= 20) {
 			t0 = i;
 			break;
 		}
