@@ -90,6 +90,7 @@ struct norm {
 	text_buf pbuf;
 	int pline;
 	bool paren_open;
+	int paren_depth; /* '(' not yet closed in the parenthetical being built */
 	/* reading state */
 	bool in_speech;
 	bool fresh;      /* no line of the speech read since its cue (or its "(CONT'D)") */
@@ -244,8 +245,16 @@ static void add_line(struct norm *nm, const char *s, size_t len, int no, bool pa
 		}
 		i += (size_t)k;
 	}
-	while (b.len && b.s[b.len - 1] == ' ')
-		b.s[--b.len] = '\0';
+	/* trailing blanks, and the '*' revision marks of production drafts at the
+	 * end of a line ("waste of time.      *") */
+	for (;;) {
+		while (b.len && b.s[b.len - 1] == ' ')
+			b.s[--b.len] = '\0';
+		if (b.len >= 2 && b.s[b.len - 1] == '*' && b.s[b.len - 2] == ' ')
+			b.s[--b.len] = '\0';
+		else
+			break;
+	}
 	BJ_GROW(nm->v, nm->cap, nm->n + 1);
 	struct nline *ln = &nm->v[nm->n++];
 	memset(ln, 0, sizeof(*ln));
@@ -394,7 +403,7 @@ static char *bare_words(const char *s, size_t n)
 /* "(CONTINUED)", "CONTINUED:", "12 CONTINUED: (2) 12", "(MORE)", "(CONT'D)". */
 static bool continued_text(const char *s, size_t n)
 {
-	if (n > 40)
+	if (n > 100)
 		return false;
 	char *w = bare_words(s, n);
 	bool yes = strcmp(w, "CONTINUED") == 0 || strcmp(w, "CONTINUED ON NEXT PAGE") == 0 ||
@@ -941,10 +950,18 @@ static void flush(struct norm *nm)
 {
 	if (!nm->pending)
 		return;
-	text_element *e = text_screenplay_add(nm->sp, nm->ptype, nm->pbuf.s ? nm->pbuf.s : "");
+	text_buf *b = &nm->pbuf;
+	/* keep Fountain's reading: a parenthetical is "(...)" (one closed where
+	 * a scan lost the ')'), and dialogue that is "(...)" is one */
+	if (nm->ptype == TEXT_PARENTHETICAL && (!b->len || b->s[b->len - 1] != ')'))
+		text_buf_addc(b, ')');
+	if (nm->ptype == TEXT_DIALOGUE && b->len >= 2 && b->s[0] == '(' && b->s[b->len - 1] == ')' &&
+	    !memchr(b->s, '\n', b->len))
+		nm->ptype = TEXT_PARENTHETICAL;
+	text_element *e = text_screenplay_add(nm->sp, nm->ptype, b->s ? b->s : "");
 	e->line = nm->pline;
 	nm->rep->elements[nm->ptype]++;
-	text_buf_release(&nm->pbuf);
+	text_buf_release(b);
 	nm->pending = false;
 	nm->paren_open = false;
 }
@@ -959,13 +976,19 @@ static void add_squeezed(text_buf *b, const char *s, size_t n)
 	}
 }
 
-static void start(struct norm *nm, text_element_type type, size_t i)
+static void start_text(struct norm *nm, text_element_type type, int line_no, const char *s,
+                       size_t n)
 {
 	flush(nm);
 	nm->pending = true;
 	nm->ptype = type;
-	nm->pline = nm->v[i].no;
-	add_squeezed(&nm->pbuf, nm->v[i].s, nm->v[i].n);
+	nm->pline = line_no;
+	add_squeezed(&nm->pbuf, s, n);
+}
+
+static void start(struct norm *nm, text_element_type type, size_t i)
+{
+	start_text(nm, type, nm->v[i].no, nm->v[i].s, nm->v[i].n);
 }
 
 /* The word of letters (and inner hyphens) that ends at s[n) or starts at s. */
@@ -991,7 +1014,7 @@ static void vocab_add_words(struct table *t, const char *s, size_t n)
 
 static bool vocab_has(struct table *t, const char *w, size_t n)
 {
-	char word[128];
+	char word[128] = { 0 };
 	if (n >= sizeof(word))
 		return false;
 	for (size_t k = 0; k < n; k++)
@@ -1002,35 +1025,39 @@ static bool vocab_has(struct table *t, const char *w, size_t n)
 /* Joins a wrapped line to the text being built: a space between, except
  * after a hyphen at a word's end (kept, or dropped when the file spells the
  * joined word without it and never with it). */
-static void join(struct norm *nm, size_t i)
+static void join_text(struct norm *nm, const char *s, size_t n)
 {
 	text_buf *b = &nm->pbuf;
-	const struct nline *ln = &nm->v[i];
-	if (b->len >= 2 && b->s[b->len - 1] == '-' && is_alpha(b->s[b->len - 2]) && ln->n &&
-	    is_alpha(ln->s[0])) {
+	if (b->len >= 2 && b->s[b->len - 1] == '-' && is_alpha(b->s[b->len - 2]) && n &&
+	    is_alpha(s[0])) {
 		size_t a = b->len - 1;
 		while (a > 0 && is_alpha(b->s[a - 1]))
 			a--;
 		size_t e = 0;
-		while (e < ln->n && is_alpha(ln->s[e]))
+		while (e < n && is_alpha(s[e]))
 			e++;
 		char word[128], hyph[128];
 		size_t left = b->len - 1 - a;
 		if (left + e + 1 < sizeof(word)) {
 			memcpy(word, b->s + a, left);
-			memcpy(word + left, ln->s, e);
+			memcpy(word + left, s, e);
 			memcpy(hyph, b->s + a, left + 1);
-			memcpy(hyph + left + 1, ln->s, e);
+			memcpy(hyph + left + 1, s, e);
 			if (vocab_has(&nm->vocab, word, left + e) &&
 			    !vocab_has(&nm->vocab, hyph, left + 1 + e))
 				b->s[--b->len] = '\0';
 		}
-		add_squeezed(b, ln->s, ln->n);
+		add_squeezed(b, s, n);
 		return;
 	}
-	if (b->len)
+	if (b->len && n)
 		text_buf_addc(b, ' ');
-	add_squeezed(b, ln->s, ln->n);
+	add_squeezed(b, s, n);
+}
+
+static void join(struct norm *nm, size_t i)
+{
+	join_text(nm, nm->v[i].s, nm->v[i].n);
 }
 
 /* Whether text ends mid-sentence, so a paragraph cut by a page break goes on. */
@@ -1065,16 +1092,38 @@ static void speech_line(struct norm *nm, size_t i)
 	const struct nline *ln = &nm->v[i];
 	nm->fresh = false;
 	nm->last_width = ln->width;
-	if (nm->pending && nm->ptype == TEXT_PARENTHETICAL && nm->paren_open) {
-		join(nm, i);
-		nm->paren_open = !ends_with(ln->s, ln->n, ")");
+	bool in_paren = nm->pending && nm->ptype == TEXT_PARENTHETICAL && nm->paren_open;
+	/* a '(' at the dialogue's indent, in a file whose parentheticals stand
+	 * deeper, is dialogue wrapped there: "He isn't\n(grunt) dead" */
+	bool wrapped = nm->pending && nm->ptype == TEXT_DIALOGUE && !nm->flat &&
+	               nm->paren_level > nm->dlg_level + 2 && abs(rel(nm, i) - nm->dlg_level) <= 1;
+	if (in_paren || (starts_paren(ln) && !wrapped)) {
+		/* the parenthetical ends at its closing ')'; what follows on the
+		 * line is dialogue: "(gasp) Where am I?" */
+		if (!in_paren) {
+			flush(nm);
+			nm->pending = true;
+			nm->ptype = TEXT_PARENTHETICAL;
+			nm->pline = ln->no;
+			nm->paren_depth = 0;
+		}
+		size_t k = 0;
+		while (k < ln->n) {
+			char c = ln->s[k++];
+			if (c == '(')
+				nm->paren_depth++;
+			else if (c == ')' && nm->paren_depth > 0 && --nm->paren_depth == 0)
+				break;
+		}
+		join_text(nm, ln->s, k);
+		nm->paren_open = nm->paren_depth > 0;
 		set_class(nm, i, TEXT_NORM_PARENTHETICAL);
-		return;
-	}
-	if (starts_paren(ln)) {
-		start(nm, TEXT_PARENTHETICAL, i);
-		nm->paren_open = !ends_with(ln->s, ln->n, ")");
-		set_class(nm, i, TEXT_NORM_PARENTHETICAL);
+		while (k < ln->n && strchr(" .,;:", ln->s[k]))
+			k++;
+		if (k < ln->n) {
+			flush(nm);
+			start_text(nm, TEXT_DIALOGUE, ln->no, ln->s + k, ln->n - k);
+		}
 		return;
 	}
 	if (nm->pending && nm->ptype == TEXT_DIALOGUE)
@@ -1200,10 +1249,16 @@ static size_t read_dual(struct norm *nm, size_t i, size_t at, int col)
 	while (content(nm, end))
 		end++;
 	size_t n = end - i - 1;
+	/* the right column starts as far left of its cue as the left one does */
+	int left_edge = nm->v[i].indent;
+	for (size_t j = i + 1; j < end; j++)
+		if (nm->v[j].indent < left_edge)
+			left_edge = nm->v[j].indent;
+	int min_col = col - (nm->v[i].indent - left_edge) - 2;
 	text_buf *left = bj_xcalloc(n + 1, sizeof(*left)), *right = bj_xcalloc(n + 1, sizeof(*right));
 	for (size_t j = i + 1; j < end; j++) {
 		const struct nline *ln = &nm->v[j];
-		size_t rp = right_part(ln, col - 10);
+		size_t rp = right_part(ln, min_col);
 		size_t a = 0;
 		while (a < rp && ln->text[a] == ' ')
 			a++;
@@ -1264,14 +1319,17 @@ static void read_body(struct norm *nm, size_t from)
 		bool was_para_start = para_start, was_page_break = page_break;
 		para_start = false;
 		page_break = false;
+		size_t dual_at;
+		int dual_col;
+		bool dual = dual_cue(nm, i, &dual_at, &dual_col);
 
-		if (nm->in_speech && !was_para_start && !is_cue(nm, i)) {
+		if (nm->in_speech && !was_para_start && !dual && !is_cue(nm, i)) {
 			if (speech_goes_on(nm, i)) {
 				speech_line(nm, i);
 				continue;
 			}
 			nm->in_speech = false;
-		} else if (nm->in_speech && was_para_start && !nm->flat && !is_cue(nm, i) &&
+		} else if (nm->in_speech && was_para_start && !nm->flat && !dual && !is_cue(nm, i) &&
 		           rel(nm, i) >= nm->dlg_lo && rel(nm, i) < nm->cue_lo && !is_heading(nm, i) &&
 		           !is_transition(nm, i) && nm->pending &&
 		           (nm->ptype == TEXT_DIALOGUE || nm->ptype == TEXT_PARENTHETICAL)) {
@@ -1296,6 +1354,9 @@ static void read_body(struct norm *nm, size_t from)
 				b = ln->n;
 			}
 			flush(nm);
+			/* revision marks and dots before a heading are not part of it */
+			while (a < b && !is_alpha(ln->s[a]) && !is_digit(ln->s[a]))
+				a++;
 			text_buf t = { 0 };
 			add_squeezed(&t, ln->s + a, b - a);
 			text_element *e = text_screenplay_add(nm->sp, TEXT_SCENE_HEADING, t.s ? t.s : "");
@@ -1328,9 +1389,7 @@ static void read_body(struct norm *nm, size_t from)
 			set_class(nm, i, TEXT_NORM_TRANSITION);
 			continue;
 		}
-		size_t dual_at;
-		int dual_col;
-		if (dual_cue(nm, i, &dual_at, &dual_col)) {
+		if (dual) {
 			i = read_dual(nm, i, dual_at, dual_col);
 			continue;
 		}

@@ -129,19 +129,8 @@ static void test_headers(void)
 {
 	text_buf b = { 0 };
 	for (int p = 1; p <= 5; p++) {
-		text_buf_addf(&b, "5|BLUE REVISION 3/4/96
-60|%d.
-
-5|INT. ROOM %d - DAY
-
-", p, p);
-		text_buf_addf(&b, "25|ANN
-15|Line %d.
-
-5|2/12/09 %d.
-5|Action %d.
-
-", p, p, p);
+		text_buf_addf(&b, "5|BLUE REVISION 3/4/96\n60|%d.\n\n5|INT. ROOM %d - DAY\n\n", p, p);
+		text_buf_addf(&b, "25|ANN\n15|Line %d.\n\n5|2/12/09 %d.\n5|Action %d.\n\n", p, p, p);
 	}
 	char *spec = text_buf_detach(&b);
 	char *text = layout(spec);
