@@ -17,7 +17,7 @@
 
 const char *const cmd_screenplay_usage[] = {
 	"benjamin screenplay pdf FILE.fountain -o FILE.pdf [--paper letter|a4]",
-	"   or: benjamin screenplay stats FILE.fountain [--json] [--paper letter|a4]",
+	"or: benjamin screenplay stats FILE.fountain [--json] [--paper letter|a4]",
 	"",
 	"pdf lays the screenplay out as it is printed (Courier Prime 12 pt, standard",
 	"indents, ~55 lines a page, a title page, (MORE) and (CONT'D) where a speech",
@@ -106,7 +106,7 @@ static void print_stats(const char *path, const text_stats *st)
 {
 	printf("%s\n", path);
 	printf("  scenes       %zu\n", st->scenes);
-	printf("  pages        %d (%.1f pages: about %.0f minutes)\n", st->pages, st->length,
+	printf("  pages        %d (%.1f pages of text: about %.0f minutes)\n", st->pages, st->length,
 	       st->minutes);
 	printf("  characters   %zu\n", st->n_characters);
 	printf("  speeches     %zu\n", st->speeches);

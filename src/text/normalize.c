@@ -602,7 +602,8 @@ static bool cue_text(const char *s, size_t n, int width)
 /* ----------------------------------------------------------- furniture pass */
 
 /* The key of a line for repeat counting: its text with every run of digits
- * as '#' and runs of spaces as one; *digits hashes the digits themselves. */
+ * as '#', runs of spaces as one and no final full stops; *digits hashes the
+ * digits themselves. */
 static char *repeat_key(const char *s, size_t n, uint64_t *digits)
 {
 	text_buf b = { 0 };
@@ -622,6 +623,9 @@ static char *repeat_key(const char *s, size_t n, uint64_t *digits)
 	}
 	*digits = hash_bytes(d.s ? d.s : "", d.len);
 	text_buf_release(&d);
+	/* "2/12/09 39." and "2/12/09 39" are the same header */
+	while (b.len && b.s[b.len - 1] == '.')
+		b.s[--b.len] = '\0';
 	return text_buf_detach(&b);
 }
 
