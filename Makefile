@@ -161,6 +161,7 @@ check: $(BIN) $(TEST_BINS)
 
 check-asan:
 	ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		$(MAKE) B=build/asan SANITIZE=1 OPTFLAGS="-O1 -g" check
 
 bench: $(BIN) $(BENCH_BINS)

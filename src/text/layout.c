@@ -629,6 +629,15 @@ static void add_continueds(text_layout *l)
 	}
 }
 
+static void add_continueds_sorted(text_layout *l)
+{
+	if (l->n_lines > 1)
+		qsort(l->lines, l->n_lines, sizeof(*l->lines), line_cmp);
+	add_continueds(l);
+	if (l->n_lines > 1)
+		qsort(l->lines, l->n_lines, sizeof(*l->lines), line_cmp);
+}
+
 void text_layout_init(text_layout *l, const text_screenplay *sp, const text_layout_options *o)
 {
 	text_layout_options def = { 0 };
@@ -691,11 +700,10 @@ void text_layout_init(text_layout *l, const text_screenplay *sp, const text_layo
 		emit_new(l, p, TEXT_ROW_PAGE_NUMBER, l->right_col - (int)strlen(num),
 		         TEXT_LINE_PAGE_NUMBER, TEXT_ACTION, SIZE_MAX, num);
 	}
-	qsort(l->lines, l->n_lines, sizeof(*l->lines), line_cmp);
-	if (o->continueds) {
-		add_continueds(l);
+	if (o->continueds)
+		add_continueds_sorted(l);
+	else if (l->n_lines > 1)
 		qsort(l->lines, l->n_lines, sizeof(*l->lines), line_cmp);
-	}
 }
 
 void text_layout_release(text_layout *l)

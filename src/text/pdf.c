@@ -6,6 +6,7 @@
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,24 +162,39 @@ static void set_line(PangoLayout *pl, const text_layout_line *ln)
 	pango_attr_list_unref(al);
 }
 
-int text_pdf_save(const text_layout *l, const char *path)
-{
-	FcConfig *cfg;
-	int ret = font_config(&cfg);
-	if (ret < 0)
-		return ret;
+/* One font map for the process, made on first use and kept: fonts are the
+ * same for every screenplay, and pango and cairo cache what they load from
+ * it.  The lock also keeps pango's font map to one thread at a time. */
+static pthread_mutex_t font_lock = PTHREAD_MUTEX_INITIALIZER;
+static PangoFontMap *font_map;
 
+static int get_font_map(PangoFontMap **out)
+{
+	if (!font_map) {
+		FcConfig *cfg;
+		int ret = font_config(&cfg);
+		if (ret < 0)
+			return ret;
+		font_map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+		pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(font_map), cfg);
+		FcConfigDestroy(cfg); /* the font map holds it */
+	}
+	*out = font_map;
+	return 0;
+}
+
+static int save(const text_layout *l, const char *path, PangoFontMap *fm)
+{
 	bj_atomic *a = NULL;
 	struct sink sink = { 0 };
 	cairo_surface_t *surface = NULL;
 	cairo_t *cr = NULL;
-	PangoFontMap *fm = NULL;
 	PangoContext *pc = NULL;
 	PangoLayout *pl = NULL;
 	PangoFontDescription *fd = NULL;
 	cairo_font_options_t *fo = NULL;
 
-	ret = bj_atomic_open(path, &a);
+	int ret = bj_atomic_open(path, &a);
 	if (ret < 0)
 		goto out;
 	sink.f = bj_atomic_stream(a);
@@ -191,8 +207,6 @@ int text_pdf_save(const text_layout *l, const char *path)
 		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, l->title);
 	cr = cairo_create(surface);
 
-	fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
-	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), cfg);
 	pc = pango_font_map_create_context(fm);
 	/* unhinted metrics: every advance is exactly 7.2 pt */
 	fo = cairo_font_options_create();
@@ -243,14 +257,22 @@ out:
 		g_object_unref(pl);
 	if (pc)
 		g_object_unref(pc);
-	if (fm)
-		g_object_unref(fm);
 	if (fo)
 		cairo_font_options_destroy(fo);
 	if (cr)
 		cairo_destroy(cr);
 	if (surface)
 		cairo_surface_destroy(surface);
-	FcConfigDestroy(cfg);
+	return ret;
+}
+
+int text_pdf_save(const text_layout *l, const char *path)
+{
+	pthread_mutex_lock(&font_lock);
+	PangoFontMap *fm;
+	int ret = get_font_map(&fm);
+	if (ret == 0)
+		ret = save(l, path, fm);
+	pthread_mutex_unlock(&font_lock);
 	return ret;
 }
