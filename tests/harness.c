@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int case_failures;
@@ -163,6 +165,55 @@ char *test_read_file(const char *path, size_t *size)
 	fclose(f);
 	if (!buf)
 		return NULL;
+	buf[n] = '\0';
+	if (size)
+		*size = n;
+	return buf;
+}
+
+char *test_run(const char *const argv[], size_t *size)
+{
+	int fds[2];
+	if (pipe(fds) < 0)
+		return NULL;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return NULL;
+	}
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 2);
+		}
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	size_t n = 0, cap = 1 << 16;
+	char *buf = malloc(cap + 1);
+	ssize_t got;
+	while (buf && (got = read(fds[0], buf + n, cap - n)) > 0) {
+		n += (size_t)got;
+		if (n == cap) {
+			cap *= 2;
+			char *bigger = realloc(buf, cap + 1);
+			if (!bigger)
+				free(buf);
+			buf = bigger;
+		}
+	}
+	close(fds[0]);
+	int status;
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !buf) {
+		free(buf);
+		return NULL;
+	}
 	buf[n] = '\0';
 	if (size)
 		*size = n;

@@ -81,6 +81,12 @@ const char *test_path(const char *name);
 /* Reads a whole file into a new NUL-terminated buffer (free()); NULL if missing. */
 char *test_read_file(const char *path, size_t *size);
 
+/* Runs argv (no shell; argv[0] looked up in PATH) with stdin and stderr on
+ * /dev/null, and returns its standard output in a new NUL-terminated buffer
+ * (free()) of *size bytes (size may be NULL); NULL when it cannot be run or
+ * exits non-zero. */
+char *test_run(const char *const argv[], size_t *size);
+
 /* Writes size bytes to path; fails the case on error. */
 void test_write_file(const char *path, const void *data, size_t size);
 

@@ -18,54 +18,6 @@
 #define INTERVIEW "footage/blackjournal_ep67_angela_davis_interview.mp4"
 #define JFK "voice/jfk_1961_inaugural_male_16k.wav"
 
-/* Runs argv (no shell) with stderr discarded and returns its standard output in
- * a new buffer (free()), or NULL when it fails to run or exits non-zero. */
-static char *run(const char *const argv[], size_t *size)
-{
-	int fds[2];
-	if (pipe(fds) < 0)
-		return NULL;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 2);
-		}
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	size_t n = 0, cap = 1 << 16;
-	char *buf = bj_xmalloc(cap + 1);
-	ssize_t got;
-	while ((got = read(fds[0], buf + n, cap - n)) > 0) {
-		n += (size_t)got;
-		if (n == cap) {
-			cap *= 2;
-			buf = bj_xrealloc(buf, cap + 1);
-		}
-	}
-	close(fds[0]);
-	int status;
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (size)
-		*size = n;
-	return buf;
-}
-
 /* splitmix64: seeded test input without rand(). */
 static uint64_t next_random(uint64_t *state)
 {
@@ -86,7 +38,7 @@ static int probe_audio(const char *path, struct probe *p)
 {
 	const char *argv[] = { "ffprobe", "-v", "error", "-of", "json", "-select_streams", "a:0",
 	                       "-show_streams", path, NULL };
-	char *out = run(argv, NULL);
+	char *out = test_run(argv, NULL);
 	CHECK(out, "ffprobe failed on '%s'", path);
 	if (!out)
 		return -1;
@@ -140,7 +92,7 @@ static float *ffmpeg_decode(const char *path, int rate, int channels, size_t *fr
 	const char *argv[] = { "ffmpeg", "-v", "error", "-nostdin", "-i", path, "-vn", "-f", "f32le",
 	                       "-ac", ac, "-ar", ar, "-", NULL };
 	size_t size;
-	char *out = run(argv, &size);
+	char *out = test_run(argv, &size);
 	CHECK(out, "ffmpeg failed on '%s'", path);
 	if (!out)
 		return NULL;

@@ -26,59 +26,10 @@
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-/* Runs argv (no shell) with stderr discarded and returns its standard output in
- * a new NUL-terminated buffer (free()), or NULL when it fails to run or exits
- * non-zero. */
-static char *run(const char *const argv[], size_t *size)
-{
-	int fds[2];
-	if (pipe(fds) < 0)
-		return NULL;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 2);
-		}
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	size_t n = 0, cap = 1 << 16;
-	char *buf = bj_xmalloc(cap + 1);
-	ssize_t got;
-	while ((got = read(fds[0], buf + n, cap - n)) > 0) {
-		n += (size_t)got;
-		if (n == cap) {
-			cap *= 2;
-			buf = bj_xrealloc(buf, cap + 1);
-		}
-	}
-	close(fds[0]);
-	int status;
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (size)
-		*size = n;
-	return buf;
-}
-
 /* Runs the ffmpeg command line to make a test file; fails the case if it cannot. */
 static int ffmpeg_make(const char *const argv[])
 {
-	char *out = run(argv, NULL);
+	char *out = test_run(argv, NULL);
 	if (!out) {
 		test_fail(__FILE__, __LINE__, "'%s' failed (is FFmpeg installed?)", argv[0]);
 		return -1;
@@ -226,7 +177,7 @@ static void check_against_ffmpeg(const char *path, int w, int h, int ch, int max
 	argv[n++] = "framecrc";
 	argv[n++] = "-";
 	argv[n] = NULL;
-	char *out = run(argv, NULL);
+	char *out = test_run(argv, NULL);
 	CHECK(out, "ffmpeg failed on '%s'", path);
 	if (!out) {
 		frames_release(&ours);
@@ -727,7 +678,7 @@ static int check_info(const char *path)
 {
 	const char *argv[] = { "ffprobe", "-v", "error", "-of", "json", "-show_streams",
 	                       "-show_format", path, NULL };
-	char *out = run(argv, NULL);
+	char *out = test_run(argv, NULL);
 	media_decoder *d;
 	int ret = media_decoder_open(path, &d);
 	if (!out) {
