@@ -950,18 +950,50 @@ static bool is_centered(const struct norm *nm, size_t i)
 
 /* --------------------------------------------------------------- elements */
 
+/* Keeps Fountain's reading of a speech line: a parenthetical is "(...)" (one
+ * is closed where a scan lost its ')'), dialogue that is "(...)" is one, and
+ * dialogue that starts with '~' is not lyrics. */
+static void fountain_speech(text_buf *b, text_element_type *type)
+{
+	if (*type == TEXT_PARENTHETICAL && (!b->len || b->s[b->len - 1] != ')'))
+		text_buf_addc(b, ')');
+	if (*type == TEXT_DIALOGUE && memchr(b->s, '\n', b->len)) {
+		/* a line of it that is "(...)" would read as a parenthetical: make
+		 * the speech one line */
+		bool paren_line = false;
+		for (size_t i = 0; i < b->len; i++)
+			if ((i == 0 || b->s[i - 1] == '\n') && b->s[i] == '(') {
+				size_t e = i;
+				while (e < b->len && b->s[e] != '\n')
+					e++;
+				paren_line |= b->s[e - 1] == ')';
+			}
+		for (size_t i = 0; paren_line && i < b->len; i++)
+			if (b->s[i] == '\n')
+				b->s[i] = ' ';
+	}
+	if (*type == TEXT_DIALOGUE && b->len >= 2 && b->s[0] == '(' && b->s[b->len - 1] == ')' &&
+	    !memchr(b->s, '\n', b->len))
+		*type = TEXT_PARENTHETICAL;
+	/* a '~' that starts a line of dialogue would make it lyrics: escape it */
+	if (*type == TEXT_DIALOGUE && b->len && (b->s[0] == '~' || strstr(b->s, "\n~"))) {
+		text_buf e = { 0 };
+		for (size_t i = 0; i < b->len; i++) {
+			if (b->s[i] == '~' && (i == 0 || b->s[i - 1] == '\n'))
+				text_buf_addc(&e, '\\');
+			text_buf_addc(&e, b->s[i]);
+		}
+		text_buf_release(b);
+		*b = e;
+	}
+}
+
 static void flush(struct norm *nm)
 {
 	if (!nm->pending)
 		return;
 	text_buf *b = &nm->pbuf;
-	/* keep Fountain's reading: a parenthetical is "(...)" (one closed where
-	 * a scan lost the ')'), and dialogue that is "(...)" is one */
-	if (nm->ptype == TEXT_PARENTHETICAL && (!b->len || b->s[b->len - 1] != ')'))
-		text_buf_addc(b, ')');
-	if (nm->ptype == TEXT_DIALOGUE && b->len >= 2 && b->s[0] == '(' && b->s[b->len - 1] == ')' &&
-	    !memchr(b->s, '\n', b->len))
-		nm->ptype = TEXT_PARENTHETICAL;
+	fountain_speech(b, &nm->ptype);
 	text_element *e = text_screenplay_add(nm->sp, nm->ptype, b->s ? b->s : "");
 	e->line = nm->pline;
 	nm->rep->elements[nm->ptype]++;
@@ -1227,6 +1259,7 @@ static void dual_side(struct norm *nm, const char *cue, size_t cue_n, bool right
 		bool paren = len && s[0] == '(';
 		bool ends = k == n || (t.len && !open) || paren || (type == TEXT_PARENTHETICAL && !open);
 		if (ends && t.len) {
+			fountain_speech(&t, &type);
 			e = text_screenplay_add(nm->sp, type, t.s);
 			e->line = line_no + 1;
 			nm->rep->elements[type]++;

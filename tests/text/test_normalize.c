@@ -282,6 +282,38 @@ static void test_dual(void)
 		FIVE_FOUNTAIN);
 }
 
+/* What a scan does to speeches still reads back from the Fountain written:
+ * a parenthetical without its ')', one with dialogue after it on its line,
+ * dialogue that starts with '~' (not lyrics), revision marks. */
+static void test_fountain_safe(void)
+{
+	char *text = layout(
+		"5|INT. A - DAY\n"
+		"\n"
+		"25|ANN\n"
+		"21|(gasp) Where am I?\n"
+		"\n"
+		"25|BOB\n"
+		"15|~ Oh... God... am I cold...                     *\n"
+		"21|(sees Charlie is not in the\n"
+		"\n"
+		"25|ANN\n15|Three.\n\n25|BOB\n15|Four.\n\n25|ANN\n15|Five.\n");
+	char *got = normalize_str(text, NULL);
+	if (got) {
+		CHECK_STR(got, "INT. A - DAY\n\nANN\n(gasp)\nWhere am I?\n\n"
+		               "BOB\n\\~ Oh... God... am I cold...\n(sees Charlie is not in the)\n\n"
+		               "ANN\nThree.\n\nBOB\nFour.\n\nANN\nFive.\n");
+		text_screenplay *a, *b;
+		CHECK(text_normalize("t", text, strlen(text), &a, NULL) == 0);
+		CHECK(text_fountain_parse("t", got, strlen(got), &b) == 0);
+		CHECK(text_screenplay_equal(a, b), "the Fountain reads back as something else");
+		text_screenplay_free(a);
+		text_screenplay_free(b);
+	}
+	free(got);
+	free(text);
+}
+
 /* Line ends, tabs, form feeds, a byte order mark. */
 static void test_input_forms(void)
 {
@@ -532,6 +564,7 @@ int main(void)
 		TEST_CASE(test_shifted_pages),
 		TEST_CASE(test_title_page),
 		TEST_CASE(test_dual),
+		TEST_CASE(test_fountain_safe),
 		TEST_CASE(test_input_forms),
 		TEST_CASE(test_errors),
 		TEST_CASE(test_report),
