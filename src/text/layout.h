@@ -1,9 +1,7 @@
 /*
- * layout.h - a screenplay laid out on pages as it is printed: Courier 12 pt (10
- * characters an inch, 6 lines an inch), the standard indents, ~55 lines a page
- * and the industry's page-break rules.  The PDF (text/pdf.h), the plain-text
- * rendering (text/plain.h) and the page count of text/stats.h all read it, so
- * they agree line for line.
+ * layout.h - a screenplay laid out on pages as it is printed (Courier 12 pt: 10
+ * characters an inch, 6 lines an inch; ~55 lines a page).  The PDF (pdf.h),
+ * the plain text (plain.h) and the page count of stats.h all read it.
  *
  *     text_layout l;
  *     text_layout_init(&l, sp, &(text_layout_options){ .paper = TEXT_PAPER_A4 });
@@ -11,16 +9,13 @@
  *         draw(l.lines[i].page, l.lines[i].col * 7.2, l.lines[i].row * 12.0, l.lines[i].text);
  *     text_layout_release(&l);
  *
- * Units are character cells: a column is 1/10 inch (7.2 pt) from the paper's
- * left edge, a row 1/6 inch (12 pt) from its top edge.  Scene headings and
- * action start at column 15 (1.5"), dialogue at 25 (2.5", wrapped at 6"),
- * parentheticals at 31, cues at 37; transitions and page numbers end at the 1"
- * right margin.  Body text fills rows 6 (1") to 6 + lines_per_page - 1.  Rules:
- * no scene heading without two lines of what follows it; a speech breaks only
- * inside its dialogue, with "(MORE)" and "NAME (CONT'D)"; an action paragraph
- * breaks with two lines on each side; dual dialogue never breaks.  Notes,
- * boneyard, sections and synopses are not printed.  The layout owns its lines
- * and copies what it needs: sp may be freed after text_layout_init().
+ * Columns are 1/10" (7.2 pt) from the paper's left edge, rows 1/6" (12 pt) from
+ * its top: action at 1.5", dialogue 2.5"-6", parentheticals 3.1", cues 3.7",
+ * transitions and page numbers ending at the 1" right margin.  No heading ends
+ * a page; speeches break only in their dialogue, with (MORE) and (CONT'D);
+ * action breaks with two lines on each side; dual dialogue never breaks.
+ * Notes, boneyard, sections and synopses are not printed.  The layout owns
+ * copies of what it needs: sp may be freed after text_layout_init().
  */
 #pragma once
 

@@ -1,30 +1,22 @@
 /*
- * normalize.h - screenplays in the plain-text layout (IMSDb pages, PDF-to-text
- * conversions) read into the screenplay model, to be written as Fountain: the
- * corpus normaliser behind `benjamin corpus normalize`.
+ * normalize.h - plain-text screenplays (IMSDb pages, PDF-to-text conversions)
+ * read into the screenplay model: the corpus normaliser of `benjamin corpus`.
  *
  *     text_screenplay *sp;
  *     text_normalize_report rep;
  *     int ret = text_normalize_load("alien.txt", &sp, &rep);
- *     if (ret == BJ_EUNSUPPORTED)       // not laid out like a screenplay: skip it
- *         warn(bj_error_message());     // "'x.txt': not a screenplay: 2 cues, ..."
- *     else if (ret < 0)
- *         fail(bj_error_message());     // unreadable, not UTF-8, ...
- *     ... text_fountain_emit(sp), rep.count[TEXT_NORM_DIALOGUE], ...
- *     text_screenplay_free(sp);
+ *     if (ret == BJ_EUNSUPPORTED)
+ *         skip(bj_error_message());   // "'x.txt': not a screenplay: ..."
+ *     else if (ret == 0)
+ *         use(text_fountain_emit(sp), rep.count[TEXT_NORM_DIALOGUE]), text_screenplay_free(sp);
  *
- * Nothing is hard-coded about where things stand on the line.  The action
- * margin is the commonest indent of long lines on each page (pages shift in
- * scans); the indents of cues, dialogue and parentheticals relative to it are
- * learned per file from histograms of the lines around upper-case names that
- * head a block.  Dialogue at the margin (a PDF conversion) is told from
- * action by its width.  Page numbers, (CONTINUED), CONTINUED:, (MORE), a
- * speaker's "(CONT'D)" cue after a page break and page headers or footers that
- * repeat are dropped; a speech or a sentence cut by a page break is joined
- * again, wrapped lines are joined and words hyphenated at a line end are
- * joined (the hyphen kept unless the file spells the word without it).  Scene
- * numbers become Fountain's #N#; the lines before the script become the title
- * page.  Texts are plain: '*' and '_' in the input are kept as they are.
+ * Indents are learned per file: the action margin per page (the commonest
+ * indent of long lines), the cue, dialogue and parenthetical levels from
+ * histograms around upper-case names heading a block; dialogue at the margin
+ * (flat) is told from action by its width.  Page numbers, CONTINUED, (MORE),
+ * repeated cues and page headers are dropped; speeches and sentences cut by
+ * a page break and wrapped or hyphenated lines are joined; the Fountain of the
+ * result reads back as itself (normalize.c says how each step decides).
  */
 #pragma once
 
