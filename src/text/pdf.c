@@ -20,7 +20,7 @@
 #define FONT_SIZE 12.0  /* points */
 #define COL_PT 7.2      /* Courier's advance at 12 pt: 0.6 em, 10 characters an inch */
 #define ROW_PT 12.0     /* 6 lines an inch */
-#define BASELINE_PT 9.6 /* baseline below the top of a row (Courier Prime's ascent is 0.8 em) */
+#define BASELINE_PT 9.6 /* baseline below the top of a row: 4/5 of it */
 
 /* The four faces of the family, by the file names fonts-courier-prime (and
  * the upstream release) give them. */
