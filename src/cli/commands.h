@@ -10,3 +10,6 @@ extern const char *const cmd_probe_usage[];
 
 int cmd_frames(int argc, char **argv);
 extern const char *const cmd_frames_usage[];
+
+int cmd_index(int argc, char **argv);
+extern const char *const cmd_index_usage[];
