@@ -31,20 +31,27 @@ static uint64_t mix(uint64_t x)
 	return x;
 }
 
+static void word(struct hstate *h, uint64_t w)
+{
+	h->a = mix(h->a ^ w) + 0x9E3779B97F4A7C15ull;
+	h->b = mix(h->b + w * 0xD6E8FEB86659FD93ull) ^ (h->b >> 29);
+}
+
+/* Absorbs n bytes; only the last call of a digest may have n % 8 != 0 (the
+ * chunks read are multiples of 8), so chunking does not change the digest. */
 static void absorb(struct hstate *h, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
 		memcpy(&w, p + i, 8);
-		h->a = mix(h->a ^ w) + 0x9E3779B97F4A7C15ull;
-		h->b = mix(h->b + w * 0xD6E8FEB86659FD93ull) ^ (h->b >> 29);
+		word(h, w);
 	}
-	uint64_t tail = 0;
-	memcpy(&tail, p + i, n - i);
-	tail ^= (uint64_t)(n - i) << 56;
-	h->a = mix(h->a ^ tail) + 0x9E3779B97F4A7C15ull;
-	h->b = mix(h->b + tail * 0xD6E8FEB86659FD93ull) ^ (h->b >> 29);
+	if (i < n) {
+		uint64_t tail = 0;
+		memcpy(&tail, p + i, n - i);
+		word(h, tail ^ (uint64_t)(n - i) << 56);
+	}
 }
 
 static void init(struct hstate *h, uint64_t size)

@@ -191,9 +191,10 @@ static void make_shot(struct film_state *st, int64_t a, int64_t b, const char *h
 		if (best < 0 || llabs(f - mid) < llabs(st->thumbs[best].frame - mid))
 			best = (int)i;
 	}
-	for (size_t i = 0; best < 0 && i < st->n_thumbs; i++)   /* a shot shorter than the spacing */
-		if (st->thumbs[i].jpeg && (best < 0 || llabs(st->thumbs[i].frame - mid) <
-		                                       llabs(st->thumbs[best].frame - mid)))
+	/* A shot shorter than the candidates' spacing: the first candidate after
+	 * it (those before it are gone). */
+	for (size_t i = 0; best < 0 && i < st->n_thumbs; i++)
+		if (st->thumbs[i].jpeg)
 			best = (int)i;
 	if (best >= 0) {
 		o.shot.keyframe = st->thumbs[best].frame;
