@@ -13,3 +13,6 @@ extern const char *const cmd_frames_usage[];
 
 int cmd_index(int argc, char **argv);
 extern const char *const cmd_index_usage[];
+
+int cmd_library(int argc, char **argv);
+extern const char *const cmd_library_usage[];

@@ -38,7 +38,8 @@ int library_sqlite_error(library *lib, const char *what);
  * that need a database as an older benjamin left it. */
 int library_open_version(const char *path, int version, library **out);
 
-/* The columns library_shot_from_row reads, in order, for "SELECT <these> FROM shots". */
+/* The columns library_shot_from_row reads, in order, for "SELECT <these> FROM
+ * shots s" (qualified with the alias s). */
 const char *library_shot_columns(void);
 
 /* Fills s from a row of those columns. */

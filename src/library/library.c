@@ -422,9 +422,9 @@ static void parse_colours(const char *text, library_shot *s)
 }
 
 #define SHOT_COLUMNS \
-	"id, film_id, number, start_frame, end_frame, start_s, end_s, transition_in, " \
-	"brightness, contrast, colourfulness, bw, colours, motion, camera_motion, loudness, " \
-	"speech, daynight, place, keyframe"
+	"s.id, s.film_id, s.number, s.start_frame, s.end_frame, s.start_s, s.end_s, s.transition_in, " \
+	"s.brightness, s.contrast, s.colourfulness, s.bw, s.colours, s.motion, s.camera_motion, " \
+	"s.loudness, s.speech, s.daynight, s.place, s.keyframe"
 
 void library_shot_from_row(sqlite3_stmt *st, library_shot *s)
 {
@@ -464,7 +464,7 @@ int library_shots(library *lib, int64_t film_id, library_shot **shots, size_t *n
 	*shots = NULL;
 	*n = 0;
 	sqlite3_stmt *st;
-	int ret = library_prepare(lib, "SELECT " SHOT_COLUMNS " FROM shots WHERE film_id = ? ORDER BY number", &st);
+	int ret = library_prepare(lib, "SELECT " SHOT_COLUMNS " FROM shots s WHERE s.film_id = ? ORDER BY s.number", &st);
 	if (ret < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, film_id);

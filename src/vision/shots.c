@@ -41,6 +41,7 @@ struct vision_shots {
 	float *luma;           /* (height, width) scratch */
 	/* the open run of gradual candidates */
 	int run_open;
+	int64_t run_first;     /* the run's first centre */
 	vision_transition run_best;
 	float run_best_score;
 	vision_transition *out;   /* (n_out) in order of start */
@@ -404,6 +405,8 @@ static void decide(vision_shots *s, int64_t c)
 			s->run_best = g;
 			s->run_best_score = strength;
 		}
+		if (!s->run_open)
+			s->run_first = c;
 		s->run_open = 1;
 	} else if (s->run_open) {
 		s->run_open = 0;
@@ -474,6 +477,18 @@ const vision_transition *vision_shots_transitions(const vision_shots *s, size_t 
 {
 	*n = s->n_out;
 	return s->out;
+}
+
+int64_t vision_shots_settled(const vision_shots *s)
+{
+	if (s->finished)
+		return s->n;
+	/* A later gradual transition starts after its centre's window start, and
+	 * swallows only what touches it (2 frames); a later cut only touches the
+	 * last gradual one. */
+	int64_t c = s->run_open ? s->run_first : s->next;
+	int64_t settled = c - s->w - 4;
+	return settled < 0 ? 0 : settled;
 }
 
 int64_t vision_shots_frames(const vision_shots *s)

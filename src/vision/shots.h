@@ -61,6 +61,11 @@ void vision_shots_finish(vision_shots *s);
  * next push or finish. */
 const vision_transition *vision_shots_transitions(const vision_shots *s, size_t *n);
 
+/* Transitions that end (end + 2) before this frame are final: later pushes
+ * neither change nor remove them, nor add one before them.  All are final after
+ * vision_shots_finish().  For callers that summarise shots as they go. */
+int64_t vision_shots_settled(const vision_shots *s);
+
 /* Frames pushed so far. */
 int64_t vision_shots_frames(const vision_shots *s);
 
