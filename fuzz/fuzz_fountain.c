@@ -17,6 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text_screenplay *again;
 	if (text_fountain_parse("emitted", text, strlen(text), &again) < 0)
 		abort();
+	if (!text_screenplay_equal(sp, again))
+		abort(); /* parse(emit(doc)) != doc */
 	char *text2 = text_fountain_emit(again);
 	if (strcmp(text, text2) != 0)
 		abort(); /* emit is not idempotent */

@@ -34,8 +34,8 @@
  *
  * Precedence at an element start: boneyard block, note paragraph, page break,
  * synopsis, section, lyrics, forced action '!', forced cue '@', forced heading
- * '.' + alphanumeric, centred text, forced transition '>', heading, transition,
- * cue, action.
+ * '.' + alphanumeric (any non-ASCII character but U+00A0), centred text, forced
+ * transition '>', heading, transition, cue, action.
  *
  * Headings: INT, EXT, EST, (I|INT)[.]/(E|EXT) or (E|EXT)[.]/(I|INT) (the last
  * not in the spec's list, but written), any case, then '.' or ' '; blank (or
@@ -454,7 +454,9 @@ static enum kind classify(const struct line *v, size_t n, size_t i, bool prev_se
 	case '@':
 		return K_FORCED_CUE;
 	case '.':
-		if (t.n > 1 && is_alnum(t.s[1]))
+		/* Non-ASCII counts as alphanumeric, but U+00A0 is whitespace:
+		 * ".\u00a0ext." is ". ext.", action (found by make fuzz). */
+		if (t.n > 1 && is_alnum(t.s[1]) && ws_at(t.s, t.n, 1) == 0)
 			return K_FORCED_HEADING;
 		break;
 	case '>':
@@ -768,6 +770,10 @@ static bool title_key(const struct line *l, size_t *key_len, size_t *colon)
 	 * parser drops one, so such a key could not be written back. */
 	if (starts_with(l->s, l->n, "\xEF\xBB\xBF"))
 		return false;
+	/* Nor with U+00A0, which is whitespace, not a letter: "\u00a0: 3" would
+	 * be a key "" (found by make fuzz). */
+	if (ws_at(l->s, l->n, 0) > 0)
+		return false;
 	for (size_t k = 0; k < l->n; k++) {
 		char c = l->s[k];
 		if (c == ':') {
@@ -934,15 +940,13 @@ static bool attached(const text_screenplay *sp, size_t k)
 	return t == TEXT_CHARACTER || t == TEXT_DIALOGUE || t == TEXT_PARENTHETICAL;
 }
 
-/* The first line element k is written as, when it is inside a speech. */
-static void first_speech_line(const text_element *e, text_buf *b)
+static void emit_element(const text_screenplay *sp, size_t k, bool force, text_buf *b);
+
+/* The speech under the cue at k as it is written (its elements' lines). */
+static void speech_lines(const text_screenplay *sp, size_t k, text_buf *b)
 {
-	size_t n = strcspn(e->text, "\n");
-	if (e->type == TEXT_LYRICS)
-		text_buf_addc(b, '~');
-	else if (n == 0)
-		text_buf_adds(b, "  ");
-	text_buf_add(b, e->text, n);
+	for (size_t j = k + 1; j < sp->n_elements && attached(sp, j); j++)
+		emit_element(sp, j, false, b);
 }
 
 static void emit_element(const text_screenplay *sp, size_t k, bool force, text_buf *b)
@@ -975,12 +979,15 @@ static void emit_element(const text_screenplay *sp, size_t k, bool force, text_b
 		text_buf_adds(&natural, e->text);
 		if (e->dual)
 			text_buf_adds(&natural, " ^");
-		text_buf next = {0};
-		if (k + 1 < sp->n_elements && attached(sp, k + 1))
-			first_speech_line(&sp->elements[k + 1], &next);
-		if (force || reading(natural.s, next.s ? next.s : "") != K_CUE)
+		/* The whole speech is one paragraph for the parser: "[[BOB" over
+		 * dialogue ending in "]]" would read as a note (found by make fuzz). */
+		text_buf para = {0};
+		text_buf_add(&para, natural.s, natural.len);
+		text_buf_addc(&para, '\n');
+		speech_lines(sp, k, &para);
+		if (force || reading(para.s, "") != K_CUE)
 			text_buf_addc(b, '@');
-		text_buf_release(&next);
+		text_buf_release(&para);
 		text_buf_add(b, natural.s, natural.len);
 		text_buf_addc(b, '\n');
 		break;

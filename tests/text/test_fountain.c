@@ -540,6 +540,19 @@ static void test_emit_canonical(void)
 	check_parse("\xEF\xBB\xBF\xEF\xBB\xBFTO: x\n", "ACTION \"\xEF\xBB\xBFTO: x\"\n");
 }
 
+/* Inputs found by make fuzz whose round trip failed, minimised. */
+static void test_fuzz_found(void)
+{
+	/* A speech is one paragraph: a cue "[[BOB" over dialogue ending in "]]"
+	 * must be forced, or the speech reads back as one note. */
+	check_parse("@[[BOB\nHi.\nThere.]]\n", "CHARACTER \"[[BOB\"\nDIALOGUE \"Hi.\\nThere.]]\"\n");
+	check_emit("@[[BOB\nHi.\nThere.]]\n", "@[[BOB\nHi.\nThere.]]\n");
+	/* U+00A0 is whitespace, not a letter: ".\u00a0ext." is not a forced
+	 * heading (". ext." is not either), and "\u00a0: 3" is not a title key. */
+	check_parse(".\xc2\xa0" "ext.\n", "ACTION \".\xc2\xa0" "ext.\"\n");
+	check_parse("\xc2\xa0: 3\n", "ACTION \"\xc2\xa0: 3\"\n");
+}
+
 /* Screenplays built in memory come out as Fountain that reads back the same. */
 static void test_emit_built(void)
 {
@@ -585,6 +598,7 @@ static void test_roundtrip_random(void)
 		"ESTABLISHING", "\\*escaped\\*", "^", "@", "#", "~", "*/ x", "  /*", "\t*/",
 		"[[a]] [[b]]", "==", "> x", ".", "!  ", "BOB (cont'd)", "  (beat)", "Contact:",
 		"   value", "\tvalue", "CUT TO:\t", "[[", "]]", "/**/", "EXT. X #1# ^",
+		"\xc2\xa0", ".\xc2\xa0x", "\xc2\xa0: 3", "[[BOB", "@[[BOB", "x]]",
 	};
 	bj_rng rng;
 	bj_rng_init(&rng, 20240611);
@@ -661,6 +675,7 @@ int main(void)
 		TEST_CASE(test_boneyard),
 		TEST_CASE(test_title_page),
 		TEST_CASE(test_emit_canonical),
+		TEST_CASE(test_fuzz_found),
 		TEST_CASE(test_emit_built),
 		TEST_CASE(test_roundtrip_random),
 		TEST_CASE(test_roundtrip_noise),
