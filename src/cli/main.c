@@ -15,8 +15,8 @@
 const struct cli_command cli_commands[] = {
 	{ "probe", cmd_probe, "show what a media file holds (streams, sizes, rates)", cmd_probe_usage },
 	{ "frames", cmd_frames, "extract still frames at given times", cmd_frames_usage },
-	{ "library", cmd_library, "browse the footage library: films, shots, contact sheets, queries", cmd_library_usage },
 	{ "index", cmd_index, "index films into the footage library (shots, look, sound)", cmd_index_usage },
+	{ "library", cmd_library, "browse the footage library: films, shots, contact sheets, queries", cmd_library_usage },
 	{ 0 },
 };
 
