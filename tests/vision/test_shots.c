@@ -58,7 +58,8 @@ static int detect_file(const char *path, vision_transition **out, size_t *n, int
 	size_t k;
 	const vision_transition *t = vision_shots_transitions(s, &k);
 	*out = bj_xmalloc((k + 1) * sizeof(**out));
-	memcpy(*out, t, k * sizeof(*t));
+	if (k)
+		memcpy(*out, t, k * sizeof(*t));
 	*n = k;
 	*frames = vision_shots_frames(s);
 	vision_shots_free(s);
