@@ -41,6 +41,10 @@ struct pipe {
 	int stop;                 /* the consumer asks the producer to stop */
 	int status;               /* 0, or the decode error */
 	char message[512];        /* its message (errors are per thread) */
+	double sar;               /* sample aspect ratio of the video */
+	int cols[2 * THUMB_WIDTH];/* shrink()'s scratch */
+	uint16_t *vsum;           /* (vsum_len) shrink()'s row sums */
+	size_t vsum_len;
 	int want_sound;
 	library_sound *sound;     /* loaded after the frames, on the producer */
 	int sound_status;
@@ -48,6 +52,93 @@ struct pipe {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
+
+/* The keyframe size: THUMB_WIDTH wide (or the picture's own width if smaller),
+ * the height keeping the display aspect (sample aspect sar applied). */
+static void thumb_size(int W, int H, double sar, int *w, int *h)
+{
+	double dw = W * sar;
+	*w = W < THUMB_WIDTH ? W : THUMB_WIDTH;
+	*h = (int)lround(H * (*w / dw));
+	if (*h < 1)
+		*h = 1;
+	if (*h > H)
+		*h = H;
+	if (*h < (H + 256) / 257)   /* shrink() sums at most 257 rows in 16 bits */
+		*h = (H + 256) / 257;
+}
+
+/* 2x2 box average of src into dst (dst is half the size, rounded down). */
+static void halve(const media_image *src, media_image *dst)
+{
+	for (int y = 0; y < dst->height; y++) {
+		const uint8_t *r0 = src->data + (size_t)(2 * y) * src->stride;
+		const uint8_t *r1 = r0 + src->stride;
+		uint8_t *o = dst->data + (size_t)y * dst->stride;
+		for (int x = 0; x < dst->width; x++)
+			for (int c = 0; c < 3; c++)
+				o[3 * x + c] = (uint8_t)((r0[6 * x + c] + r0[6 * x + 3 + c] + r1[6 * x + c] +
+				                          r1[6 * x + 3 + c] + 2) >> 2);
+	}
+}
+
+/* acc[i] += row[i]: the inner loop of shrink(), vectorised (-O2 leaves loops of
+ * unknown length scalar). */
+__attribute__((optimize("O3"))) static void add_row(uint16_t *restrict acc, const uint8_t *restrict row, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		acc[i] = (uint16_t)(acc[i] + row[i]);
+}
+
+/* Area-average downscaling of src into dst (dst no larger on either side): each
+ * output pixel is the mean of the source box it covers, in whole pixels.  The
+ * decoder's own scaler is bit-exact but takes longer than the decode itself;
+ * keyframes and 160-wide analysis need no more than a box filter.  Rows are
+ * summed first (a plain loop the compiler vectorises), then columns.  cols and
+ * vsum are scratch: 2 * dst->width ints and 3 * src->width sums; thumb_size()
+ * keeps a box at most 257 rows high, so 16-bit sums do not overflow. */
+static void shrink(const media_image *src, media_image *dst, int *cols, uint16_t *vsum)
+{
+	for (int x = 0; x < dst->width; x++) {
+		cols[2 * x] = (int)((int64_t)x * src->width / dst->width);
+		int e = (int)((int64_t)(x + 1) * src->width / dst->width);
+		cols[2 * x + 1] = e > cols[2 * x] ? e : cols[2 * x] + 1;
+	}
+	if (src->width == 2 * dst->width && src->height == 2 * dst->height) {
+		halve(src, dst);   /* the common case, 640 wide to 320 */
+		return;
+	}
+	size_t n3 = 3 * (size_t)src->width;
+	uint64_t recip[THUMB_WIDTH];
+	int recip_rows = 0;
+	for (int y = 0; y < dst->height; y++) {
+		int y0 = (int)((int64_t)y * src->height / dst->height);
+		int y1 = (int)((int64_t)(y + 1) * src->height / dst->height);
+		if (y1 <= y0)
+			y1 = y0 + 1;
+		memset(vsum, 0, n3 * sizeof(*vsum));
+		for (int sy = y0; sy < y1; sy++)
+			add_row(vsum, src->data + (size_t)sy * src->stride, n3);
+		if (y1 - y0 != recip_rows) {   /* 32.32 reciprocals of the box areas */
+			recip_rows = y1 - y0;
+			for (int x = 0; x < dst->width; x++)
+				recip[x] = ((uint64_t)1 << 32) / (uint64_t)((cols[2 * x + 1] - cols[2 * x]) * recip_rows);
+		}
+		uint8_t *o = dst->data + (size_t)y * dst->stride;
+		for (int x = 0; x < dst->width; x++) {
+			uint32_t r = 0, g = 0, b = 0;
+			for (int sx = cols[2 * x]; sx < cols[2 * x + 1]; sx++) {
+				r += vsum[3 * sx];
+				g += vsum[3 * sx + 1];
+				b += vsum[3 * sx + 2];
+			}
+			uint64_t inv = recip[x];
+			o[3 * x] = (uint8_t)(((uint64_t)r * inv + ((uint64_t)1 << 31)) >> 32);
+			o[3 * x + 1] = (uint8_t)(((uint64_t)g * inv + ((uint64_t)1 << 31)) >> 32);
+			o[3 * x + 2] = (uint8_t)(((uint64_t)b * inv + ((uint64_t)1 << 31)) >> 32);
+		}
+	}
+}
 
 static void *producer(void *arg)
 {
@@ -65,17 +156,22 @@ static void *producer(void *arg)
 		struct slot *s = &p->slots[(p->head + p->count) % SLOTS];
 		pthread_mutex_unlock(&p->mu);
 		/* The slot is ours until count says otherwise. */
-		if (!s->img || s->img->width != f->image.width || s->img->height != f->image.height) {
+		int w, h;
+		thumb_size(f->image.width, f->image.height, p->sar, &w, &h);
+		if (!s->img || s->img->width != w || s->img->height != h) {
 			media_image_free(s->img);
-			s->img = media_image_new(f->image.width, f->image.height, 3);
+			s->img = media_image_new(w, h, 3);
 		}
 		if (!s->img) {
 			ret = bj_error_code();
 			break;
 		}
-		for (int y = 0; y < f->image.height; y++)
-			memcpy(s->img->data + (size_t)y * s->img->stride, f->image.data + (size_t)y * f->image.stride,
-			       (size_t)f->image.width * 3);
+		if (p->vsum_len < 3 * (size_t)f->image.width) {
+			free(p->vsum);
+			p->vsum_len = 3 * (size_t)f->image.width;
+			p->vsum = bj_xmalloc(p->vsum_len * sizeof(*p->vsum));
+		}
+		shrink(&f->image, s->img, p->cols, p->vsum);
 		s->index = f->index;
 		s->time = f->time;
 		pthread_mutex_lock(&p->mu);
@@ -232,20 +328,6 @@ static void film_state_release(struct film_state *st)
 	for (size_t i = 0; i < st->n_shots; i++)
 		free(st->shots[i].jpeg);
 	free(st->shots);
-}
-
-/* 2x2 box average of src into dst (dst is half the size, rounded down). */
-static void halve(const media_image *src, media_image *dst)
-{
-	for (int y = 0; y < dst->height; y++) {
-		const uint8_t *r0 = src->data + (size_t)(2 * y) * src->stride;
-		const uint8_t *r1 = r0 + src->stride;
-		uint8_t *o = dst->data + (size_t)y * dst->stride;
-		for (int x = 0; x < dst->width; x++)
-			for (int c = 0; c < 3; c++)
-				o[3 * x + c] = (uint8_t)((r0[6 * x + c] + r0[6 * x + 3 + c] + r1[6 * x + c] +
-				                          r1[6 * x + 3 + c] + 2) >> 2);
-	}
 }
 
 /* ---- writing ------------------------------------------------------------------ */
@@ -417,7 +499,8 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	}
 	const media_stream_info *v = &info->streams[info->video];
 	double fps = v->fps_num > 0 && v->fps_den > 0 ? (double)v->fps_num / v->fps_den : 25.0;
-	if (media_decoder_set_output(dec, THUMB_WIDTH, 0, 3) < 0) {
+	/* Frames at the coded size, shrunk on the decoding thread (see shrink()). */
+	if (media_decoder_set_output(dec, 0, 0, 3) < 0) {
 		media_decoder_close(dec);
 		return skipped(r, LIBRARY_DAMAGED);
 	}
@@ -427,6 +510,7 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	p.dec = dec;
 	p.path = path;
 	p.want_sound = info->audio >= 0;
+	p.sar = v->sar_num > 0 && v->sar_den > 0 ? (double)v->sar_num / v->sar_den : 1.0;
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	struct film_state st;
@@ -436,7 +520,7 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	st.shot_how = "start";
 	vision_shots *det = vision_shots_new(fps);
 	library_look *lk = library_look_new();
-	media_image *small = NULL;
+	media_image *small = NULL, *tiny = NULL;   /* analysis sizes: 1/2 and 1/4 of the keyframe */
 	int64_t frames = 0;
 	int failed = 0;   /* 1: the file is damaged; <0: a library error */
 	library_index_progress prog = { path, 0, v->frames, 0, info->duration };
@@ -465,7 +549,9 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 		if (!small) {
 			small = media_image_new(img->width / 2 > 16 ? img->width / 2 : 16,
 			                        img->height / 2 > 16 ? img->height / 2 : 16, 3);
-			if (!small || img->width < 32 || img->height < 32) {
+			tiny = media_image_new(img->width / 4 > 8 ? img->width / 4 : 8,
+			                       img->height / 4 > 8 ? img->height / 4 : 8, 3);
+			if (!small || !tiny || img->width < 32 || img->height < 32) {
 				bj_error_set(BJ_EUNSUPPORTED, "'%s': picture of %dx%d is too small to index", path,
 				             v->width, v->height);
 				failed = 1;
@@ -482,7 +568,9 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 			BJ_GROW(st.records, st.cap_records, st.n_records + 1);
 			struct record *rec = &st.records[st.n_records++];
 			rec->time = s->time;
-			library_look_frame(lk, small, &rec->look);
+			/* the look needs no more than a quarter of the pixels */
+			halve(small, tiny);
+			library_look_frame(lk, tiny, &rec->look);
 			if (frames % st.thumb_every == 0) {
 				struct thumb t = { frames, NULL, 0 };
 				t.jpeg = media_image_encode_jpeg(img, THUMB_QUALITY, &t.size);
@@ -544,9 +632,11 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	}
 out:
 	library_sound_free(p.sound);
+	free(p.vsum);
 	for (int i = 0; i < SLOTS; i++)
 		media_image_free(p.slots[i].img);
 	media_image_free(small);
+	media_image_free(tiny);
 	film_state_release(&st);
 	vision_shots_free(det);
 	library_look_free(lk);

@@ -8,13 +8,15 @@
 
 #define MW 80   /* motion is measured on a grey frame of MW x MH */
 #define MH 45
-#define MAXSHIFT 3
+#define MAXSHIFT 2
 
 struct library_look {
 	float prev[MH * MW];
 	float cur[MH * MW];
 	float prev_mean;
 	int have_prev;
+	float *rows[2];   /* (width) luma of two rows */
+	int row_width;
 };
 
 library_look *library_look_new(void)
@@ -24,6 +26,10 @@ library_look *library_look_new(void)
 
 void library_look_free(library_look *lk)
 {
+	if (!lk)
+		return;
+	free(lk->rows[0]);
+	free(lk->rows[1]);
 	free(lk);
 }
 
@@ -32,9 +38,16 @@ void library_look_reset(library_look *lk)
 	lk->have_prev = 0;
 }
 
-static float luma(const uint8_t *p)
+/* BT.601 luma of row y, 0..1. */
+static void luma_row(const media_image *img, int y, float *out)
 {
-	return (0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2]) / 255.0f;
+	const uint8_t *p = img->data + (size_t)y * img->stride;
+	if (img->channels == 3)
+		for (int x = 0; x < img->width; x++)
+			out[x] = (0.299f * p[3 * x] + 0.587f * p[3 * x + 1] + 0.114f * p[3 * x + 2]) * (1.0f / 255.0f);
+	else
+		for (int x = 0; x < img->width; x++)
+			out[x] = p[x] * (1.0f / 255.0f);
 }
 
 /* Best global shift between prev and cur (brightness-matched), and the mean
@@ -69,6 +82,13 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 {
 	int W = img->width, H = img->height, ch = img->channels;
 	memset(o, 0, sizeof(*o));
+	if (lk->row_width < W) {
+		free(lk->rows[0]);
+		free(lk->rows[1]);
+		lk->rows[0] = bj_xmalloc((size_t)W * sizeof(float));
+		lk->rows[1] = bj_xmalloc((size_t)W * sizeof(float));
+		lk->row_width = W;
+	}
 	double sy = 0, sy2 = 0, rg = 0, yb = 0, rg2 = 0, yb2 = 0, dark = 0, top = 0, bottom = 0;
 	double sky = 0, foliage = 0;
 	int ntop = 0, nbot = 0;
@@ -76,13 +96,18 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 	int mcount[MH * MW];
 	memset(mcell, 0, sizeof(mcell));
 	memset(mcount, 0, sizeof(mcount));
+	/* luma of this row and the next (texture looks one pixel right and down) */
+	float *L = lk->rows[0], *Lnext = lk->rows[1];
+	luma_row(img, 0, L);
 	for (int y = 0; y < H; y++) {
 		const uint8_t *row = img->data + (size_t)y * img->stride;
 		int my = y * MH / H;
+		if (y + 1 < H)
+			luma_row(img, y + 1, Lnext);
 		for (int x = 0; x < W; x++) {
 			const uint8_t *p = row + (size_t)x * ch;
 			float r = p[0], g = ch == 3 ? p[1] : p[0], b = ch == 3 ? p[2] : p[0];
-			float l = ch == 3 ? luma(p) : r / 255.0f;
+			float l = L[x];
 			sy += l;
 			sy2 += l * l;
 			float a = r - g, c = 0.5f * (r + g) - b;
@@ -96,11 +121,8 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 			mcount[m]++;
 			/* local texture: difference to the right and below neighbours */
 			float tex = 0;
-			if (x + 1 < W && y + 1 < H) {
-				const uint8_t *q = p + ch, *d = p + img->stride;
-				float lr = ch == 3 ? luma(q) : q[0] / 255.0f, ld = ch == 3 ? luma(d) : d[0] / 255.0f;
-				tex = fabsf(l - lr) + fabsf(l - ld);
-			}
+			if (x + 1 < W && y + 1 < H)
+				tex = fabsf(l - L[x + 1]) + fabsf(l - Lnext[x]);
 			if (y < H / 3) {
 				top += l;
 				ntop++;
@@ -118,6 +140,9 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 				o->bin_rgb[bin][2] += b;
 			}
 		}
+		float *t = L;
+		L = Lnext;
+		Lnext = t;
 	}
 	double n = (double)W * H;
 	o->brightness = (float)(sy / n);

@@ -39,6 +39,7 @@ struct vision_shots {
 	struct desc *d;        /* (ring) */
 	float *d1;             /* (ring) distance of frame i to i-1, at i % ring */
 	float *luma;           /* (height, width) scratch */
+	short *col_block, *col_cell;  /* (width) column to block and to cell */
 	/* the open run of gradual candidates */
 	int run_open;
 	int64_t run_first;     /* the run's first centre */
@@ -62,6 +63,19 @@ static float clampf(float x, float lo, float hi)
 
 /* ---- per-frame descriptor ------------------------------------------------ */
 
+/* The unsigned gradient orientation in 30-degree bins (0..5), without atan2:
+ * fold into the upper half plane, then compare the slope with tan 30 and tan 60. */
+static int orientation_bin(float gx, float gy)
+{
+	if (gy < 0 || (gy == 0 && gx < 0)) {
+		gx = -gx;
+		gy = -gy;
+	}
+	float ax = fabsf(gx);
+	int k = gy < 0.57735027f * ax ? 0 : gy < 1.7320508f * ax ? 1 : 2;
+	return gx >= 0 ? k : (k == 2 ? 3 : 5 - k);
+}
+
 static void describe(vision_shots *s, const media_image *img, struct desc *o)
 {
 	int W = img->width, H = img->height, ch = img->channels;
@@ -76,8 +90,8 @@ static void describe(vision_shots *s, const media_image *img, struct desc *o)
 				float r = p[3 * x], g = p[3 * x + 1], b = p[3 * x + 2];
 				v = 0.299f * r + 0.587f * g + 0.114f * b;
 				/* chroma (B-Y, R-Y), each in about [-180, 180] */
-				int cu = (int)((b - v + 180.0f) * CBINS / 360.0f);
-				int cv = (int)((r - v + 180.0f) * CBINS / 360.0f);
+				int cu = (int)((b - v + 180.0f) * (CBINS / 360.0f));
+				int cv = (int)((r - v + 180.0f) * (CBINS / 360.0f));
 				cu = cu < 0 ? 0 : cu >= CBINS ? CBINS - 1 : cu;
 				cv = cv < 0 ? 0 : cv >= CBINS ? CBINS - 1 : cv;
 				o->hc[cv * CBINS + cu] += 1;
@@ -101,15 +115,17 @@ static void describe(vision_shots *s, const media_image *img, struct desc *o)
 
 	/* Normalised luma: histogram and block means. */
 	int bcount[GX * GY] = { 0 };
+	for (int x = 0; x < W; x++)
+		s->col_block[x] = (short)(x * GX / W);
 	for (int y = 0; y < H; y++) {
 		int by = y * GY / H;
 		for (int x = 0; x < W; x++) {
 			float z = (Y[y * W + x] - o->mean) * inv;
 			Y[y * W + x] = z;
-			int bin = (int)((z + 2.5f) * LBINS / 5.0f);
+			int bin = (int)((z + 2.5f) * (LBINS / 5.0f));
 			bin = bin < 0 ? 0 : bin >= LBINS ? LBINS - 1 : bin;
 			o->hl[bin] += 1;
-			int b = by * GX + x * GX / W;
+			int b = by * GX + s->col_block[x];
 			o->blocks[b] += z;
 			bcount[b]++;
 		}
@@ -122,6 +138,8 @@ static void describe(vision_shots *s, const media_image *img, struct desc *o)
 	/* Gradient orientation per cell, weighted by magnitude (central differences
 	 * on normalised luma, so a brighter frame has the same gradients). */
 	double total = 0;
+	for (int x = 0; x < W; x++)
+		s->col_cell[x] = (short)(x * CX / W);
 	for (int y = 1; y < H - 1; y++) {
 		int cy = y * CY / H;
 		for (int x = 1; x < W - 1; x++) {
@@ -130,12 +148,8 @@ static void describe(vision_shots *s, const media_image *img, struct desc *o)
 			float m = fabsf(gx) + fabsf(gy);
 			if (m < 0.08f)   /* grain-level gradients carry no structure */
 				continue;
-			float a = atan2f(gy, gx);
-			if (a < 0)
-				a += (float)M_PI;
-			int ob = (int)(a * OBINS / (float)M_PI);
-			ob = ob >= OBINS ? OBINS - 1 : ob;
-			int cell = cy * CX + x * CX / W;
+			int ob = orientation_bin(gx, gy);
+			int cell = cy * CX + s->col_cell[x];
 			o->ori[cell * OBINS + ob] += m;
 			total += m;
 		}
@@ -446,6 +460,8 @@ int vision_shots_push(vision_shots *s, const media_image *frame)
 		s->width = frame->width;
 		s->height = frame->height;
 		s->luma = bj_xmalloc((size_t)s->width * s->height * sizeof(float));
+		s->col_block = bj_xmalloc((size_t)s->width * sizeof(short));
+		s->col_cell = bj_xmalloc((size_t)s->width * sizeof(short));
 	} else if (frame->width != s->width || frame->height != s->height) {
 		return bj_error_set(BJ_EINVAL, "frame %lld is %dx%d, the first was %dx%d",
 		                    (long long)s->n, frame->width, frame->height, s->width, s->height);
@@ -510,6 +526,8 @@ void vision_shots_free(vision_shots *s)
 	free(s->d);
 	free(s->d1);
 	free(s->luma);
+	free(s->col_block);
+	free(s->col_cell);
 	free(s->out);
 	free(s->out_blank);
 	free(s);
