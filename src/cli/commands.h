@@ -16,3 +16,9 @@ extern const char *const cmd_screenplay_usage[];
 
 int cmd_corpus(int argc, char **argv);
 extern const char *const cmd_corpus_usage[];
+
+int cmd_index(int argc, char **argv);
+extern const char *const cmd_index_usage[];
+
+int cmd_library(int argc, char **argv);
+extern const char *const cmd_library_usage[];

@@ -33,8 +33,8 @@ done
 
 run "$BENJAMIN" help --all
 expect "help --all" 0 ""
-commands=$("$BENJAMIN" --help | sed -n '/^commands:/,/^$/p' | grep -c '^   [a-z]')
-check "help --all has every command" test "$(grep -c "^usage: benjamin [a-z]" "$tmp/out")" -eq "$commands"
+n_commands=$("$BENJAMIN" --help | sed -n '/^commands:/,/^$/p' | grep -c '^   [a-z]')
+check "help --all has every command" test "$(grep -c "^usage: benjamin [a-z]" "$tmp/out")" -eq "$n_commands"
 
 run "$BENJAMIN" probe
 expect "probe without files" 2 -

@@ -1,0 +1,43 @@
+/*
+ * sound.h - what a shot sounds like: integrated loudness (EBU R128, libebur128)
+ * and a voice-activity measure (the fraction of the shot judged speech).
+ *
+ *     library_sound *snd;
+ *     if (library_sound_load("reel.mp4", &snd) < 0)    // the film's whole soundtrack
+ *         return bj_error_code();
+ *     double lufs, speech;
+ *     library_sound_measure(snd, 12.0, 15.5, &lufs, &speech);
+ *     library_sound_free(snd);
+ *
+ * The soundtrack is decoded to 16 kHz mono and kept whole (64 KB a second, about
+ * 230 MB for an hour).  Voice activity is a heuristic, not a model: a 20 ms frame
+ * is voice when its level is well above the soundtrack's noise floor, most of its
+ * energy lies in the speech band (250-3500 Hz) and its zero-crossing rate is that of
+ * voiced or fricative speech, and the band level around it (1 s) rises and falls
+ * as syllables do (speech is modulated at 2-8 Hz; steady music and hum are not).
+ */
+#pragma once
+
+#include <stddef.h>
+
+typedef struct library_sound library_sound;
+
+#define LIBRARY_SOUND_RATE 16000
+#define LIBRARY_SILENCE_LUFS (-70.0)
+
+/* Loads and analyses path's best audio stream.  Returns 0 and *out (free with
+ * library_sound_free), or a negative code with the error set (as
+ * media_audio_load: "'<path>': no audio stream", corrupt or truncated data). */
+int library_sound_load(const char *path, library_sound **out);
+
+/* Analyses samples already in memory (mono, LIBRARY_SOUND_RATE); they are copied. */
+library_sound *library_sound_new(const float *samples, size_t n);
+
+/* Loudness (LUFS, LIBRARY_SILENCE_LUFS when silent or shorter than 0.4 s) and the
+ * fraction of voice frames (0..1) between t0 and t1 seconds. */
+void library_sound_measure(const library_sound *s, double t0, double t1, double *lufs, double *speech);
+
+/* Seconds of sound held. */
+double library_sound_duration(const library_sound *s);
+
+void library_sound_free(library_sound *s);
