@@ -39,7 +39,7 @@ endif
 PKGS_base    := jansson
 PKGS_media   := libavformat libavcodec libswscale libswresample libavutil libpng libjpeg
 PKGS_text    := pangocairo pangoft2 cairo fontconfig
-PKGS_library := sqlite3 libebur128 pangocairo cairo fontconfig
+PKGS_library := sqlite3 libebur128 pangocairo cairo
 PKGS_perform := rubberband libebur128
 PKGS_score   := fluidsynth
 PKGS_film    := libass pangocairo cairo

@@ -1,7 +1,6 @@
 #include "library/sheet.h"
 
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,11 +145,6 @@ done:
 		cairo_destroy(cr);
 	if (surf)
 		cairo_surface_destroy(surf);
-	/* Drop the font caches pango, cairo and fontconfig keep for the process: a
-	 * sheet is made once per command, and LeakSanitizer then sees no leak. */
-	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
-	FcFini();
 	free(shots);
 	library_film_release(&film);
 	return ret;
