@@ -41,10 +41,6 @@ struct pipe {
 	int stop;                 /* the consumer asks the producer to stop */
 	int status;               /* 0, or the decode error */
 	char message[512];        /* its message (errors are per thread) */
-	double sar;               /* sample aspect ratio of the video */
-	int cols[2 * THUMB_WIDTH];/* shrink()'s scratch */
-	uint16_t *vsum;           /* (vsum_len) shrink()'s row sums */
-	size_t vsum_len;
 	int want_sound;
 	library_sound *sound;     /* loaded after the frames, on the producer */
 	int sound_status;
@@ -64,8 +60,6 @@ static void thumb_size(int W, int H, double sar, int *w, int *h)
 		*h = 1;
 	if (*h > H)
 		*h = H;
-	if (*h < (H + 256) / 257)   /* shrink() sums at most 257 rows in 16 bits */
-		*h = (H + 256) / 257;
 }
 
 /* 2x2 box average of src into dst (dst is half the size, rounded down). */
@@ -79,64 +73,6 @@ static void halve(const media_image *src, media_image *dst)
 			for (int c = 0; c < 3; c++)
 				o[3 * x + c] = (uint8_t)((r0[6 * x + c] + r0[6 * x + 3 + c] + r1[6 * x + c] +
 				                          r1[6 * x + 3 + c] + 2) >> 2);
-	}
-}
-
-/* acc[i] += row[i]: the inner loop of shrink(), vectorised (-O2 leaves loops of
- * unknown length scalar). */
-__attribute__((optimize("O3"))) static void add_row(uint16_t *restrict acc, const uint8_t *restrict row, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		acc[i] = (uint16_t)(acc[i] + row[i]);
-}
-
-/* Area-average downscaling of src into dst (dst no larger on either side): each
- * output pixel is the mean of the source box it covers, in whole pixels.  The
- * decoder's own scaler is bit-exact but takes longer than the decode itself;
- * keyframes and 160-wide analysis need no more than a box filter.  Rows are
- * summed first (a plain loop the compiler vectorises), then columns.  cols and
- * vsum are scratch: 2 * dst->width ints and 3 * src->width sums; thumb_size()
- * keeps a box at most 257 rows high, so 16-bit sums do not overflow. */
-static void shrink(const media_image *src, media_image *dst, int *cols, uint16_t *vsum)
-{
-	for (int x = 0; x < dst->width; x++) {
-		cols[2 * x] = (int)((int64_t)x * src->width / dst->width);
-		int e = (int)((int64_t)(x + 1) * src->width / dst->width);
-		cols[2 * x + 1] = e > cols[2 * x] ? e : cols[2 * x] + 1;
-	}
-	if (src->width == 2 * dst->width && src->height == 2 * dst->height) {
-		halve(src, dst);   /* the common case, 640 wide to 320 */
-		return;
-	}
-	size_t n3 = 3 * (size_t)src->width;
-	uint64_t recip[THUMB_WIDTH];
-	int recip_rows = 0;
-	for (int y = 0; y < dst->height; y++) {
-		int y0 = (int)((int64_t)y * src->height / dst->height);
-		int y1 = (int)((int64_t)(y + 1) * src->height / dst->height);
-		if (y1 <= y0)
-			y1 = y0 + 1;
-		memset(vsum, 0, n3 * sizeof(*vsum));
-		for (int sy = y0; sy < y1; sy++)
-			add_row(vsum, src->data + (size_t)sy * src->stride, n3);
-		if (y1 - y0 != recip_rows) {   /* 32.32 reciprocals of the box areas */
-			recip_rows = y1 - y0;
-			for (int x = 0; x < dst->width; x++)
-				recip[x] = ((uint64_t)1 << 32) / (uint64_t)((cols[2 * x + 1] - cols[2 * x]) * recip_rows);
-		}
-		uint8_t *o = dst->data + (size_t)y * dst->stride;
-		for (int x = 0; x < dst->width; x++) {
-			uint32_t r = 0, g = 0, b = 0;
-			for (int sx = cols[2 * x]; sx < cols[2 * x + 1]; sx++) {
-				r += vsum[3 * sx];
-				g += vsum[3 * sx + 1];
-				b += vsum[3 * sx + 2];
-			}
-			uint64_t inv = recip[x];
-			o[3 * x] = (uint8_t)(((uint64_t)r * inv + ((uint64_t)1 << 31)) >> 32);
-			o[3 * x + 1] = (uint8_t)(((uint64_t)g * inv + ((uint64_t)1 << 31)) >> 32);
-			o[3 * x + 2] = (uint8_t)(((uint64_t)b * inv + ((uint64_t)1 << 31)) >> 32);
-		}
 	}
 }
 
@@ -156,8 +92,7 @@ static void *producer(void *arg)
 		struct slot *s = &p->slots[(p->head + p->count) % SLOTS];
 		pthread_mutex_unlock(&p->mu);
 		/* The slot is ours until count says otherwise. */
-		int w, h;
-		thumb_size(f->image.width, f->image.height, p->sar, &w, &h);
+		int w = f->image.width, h = f->image.height;
 		if (!s->img || s->img->width != w || s->img->height != h) {
 			media_image_free(s->img);
 			s->img = media_image_new(w, h, 3);
@@ -166,12 +101,9 @@ static void *producer(void *arg)
 			ret = bj_error_code();
 			break;
 		}
-		if (p->vsum_len < 3 * (size_t)f->image.width) {
-			free(p->vsum);
-			p->vsum_len = 3 * (size_t)f->image.width;
-			p->vsum = bj_xmalloc(p->vsum_len * sizeof(*p->vsum));
-		}
-		shrink(&f->image, s->img, p->cols, p->vsum);
+		for (int y = 0; y < h; y++)
+			memcpy(s->img->data + (size_t)y * s->img->stride, f->image.data + (size_t)y * f->image.stride,
+			       (size_t)w * 3);
 		s->index = f->index;
 		s->time = f->time;
 		pthread_mutex_lock(&p->mu);
@@ -499,8 +431,14 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	}
 	const media_stream_info *v = &info->streams[info->video];
 	double fps = v->fps_num > 0 && v->fps_den > 0 ? (double)v->fps_num / v->fps_den : 25.0;
-	/* Frames at the coded size, shrunk on the decoding thread (see shrink()). */
-	if (media_decoder_set_output(dec, 0, 0, 3) < 0) {
+	/* Frames at the keyframe size, shrunk by the decoder's fast area filter:
+	 * converting at full size and averaging boxes here took longer than the
+	 * decode. */
+	double sar = v->sar_num > 0 && v->sar_den > 0 ? (double)v->sar_num / v->sar_den : 1.0;
+	int tw, tht;
+	thumb_size(v->width, v->height, sar, &tw, &tht);
+	media_decoder_set_fast(dec, 1);
+	if (media_decoder_set_output(dec, tw, tht, 3) < 0) {
 		media_decoder_close(dec);
 		return skipped(r, LIBRARY_DAMAGED);
 	}
@@ -510,7 +448,6 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	p.dec = dec;
 	p.path = path;
 	p.want_sound = info->audio >= 0;
-	p.sar = v->sar_num > 0 && v->sar_den > 0 ? (double)v->sar_num / v->sar_den : 1.0;
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	struct film_state st;
@@ -632,7 +569,6 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	}
 out:
 	library_sound_free(p.sound);
-	free(p.vsum);
 	for (int i = 0; i < SLOTS; i++)
 		media_image_free(p.slots[i].img);
 	media_image_free(small);

@@ -2,11 +2,13 @@
  * test_library.c - the footage library: schema migration from version 1, the
  * content hash, indexing (incremental: unchanged files are not decoded, new and
  * changed ones are), bad inputs skipped without stopping the rest, a run killed
- * with SIGKILL mid-film resumes cleanly, and what is stored per shot.
+ * with SIGKILL mid-film resumes cleanly, what is stored per shot, and the
+ * voice-activity measure on speech, music, silence, noise and a tone.
  */
 #include "library/library.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "library/hash.h"
 #include "library/ingest.h"
 #include "library/internal.h"
+#include "library/sound.h"
 #include "media/imagefile.h"
 #include "harness.h"
 
@@ -374,6 +377,73 @@ static void test_shot_fields(void)
 	free(f);
 }
 
+static double speech_of(const char *rel)
+{
+	const char *path = test_data(rel);
+	if (!path)
+		return -1;
+	library_sound *snd;
+	CHECK(library_sound_load(path, &snd) == 0, "%s", bj_error_message());
+	if (!snd)
+		return -1;
+	double lufs, speech;
+	library_sound_measure(snd, 0, library_sound_duration(snd), &lufs, &speech);
+	library_sound_free(snd);
+	return speech;
+}
+
+static double speech_of_samples(const float *x, size_t n)
+{
+	library_sound *snd = library_sound_new(x, n);
+	double lufs, speech;
+	library_sound_measure(snd, 0, library_sound_duration(snd), &lufs, &speech);
+	library_sound_free(snd);
+	return speech;
+}
+
+/* Talking heads and read speech score high; music, silence, noise and a tone
+ * low (the figures when tuned are in sound.h). */
+static void test_voice_activity(void)
+{
+	static const char *const speech[] = {
+		GRID1, GRID2, GRID3, LONG,
+		"footage/talking_heads/grid/grid_swiz3n.mp4",
+		"footage/talking_heads/hdtf/sadtalker_WDA_AlexandriaOcasioCortez_000.mp4",
+		"footage/talking_heads/hdtf/videoretalking_face_1.mp4",
+		"voice/ljspeech_LJ001_female_16k.wav",
+		"voice/jfk_1961_inaugural_male_16k.wav",
+	};
+	for (size_t i = 0; i < sizeof(speech) / sizeof(speech[0]); i++) {
+		double v = speech_of(speech[i]);
+		if (v >= 0)
+			CHECK(v >= 0.5, "%s: speech %.2f", speech[i], v);
+	}
+	double v = speech_of(STEAMBOAT);
+	if (v >= 0)
+		CHECK(v <= 0.25, "%s (music): speech %.2f", STEAMBOAT, v);
+
+	size_t n = 10 * LIBRARY_SOUND_RATE;
+	float *x = bj_xcalloc(n, sizeof(float));
+	CHECK(speech_of_samples(x, n) == 0, "silence");
+	uint32_t seed = 12345;
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1664525u + 1013904223u;
+		x[i] = 0.3f * ((float)(seed >> 8) / (float)(1u << 24) - 0.5f);
+	}
+	CHECK(speech_of_samples(x, n) < 0.05, "white noise: speech %.2f", speech_of_samples(x, n));
+	for (size_t i = 0; i < n; i++)
+		x[i] = 0.3f * (float)sin(2 * M_PI * 440.0 * (double)i / LIBRARY_SOUND_RATE);
+	CHECK(speech_of_samples(x, n) < 0.05, "440 Hz tone: speech %.2f", speech_of_samples(x, n));
+	/* noise switched on and off at 4 Hz is modulated like syllables, but its
+	 * zero-crossing rate is not speech's */
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1664525u + 1013904223u;
+		x[i] = ((i / (LIBRARY_SOUND_RATE / 8)) % 2) * 0.3f * ((float)(seed >> 8) / (float)(1u << 24) - 0.5f);
+	}
+	CHECK(speech_of_samples(x, n) < 0.05, "gated noise: speech %.2f", speech_of_samples(x, n));
+	free(x);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -384,6 +454,7 @@ int main(void)
 		TEST_CASE(test_bad_inputs),
 		TEST_CASE(test_sigkill_resume),
 		TEST_CASE(test_shot_fields),
+		TEST_CASE(test_voice_activity),
 		{ 0 },
 	};
 	return test_main(cases);
