@@ -111,15 +111,27 @@ void bj_progress_format(char *buf, size_t size, int bar, int width, const char *
 		double eta = rate > 0 ? (double)(total - (done < total ? done : total)) / rate : -1;
 		bj_progress_format_duration(time_s, sizeof(time_s), eta);
 		if (bar) {
+			/* The cells shrink, down to none, before the item is cut. */
 			enum { BAR_WIDTH = 20 };
-			int filled = (int)(frac * BAR_WIDTH);
-			char cells[BAR_WIDTH + 1];
-			for (int i = 0; i < BAR_WIDTH; i++)
-				cells[i] = i < filled ? '#' : '.';
-			cells[BAR_WIDTH] = '\0';
-			append(buf, size, &len, "%s  [%s] %3d%%  %llu/%llu %s  %s  ETA %s", label, cells,
-			       (int)(frac * 100), (unsigned long long)done, (unsigned long long)total,
-			       unit, rate_s, time_s);
+			char cells[BAR_WIDTH + 4];
+			for (int cells_n = BAR_WIDTH;; cells_n = 0) {
+				int filled = (int)(frac * cells_n);
+				size_t c = 0;
+				if (cells_n) {
+					cells[c++] = '[';
+					for (int i = 0; i < cells_n; i++)
+						cells[c++] = i < filled ? '#' : '.';
+					cells[c++] = ']';
+				}
+				cells[c] = '\0';
+				len = 0;
+				append(buf, size, &len, "%s  %s%s%3d%%  %llu/%llu %s  %s  ETA %s", label, cells,
+				       cells_n ? " " : "", (int)(frac * 100), (unsigned long long)done,
+				       (unsigned long long)total, unit, rate_s, time_s);
+				size_t item_len = item && *item ? strlen(item) + 2 : 0;
+				if (cells_n == 0 || width <= 0 || len + item_len <= (size_t)width - 1)
+					break;
+			}
 		} else {
 			append(buf, size, &len, "%s: %llu/%llu %s (%d%%), %s, ETA %s", label,
 			       (unsigned long long)done, (unsigned long long)total, unit,

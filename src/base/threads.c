@@ -6,9 +6,40 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
+
+/* How long a thread spins before it sleeps (see struct bj_pool). */
+#define SPIN_NS 50000
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Spins until cond(arg) holds or SPIN_NS pass; returns whether it held. */
+static bool spin_until(bool (*cond)(void *), void *arg)
+{
+	long long start = now_ns();
+	for (unsigned i = 1;; i++) {
+		if (cond(arg))
+			return true;
+		cpu_relax();
+		if (i % 64 == 0 && now_ns() - start > SPIN_NS)
+			return false;
+	}
+}
 
 /* One started thread and its index, passed to worker_main. */
 struct worker {
@@ -19,12 +50,21 @@ struct worker {
 
 /*
  * A run is published under lock: the caller stores the batch, sets busy to
- * the number of workers, bumps generation and broadcasts start.  Each worker
- * remembers the last generation it ran, so a spurious wakeup or a late start
- * never runs a batch twice or skips one.  The last worker out signals
- * finished.  Taking lock on both sides orders the tasks' writes before the
- * caller's return, so the atomic task counter itself can be relaxed.
+ * the number of workers, bumps generation (and its lock-free mirror published)
+ * and broadcasts start.  Each worker remembers the last generation it ran, so a
+ * spurious wakeup or a late start never runs a batch twice or skips one.  Each
+ * worker decrements busy when done (release); the last one out signals
+ * finished under lock, so a caller that checked busy under lock before waiting
+ * cannot miss it.  The caller reads busy == 0 with acquire, which orders the
+ * tasks' writes before its return, so the task counter itself can be relaxed.
+ *
+ * Waking a sleeping thread costs about 10 us, as much as a small task, so both
+ * sides first spin for up to SPIN_NS on the atomics (a worker after each run,
+ * the caller after its own tasks) and only then sleep on the condition
+ * variables.  Runs that follow each other closely, such as the time steps of
+ * sampling, never sleep; a pool left idle costs SPIN_NS of CPU once.
  */
+
 struct bj_pool {
 	int n_threads;
 	int n_started;            /* workers that exist, n_threads - 1 once built */
@@ -33,7 +73,8 @@ struct bj_pool {
 	pthread_cond_t start;     /* generation changed, or stop set */
 	pthread_cond_t finished;  /* busy reached 0 */
 	unsigned long generation; /* guarded by lock */
-	int busy;                 /* workers still in this run; guarded by lock */
+	atomic_ulong published;   /* generation, readable without the lock */
+	atomic_int busy;          /* workers still in this run */
 	bool stop;                /* guarded by lock */
 	bj_pool_fn *fn;           /* the current batch; written under lock */
 	void *ctx;
@@ -54,6 +95,22 @@ static void work(bj_pool *pool, bj_pool_fn *fn, void *ctx, int n_tasks, int thre
 	}
 }
 
+struct spin_gen {
+	bj_pool *pool;
+	unsigned long seen;
+};
+
+static bool new_run(void *arg)
+{
+	struct spin_gen *g = arg;
+	return atomic_load_explicit(&g->pool->published, memory_order_relaxed) != g->seen;
+}
+
+static bool all_done(void *arg)
+{
+	return atomic_load_explicit(&((bj_pool *)arg)->busy, memory_order_acquire) == 0;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -62,6 +119,11 @@ static void *worker_main(void *arg)
 
 	pthread_mutex_lock(&pool->lock);
 	for (;;) {
+		if (!pool->stop && pool->generation == seen) {
+			pthread_mutex_unlock(&pool->lock);
+			spin_until(new_run, &(struct spin_gen){ pool, seen });
+			pthread_mutex_lock(&pool->lock);
+		}
 		while (!pool->stop && pool->generation == seen)
 			pthread_cond_wait(&pool->start, &pool->lock);
 		if (pool->stop)
@@ -74,8 +136,9 @@ static void *worker_main(void *arg)
 
 		work(pool, fn, ctx, n_tasks, w->index);
 
+		int left = atomic_fetch_sub_explicit(&pool->busy, 1, memory_order_release) - 1;
 		pthread_mutex_lock(&pool->lock);
-		if (--pool->busy == 0)
+		if (left == 0)
 			pthread_cond_signal(&pool->finished);
 	}
 	pthread_mutex_unlock(&pool->lock);
@@ -109,6 +172,8 @@ bj_pool *bj_pool_new(int n_threads)
 	BJ_ASSERT(pthread_cond_init(&pool->finished, NULL) == 0);
 	atomic_init(&pool->next, 0);
 	atomic_init(&pool->running, false);
+	atomic_init(&pool->published, 0);
+	atomic_init(&pool->busy, 0);
 	if (n_threads == 1)
 		return pool;
 
@@ -159,17 +224,20 @@ void bj_pool_run(bj_pool *pool, int n_tasks, bj_pool_fn *fn, void *ctx)
 	pool->ctx = ctx;
 	pool->n_tasks = n_tasks;
 	atomic_store_explicit(&pool->next, 0, memory_order_relaxed);
-	pool->busy = pool->n_started;
+	atomic_store_explicit(&pool->busy, pool->n_started, memory_order_relaxed);
 	pool->generation++;
+	atomic_store_explicit(&pool->published, pool->generation, memory_order_relaxed);
 	pthread_cond_broadcast(&pool->start);
 	pthread_mutex_unlock(&pool->lock);
 
 	work(pool, fn, ctx, n_tasks, 0);
 
-	pthread_mutex_lock(&pool->lock);
-	while (pool->busy > 0)
-		pthread_cond_wait(&pool->finished, &pool->lock);
-	pthread_mutex_unlock(&pool->lock);
+	if (!spin_until(all_done, pool)) {
+		pthread_mutex_lock(&pool->lock);
+		while (atomic_load_explicit(&pool->busy, memory_order_acquire) > 0)
+			pthread_cond_wait(&pool->finished, &pool->lock);
+		pthread_mutex_unlock(&pool->lock);
+	}
 	atomic_store(&pool->running, false);
 }
 

@@ -19,6 +19,8 @@ const struct cli_command cli_commands[] = {
 	{ "corpus", cmd_corpus, "turn plain-text screenplays into a Fountain corpus", cmd_corpus_usage },
 	{ "index", cmd_index, "index films into the footage library (shots, look, sound)", cmd_index_usage },
 	{ "library", cmd_library, "browse the footage library: films, shots, contact sheets, queries", cmd_library_usage },
+	{ "train", cmd_train, "train a model (writer) on examples", cmd_train_usage },
+	{ "sample", cmd_sample, "write text with a trained writer model", cmd_sample_usage },
 	{ 0 },
 };
 

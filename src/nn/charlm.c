@@ -12,7 +12,9 @@
 #include "base/error.h"
 #include "base/safetensors.h"
 #include "base/utf8.h"
+#include "nn/gemm.h"
 #include "nn/loss.h"
+#include "nn/parallel.h"
 
 #define MAX_CODEPOINT 0x10FFFFu
 
@@ -88,6 +90,8 @@ int nn_charlm_init(nn_charlm *m, const nn_charlm_config *cfg, const uint32_t *co
 
 void nn_charlm_init_weights(nn_charlm *m, bj_rng *rng)
 {
+	if (m->plan_state > 0)
+		m->plan_state = 0;
 	nn_embedding_init_weights(&m->embed, &m->params, rng);
 	nn_lstm_init_weights(&m->lstm, &m->params, rng);
 	nn_linear_init_weights(&m->head, &m->params, rng);
@@ -97,6 +101,7 @@ void nn_charlm_release(nn_charlm *m)
 {
 	nn_params_release(&m->params);
 	nn_arena_release(&m->arena);
+	free(m->plan_buf);
 	free(m->codepoints);
 	free(m->next);
 	free(m->scratch);
@@ -175,6 +180,7 @@ static void take_buffers(nn_charlm *m, int B, int T)
 	m->dlogits = train ? nn_arena_take(&m->arena, mul(bt, (size_t)m->cfg.vocab)) : NULL;
 	m->dh = train ? nn_arena_take(&m->arena, mul(bt, (size_t)m->cfg.hidden)) : NULL;
 	m->dx = train ? nn_arena_take(&m->arena, mul(bt, (size_t)m->cfg.embed)) : NULL;
+	m->row_loss = (double *)nn_arena_take(&m->arena, mul(bt, sizeof(double) / sizeof(float)));
 	nn_lstm_cache_take(&m->cache, &m->lstm, B, T, &m->arena);
 }
 
@@ -196,14 +202,64 @@ static int shape(nn_charlm *m, int B, int T)
 	return 0;
 }
 
-/* Embedding, LSTM from s (updated in place) and head, for B*T tokens. */
-static void forward(nn_charlm *m, nn_charlm_state *s, const int32_t *inputs, bj_rng *rng)
+/* The head and the loss over a block of rows: logits, probabilities in
+ * place, each row's loss and, when training, the gradient of the mean loss
+ * (written, not added).  Blocks start at multiples of 16 rows, as nn_gemm's. */
+struct head_job {
+	nn_charlm *m;
+	const int32_t *targets;
+	int n, parts;
+	float scale;        /* 1 / the number of counted targets, 0 for none */
+	int backward;
+};
+
+static void head_rows(void *arg, int task, int thread)
+{
+	(void)thread;
+	const struct head_job *j = arg;
+	nn_charlm *m = j->m;
+	int units = (j->n + 15) / 16, lo, hi, V = m->cfg.vocab;
+	size_t H = (size_t)m->cfg.hidden;
+	nn_parallel_split(units, j->parts, task, &lo, &hi);
+	lo *= 16;
+	hi = hi * 16 < j->n ? hi * 16 : j->n;
+	if (lo >= hi)
+		return;
+	nn_linear_forward(&m->head, m->h + (size_t)lo * H, hi - lo, m->logits + (size_t)lo * V);
+	for (int r = lo; r < hi; r++) {
+		float *p = m->logits + (size_t)r * V;
+		int t = j->targets[r];
+		/* One row at a time: the loss of the row itself, not a block mean. */
+		m->row_loss[r] = nn_xent_forward(p, j->targets + r, 1, V, p);
+		if (!j->backward)
+			continue;
+		float *d = m->dlogits + (size_t)r * V;
+		for (int k = 0; k < V; k++)
+			d[k] = t < 0 ? 0.0f : (p[k] - (k == t)) * j->scale;
+	}
+}
+
+/* Embedding, LSTM from s (updated in place), head and loss for B*T tokens;
+ * returns the mean loss over counted targets, the rows added in order. */
+static double forward(nn_charlm *m, nn_charlm_state *s, const int32_t *inputs,
+                      const int32_t *targets, bj_rng *rng, int backward)
 {
 	BJ_ASSERT(s->B == m->B && s->L == m->cfg.layers && s->H == m->cfg.hidden);
-	int n = m->B * m->T;
+	int n = m->B * m->T, V = m->cfg.vocab, counted = 0;
+	for (int r = 0; r < n; r++) {
+		BJ_ASSERT(targets[r] < V);
+		counted += targets[r] >= 0;
+	}
 	nn_embedding_forward(&m->embed, inputs, n, m->x);
 	nn_lstm_forward(&m->lstm, &m->cache, m->x, s->h, s->c, m->h, s->h, s->c, rng);
-	nn_linear_forward(&m->head, m->h, n, m->logits);
+	struct head_job j = { m, targets, n, 1, counted ? (float)(1.0 / counted) : 0.0f, backward };
+	int units = (n + 15) / 16;
+	j.parts = units < nn_get_threads() ? units : nn_get_threads();
+	nn_parallel_run(j.parts, head_rows, &j);
+	double total = 0.0;
+	for (int r = 0; r < n; r++)
+		total += m->row_loss[r];
+	return counted ? total / counted : 0.0;
 }
 
 int nn_charlm_train_step(nn_charlm *m, nn_charlm_state *s, const int32_t *inputs,
@@ -211,20 +267,23 @@ int nn_charlm_train_step(nn_charlm *m, nn_charlm_state *s, const int32_t *inputs
                          bj_rng *rng)
 {
 	BJ_ASSERT(m->flags & NN_CHARLM_TRAIN);
+	if (m->plan_state > 0)
+		m->plan_state = 0;   /* the weights change */
 	int ret = shape(m, B, T);
 	if (ret < 0)
 		return ret;
-	int n = B * T, V = m->cfg.vocab;
-	forward(m, s, inputs, rng);
+	int n = B * T, V = m->cfg.vocab, H = m->cfg.hidden;
 	/* The probabilities replace the logits, which backward no longer needs. */
-	step->loss = nn_xent_forward(m->logits, targets, n, V, m->logits);
+	step->loss = forward(m, s, inputs, targets, rng, 1);
 
 	nn_params_zero_grad(&m->params);
-	memset(m->dlogits, 0, (size_t)n * V * sizeof(float));
-	memset(m->dh, 0, (size_t)n * m->cfg.hidden * sizeof(float));
 	memset(m->dx, 0, (size_t)n * m->cfg.embed * sizeof(float));
-	nn_xent_backward(m->logits, targets, n, V, m->dlogits);
-	nn_linear_backward(&m->head, m->h, m->dlogits, n, m->dh);
+	/* The head's backward (nn_linear_backward's, with dh written, not added). */
+	nn_gemm(1, 0, V, H, n, 1.0f, m->dlogits, V, m->h, H, 1.0f, m->head.dw, H);
+	for (int r = 0; r < n; r++)
+		for (int k = 0; k < V; k++)
+			m->head.db[k] += m->dlogits[(size_t)r * V + k];
+	nn_gemm(0, 0, n, H, V, 1.0f, m->dlogits, V, m->head.w, H, 0.0f, m->dh, H);
 	/* Truncated BPTT: the carried state is a constant of this step, so no
 	 * gradient reaches it (dh0, dc0 NULL) and none comes from the next (dhT,
 	 * dcT NULL). */
@@ -244,18 +303,53 @@ int nn_charlm_loss(nn_charlm *m, nn_charlm_state *s, const int32_t *inputs,
 	int ret = shape(m, B, T);
 	if (ret < 0)
 		return ret;
-	forward(m, s, inputs, NULL);
-	*loss = nn_xent_forward(m->logits, targets, B * T, m->cfg.vocab, m->logits);
+	*loss = forward(m, s, inputs, targets, NULL, 0);
+	return 0;
+}
+
+/* Builds the sampling plan unless it is there; 0 when it is, -1 when the CPU
+ * cannot use one, BJ_ENOMEM. */
+static int plan(nn_charlm *m)
+{
+	if (m->plan_state)
+		return m->plan_state > 0 ? 0 : -1;
+	if (!nn_gemm_packed_available()) {
+		m->plan_state = -1;
+		return -1;
+	}
+	if (!m->plan_buf) {
+		size_t n;
+		if (!bj_size_mul(&n, nn_lstm_plan_floats(&m->lstm), sizeof(float)) ||
+		    posix_memalign((void **)&m->plan_buf, 64, n) != 0) {
+			m->plan_buf = NULL;
+			return bj_error_set(BJ_ENOMEM, "out of memory for the sampling plan (%zu floats)",
+			                    nn_lstm_plan_floats(&m->lstm));
+		}
+	}
+	nn_lstm_plan_build(&m->plan, &m->lstm, m->plan_buf);
+	m->plan_state = 1;
 	return 0;
 }
 
 int nn_charlm_feed(nn_charlm *m, nn_charlm_state *s, const int32_t *ids, int n)
 {
 	BJ_ASSERT(s->B == 1 && n >= 1);
-	int ret = shape(m, 1, n);
+	size_t H = (size_t)m->cfg.hidden, E = (size_t)m->cfg.embed;
+	int ret = plan(m);
+	if (ret == 0) {
+		/* A token at a time through the packed weights. */
+		for (int i = 0; i < n; i++) {
+			BJ_ASSERT(ids[i] >= 0 && ids[i] < m->cfg.vocab);
+			nn_lstm_plan_step(&m->lstm, &m->plan, m->embed.w + (size_t)ids[i] * E, s->h, s->c);
+		}
+		nn_linear_forward(&m->head, s->h + (size_t)(m->cfg.layers - 1) * H, 1, m->next);
+		return 0;
+	}
+	if (ret != -1)
+		return ret;
+	ret = shape(m, 1, n);
 	if (ret < 0)
 		return ret;
-	size_t H = (size_t)m->cfg.hidden;
 	nn_embedding_forward(&m->embed, ids, n, m->x);
 	nn_lstm_forward(&m->lstm, &m->cache, m->x, s->h, s->c, m->h, s->h, s->c, NULL);
 	/* Only the last position is sampled from. */
@@ -266,6 +360,23 @@ int nn_charlm_feed(nn_charlm *m, nn_charlm_state *s, const int32_t *ids, int n)
 int32_t nn_charlm_sample_next(nn_charlm *m, const nn_sample_opts *o, bj_rng *rng)
 {
 	return nn_sample(m->next, m->cfg.vocab, o, m->scratch, rng);
+}
+
+int nn_charlm_generate(nn_charlm *m, nn_charlm_state *s, long n, const nn_sample_opts *o,
+                       unsigned flags, bj_rng *rng, nn_charlm_emit_fn *emit, void *ctx)
+{
+	for (long i = 0; i < n; i++) {
+		/* A logit far below any other: its probability is exactly 0. */
+		if (flags & NN_CHARLM_NO_UNKNOWN)
+			m->next[0] = -1e30f;
+		int32_t id = nn_charlm_sample_next(m, o, rng);
+		int ret = emit(ctx, m->codepoints[id]);
+		if (ret < 0)
+			return ret;
+		if ((ret = nn_charlm_feed(m, s, &id, 1)) < 0)
+			return ret;
+	}
+	return 0;
 }
 
 /* Metadata keys and the fields they hold. */
@@ -299,6 +410,18 @@ int nn_charlm_write(const nn_charlm *m, struct bj_st_writer *w, int with_optimiz
 	    (ret = set_meta(w, META_HIDDEN, "%d", c->hidden)) < 0 ||
 	    (ret = set_meta(w, META_LAYERS, "%d", c->layers)) < 0 ||
 	    (ret = set_meta(w, META_DROPOUT, "%.9g", c->dropout)) < 0)
+		return ret;
+	/* The vocabulary as text too, for people and other tools: ids 1.. in
+	 * order (U+0000, which a C string cannot hold, left out). */
+	char *chars = bj_xmalloc((size_t)c->vocab * BJ_UTF8_MAX + 1);
+	size_t n = 0;
+	for (int i = 1; i < c->vocab; i++)
+		if (m->codepoints[i] != 0)
+			n += (size_t)bj_utf8_encode(m->codepoints[i], chars + n);
+	chars[n] = '\0';
+	ret = bj_st_writer_set_meta(w, "charlm.chars", chars);
+	free(chars);
+	if (ret < 0)
 		return ret;
 	/* Code points are at most 0x10FFFF: the same bytes as int32. */
 	ret = bj_st_writer_add(w, TENSOR_CODEPOINTS, BJ_DTYPE_I32, 1, (int64_t[]){ c->vocab },

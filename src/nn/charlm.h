@@ -85,7 +85,11 @@ typedef struct nn_charlm {
 	float *dlogits;            /* (B, T, V) */
 	float *dh;                 /* (B, T, H) */
 	float *dx;                 /* (B, T, E) */
+	double *row_loss;          /* (B, T) each token's cross-entropy */
 	float *next;               /* (V) logits after the last nn_charlm_feed */
+	nn_lstm_plan plan;         /* the weights packed for nn_charlm_feed */
+	float *plan_buf;           /* owned: the plan's floats, or NULL */
+	int plan_state;            /* 0: to build; 1: built; -1: not available */
 	nn_sample_item *scratch;   /* (V) for nn_sample */
 } nn_charlm;
 
@@ -153,8 +157,24 @@ int nn_charlm_feed(nn_charlm *m, nn_charlm_state *s,
 /* Draws the next id from m->next (see nn/sample.h). */
 int32_t nn_charlm_sample_next(nn_charlm *m, const nn_sample_opts *o, bj_rng *rng);
 
+/* Receives each code point nn_charlm_generate draws; returns 0 to go on, or a
+ * negative code to stop with. */
+typedef int nn_charlm_emit_fn(void *ctx, uint32_t codepoint);
+
+/* nn_charlm_generate flag: never draw the unknown symbol. */
+#define NN_CHARLM_NO_UNKNOWN 1u
+
+/* Draws n ids one after another from m->next (after an nn_charlm_feed of the
+ * prime) under o, feeding each back into s (B = 1), and hands each one's code
+ * point to emit (the unknown symbol's is U+FFFD; with NN_CHARLM_NO_UNKNOWN in
+ * flags it is never drawn).  Returns 0, the first negative value emit
+ * returned, or BJ_ENOMEM. */
+int nn_charlm_generate(nn_charlm *m, nn_charlm_state *s, long n, const nn_sample_opts *o,
+                       unsigned flags, bj_rng *rng, nn_charlm_emit_fn *emit, void *ctx);
+
 /* Adds m to w: the weights under their PyTorch names, the vocabulary as the I32
- * tensor "charlm.codepoints" (V) and the shape as metadata "charlm.vocab",
+ * tensor "charlm.codepoints" (V) and as text, metadata "charlm.chars" (ids 1..
+ * in order, for people), and the shape as metadata "charlm.vocab",
  * "charlm.embed", "charlm.hidden", "charlm.layers", "charlm.dropout"; with
  * with_optimizer, also Adam's moments ("adam.m.<name>", "adam.v.<name>"), step
  * and settings ("adam.step", ...), so training can resume exactly.  The caller

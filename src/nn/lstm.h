@@ -10,17 +10,21 @@
  *     nn_lstm_forward(&lstm, &cache, x, h0, c0, h, hT, cT, &rng);   // rng NULL: eval
  *     nn_lstm_backward(&lstm, &cache, x, dh, dhT, dcT, dx, dh0, dc0);
  *
- * Per layer: one GEMM of B*T rows projects the whole input sequence, one GEMM per
- * step applies the recurrent weights, one fused pass computes gates, cell and
- * output; backward mirrors it.  Backward adds to every gradient it produces
- * (weights, dx, dh0, dc0); callers zero them.  For truncated BPTT pass the last
- * batch's hT, cT as h0, c0.  Weights live in an nn_params arena, cache buffers in
- * an nn_arena; the structs own nothing.  Same thread count, same bytes.
+ * Per layer: one GEMM of B*T rows projects the input sequence; then blocks of
+ * streams run through time on their own threads, each step one product with
+ * W_hh packed once per call (nn_gemm_packed) and one fused cell pass; backward
+ * mirrors it.  Backward adds to every gradient (weights, dx, dh0, dc0); callers
+ * zero them.  For truncated BPTT pass the last hT, cT as h0, c0.  Weights live
+ * in an nn_params arena, caches in an nn_arena; the structs own nothing.  The
+ * same bytes for any thread count.
  */
 #pragma once
 
+#include <stddef.h>
+
 #include "base/rng.h"
 #include "nn/arena.h"
+#include "nn/gemm.h"
 #include "nn/params.h"
 
 /* The most layers an nn_lstm may have. */
@@ -69,11 +73,18 @@ typedef struct nn_lstm_cache {
 	int hidden;              /* H and n_layers of the nn_lstm it was taken for */
 	int n_layers;
 	int dropped;             /* the last forward applied dropout */
+	int tasks;               /* blocks of the batch run in parallel */
 	nn_lstm_layer_cache layer[NN_LSTM_MAX_LAYERS];   /* (L) */
 	float *dgates;           /* (B, T, 4*H) scratch: gradient of the gate inputs */
 	float *dh;               /* (B, T, H) scratch: gradient between layers */
 	float *dh_next;          /* (B, H) scratch: gradient flowing to the step before */
 	float *dc_next;          /* (B, H) */
+	float *bias;             /* (4*H) scratch: b_ih + b_hh of the layer running */
+	float *dbias;            /* (B, 4*H) scratch: each stream's sum of dgates over time */
+	float *panels;           /* W_hh packed for nn_gemm_packed (either way round) */
+	float *panels_ih;        /* W_ih likewise */
+	float *scratch;          /* (tasks, 8 * max(4H, I)) the packed kernel's, per task */
+	size_t scratch_stride;   /* floats of scratch per task */
 } nn_lstm_cache;
 
 /* Adds the four views of each layer, "<name>.weight_ih_l<k>", "<name>.weight_hh_l<k>",
@@ -95,8 +106,11 @@ void nn_lstm_cache_take(nn_lstm_cache *c, const nn_lstm *l, int B, int T, nn_are
  * h0 and c0 are the initial states (NULL: zeros), hT and cT receive the final
  * ones (NULL: not wanted); hT may be h0 and cT c0, to carry the state in place.
  * With rng not NULL and l->dropout > 0, draws a dropout mask for each layer's
- * output but the last (layer 0 first, B*T*H draws each); with rng NULL, no
- * dropout (evaluation).  c must have been taken for l and the batch shape. */
+ * output but the last, with one bj_rng_u64 from rng and, for layer k and
+ * stream b, the generator bj_rng_fork(state before that draw, k * B + b),
+ * T*H draws in order (so the masks do not depend on the thread count); with
+ * rng NULL, no dropout (evaluation).  c must have been taken for l and the
+ * batch shape. */
 void nn_lstm_forward(const nn_lstm *l, nn_lstm_cache *c,
                      const float *x,    // (B, T, I)
                      const float *h0,   // (L, B, H) or NULL
@@ -119,3 +133,35 @@ void nn_lstm_backward(nn_lstm *l, nn_lstm_cache *c,
                       float *dx,          // (B, T, I) or NULL
                       float *dh0,         // (L, B, H) or NULL
                       float *dc0);        // (L, B, H) or NULL
+
+/* One stream run a token at a time (sampling), with the weights packed once:
+ * each pair of panels holds the four gates of 16 units, so that every thread
+ * runs the cell for its own units as soon as their gates are summed, and the
+ * threads meet once per layer.  Needs the packed kernel
+ * (nn_gemm_packed_available); a plan holds views into its caller's buffer. */
+typedef struct nn_lstm_plan {
+	int hp;                                 /* H rounded up to 16 */
+	int tasks;                              /* blocks of units run in parallel */
+	nn_gemm_pb ih[NN_LSTM_MAX_LAYERS];      /* W_ih^T, columns permuted: (in, 4*hp) */
+	nn_gemm_pb hh[NN_LSTM_MAX_LAYERS];      /* W_hh^T likewise: (H, 4*hp) */
+	float *bias;                            /* (L, 4*hp) b_ih + b_hh, permuted */
+	float *gates;                           /* (4*hp) */
+	float *hnew;                            /* (hp) */
+	float *tc;                              /* (hp) */
+	float *scratch;                         /* (tasks, 8 * max(I, H)) */
+} nn_lstm_plan;
+
+/* The floats nn_lstm_plan_build needs for l. */
+size_t nn_lstm_plan_floats(const nn_lstm *l);
+
+/* Packs l's weights into buf (nn_lstm_plan_floats(l) floats, 64-byte aligned),
+ * for the thread count now set.  Build again after the weights change.
+ * Returns 0, or -1 when the CPU has no packed kernel (use nn_lstm_forward). */
+int nn_lstm_plan_build(nn_lstm_plan *p, const nn_lstm *l, float *buf);
+
+/* One step of one stream: the same as nn_lstm_forward with B = T = 1, x the
+ * input (I), h and c the state (L, H), updated in place; no dropout. */
+void nn_lstm_plan_step(const nn_lstm *l, nn_lstm_plan *p,
+                       const float *x,   // (I)
+                       float *h,         // (L, H)
+                       float *c);        // (L, H)

@@ -28,6 +28,10 @@ static void test_bar_line(void)
 	/* Cut to the terminal's width so the line redraws in place. */
 	bj_progress_format(b, sizeof(b), 1, 40, "index", 1204, 2560, "frames", 4.0, 310.0, "reel2.mp4");
 	CHECK(strlen(b) == 39, "length %zu", strlen(b));
+	/* A narrow terminal loses the cells before the item. */
+	bj_progress_format(b, sizeof(b), 1, 100, "index", 1204, 2560, "frames", 4.0, 310.0,
+	                   "reel2.mp4 and a long description of it");
+	CHECK_STR(b, "index   47%  1204/2560 frames  310 frames/s  ETA 0:04  reel2.mp4 and a long description of it");
 }
 
 static void test_plain_line_and_unknown_total(void)

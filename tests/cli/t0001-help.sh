@@ -31,6 +31,7 @@ for cmd in probe frames; do
 	check "help $cmd shows its synopsis" grep -q "^usage: benjamin $cmd" "$tmp/out"
 done
 
+"$BENJAMIN" --help >"$tmp/help"
 run "$BENJAMIN" help --all
 expect "help --all" 0 ""
 n_commands=$("$BENJAMIN" --help | sed -n '/^commands:/,/^$/p' | grep -c '^   [a-z]')

@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/rng.h"
+#include "nn/internal.h"
 #include "harness.h"
 
 static void fill(float *x, size_t n, bj_rng *rng)
@@ -150,6 +151,94 @@ static void test_threads_same_bytes(void)
 	free(C2);
 }
 
+/* nn_gemm_packed against the naive twin: shapes with tails of every kind
+ * (rows not a multiple of 8, columns not of 32), strided A and C, beta 0 with
+ * garbage in C, on the packed path and on the OpenBLAS one. */
+static void test_packed_matches_naive(void)
+{
+	static const int shapes[][3] = {
+		{ 1, 1, 1 }, { 1, 33, 7 }, { 3, 32, 5 }, { 8, 64, 16 }, { 9, 40, 13 }, { 15, 100, 31 },
+		{ 16, 2048 / 16, 64 }, { 25, 96, 70 }, { 7, 5, 200 },
+	};
+	bj_rng rng;
+	bj_rng_init(&rng, 11);
+	int n = 0;
+	for (int blas = 0; blas < 2; blas++) {
+		nn_gemm_force_blas(blas);
+		for (size_t s = 0; s < BJ_ARRAY_SIZE(shapes); s++)
+			for (int tb = 0; tb < 2; tb++)
+				for (int beta = 0; beta < 2; beta++, n++) {
+					int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
+					int lda = K + 3, ldb = (tb ? K : N) + 2, ldc = N + 5;
+					size_t nb = (size_t)(tb ? N : K) * ldb;
+					float *A = bj_xmalloc(sizeof(float) * M * lda);
+					float *B = bj_xmalloc(sizeof(float) * nb);
+					float *C1 = bj_xmalloc(sizeof(float) * M * ldc);
+					float *C2 = bj_xmalloc(sizeof(float) * M * ldc);
+					float *panels = aligned_alloc(64, sizeof(float) * nn_gemm_pack_floats(K, N));
+					float *scratch = aligned_alloc(64, sizeof(float) * 8 * ((K + 15) / 16 * 16));
+					fill(A, (size_t)M * lda, &rng);
+					fill(B, nb, &rng);
+					fill(C1, (size_t)M * ldc, &rng);
+					memcpy(C2, C1, sizeof(float) * M * ldc);
+					if (!beta)
+						for (int i = 0; i < M; i++)
+							C1[(size_t)i * ldc] = NAN;
+					nn_gemm_pb pb;
+					nn_gemm_pack(&pb, tb, K, N, B, ldb, panels);
+					CHECK(blas ? pb.panels == NULL : pb.panels == (nn_gemm_packed_available() ? panels : NULL));
+					nn_gemm_packed(M, A, lda, &pb, (float)beta, C1, ldc, scratch);
+					nn_gemm_naive(0, tb, M, N, K, 1.0f, A, lda, B, ldb, (float)beta, C2, ldc);
+					char name[128];
+					snprintf(name, sizeof(name), "packed%s M=%d N=%d K=%d tb=%d beta=%d",
+					         blas ? " (blas)" : "", M, N, K, tb, beta);
+					CHECK_CLOSE(name, C1, C2, (size_t)M * ldc, 2e-6 * (K + 1), 1e-5);
+					free(A), free(B), free(C1), free(C2), free(panels), free(scratch);
+				}
+	}
+	nn_gemm_force_blas(0);
+	printf("    %d products compared%s\n", n,
+	       nn_gemm_packed_available() ? "" : " (no AVX-512: both through OpenBLAS)");
+}
+
+/* Permuted columns and column ranges: each range of the permuted product is
+ * the naive product of the columns it names. */
+static void test_packed_columns(void)
+{
+	if (!nn_gemm_packed_available()) {
+		test_skip("this CPU has no AVX-512");
+		return;
+	}
+	enum { M = 3, K = 20, SRC = 50, N = 96 };
+	bj_rng rng;
+	bj_rng_init(&rng, 12);
+	float *B = bj_xmalloc(sizeof(float) * SRC * K), A[M * K], C[M * N], want[M * N];
+	float *panels = aligned_alloc(64, sizeof(float) * nn_gemm_pack_floats(K, N));
+	float *scratch = aligned_alloc(64, sizeof(float) * 8 * 32);
+	int cols[N];
+	for (int n = 0; n < N; n++)
+		cols[n] = n % 7 == 3 ? -1 : (int)bj_rng_below(&rng, SRC);
+	fill(B, (size_t)SRC * K, &rng);
+	fill(A, BJ_ARRAY_SIZE(A), &rng);
+	nn_gemm_pb pb;
+	nn_gemm_pack_cols(&pb, 1, K, N, B, K, SRC, cols, panels);
+	for (int i = 0; i < M * N; i++)
+		C[i] = NAN;
+	nn_gemm_packed_cols(M, A, K, &pb, 0.0f, C, N, scratch, 32, 64);
+	nn_gemm_packed_cols(M, A, K, &pb, 0.0f, C, N, scratch, 64, N);
+	nn_gemm_packed_cols(M, A, K, &pb, 0.0f, C, N, scratch, 0, 32);
+	for (int i = 0; i < M; i++)
+		for (int n = 0; n < N; n++) {
+			float *w = &want[i * N + n];
+			*w = 0.0f;
+			if (cols[n] >= 0)
+				nn_gemm_naive(0, 1, 1, 1, K, 1.0f, A + i * K, K, B + (size_t)cols[n] * K, K,
+				              0.0f, w, 1);
+		}
+	CHECK_CLOSE("permuted columns", C, want, BJ_ARRAY_SIZE(C), 1e-5, 1e-5);
+	free(B), free(panels), free(scratch);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -158,6 +247,8 @@ int main(void)
 		TEST_CASE(test_empty_products),
 		TEST_CASE(test_strided_rows),
 		TEST_CASE(test_threads_same_bytes),
+		TEST_CASE(test_packed_matches_naive),
+		TEST_CASE(test_packed_columns),
 		{ 0 },
 	};
 	return test_main(cases);

@@ -11,6 +11,8 @@
 #include "nn/gemm.h"
 #include "nn/gradcheck.h"
 #include "nn/params.h"
+#include "nn/internal.h"
+#include "nn/parallel.h"
 #include "harness.h"
 
 static void fill(float *x, size_t n, float scale, bj_rng *rng)
@@ -340,6 +342,105 @@ static void test_threads_same_bytes(void)
 	fixture_release(&f);
 }
 
+/* The cell pass's sigmoid and tanh against libm's, in double, over a dense
+ * range and the extremes. */
+static void test_activations_accuracy(void)
+{
+	enum { N = 40001 };
+	float *x = bj_xmalloc(sizeof(float) * (N + 6)), *sig = bj_xmalloc(sizeof(float) * (N + 6));
+	float *th = bj_xmalloc(sizeof(float) * (N + 6));
+	for (int i = 0; i < N; i++)
+		x[i] = -20.0f + 40.0f * (float)i / (N - 1);
+	const float extremes[6] = { -1e30f, -100.0f, -1e-30f, 1e-30f, 100.0f, 1e30f };
+	memcpy(x + N, extremes, sizeof(extremes));
+	nn_lstm_activations(x, N + 6, sig, th);
+	double worst_sig = 0, worst_tanh_abs = 0, worst_tanh_rel = 0;
+	for (int i = 0; i < N + 6; i++) {
+		double s = 1.0 / (1.0 + exp(-(double)x[i])), t = tanh((double)x[i]);
+		double es = fabs(sig[i] - s), et = fabs(th[i] - t);
+		if (es > worst_sig)
+			worst_sig = es;
+		if (et > worst_tanh_abs)
+			worst_tanh_abs = et;
+		if (fabs(t) > 1e-30 && et / fabs(t) > worst_tanh_rel)
+			worst_tanh_rel = et / fabs(t);
+	}
+	printf("    sigmoid: worst error %.2e; tanh: worst error %.2e, relative %.2e\n", worst_sig,
+	       worst_tanh_abs, worst_tanh_rel);
+	CHECK(worst_sig < 2e-7 && worst_tanh_abs < 2e-7 && worst_tanh_rel < 4e-7,
+	      "sigmoid %.3g tanh %.3g (relative %.3g)", worst_sig, worst_tanh_abs, worst_tanh_rel);
+	CHECK(sig[N] == 0.0f || sig[N] < 1e-37f);
+	CHECK(sig[N + 5] == 1.0f && th[N + 5] == 1.0f && th[N] == -1.0f);
+	free(x), free(sig), free(th);
+}
+
+/* A plan's steps give what nn_lstm_forward gives one step at a time, with
+ * hidden sizes on and off the 16-unit blocks, on 1 and 2 threads. */
+static void test_plan_matches_forward(void)
+{
+	if (!nn_gemm_packed_available()) {
+		test_skip("this CPU has no AVX-512");
+		return;
+	}
+	static const int shapes[][3] = { { 3, 16, 2 }, { 5, 21, 3 }, { 2, 40, 1 } };   /* I, H, L */
+	int before = nn_get_threads();
+	for (size_t s = 0; s < BJ_ARRAY_SIZE(shapes); s++)
+		for (int threads = 1; threads <= 2; threads++) {
+			int I = shapes[s][0], H = shapes[s][1], L = shapes[s][2], T = 6;
+			nn_set_threads(threads);
+			struct fixture f;
+			fixture_init(&f, 1, 1, I, H, L, 0.0f, 60 + s);
+			float *buf = aligned_alloc(64, sizeof(float) * nn_lstm_plan_floats(&f.lstm));
+			nn_lstm_plan plan;
+			CHECK(nn_lstm_plan_build(&plan, &f.lstm, buf) == 0);
+			float *hs = bj_xmalloc(sizeof(float) * L * H), *cs = bj_xmalloc(sizeof(float) * L * H);
+			memcpy(hs, f.h0, sizeof(float) * L * H);
+			memcpy(cs, f.c0, sizeof(float) * L * H);
+			bj_rng rng;
+			bj_rng_init(&rng, 70);
+			for (int t = 0; t < T; t++) {
+				fill(f.x, (size_t)I, 1.0f, &rng);
+				nn_lstm_forward(&f.lstm, &f.cache, f.x, f.h0, f.c0, f.h, f.h0, f.c0, NULL);
+				nn_lstm_plan_step(&f.lstm, &plan, f.x, hs, cs);
+			}
+			char name[64];
+			snprintf(name, sizeof(name), "plan h I=%d H=%d L=%d threads=%d", I, H, L, threads);
+			CHECK_CLOSE(name, hs, f.h0, (size_t)L * H, 1e-5, 1e-5);
+			snprintf(name, sizeof(name), "plan c I=%d H=%d L=%d threads=%d", I, H, L, threads);
+			CHECK_CLOSE(name, cs, f.c0, (size_t)L * H, 1e-5, 1e-5);
+			free(hs), free(cs), free(buf);
+			fixture_release(&f);
+		}
+	nn_set_threads(before);
+}
+
+/* With the packed kernel the input products run step by step; through
+ * OpenBLAS, for the whole sequence at once: the same results either way. */
+static void test_fused_matches_blas(void)
+{
+	if (!nn_gemm_packed_available()) {
+		test_skip("this CPU has no AVX-512");
+		return;
+	}
+	struct fixture a, b;
+	fixture_init(&a, 3, 5, 7, 20, 3, 0.3f, 81);
+	fixture_init(&b, 3, 5, 7, 20, 3, 0.3f, 81);
+	nn_params_zero_grad(&a.p);
+	nn_params_zero_grad(&b.p);
+	backward(&a);
+	nn_gemm_force_blas(1);
+	backward(&b);
+	nn_gemm_force_blas(0);
+	size_t bth = (size_t)3 * 5 * 20, bti = (size_t)3 * 5 * 7, lbh = (size_t)3 * 3 * 20;
+	CHECK_CLOSE("h", a.h, b.h, bth, 1e-6, 1e-5);
+	CHECK_CLOSE("cT", a.cT, b.cT, lbh, 1e-6, 1e-5);
+	CHECK_CLOSE("gradients", a.p.block[NN_GRAD], b.p.block[NN_GRAD], a.p.count, 1e-5, 1e-4);
+	CHECK_CLOSE("dx", a.dx, b.dx, bti, 1e-5, 1e-4);
+	CHECK_CLOSE("dh0", a.dh0, b.dh0, lbh, 1e-5, 1e-4);
+	fixture_release(&a);
+	fixture_release(&b);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -352,6 +453,9 @@ int main(void)
 		TEST_CASE(test_backward_accumulates),
 		TEST_CASE(test_eval_has_no_dropout),
 		TEST_CASE(test_threads_same_bytes),
+		TEST_CASE(test_activations_accuracy),
+		TEST_CASE(test_plan_matches_forward),
+		TEST_CASE(test_fused_matches_blas),
 		{ 0 },
 	};
 	return test_main(cases);

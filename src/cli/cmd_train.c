@@ -1,0 +1,278 @@
+/*
+ * cmd_train.c - `benjamin train writer ...`: teach a model from examples.  One
+ * subcommand per model kind (writer now; composer and swap later), each with
+ * its options in the usage below.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/atomic.h"
+#include "base/error.h"
+#include "base/progress.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "nn/parallel.h"
+#include "writer/writer.h"
+
+const char *const cmd_train_usage[] = {
+	"benjamin train writer --corpus PATH... -o MODEL [options]",
+	"",
+	"Trains the screenplay writer, a character-level LSTM, on text files or folders",
+	"of them (UTF-8 screenplays, raw or Fountain), and saves it to MODEL",
+	"(safetensors) with its learning curve beside it (MODEL without .safetensors,",
+	"plus .csv).  The last --val-fraction of the text is held out to measure",
+	"bits per character.  Ctrl-C saves the model so far; --resume carries on from",
+	"it and reaches the same weights as a run that was never stopped.",
+	"",
+	"  --corpus PATH      a text file or a folder of them (repeat for more)",
+	"  -o, --output FILE  the model to write (and to resume from)",
+	"  --steps N          train N steps in all (default: --minutes 20)",
+	"  --minutes M        or train for M minutes in all",
+	"  --layers N         LSTM layers (default 2)",
+	"  --hidden N         units per layer (default 512)",
+	"  --embed N          character embedding size (default 64)",
+	"  --seq N            characters per stream per step (default 100)",
+	"  --batch N          streams per step (default 32)",
+	"  --lr X             peak learning rate, AdamW (default 0.002)",
+	"  --min-lr X         learning rate at the end (default lr / 10)",
+	"  --dropout P        dropout between layers (default 0)",
+	"  --val-fraction F   fraction held out for validation (default 0.1)",
+	"  --val-corpus PATH  validate on this text instead (repeatable)",
+	"  --val-every N      steps between validations (default 200)",
+	"  --min-count N      characters seen fewer times are unknown (default 5)",
+	"  --checkpoint-every M  minutes between checkpoints (default 10)",
+	"  --pause-after N    save and stop after step N, to --resume later",
+	"  --seed S           initial weights and dropout (default 1)",
+	"  --threads N        threads to use (default 2)",
+	"  --resume           continue the training saved in MODEL",
+	"  -h, --help         show this help",
+	NULL,
+};
+
+static volatile sig_atomic_t interrupted;
+
+/* The first Ctrl-C asks the training to save and stop; a second one stops at
+ * once, removing what was being written. */
+static void on_sigint(int sig)
+{
+	if (interrupted) {
+		bj_atomic_cleanup_all();
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	interrupted = 1;
+}
+
+/* "writer.safetensors" -> "writer.csv"; anything else gets ".csv" added. */
+static char *csv_path(const char *model)
+{
+	const char *ext = ".safetensors";
+	size_t n = strlen(model), e = strlen(ext);
+	if (n > e && strcmp(model + n - e, ext) == 0)
+		return bj_xasprintf("%.*s.csv", (int)(n - e), model);
+	return bj_xasprintf("%s.csv", model);
+}
+
+static int parse_double(const char *text, double lo, double hi, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (end == text || *end || errno || !isfinite(v) || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void duration(char *buf, size_t size, double s)
+{
+	bj_progress_format_duration(buf, size, s);
+}
+
+static int train_writer(int argc, char **argv)
+{
+	enum { O_CORPUS = 256, O_STEPS, O_MINUTES, O_LAYERS, O_HIDDEN, O_EMBED, O_SEQ, O_BATCH,
+	       O_LR, O_MIN_LR, O_DROPOUT, O_VAL_FRACTION, O_VAL_CORPUS, O_VAL_EVERY, O_MIN_COUNT,
+	       O_CHECKPOINT, O_SEED, O_THREADS, O_RESUME, O_PAUSE };
+	static const struct option options[] = {
+		{ "corpus", required_argument, NULL, O_CORPUS },
+		{ "output", required_argument, NULL, 'o' },
+		{ "steps", required_argument, NULL, O_STEPS },
+		{ "minutes", required_argument, NULL, O_MINUTES },
+		{ "layers", required_argument, NULL, O_LAYERS },
+		{ "hidden", required_argument, NULL, O_HIDDEN },
+		{ "embed", required_argument, NULL, O_EMBED },
+		{ "seq", required_argument, NULL, O_SEQ },
+		{ "batch", required_argument, NULL, O_BATCH },
+		{ "lr", required_argument, NULL, O_LR },
+		{ "min-lr", required_argument, NULL, O_MIN_LR },
+		{ "dropout", required_argument, NULL, O_DROPOUT },
+		{ "val-fraction", required_argument, NULL, O_VAL_FRACTION },
+		{ "val-corpus", required_argument, NULL, O_VAL_CORPUS },
+		{ "val-every", required_argument, NULL, O_VAL_EVERY },
+		{ "min-count", required_argument, NULL, O_MIN_COUNT },
+		{ "checkpoint-every", required_argument, NULL, O_CHECKPOINT },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "threads", required_argument, NULL, O_THREADS },
+		{ "resume", no_argument, NULL, O_RESUME },
+		{ "pause-after", required_argument, NULL, O_PAUSE },
+		{ 0 },
+	};
+	const char *const *usage = cmd_train_usage;
+	writer_train_opts o;
+	writer_train_opts_init(&o);
+	const char **corpus = NULL, **val = NULL;
+	size_t n_corpus = 0, cap_corpus = 0, n_val = 0, cap_val = 0;
+	long threads = 2, v;
+	double d;
+	int min_lr_set = 0, opt, status = CLI_EXIT_OK;
+	optind = 0;
+	opterr = 0;
+	while (status == CLI_EXIT_OK &&
+	       (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+		switch (opt) {
+		case O_CORPUS:
+			BJ_GROW(corpus, cap_corpus, n_corpus + 1);
+			corpus[n_corpus++] = optarg;
+			break;
+		case O_VAL_CORPUS:
+			BJ_GROW(val, cap_val, n_val + 1);
+			val[n_val++] = optarg;
+			break;
+		case 'o':
+			o.t.model_path = optarg;
+			break;
+#define INT_OPTION(code, name, lo, hi, field)                                                  \
+		case code:                                                                         \
+			if (cli_parse_int(optarg, lo, hi, &v) < 0)                                     \
+				status = cli_usage_error(usage, "--" name " must be a whole number from %ld " \
+				                         "to %ld, not '%s'", (long)(lo), (long)(hi), optarg); \
+			else                                                                           \
+				field = v;                                                                 \
+			break;
+		INT_OPTION(O_STEPS, "steps", 1, 1000000000L, o.t.steps)
+		INT_OPTION(O_LAYERS, "layers", 1, 8, o.t.layers)
+		INT_OPTION(O_HIDDEN, "hidden", 1, 8192, o.t.hidden)
+		INT_OPTION(O_EMBED, "embed", 1, 8192, o.t.embed)
+		INT_OPTION(O_SEQ, "seq", 1, 65536, o.t.seq)
+		INT_OPTION(O_BATCH, "batch", 1, 4096, o.t.batch)
+		INT_OPTION(O_VAL_EVERY, "val-every", 1, 1000000000L, o.t.val_every)
+		INT_OPTION(O_MIN_COUNT, "min-count", 1, 1000000000L, o.t.min_count)
+		INT_OPTION(O_SEED, "seed", 0, 2147483647L, o.t.seed)
+		INT_OPTION(O_THREADS, "threads", 1, 256, threads)
+		INT_OPTION(O_PAUSE, "pause-after", 1, 1000000000L, o.t.pause_at)
+#undef INT_OPTION
+#define REAL_OPTION(code, name, lo, hi, field)                                                 \
+		case code:                                                                         \
+			if (parse_double(optarg, lo, hi, &d) < 0)                                      \
+				status = cli_usage_error(usage, "--" name " must be a number from %g to %g, " \
+				                         "not '%s'", (double)(lo), (double)(hi), optarg);  \
+			else                                                                           \
+				field = d;                                                                 \
+			break;
+		REAL_OPTION(O_MINUTES, "minutes", 0.001, 1e6, o.t.minutes)
+		REAL_OPTION(O_LR, "lr", 1e-9, 10.0, o.t.lr)
+		REAL_OPTION(O_DROPOUT, "dropout", 0.0, 0.99, o.t.dropout)
+		REAL_OPTION(O_VAL_FRACTION, "val-fraction", 0.0, 0.9, o.t.val_fraction)
+		REAL_OPTION(O_CHECKPOINT, "checkpoint-every", 0.0, 1e6, o.t.checkpoint_minutes)
+#undef REAL_OPTION
+		case O_MIN_LR:
+			if (parse_double(optarg, 0.0, 10.0, &d) < 0)
+				status = cli_usage_error(usage, "--min-lr must be a number from 0 to 10, "
+				                         "not '%s'", optarg);
+			o.t.min_lr = d;
+			min_lr_set = 1;
+			break;
+		case O_RESUME:
+			o.t.resume = 1;
+			break;
+		default:
+			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
+			                         argv[optind - 1]);
+		}
+	}
+	for (int i = optind; status == CLI_EXIT_OK && i < argc; i++) {
+		BJ_GROW(corpus, cap_corpus, n_corpus + 1);
+		corpus[n_corpus++] = argv[i];
+	}
+	if (status == CLI_EXIT_OK) {
+		if (!n_corpus)
+			status = cli_usage_error(usage, "no corpus given (--corpus)");
+		else if (!o.t.model_path)
+			status = cli_usage_error(usage, "no model file given (-o)");
+		else if (o.t.steps && o.t.minutes > 0.0)
+			status = cli_usage_error(usage, "give --steps or --minutes, not both");
+		else if (min_lr_set && o.t.min_lr > o.t.lr)
+			status = cli_usage_error(usage, "--min-lr must not be above --lr");
+	}
+	if (status != CLI_EXIT_OK)
+		goto out;
+	if (!o.t.steps && o.t.minutes == 0.0)
+		o.t.minutes = 20.0;
+	if (!min_lr_set)
+		o.t.min_lr = o.t.lr / 10.0;
+	o.corpus = corpus;
+	o.n_corpus = (int)n_corpus;
+	o.val_corpus = val;
+	o.n_val = (int)n_val;
+	char *csv = csv_path(o.t.model_path);
+	o.t.csv_path = csv;
+	if (nn_set_threads((int)threads) < 0) {
+		status = cli_error_bj();
+		free(csv);
+		goto out;
+	}
+	interrupted = 0;
+	o.t.interrupted = &interrupted;
+	struct sigaction sa = { .sa_handler = on_sigint }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	nn_trainer_result r;
+	int ret = writer_train(&o, &r);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (ret == BJ_EINTERRUPTED) {
+		cli_error_bj();
+		status = 130;
+	} else if (ret < 0) {
+		status = cli_error_bj();
+	} else {
+		char took[32];
+		duration(took, sizeof(took), r.seconds);
+		printf("trained %" PRId64 " steps (", r.steps);
+		if (r.chars < 1000000)
+			printf("%" PRIu64 " characters", r.chars);
+		else
+			printf("%.1fM characters", (double)r.chars / 1e6);
+		printf(") in %s", took);
+		if (!isnan(r.val_bpc))
+			printf(", validation %.3f bits/char", r.val_bpc);
+		printf("; wrote '%s' and '%s'\n", o.t.model_path, csv);
+		if (o.t.pause_at && r.steps == o.t.pause_at && (o.t.steps ? r.steps < o.t.steps : 1))
+			printf("paused after step %" PRId64 "; carry on with --resume\n", r.steps);
+	}
+	free(csv);
+out:
+	free(corpus);
+	free(val);
+	return status;
+}
+
+int cmd_train(int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage_error(cmd_train_usage, "no model kind given (writer)");
+	if (strcmp(argv[1], "writer") == 0)
+		return train_writer(argc - 1, argv + 1);
+	return cli_usage_error(cmd_train_usage, "'%s' is not a model benjamin trains (writer)",
+	                       argv[1]);
+}
