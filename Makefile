@@ -38,8 +38,8 @@ endif
 # Libraries with a usable .pc file, by the layer that uses them.
 PKGS_base    := jansson
 PKGS_media   := libavformat libavcodec libswscale libswresample libavutil libpng libjpeg
-PKGS_text    := pangocairo cairo
-PKGS_library := sqlite3
+PKGS_text    := pangocairo pangoft2 cairo fontconfig
+PKGS_library := sqlite3 libebur128 pangocairo cairo
 PKGS_perform := rubberband libebur128
 PKGS_score   := fluidsynth
 PKGS_film    := libass pangocairo cairo
@@ -161,6 +161,7 @@ check: $(BIN) $(TEST_BINS)
 
 check-asan:
 	ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		$(MAKE) B=build/asan SANITIZE=1 OPTFLAGS="-O1 -g" check
 
 bench: $(BIN) $(BENCH_BINS)

@@ -11,6 +11,18 @@ extern const char *const cmd_probe_usage[];
 int cmd_frames(int argc, char **argv);
 extern const char *const cmd_frames_usage[];
 
+int cmd_screenplay(int argc, char **argv);
+extern const char *const cmd_screenplay_usage[];
+
+int cmd_corpus(int argc, char **argv);
+extern const char *const cmd_corpus_usage[];
+
+int cmd_index(int argc, char **argv);
+extern const char *const cmd_index_usage[];
+
+int cmd_library(int argc, char **argv);
+extern const char *const cmd_library_usage[];
+
 int cmd_train(int argc, char **argv);
 extern const char *const cmd_train_usage[];
 

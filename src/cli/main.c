@@ -15,6 +15,10 @@
 const struct cli_command cli_commands[] = {
 	{ "probe", cmd_probe, "show what a media file holds (streams, sizes, rates)", cmd_probe_usage },
 	{ "frames", cmd_frames, "extract still frames at given times", cmd_frames_usage },
+	{ "screenplay", cmd_screenplay, "print a screenplay as a PDF, or count its scenes and pages", cmd_screenplay_usage },
+	{ "corpus", cmd_corpus, "turn plain-text screenplays into a Fountain corpus", cmd_corpus_usage },
+	{ "index", cmd_index, "index films into the footage library (shots, look, sound)", cmd_index_usage },
+	{ "library", cmd_library, "browse the footage library: films, shots, contact sheets, queries", cmd_library_usage },
 	{ "train", cmd_train, "train a model (writer) on examples", cmd_train_usage },
 	{ "sample", cmd_sample, "write text with a trained writer model", cmd_sample_usage },
 	{ 0 },

@@ -44,6 +44,7 @@ struct media_decoder {
 
 	/* output settings and the one output buffer */
 	int out_w, out_h, out_ch;
+	int fast;                 /* media_decoder_set_fast() */
 	uint8_t *pixels;          /* (height, width * channels) */
 	size_t pixels_cap;        /* bytes */
 	media_frame out;
@@ -51,7 +52,7 @@ struct media_decoder {
 	/* the conversion, and what it was set up for */
 	struct SwsContext *sws;
 	int sws_src_w, sws_src_h, sws_src_fmt, sws_dst_w, sws_dst_h, sws_dst_fmt;
-	int sws_cs, sws_range;
+	int sws_cs, sws_range, sws_fast;
 
 	/* timing */
 	int64_t start_pts;        /* the stream's start, in time_base units */
@@ -259,6 +260,11 @@ int media_decoder_set_output(media_decoder *d, int width, int height, int channe
 	return 0;
 }
 
+void media_decoder_set_fast(media_decoder *d, int fast)
+{
+	d->fast = fast != 0;
+}
+
 /* Records an error that ends packet reading.  The frames the decoder still holds
  * come out first; then read() returns it. */
 static void set_damage(media_decoder *d, int code)
@@ -437,7 +443,9 @@ static int convert(media_decoder *d)
 	if (w > MEDIA_IMAGE_MAX_SIDE || h > MEDIA_IMAGE_MAX_SIDE)
 		return bj_error_set(BJ_EINVAL, "'%s': output size %dx%d is out of range (1..%d)",
 		                    d->path, w, h, MEDIA_IMAGE_MAX_SIDE);
-	size_t row = (size_t)w * (size_t)d->out_ch, bytes = row * (size_t)h;
+	/* swscale's SIMD RGB writers store 8 bytes at a time and run past the last
+	 * pixel of the last row (seen with valgrind at 360x288): pad the buffer. */
+	size_t row = (size_t)w * (size_t)d->out_ch, bytes = row * (size_t)h + 64;
 	if (bytes > d->pixels_cap) {
 		uint8_t *p = bj_try_malloc(bytes);
 		if (!p)
@@ -451,8 +459,11 @@ static int convert(media_decoder *d)
 	int cs = sws_colorspace(f), range = f->color_range == AVCOL_RANGE_JPEG;
 	if (!d->sws || f->width != d->sws_src_w || f->height != d->sws_src_h ||
 	    f->format != d->sws_src_fmt || w != d->sws_dst_w || h != d->sws_dst_h ||
-	    (int)dst != d->sws_dst_fmt || cs != d->sws_cs || range != d->sws_range) {
+	    (int)dst != d->sws_dst_fmt || cs != d->sws_cs || range != d->sws_range ||
+	    d->fast != d->sws_fast) {
 		int flags = SWS_FLAGS | (dst == AV_PIX_FMT_GRAY8 ? SWS_ACCURATE_RND : 0);
+		if (d->fast)
+			flags = SWS_FAST_BILINEAR;
 		d->sws = sws_getCachedContext(d->sws, f->width, f->height, f->format, w, h, dst,
 		                              flags, NULL, NULL, NULL);
 		if (!d->sws) {
@@ -472,6 +483,7 @@ static int convert(media_decoder *d)
 		d->sws_dst_fmt = dst;
 		d->sws_cs = cs;
 		d->sws_range = range;
+		d->sws_fast = d->fast;
 	}
 	uint8_t *dst_data[4] = { d->pixels, NULL, NULL, NULL };
 	int dst_stride[4] = { (int)row, 0, 0, 0 };

@@ -123,6 +123,12 @@ const media_info *media_decoder_info(const media_decoder *d);
  * -1x0 is out of range (0..32768)", "output channels must be 1 or 3, not 2"). */
 int media_decoder_set_output(media_decoder *d, int width, int height, int channels);
 
+/* With fast set, frames read from now on are converted by swscale's own SIMD
+ * path with an area filter instead of the bit-exact bicubic one: several times
+ * quicker when shrinking, but the bytes differ by a level or so between CPUs
+ * and from the ffmpeg tool's.  For analysis and thumbnails, not for output. */
+void media_decoder_set_fast(media_decoder *d, int fast);
+
 /* Reads the next frame: 1 and *frame set (owned by d), 0 at the end, or a
  * negative code with the error set (see "Damage" above); *frame is NULL unless
  * 1 is returned.  After the end, returns the same again until a seek. */

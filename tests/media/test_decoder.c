@@ -523,6 +523,42 @@ static void test_grey_and_rgb_agree(void)
 	free(clip);
 }
 
+/* The fast conversion gives the same size and nearly the same picture as the
+ * exact one, and switching back gives the exact bytes again. */
+static void test_fast_output(void)
+{
+	const char *path = test_data(NOSFERATU);
+	if (!path)
+		return;
+	media_decoder *d;
+	CHECK(media_decoder_open(path, &d) == 0);
+	if (!d)
+		return;
+	const media_frame *f;
+	CHECK(media_decoder_set_output(d, 320, 0, 3) == 0);
+	CHECK(media_decoder_seek(d, 2.0) == 0 && media_decoder_read(d, &f) == 1);
+	media_image *exact = media_image_new(320, 240, 3);
+	for (int y = 0; y < 240; y++)
+		memcpy(exact->data + y * exact->stride, f->image.data + y * f->image.stride, 320 * 3);
+	media_decoder_set_fast(d, 1);
+	CHECK(media_decoder_seek(d, 2.0) == 0 && media_decoder_read(d, &f) == 1);
+	CHECK(f->image.width == 320 && f->image.height == 240 && f->image.channels == 3);
+	double err = 0;
+	for (int y = 0; y < 240; y++)
+		for (int x = 0; x < 320 * 3; x++)
+			err += abs(exact->data[y * exact->stride + x] - f->image.data[y * f->image.stride + x]);
+	err /= 320 * 240 * 3;
+	CHECK(err < 4, "mean difference %.2f", err);
+	media_decoder_set_fast(d, 0);
+	CHECK(media_decoder_seek(d, 2.0) == 0 && media_decoder_read(d, &f) == 1);
+	int same = 1;
+	for (int y = 0; y < 240; y++)
+		same &= memcmp(exact->data + y * exact->stride, f->image.data + y * f->image.stride, 320 * 3) == 0;
+	CHECK(same, "exact again after fast");
+	media_image_free(exact);
+	media_decoder_close(d);
+}
+
 /* Video levels (Y 16..235) come out full range: black 0, white 255, in grey and
  * RGB, at the coded size and resized. */
 static void test_full_range_output(void)
@@ -1090,6 +1126,7 @@ int main(void)
 		TEST_CASE(test_seek_then_read_to_end),
 		TEST_CASE(test_output_sizes_keep_aspect),
 		TEST_CASE(test_grey_and_rgb_agree),
+		TEST_CASE(test_fast_output),
 		TEST_CASE(test_full_range_output),
 		TEST_CASE(test_info_matches_ffprobe),
 		TEST_CASE(test_every_footage_file_decodes),

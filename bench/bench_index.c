@@ -1,0 +1,124 @@
+/*
+ * bench_index.c - indexing throughput (decode + shot detection + look + sound +
+ * thumbnails + SQLite) against a bare decode of the same file: our media_decoder
+ * at the film's own size (RGB), and `ffmpeg -f null` when installed.  Ratio =
+ * decode time / index time (>= 0.8 is the target; > 1 means indexing is faster
+ * than decoding every frame to RGB at full size).  Also prints minutes of footage
+ * indexed per minute.  Uses the constructed edit of ../shared/data/eval/shots, or
+ * the file named as the first argument.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "bench.h"
+#include "library/ingest.h"
+#include "library/library.h"
+#include "media/decoder.h"
+
+struct job {
+	const char *path;
+	char db[256];
+	long frames;
+	int shots;
+	double duration;
+	int failed;
+};
+
+static void decode_all(void *ctx)
+{
+	struct job *j = ctx;
+	media_decoder *d;
+	j->frames = 0;
+	if (media_decoder_open(j->path, &d) < 0)
+		return;
+	const media_frame *f;
+	while (media_decoder_read(d, &f) > 0)
+		j->frames++;
+	media_decoder_close(d);
+}
+
+static void index_once(void *ctx)
+{
+	struct job *j = ctx;
+	unlink(j->db);
+	char wal[300];
+	snprintf(wal, sizeof(wal), "%s-wal", j->db);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", j->db);
+	unlink(wal);
+	library *lib;
+	library_index_report r;
+	if (library_open(j->db, &lib) < 0 || library_index_file(lib, j->path, NULL, &r) < 0 ||
+	    r.status != LIBRARY_INDEXED) {
+		j->failed = 1;
+		library_close(lib);
+		return;
+	}
+	j->shots = r.shots;
+	j->duration = r.duration;
+	j->frames = (long)r.frames;
+	library_close(lib);
+}
+
+static double ffmpeg_null_ms(const char *path)
+{
+	if (system("ffmpeg -version >/dev/null 2>&1") != 0)
+		return -1;
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -nostdin -threads 2 -i '%s' -an -f null - 2>/dev/null", path);
+	double best[5];
+	for (int i = 0; i < 5; i++) {
+		struct timespec a, b;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (system(cmd) != 0)
+			return -1;
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		best[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+	}
+	/* median of 5 */
+	for (int i = 0; i < 5; i++)
+		for (int k = i + 1; k < 5; k++)
+			if (best[k] < best[i]) {
+				double t = best[i];
+				best[i] = best[k];
+				best[k] = t;
+			}
+	return best[2];
+}
+
+int main(int argc, char **argv)
+{
+	struct job j = { argc > 1 ? argv[1] : "../shared/data/eval/shots/constructed_edit_640x360_25fps.mp4", "", 0, 0, 0, 0 };
+	snprintf(j.db, sizeof(j.db), "/tmp/bench_index.%d.db", (int)getpid());
+	/* Checked before timed: the index has every frame and the shots of the edit. */
+	decode_all(&j);
+	long want = j.frames;
+	index_once(&j);
+	if (j.failed || j.frames != want) {
+		fprintf(stderr, "bench_index: indexing '%s' failed or lost frames (%ld of %ld): %s\n", j.path,
+		        j.frames, want, bj_error_message());
+		return 1;
+	}
+	printf("bench_index: '%s': %ld frames, %d shots, %.1f s of footage\n", j.path, j.frames, j.shots, j.duration);
+	double decode = bench_median_ms(decode_all, &j, 5);
+	double index = bench_median_ms(index_once, &j, 5);
+	double ff = ffmpeg_null_ms(j.path);
+	printf("index %ld frames  ours %.1f ms  decode (media_decoder, RGB at full size) %.1f ms  ratio %.2f\n",
+	       j.frames, index, decode, decode / index);
+	if (ff > 0)
+		printf("index %ld frames  ours %.1f ms  ffmpeg -f null %.1f ms  ratio %.2f\n", j.frames, index, ff, ff / index);
+	else
+		printf("ffmpeg -f null: not installed\n");
+	printf("index: %.1f min of footage per minute  threads=2\n", j.duration / (index / 1e3));
+	unlink(j.db);
+	char wal[300];
+	snprintf(wal, sizeof(wal), "%s-wal", j.db);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", j.db);
+	unlink(wal);
+	return 0;
+}

@@ -1,0 +1,72 @@
+/*
+ * ingest.h - indexing films into the library: find the video files under some
+ * paths, cut each into shots and describe them, one transaction per film.
+ *
+ *     char **files; size_t n;
+ *     library_collect_files(paths, n_paths, &files, &n);   // sorted, recursive
+ *     for (i = 0; i < n; i++) {
+ *         library_index_report r;
+ *         if (library_index_file(lib, files[i], &opts, &r) < 0)
+ *             return bj_error_code();          // the library itself failed: stop
+ *         if (r.status == LIBRARY_SKIPPED || r.status == LIBRARY_DAMAGED)
+ *             warn(r.message);                 // that file only; go on
+ *     }
+ *     library_files_free(files, n);
+ *
+ * A film is keyed by its content hash (library/hash.h): a file whose hash is in
+ * the library is not decoded again (LIBRARY_UNCHANGED), a changed file at a path
+ * already indexed replaces that film, and a new file is added.  Everything about a
+ * film is written in one transaction at its end, so a run killed mid-film leaves
+ * the library as it was before that film and the next run indexes it again.
+ * Files are opened read-only.  Decoding runs on a second thread while this one
+ * analyses (frames at 320 wide for thumbnails, 160 wide for analysis).
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "library/library.h"
+
+enum library_index_status {
+	LIBRARY_INDEXED,    /* decoded and written */
+	LIBRARY_UNCHANGED,  /* its content is in the library already */
+	LIBRARY_SKIPPED,    /* not a video (message says why) */
+	LIBRARY_DAMAGED,    /* a video that could not be read to the end (message) */
+};
+
+typedef struct library_index_progress {
+	const char *path;
+	int64_t frames_done;
+	int64_t frames_total;   /* the container's count or an estimate; 0 unknown */
+	double seconds_done;    /* of footage */
+	double duration;
+} library_index_progress;
+
+typedef struct library_index_options {
+	/* called on the indexing thread every few frames; may be NULL */
+	void (*progress)(void *ctx, const library_index_progress *p);
+	void *progress_ctx;
+} library_index_options;
+
+typedef struct library_index_report {
+	enum library_index_status status;
+	int64_t film_id;        /* 0 when skipped or damaged */
+	int shots;
+	int64_t frames;
+	double duration;        /* seconds of footage */
+	char message[512];      /* for SKIPPED and DAMAGED: one line, as bj_error_message */
+} library_index_report;
+
+/* Indexes one file.  Returns 0 with *report filled (problems with the file are a
+ * status, not an error), or a negative code with the error set when the library
+ * cannot be read or written. */
+int library_index_file(library *lib, const char *path, const library_index_options *opts,
+                        library_index_report *report);
+
+/* The files under paths (files as given; folders walked recursively, names
+ * sorted, hidden entries skipped), as new strings in a new array.  A path that
+ * does not exist is an error: BJ_ENOENT "'<path>': No such file or directory". */
+int library_collect_files(char *const *paths, size_t n_paths, char ***files, size_t *n);
+
+void library_files_free(char **files, size_t n);

@@ -1,0 +1,247 @@
+#include "library/look.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+
+#define MW 80   /* motion is measured on a grey frame of MW x MH */
+#define MH 45
+#define MAXSHIFT 2
+
+struct library_look {
+	float prev[MH * MW];
+	float cur[MH * MW];
+	float prev_mean;
+	int have_prev;
+	float *rows[2];   /* (width) luma of two rows */
+	int row_width;
+};
+
+library_look *library_look_new(void)
+{
+	return bj_xcalloc(1, sizeof(library_look));
+}
+
+void library_look_free(library_look *lk)
+{
+	if (!lk)
+		return;
+	free(lk->rows[0]);
+	free(lk->rows[1]);
+	free(lk);
+}
+
+void library_look_reset(library_look *lk)
+{
+	lk->have_prev = 0;
+}
+
+/* BT.601 luma of row y, 0..1. */
+static void luma_row(const media_image *img, int y, float *out)
+{
+	const uint8_t *p = img->data + (size_t)y * img->stride;
+	if (img->channels == 3)
+		for (int x = 0; x < img->width; x++)
+			out[x] = (0.299f * p[3 * x] + 0.587f * p[3 * x + 1] + 0.114f * p[3 * x + 2]) * (1.0f / 255.0f);
+	else
+		for (int x = 0; x < img->width; x++)
+			out[x] = p[x] * (1.0f / 255.0f);
+}
+
+/* Best global shift between prev and cur (brightness-matched), and the mean
+ * absolute difference left after it: camera motion and subject motion. */
+static void motion(library_look *lk, float mean_prev, float mean_cur, float *shift, float *resid)
+{
+	float best = 1e9f;
+	int bx = 0, by = 0;
+	float off = mean_cur - mean_prev;
+	for (int dy = -MAXSHIFT; dy <= MAXSHIFT; dy++)
+		for (int dx = -MAXSHIFT; dx <= MAXSHIFT; dx++) {
+			double s = 0;
+			int n = 0;
+			for (int y = MAXSHIFT; y < MH - MAXSHIFT; y += 1)
+				for (int x = MAXSHIFT; x < MW - MAXSHIFT; x += 1) {
+					s += fabsf(lk->cur[y * MW + x] - lk->prev[(y + dy) * MW + x + dx] - off);
+					n++;
+				}
+			float m = (float)(s / n);
+			/* prefer no shift when it is as good: grain makes ties */
+			if (m < best - 1e-4f || (fabsf(m - best) <= 1e-4f && dx * dx + dy * dy < bx * bx + by * by)) {
+				best = m;
+				bx = dx;
+				by = dy;
+			}
+		}
+	*shift = sqrtf((float)(bx * bx + by * by)) / MW;
+	*resid = best;
+}
+
+void library_look_frame(library_look *lk, const media_image *img, library_frame_look *o)
+{
+	int W = img->width, H = img->height, ch = img->channels;
+	memset(o, 0, sizeof(*o));
+	if (lk->row_width < W) {
+		free(lk->rows[0]);
+		free(lk->rows[1]);
+		lk->rows[0] = bj_xmalloc((size_t)W * sizeof(float));
+		lk->rows[1] = bj_xmalloc((size_t)W * sizeof(float));
+		lk->row_width = W;
+	}
+	double sy = 0, sy2 = 0, rg = 0, yb = 0, rg2 = 0, yb2 = 0, dark = 0, top = 0, bottom = 0;
+	double sky = 0, foliage = 0;
+	int ntop = 0, nbot = 0;
+	float mcell[MH * MW];
+	int mcount[MH * MW];
+	memset(mcell, 0, sizeof(mcell));
+	memset(mcount, 0, sizeof(mcount));
+	/* luma of this row and the next (texture looks one pixel right and down) */
+	float *L = lk->rows[0], *Lnext = lk->rows[1];
+	luma_row(img, 0, L);
+	for (int y = 0; y < H; y++) {
+		const uint8_t *row = img->data + (size_t)y * img->stride;
+		int my = y * MH / H;
+		if (y + 1 < H)
+			luma_row(img, y + 1, Lnext);
+		for (int x = 0; x < W; x++) {
+			const uint8_t *p = row + (size_t)x * ch;
+			float r = p[0], g = ch == 3 ? p[1] : p[0], b = ch == 3 ? p[2] : p[0];
+			float l = L[x];
+			sy += l;
+			sy2 += l * l;
+			float a = r - g, c = 0.5f * (r + g) - b;
+			rg += a;
+			yb += c;
+			rg2 += a * a;
+			yb2 += c * c;
+			dark += l < 0.2f;
+			int m = my * MW + x * MW / W;
+			mcell[m] += l;
+			mcount[m]++;
+			/* local texture: difference to the right and below neighbours */
+			float tex = 0;
+			if (x + 1 < W && y + 1 < H)
+				tex = fabsf(l - L[x + 1]) + fabsf(l - Lnext[x]);
+			if (y < H / 3) {
+				top += l;
+				ntop++;
+				sky += l > 0.55f && tex < 0.03f && b >= r - 10;
+			} else if (y >= 2 * H / 3) {
+				bottom += l;
+				nbot++;
+			}
+			foliage += g > r + 8 && g > b + 8 && tex > 0.04f;
+			if (((x | y) & 1) == 0) {
+				int bin = ((int)r >> 6) * 16 + ((int)g >> 6) * 4 + ((int)b >> 6);
+				o->bins[bin]++;
+				o->bin_rgb[bin][0] += r;
+				o->bin_rgb[bin][1] += g;
+				o->bin_rgb[bin][2] += b;
+			}
+		}
+		float *t = L;
+		L = Lnext;
+		Lnext = t;
+	}
+	double n = (double)W * H;
+	o->brightness = (float)(sy / n);
+	double var = sy2 / n - (sy / n) * (sy / n);
+	o->contrast = (float)sqrt(var > 0 ? var : 0);
+	o->rg = (float)(rg / n);
+	o->yb = (float)(yb / n);
+	o->rg2 = (float)(rg2 / n);
+	o->yb2 = (float)(yb2 / n);
+	o->dark = (float)(dark / n);
+	o->top_minus_bottom = (float)((ntop ? top / ntop : 0) - (nbot ? bottom / nbot : 0));
+	o->sky = (float)(ntop ? sky / ntop : 0);
+	o->foliage = (float)(foliage / n);
+	for (int i = 0; i < LIBRARY_LOOK_BINS; i++)
+		if (o->bins[i])
+			for (int k = 0; k < 3; k++)
+				o->bin_rgb[i][k] /= o->bins[i];
+	float mean = 0;
+	for (int i = 0; i < MH * MW; i++) {
+		lk->cur[i] = mcount[i] ? mcell[i] / mcount[i] : 0;
+		mean += lk->cur[i];
+	}
+	mean /= MH * MW;
+	if (lk->have_prev)
+		motion(lk, lk->prev_mean, mean, &o->shift, &o->motion);
+	lk->prev_mean = mean;
+	memcpy(lk->prev, lk->cur, sizeof(lk->prev));
+	lk->have_prev = 1;
+}
+
+void library_look_shot(const library_frame_look *f, int n, double fps, library_shot *s)
+{
+	double b = 0, c = 0, rg = 0, yb = 0, rg2 = 0, yb2 = 0, mot = 0, shift = 0, dark = 0;
+	double tmb = 0, sky = 0, fol = 0;
+	double counts[LIBRARY_LOOK_BINS] = { 0 }, rgb[LIBRARY_LOOK_BINS][3];
+	memset(rgb, 0, sizeof(rgb));
+	int nm = 0;
+	for (int i = 0; i < n; i++) {
+		b += f[i].brightness;
+		c += f[i].contrast;
+		rg += f[i].rg;
+		yb += f[i].yb;
+		rg2 += f[i].rg2;
+		yb2 += f[i].yb2;
+		dark += f[i].dark;
+		tmb += f[i].top_minus_bottom;
+		sky += f[i].sky;
+		fol += f[i].foliage;
+		if (i > 0) {
+			mot += f[i].motion;
+			shift += f[i].shift;
+			nm++;
+		}
+		for (int k = 0; k < LIBRARY_LOOK_BINS; k++)
+			if (f[i].bins[k]) {
+				counts[k] += f[i].bins[k];
+				for (int j = 0; j < 3; j++)
+					rgb[k][j] += (double)f[i].bin_rgb[k][j] * f[i].bins[k];
+			}
+	}
+	s->brightness = b / n;
+	s->contrast = c / n;
+	/* Hasler & Suesstrunk (2003), "Measuring colourfulness in natural images":
+	 * M = sigma_rgyb + 0.3 mu_rgyb, over the shot's pixels. */
+	double mrg = rg / n, myb = yb / n;
+	double vrg = rg2 / n - mrg * mrg, vyb = yb2 / n - myb * myb;
+	double sd = sqrt((vrg > 0 ? vrg : 0) + (vyb > 0 ? vyb : 0));
+	s->colourfulness = sd + 0.3 * sqrt(mrg * mrg + myb * myb);
+	/* Toned or tinted black-and-white film has a colour cast (a mean) but almost
+	 * no spread of colour around it. */
+	s->bw = sd < 7.0;
+	s->motion = nm ? mot / nm : 0;
+	s->camera_motion = nm ? shift / nm * fps : 0;
+	double total = 0;
+	for (int k = 0; k < LIBRARY_LOOK_BINS; k++)
+		total += counts[k];
+	for (int i = 0; i < LIBRARY_COLOURS; i++) {
+		int best = -1;
+		for (int k = 0; k < LIBRARY_LOOK_BINS; k++)
+			if (counts[k] > 0 && (best < 0 || counts[k] > counts[best]))
+				best = k;
+		if (best < 0 || total <= 0) {
+			s->colours[i] = 0;
+			s->colour_share[i] = 0;
+			continue;
+		}
+		uint32_t rgbv = 0;
+		for (int j = 0; j < 3; j++) {
+			long v = lround(rgb[best][j] / counts[best]);
+			rgbv = rgbv << 8 | (uint32_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+		}
+		s->colours[i] = rgbv;
+		s->colour_share[i] = counts[best] / total;
+		counts[best] = 0;
+	}
+	dark /= n;
+	/* Night: dark overall and mostly dark pixels (a lamp-lit face at night still
+	 * leaves most of the frame near black). */
+	snprintf(s->daynight, sizeof(s->daynight), "%s", s->brightness < 0.25 && dark > 0.55 ? "night" : "day");
+	double ext = 1.5 * (tmb / n) + 1.0 * (sky / n) + 2.0 * (fol / n);
+	snprintf(s->place, sizeof(s->place), "%s", ext > 0.12 ? "exterior" : "interior");
+}

@@ -1,0 +1,461 @@
+/*
+ * test_library.c - the footage library: schema migration from version 1, the
+ * content hash, indexing (incremental: unchanged files are not decoded, new and
+ * changed ones are), bad inputs skipped without stopping the rest, a run killed
+ * with SIGKILL mid-film resumes cleanly, what is stored per shot, and the
+ * voice-activity measure on speech, music, silence, noise and a tone.
+ */
+#include "library/library.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/alloc.h"
+#include "base/error.h"
+#include "library/hash.h"
+#include "library/ingest.h"
+#include "library/internal.h"
+#include "library/sound.h"
+#include "media/imagefile.h"
+#include "harness.h"
+
+#define GRID1 "footage/talking_heads/grid/grid_bbaf2n.mp4"
+#define GRID2 "footage/talking_heads/grid/grid_brbk7n.mp4"
+#define GRID3 "footage/talking_heads/grid/grid_lbax4n.mp4"
+#define LONG "footage/talking_heads/hdtf/sadtalker_WDA_KatieHill_000.mp4"
+#define STEAMBOAT "footage/steamboat_willie_1928_excerpt.mp4"
+
+/* Copies shared data into the case's folder (the library keeps paths). */
+static char *copy_data(const char *rel, const char *name)
+{
+	const char *src = test_data(rel);
+	if (!src)
+		return NULL;
+	size_t size;
+	char *data = test_read_file(src, &size);
+	if (!data)
+		return NULL;
+	char *dst = bj_xstrdup(test_path(name));
+	test_write_file(dst, data, size);
+	free(data);
+	return dst;
+}
+
+static int64_t count(library *lib, const char *table)
+{
+	int64_t n = -1;
+	CHECK(library_count(lib, table, &n) == 0, "%s", bj_error_message());
+	return n;
+}
+
+static void test_migrate_from_v1(void)
+{
+	char *db = bj_xstrdup(test_path("old.db"));
+	library *lib;
+	CHECK(library_open_version(db, 1, &lib) == 0, "%s", bj_error_message());
+	if (!lib)
+		goto out;
+	CHECK(library_schema_version(lib) == 1);
+	CHECK(library_exec(lib, "INSERT INTO films (path, hash, size, duration, fps, width, height, frames)"
+	                        " VALUES ('reel.mp4', 'abc', 10, 5.0, 25, 640, 480, 125);"
+	                        "INSERT INTO shots (film_id, number, start_frame, end_frame, start_s, end_s)"
+	                        " VALUES (1, 1, 0, 124, 0, 5.0)") == 0, "%s", bj_error_message());
+	library_close(lib);
+	/* a read-only open refuses the old version */
+	CHECK(library_open_readonly(db, &lib) == BJ_EUNSUPPORTED);
+	char *want = bj_xasprintf("'%s': library schema version 1, this benjamin reads 2 (index into it once to migrate)", db);
+	CHECK_STR(bj_error_message(), want);
+	free(want);
+	CHECK(library_open(db, &lib) == 0, "%s", bj_error_message());
+	if (!lib)
+		goto out;
+	CHECK(library_schema_version(lib) == LIBRARY_SCHEMA_VERSION);
+	CHECK(count(lib, "films") == 1 && count(lib, "shots") == 1);
+	CHECK(count(lib, "faces") == 0 && count(lib, "tracks") == 0 && count(lib, "identities") == 0);
+	library_shot *shots;
+	size_t n;
+	CHECK(library_shots(lib, 1, &shots, &n) == 0 && n == 1);
+	if (n == 1) {
+		CHECK_STR(shots[0].transition_in, "cut");   /* the migration's default */
+		CHECK_NEAR(shots[0].end - shots[0].start, 5.0, 1e-9);
+	}
+	free(shots);
+	/* foreign keys are on: a film's shots go with it */
+	CHECK(library_exec(lib, "DELETE FROM films") == 0);
+	CHECK(count(lib, "shots") == 0);
+	library_close(lib);
+	/* opening again changes nothing */
+	CHECK(library_open(db, &lib) == 0 && library_schema_version(lib) == LIBRARY_SCHEMA_VERSION);
+	library_close(lib);
+out:
+	free(db);
+}
+
+static void test_not_a_library(void)
+{
+	const char *path = test_path("text.db");
+	test_write_file(path, "hello, this is not sqlite at all, just text of some length\n", 59);
+	library *lib;
+	CHECK(library_open(path, &lib) == BJ_EFORMAT);
+	char *want = bj_xasprintf("'%s': not a benjamin library (file is not a database)", path);
+	CHECK_STR(bj_error_message(), want);
+	free(want);
+	CHECK(library_open(test_tmpdir(), &lib) == BJ_EIO);
+	/* newer than this code */
+	const char *newer = test_path("newer.db");
+	CHECK(library_open(newer, &lib) == 0);
+	CHECK(library_exec(lib, "UPDATE schema_version SET version = 9") == 0);
+	library_close(lib);
+	CHECK(library_open(newer, &lib) == BJ_EUNSUPPORTED);
+	want = bj_xasprintf("'%s': library schema version 9 is newer than this benjamin (2)", newer);
+	CHECK_STR(bj_error_message(), want);
+	free(want);
+}
+
+static void test_hash(void)
+{
+	/* a file hashed whole and the same bytes in memory agree; one byte changes it */
+	size_t n = 3 << 20;
+	uint8_t *buf = bj_xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (uint8_t)(i * 2654435761u >> 13);
+	const char *path = test_path("blob");
+	test_write_file(path, buf, n);
+	char a[LIBRARY_HASH_LEN + 1], b[LIBRARY_HASH_LEN + 1], c[LIBRARY_HASH_LEN + 1];
+	CHECK(library_hash_file(path, a) == 0);
+	library_hash_buffer(buf, n, b);
+	CHECK_STR(a, b);
+	CHECK(strlen(a) == LIBRARY_HASH_LEN);
+	buf[n / 2] ^= 1;
+	library_hash_buffer(buf, n, c);
+	CHECK(strcmp(b, c) != 0);
+	library_hash_buffer(buf, n - 1, c);   /* the size counts */
+	CHECK(strcmp(b, c) != 0);
+	free(buf);
+	/* a large sparse file: sampled, and a change in a sampled block is seen */
+	const char *big = test_path("big");
+	FILE *f = fopen(big, "wb");
+	CHECK(f && fseek(f, (64L << 20) - 1, SEEK_SET) == 0 && fputc(1, f) == 1 && fclose(f) == 0);
+	CHECK(library_hash_file(big, a) == 0);
+	f = fopen(big, "r+b");
+	CHECK(f && fseek(f, 1L << 20, SEEK_SET) == 0 && fputc(7, f) == 7 && fclose(f) == 0);
+	CHECK(library_hash_file(big, b) == 0);
+	CHECK(strcmp(a, b) != 0);
+	CHECK(library_hash_file(test_path("missing"), a) == BJ_ENOENT);
+}
+
+struct counter {
+	int calls;
+};
+
+static void count_progress(void *ctx, const library_index_progress *p)
+{
+	struct counter *c = ctx;
+	(void)p;
+	c->calls++;
+}
+
+static void test_incremental(void)
+{
+	char *f1 = copy_data(GRID1, "a.mp4"), *f2 = copy_data(GRID2, "b.mp4");
+	char *db = bj_xstrdup(test_path("lib.db"));
+	if (!f1 || !f2)
+		goto out;
+	library *lib;
+	CHECK(library_open(db, &lib) == 0, "%s", bj_error_message());
+	if (!lib)
+		goto out;
+	struct counter calls = { 0 };
+	library_index_options opts = { count_progress, &calls };
+	library_index_report r;
+	CHECK(library_index_file(lib, f1, &opts, &r) == 0 && r.status == LIBRARY_INDEXED);
+	CHECK(r.shots == 1 && r.frames == 75, "%d shots, %" PRId64 " frames", r.shots, r.frames);
+	CHECK(library_index_file(lib, f2, &opts, &r) == 0 && r.status == LIBRARY_INDEXED);
+	CHECK(calls.calls > 2, "%d progress calls", calls.calls);
+	/* again: no decoding (no progress), nothing added */
+	calls.calls = 0;
+	CHECK(library_index_file(lib, f1, &opts, &r) == 0 && r.status == LIBRARY_UNCHANGED);
+	CHECK(library_index_file(lib, f2, &opts, &r) == 0 && r.status == LIBRARY_UNCHANGED);
+	CHECK(calls.calls == 0, "%d progress calls for unchanged files", calls.calls);
+	CHECK(count(lib, "films") == 2 && count(lib, "shots") == 2);
+	/* a new file is picked up */
+	char *f3 = copy_data(GRID3, "c.mp4");
+	if (f3) {
+		CHECK(library_index_file(lib, f3, &opts, &r) == 0 && r.status == LIBRARY_INDEXED);
+		CHECK(count(lib, "films") == 3);
+	}
+	/* a changed file at an indexed path replaces its film */
+	char *changed = copy_data(GRID3, "a.mp4");
+	free(changed);
+	CHECK(library_index_file(lib, f1, &opts, &r) == 0 && r.status == LIBRARY_UNCHANGED,
+	      "same content as c.mp4: %d", r.status);
+	char *g = copy_data(STEAMBOAT, "a.mp4");
+	free(g);
+	CHECK(library_index_file(lib, f1, NULL, &r) == 0 && r.status == LIBRARY_INDEXED);
+	CHECK(r.shots == 4, "%d shots", r.shots);
+	library_film film;
+	CHECK(library_film_find(lib, f1, &film) == 0);
+	CHECK(film.n_shots == 4 && film.frames == 672, "%d shots %" PRId64 " frames", film.n_shots, film.frames);
+	library_film_release(&film);
+	CHECK(count(lib, "films") == 3, "%" PRId64 " films", count(lib, "films"));
+	/* the footage is untouched: read-only opens only */
+	free(f3);
+	library_close(lib);
+out:
+	free(f1);
+	free(f2);
+	free(db);
+}
+
+static void test_bad_inputs(void)
+{
+	char *good = copy_data(GRID1, "good.mp4");
+	if (!good)
+		return;
+	const char *dir = test_tmpdir();
+	char *text = bj_xasprintf("%s/notes.txt", dir), *empty = bj_xasprintf("%s/empty.mp4", dir);
+	char *cut = bj_xasprintf("%s/cut.mp4", dir);
+	test_write_file(text, "shot list\n", 10);
+	test_write_file(empty, "", 0);
+	size_t size;
+	char *data = test_read_file(good, &size);
+	test_write_file(cut, data, size / 2);   /* index first (faststart): truncated */
+	free(data);
+	char *db = bj_xasprintf("%s/lib.db", dir);
+	library *lib;
+	CHECK(library_open(db, &lib) == 0);
+	char *paths[] = { (char *)dir };
+	char **files;
+	size_t n;
+	CHECK(library_collect_files(paths, 1, &files, &n) == 0);
+	int indexed = 0, skipped = 0, damaged = 0;
+	for (size_t i = 0; i < n; i++) {
+		library_index_report r;
+		if (strstr(files[i], ".db"))
+			continue;
+		CHECK(library_index_file(lib, files[i], NULL, &r) == 0, "%s", bj_error_message());
+		indexed += r.status == LIBRARY_INDEXED;
+		skipped += r.status == LIBRARY_SKIPPED;
+		damaged += r.status == LIBRARY_DAMAGED;
+		char *want = NULL;
+		if (strcmp(files[i], text) == 0)
+			want = bj_xasprintf("'%s': not a media file FFmpeg can read", text);
+		else if (strcmp(files[i], empty) == 0)
+			want = bj_xasprintf("'%s': empty file", empty);
+		else if (strcmp(files[i], cut) == 0) {
+			CHECK(r.status == LIBRARY_DAMAGED);
+			CHECK(strncmp(r.message, "'", 1) == 0 && strstr(r.message, "truncated: data ends at"),
+			      "%s", r.message);
+		}
+		if (want)
+			CHECK_STR(r.message, want);
+		free(want);
+	}
+	CHECK(indexed == 1 && skipped == 2 && damaged == 1, "%d indexed %d skipped %d damaged",
+	      indexed, skipped, damaged);
+	CHECK(count(lib, "films") == 1);
+	library_files_free(files, n);
+	char *missing[] = { (char *)"/nonexistent/footage" };
+	CHECK(library_collect_files(missing, 1, &files, &n) == BJ_ENOENT);
+	CHECK_STR(bj_error_message(), "'/nonexistent/footage': No such file or directory");
+	library_close(lib);
+	free(good);
+	free(text);
+	free(empty);
+	free(cut);
+	free(db);
+}
+
+/* The child indexes a short film, then a longer one; it is killed with SIGKILL
+ * as soon as the longer one has started.  The library must hold the first film
+ * whole and nothing of the second, and the next run must index the second. */
+static int kill_pipe[2];
+
+static void tell_parent(void *ctx, const library_index_progress *p)
+{
+	(void)ctx;
+	if (p->frames_done >= 16) {
+		char c = 1;
+		if (write(kill_pipe[1], &c, 1) != 1)
+			_exit(3);
+		pause();
+	}
+}
+
+static void test_sigkill_resume(void)
+{
+	char *small = copy_data(GRID1, "small.mp4"), *big = copy_data(LONG, "big.mp4");
+	char *db = bj_xstrdup(test_path("lib.db"));
+	if (!small || !big)
+		goto out;
+	CHECK(pipe(kill_pipe) == 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		library *lib;
+		library_index_report r;
+		if (library_open(db, &lib) < 0 || library_index_file(lib, small, NULL, &r) < 0)
+			_exit(2);
+		library_index_options opts = { tell_parent, NULL };
+		library_index_file(lib, big, &opts, &r);
+		_exit(4);   /* not reached: killed */
+	}
+	char c;
+	CHECK(read(kill_pipe[0], &c, 1) == 1, "the child never started the long film");
+	kill(pid, SIGKILL);
+	int status;
+	waitpid(pid, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "child status %d", status);
+	close(kill_pipe[0]);
+	close(kill_pipe[1]);
+	library *lib;
+	CHECK(library_open(db, &lib) == 0, "%s", bj_error_message());
+	if (!lib)
+		goto out;
+	sqlite3_stmt *st;
+	CHECK(library_prepare(lib, "PRAGMA integrity_check", &st) == 0);
+	CHECK(sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0);
+	sqlite3_finalize(st);
+	CHECK(count(lib, "films") == 1 && count(lib, "shots") == 1, "%" PRId64 " films",
+	      count(lib, "films"));
+	library_index_report r;
+	CHECK(library_index_file(lib, small, NULL, &r) == 0 && r.status == LIBRARY_UNCHANGED);
+	CHECK(library_index_file(lib, big, NULL, &r) == 0 && r.status == LIBRARY_INDEXED);
+	CHECK(count(lib, "films") == 2);
+	library_close(lib);
+out:
+	free(small);
+	free(big);
+	free(db);
+}
+
+static void test_shot_fields(void)
+{
+	char *f = copy_data(STEAMBOAT, "steamboat.mp4");
+	if (!f)
+		return;
+	library *lib;
+	CHECK(library_open(test_path("lib.db"), &lib) == 0);
+	library_index_report r;
+	CHECK(library_index_file(lib, f, NULL, &r) == 0 && r.status == LIBRARY_INDEXED);
+	library_shot *shots;
+	size_t n;
+	CHECK(library_shots(lib, r.film_id, &shots, &n) == 0 && n == 4, "%zu shots", n);
+	/* the natural ground truth: cuts at 113, 449, 625 */
+	static const int64_t starts[] = { 0, 113, 449, 625 };
+	for (size_t i = 0; i < n && i < 4; i++) {
+		library_shot *s = &shots[i];
+		CHECK(s->start_frame == starts[i], "shot %zu starts at %" PRId64, i + 1, s->start_frame);
+		CHECK_STR(s->transition_in, i ? "cut" : "start");
+		CHECK(s->bw == 1, "shot %zu: a black-and-white cartoon", i + 1);
+		CHECK(s->brightness > 0.1 && s->brightness < 0.9 && s->contrast > 0.1);
+		CHECK(s->loudness > -50 && s->loudness < 0, "loudness %.1f", s->loudness);
+		CHECK(s->speech >= 0 && s->speech <= 1);
+		CHECK(s->colour_share[0] > 0 && s->colour_share[0] <= 1);
+		CHECK(s->keyframe >= s->start_frame && s->keyframe <= s->end_frame);
+		uint8_t *jpeg;
+		size_t size;
+		CHECK(library_shot_thumbnail(lib, s->id, &jpeg, &size) == 0);
+		media_image *img = media_image_decode(jpeg, size, "thumbnail", 3);
+		CHECK(img && img->width == 320 && img->height == 180, "thumbnail %dx%d",
+		      img ? img->width : 0, img ? img->height : 0);
+		media_image_free(img);
+		free(jpeg);
+	}
+	free(shots);
+	library_film film;
+	CHECK(library_film_find(lib, "1", &film) == 0 && film.n_shots == 4 && film.has_audio);
+	library_film_release(&film);
+	CHECK(library_film_find(lib, "nope.mp4", &film) == BJ_ENOENT);
+	CHECK_STR(bj_error_message(), "'nope.mp4': no such film in the library");
+	library_close(lib);
+	free(f);
+}
+
+static double speech_of(const char *rel)
+{
+	const char *path = test_data(rel);
+	if (!path)
+		return -1;
+	library_sound *snd;
+	CHECK(library_sound_load(path, &snd) == 0, "%s", bj_error_message());
+	if (!snd)
+		return -1;
+	double lufs, speech;
+	library_sound_measure(snd, 0, library_sound_duration(snd), &lufs, &speech);
+	library_sound_free(snd);
+	return speech;
+}
+
+static double speech_of_samples(const float *x, size_t n)
+{
+	library_sound *snd = library_sound_new(x, n);
+	double lufs, speech;
+	library_sound_measure(snd, 0, library_sound_duration(snd), &lufs, &speech);
+	library_sound_free(snd);
+	return speech;
+}
+
+/* Talking heads and read speech score high; music, silence, noise and a tone
+ * low (the figures when tuned are in sound.h). */
+static void test_voice_activity(void)
+{
+	static const char *const speech[] = {
+		GRID1, GRID2, GRID3, LONG,
+		"footage/talking_heads/grid/grid_swiz3n.mp4",
+		"footage/talking_heads/hdtf/sadtalker_WDA_AlexandriaOcasioCortez_000.mp4",
+		"footage/talking_heads/hdtf/videoretalking_face_1.mp4",
+		"voice/ljspeech_LJ001_female_16k.wav",
+		"voice/jfk_1961_inaugural_male_16k.wav",
+	};
+	for (size_t i = 0; i < sizeof(speech) / sizeof(speech[0]); i++) {
+		double v = speech_of(speech[i]);
+		if (v >= 0)
+			CHECK(v >= 0.5, "%s: speech %.2f", speech[i], v);
+	}
+	double v = speech_of(STEAMBOAT);
+	if (v >= 0)
+		CHECK(v <= 0.25, "%s (music): speech %.2f", STEAMBOAT, v);
+
+	size_t n = 10 * LIBRARY_SOUND_RATE;
+	float *x = bj_xcalloc(n, sizeof(float));
+	CHECK(speech_of_samples(x, n) == 0, "silence");
+	uint32_t seed = 12345;
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1664525u + 1013904223u;
+		x[i] = 0.3f * ((float)(seed >> 8) / (float)(1u << 24) - 0.5f);
+	}
+	CHECK(speech_of_samples(x, n) < 0.05, "white noise: speech %.2f", speech_of_samples(x, n));
+	for (size_t i = 0; i < n; i++)
+		x[i] = 0.3f * (float)sin(2 * M_PI * 440.0 * (double)i / LIBRARY_SOUND_RATE);
+	CHECK(speech_of_samples(x, n) < 0.05, "440 Hz tone: speech %.2f", speech_of_samples(x, n));
+	/* noise switched on and off at 4 Hz is modulated like syllables, but its
+	 * zero-crossing rate is not speech's */
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1664525u + 1013904223u;
+		x[i] = ((i / (LIBRARY_SOUND_RATE / 8)) % 2) * 0.3f * ((float)(seed >> 8) / (float)(1u << 24) - 0.5f);
+	}
+	CHECK(speech_of_samples(x, n) < 0.05, "gated noise: speech %.2f", speech_of_samples(x, n));
+	free(x);
+}
+
+int main(void)
+{
+	static const struct test_case cases[] = {
+		TEST_CASE(test_migrate_from_v1),
+		TEST_CASE(test_not_a_library),
+		TEST_CASE(test_hash),
+		TEST_CASE(test_incremental),
+		TEST_CASE(test_bad_inputs),
+		TEST_CASE(test_sigkill_resume),
+		TEST_CASE(test_shot_fields),
+		TEST_CASE(test_voice_activity),
+		{ 0 },
+	};
+	return test_main(cases);
+}
