@@ -14,7 +14,8 @@
  * code points in increasing order.  Parameters carry PyTorch's names ("embed",
  * "lstm", "head"), so a file loads into the equivalent torch module.  The model
  * owns its arenas; activations are rebuilt whenever (B, T) changes, so keep one
- * shape per use.  Same seed, inputs and thread count: the same bytes.
+ * shape per use; feeding runs through weights packed once (nn_lstm_plan), again
+ * after training steps.  Same seed and inputs: the same bytes, any thread count.
  */
 #pragma once
 
