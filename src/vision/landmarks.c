@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "vision/align.h"
 #include "vision/shape_model_impl.h"
 
 /* Four floats at any 4-byte alignment (GCC/clang vector extension: SSE2 on
@@ -36,31 +37,19 @@ static int check_box(const media_image *img, const float box[4])
 	return 0;
 }
 
-/* The similarity (scale and rotation [[a, -b], [b, a]]) that best maps the mean
- * shape onto the current one in the least-squares sense: Umeyama's solution,
- * which in 2-D has this closed form (dlib's find_similarity_transform via SVD
- * gives the same; only the linear part is needed, for the pixel offsets). */
+/* The similarity that best maps the mean shape onto the current one (dlib's
+ * find_similarity_transform, by SVD, gives the same); only its linear part
+ * [[a, -b], [b, a]] is needed, to turn the pixel offsets.  A model whose mean
+ * shape is a single point gets the identity, as in dlib. */
 static void mean_to_current(const vision_shape_model *m, const float *cur, float *a, float *b)
 {
-	int n = m->parts;
-	double mfx = 0, mfy = 0, mtx = 0, mty = 0;
-	for (int i = 0; i < n; i++) {
-		mfx += m->initial[2 * i];
-		mfy += m->initial[2 * i + 1];
-		mtx += cur[2 * i];
-		mty += cur[2 * i + 1];
+	vision_similarity t;
+	if (vision_similarity_fit(m->initial, cur, m->parts, &t) < 0) {
+		*a = 1, *b = 0;
+		return;
 	}
-	mfx /= n, mfy /= n, mtx /= n, mty /= n;
-	double ss = 0, sa = 0, sb = 0;
-	for (int i = 0; i < n; i++) {
-		double fx = m->initial[2 * i] - mfx, fy = m->initial[2 * i + 1] - mfy;
-		double tx = cur[2 * i] - mtx, ty = cur[2 * i + 1] - mty;
-		ss += fx * fx + fy * fy;
-		sa += fx * tx + fy * ty;
-		sb += fx * ty - fy * tx;
-	}
-	*a = ss > 0 ? (float)(sa / ss) : 1.0f;
-	*b = ss > 0 ? (float)(sb / ss) : 0.0f;
+	*a = (float)t.a;
+	*b = (float)t.b;
 }
 
 /* Samples stage s's feature pixels: offset (dx, dy) from its anchor part,
