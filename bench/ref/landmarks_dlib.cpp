@@ -2,6 +2,7 @@
 // reference our src/vision/landmarks.c is compared with and timed against.
 //
 //   landmarks_dlib MODEL.dat LIST [REPEATS [THREADS]]
+//   landmarks_dlib --detect LIST
 //
 // LIST has one face per line: "IMAGE LEFT TOP RIGHT BOTTOM" (integer dlib
 // rectangle, corners inclusive).  Images are loaded as RGB by dlib, so the
@@ -10,9 +11,14 @@
 // then, when REPEATS > 0, it runs the predictor REPEATS more times over all
 // faces on THREADS threads (default 1) and prints the median time per face in
 // milliseconds as the last line, "ms_per_face X".
+// With --detect it runs dlib's HOG face detector (the boxes the model was
+// trained on) on each image instead and prints, per listed face, the detection
+// that overlaps its box most: "IMAGE LEFT TOP RIGHT BOTTOM DL DT DR DB IOU"
+// (IOU 0 and the listed box again when nothing overlaps).
 // Build: bench/ref/build_landmarks_dlib.sh (needs libdlib-dev).
 #include <dlib/image_io.h>
 #include <dlib/image_processing.h>
+#include <dlib/image_processing/frontal_face_detector.h>
 
 #include <algorithm>
 #include <chrono>
@@ -33,14 +39,17 @@ struct face {
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		std::cerr << "usage: landmarks_dlib MODEL.dat LIST [REPEATS [THREADS]]\n";
+		std::cerr << "usage: landmarks_dlib MODEL.dat LIST [REPEATS [THREADS]]\n"
+		             "       landmarks_dlib --detect LIST\n";
 		return 2;
 	}
+	bool detect = std::string(argv[1]) == "--detect";
 	int repeats = argc > 3 ? std::stoi(argv[3]) : 0;
 	int threads = argc > 4 ? std::stoi(argv[4]) : 1;
 	dlib::shape_predictor sp;
 	try {
-		dlib::deserialize(argv[1]) >> sp;
+		if (!detect)
+			dlib::deserialize(argv[1]) >> sp;
 	} catch (std::exception &e) {
 		std::cerr << "landmarks_dlib: " << argv[1] << ": " << e.what() << "\n";
 		return 1;
@@ -67,6 +76,26 @@ int main(int argc, char **argv)
 			f.img = (size_t)(it - names.begin());
 		}
 		faces.push_back(f);
+	}
+	if (detect) {
+		dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
+		std::vector<std::vector<dlib::rectangle>> found(images.size());
+		for (size_t i = 0; i < images.size(); i++)
+			found[i] = detector(images[i]);
+		for (const face &f : faces) {
+			dlib::rectangle best = f.box;
+			double best_iou = 0;
+			for (const dlib::rectangle &d : found[f.img]) {
+				double inter = (double)d.intersect(f.box).area();
+				double iou = inter / (double)(d.area() + f.box.area() - inter);
+				if (iou > best_iou)
+					best = d, best_iou = iou;
+			}
+			std::printf("%s %ld %ld %ld %ld %ld %ld %ld %ld %.3f\n", f.image.c_str(),
+			            f.box.left(), f.box.top(), f.box.right(), f.box.bottom(), best.left(),
+			            best.top(), best.right(), best.bottom(), best_iou);
+		}
+		return 0;
 	}
 	for (const face &f : faces) {
 		dlib::full_object_detection d = sp(images[f.img], f.box);

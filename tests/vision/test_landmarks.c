@@ -84,11 +84,18 @@ static double nme(const float *p, const float *gt)
 	return sum / 68 / iod;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
 static void test_matches_dlib(void)
 {
 	if (!get_model() || read_fixture() < 0)
 		return;
 	double diff = 0, diff_rounded = 0, nme_ours = 0, nme_dlib = 0, worst = 0;
+	double nmes_ours[MAX_FACES], nmes_dlib[MAX_FACES];
 	long same = 0;
 	int n_gt = 0;
 	media_image *img = NULL;
@@ -124,8 +131,10 @@ static void test_matches_dlib(void)
 		float gt[136];
 		const char *gt_path = test_data(fc->pts);
 		if (gt_path && read_pts(gt_path, gt) == 0) {
-			nme_ours += nme(pts, gt);
-			nme_dlib += nme(fc->dlib, gt);
+			nmes_ours[n_gt] = nme(pts, gt);
+			nmes_dlib[n_gt] = nme(fc->dlib, gt);
+			nme_ours += nmes_ours[n_gt];
+			nme_dlib += nmes_dlib[n_gt];
 			n_gt++;
 		}
 	}
@@ -135,15 +144,19 @@ static void test_matches_dlib(void)
 	printf("    %d faces: mean distance to dlib %.3f px (worst face %.3f), rounded like dlib "
 	       "%.4f px, %ld of %d points identical\n",
 	       n_faces, diff, worst, diff_rounded, same, 68 * n_faces);
-	printf("    NME (inter-ocular, outer corners) vs 300-W truth: ours %.4f  dlib %.4f\n",
-	       nme_ours / n_gt, nme_dlib / n_gt);
+	qsort(nmes_ours, (size_t)n_gt, sizeof(double), cmp_double);
+	qsort(nmes_dlib, (size_t)n_gt, sizeof(double), cmp_double);
+	printf("    NME (inter-ocular, outer corners) vs 300-W truth: mean ours %.4f dlib %.4f, "
+	       "median ours %.4f dlib %.4f\n", nme_ours / n_gt, nme_dlib / n_gt,
+	       nmes_ours[n_gt / 2], nmes_dlib[n_gt / 2]);
 	CHECK(diff <= 0.5, "mean distance to dlib %.3f px", diff);
 	CHECK(diff_rounded <= 0.05, "rounded mean distance to dlib %.4f px", diff_rounded);
 	CHECK(n_gt == n_faces, "%d of %d ground-truth files read", n_gt, n_faces);
-	/* The boxes are the points' own bounds, not the detector boxes the model was
-	 * trained on, which costs both of us accuracy equally. */
-	CHECK(nme_ours / n_gt < 0.15 && fabs(nme_ours - nme_dlib) / n_gt < 0.002, "NME %.4f, dlib %.4f",
-	      nme_ours / n_gt, nme_dlib / n_gt);
+	/* A few turned faces whose detector-like box is poor fail for both of us
+	 * and lift the mean; the median is what a usual face gets. */
+	CHECK(nme_ours / n_gt < 0.12 && nmes_ours[n_gt / 2] < 0.06 &&
+	      fabs(nme_ours - nme_dlib) / n_gt < 0.002, "NME %.4f, dlib %.4f", nme_ours / n_gt,
+	      nme_dlib / n_gt);
 }
 
 /* Two threads give what one gives, and boxes are checked before any work. */
