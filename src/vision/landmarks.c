@@ -1,6 +1,7 @@
 #include "vision/landmarks.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ typedef float v4f __attribute__((vector_size(16), aligned(4)));
 struct scratch {
 	float *shape;   /* (stride) the current shape, unit box */
 	float *feat;    /* (max pixels of a stage) sampled intensities */
+	ptrdiff_t *at;  /* (max pixels of a stage) their byte offsets in the image, -1 outside */
 	const float **leaf;  /* (trees) the leaf each tree of a stage reaches */
 };
 
@@ -54,9 +56,11 @@ static void mean_to_current(const vision_shape_model *m, const float *cur, float
 
 /* Samples stage s's feature pixels: offset (dx, dy) from its anchor part,
  * turned by the current similarity, then from the unit box to pixels and
- * rounded half up to the nearest pixel, as dlib does; outside the image reads 0. */
+ * rounded half up to the nearest pixel, as dlib does; outside the image reads 0.
+ * The pixels are scattered over the face, so all are located and fetched
+ * first, and read after. */
 static void sample(const vision_shape_model *m, int s, const media_image *img, const float box[4],
-                   const float *cur, float *feat)
+                   const float *cur, float *feat, ptrdiff_t *at)
 {
 	float a, b;
 	mean_to_current(m, cur, &a, &b);
@@ -71,11 +75,18 @@ static void sample(const vision_shape_model *m, int s, const media_image *img, c
 		v += cur[2 * anchor[i] + 1];
 		double x = floor(x0 + w * (double)u + 0.5), y = floor(y0 + h * (double)v + 0.5);
 		if (x < 0 || y < 0 || x >= img->width || y >= img->height) {
-			feat[i] = 0;
+			at[i] = -1;
 			continue;
 		}
-		const uint8_t *px = img->data + (size_t)y * img->stride + (size_t)x * img->channels;
-		feat[i] = img->channels == 1 ? px[0] : (float)(((unsigned)px[0] + px[1] + px[2]) / 3);
+		at[i] = (ptrdiff_t)((size_t)y * img->stride + (size_t)x * img->channels);
+		__builtin_prefetch(img->data + at[i]);
+	}
+	for (int i = 0; i < n; i++) {
+		const uint8_t *px = img->data + at[i];
+		if (at[i] < 0)
+			feat[i] = 0;
+		else
+			feat[i] = img->channels == 1 ? px[0] : (float)(((unsigned)px[0] + px[1] + px[2]) / 3);
 	}
 }
 
@@ -112,7 +123,7 @@ static void fit_one(const vision_shape_model *m, const media_image *img, const f
 	memset(sc->shape, 0, (size_t)m->stride * sizeof(float));
 	memcpy(sc->shape, m->initial, (size_t)m->coords * sizeof(float));
 	for (int s = 0; s < m->stages; s++) {
-		sample(m, s, img, box, sc->shape, sc->feat);
+		sample(m, s, img, box, sc->shape, sc->feat, sc->at);
 		run_stage(m, s, sc->feat, sc);
 	}
 	double x0 = box[0], y0 = box[1], w = (double)box[2] - box[0], h = (double)box[3] - box[1];
@@ -130,8 +141,9 @@ static int scratch_new(const vision_shape_model *m, struct scratch *sc)
 			max_pix = m->pix_start[s + 1] - m->pix_start[s];
 	sc->shape = bj_try_malloc((size_t)m->stride * sizeof(float));
 	sc->feat = bj_try_malloc((size_t)max_pix * sizeof(float));
+	sc->at = bj_try_malloc((size_t)max_pix * sizeof(*sc->at));
 	sc->leaf = bj_try_malloc((size_t)m->trees * sizeof(*sc->leaf));
-	if (!sc->shape || !sc->feat || !sc->leaf)
+	if (!sc->shape || !sc->feat || !sc->at || !sc->leaf)
 		return BJ_ENOMEM;
 	return 0;
 }
@@ -140,6 +152,7 @@ static void scratch_free(struct scratch *sc)
 {
 	free(sc->shape);
 	free(sc->feat);
+	free(sc->at);
 	free(sc->leaf);
 }
 
