@@ -86,12 +86,13 @@ int vision_align_transform(const float *landmarks, int size, vision_similarity *
 	return 0;
 }
 
-/* Bilinear sample of channel c at (x, y); pixels outside the image are 0. */
-static float bilinear(const media_image *img, double x, double y, int c)
+/* Adds the bilinear sample at (x, y) of every channel to acc; pixels outside
+ * the image are 0. */
+static void add_bilinear(const media_image *img, double x, double y, double *acc)
 {
 	double fx = floor(x), fy = floor(y);
-	int x0 = (int)fx, y0 = (int)fy;
-	double ax = x - fx, ay = y - fy, sum = 0;
+	int x0 = (int)fx, y0 = (int)fy, ch = img->channels;
+	double ax = x - fx, ay = y - fy;
 	for (int dy = 0; dy < 2; dy++) {
 		int yy = y0 + dy;
 		if (yy < 0 || yy >= img->height)
@@ -102,10 +103,11 @@ static float bilinear(const media_image *img, double x, double y, int c)
 			int xx = x0 + dx;
 			if (xx < 0 || xx >= img->width)
 				continue;
-			sum += wy * (dx ? ax : 1 - ax) * row[(size_t)xx * img->channels + c];
+			double wgt = wy * (dx ? ax : 1 - ax);
+			for (int c = 0; c < ch; c++)
+				acc[c] += wgt * row[(size_t)xx * ch + c];
 		}
 	}
-	return (float)sum;
 }
 
 media_image *vision_align_crop(const media_image *img, const float *landmarks, int size)
@@ -125,18 +127,17 @@ media_image *vision_align_crop(const media_image *img, const float *landmarks, i
 	for (int v = 0; v < size; v++) {
 		uint8_t *row = out->data + (size_t)v * out->stride;
 		for (int u = 0; u < size; u++) {
-			for (int c = 0; c < img->channels; c++) {
-				double sum = 0;
-				for (int j = 0; j < k; j++) {
-					double cv = v + (j + 0.5) / k - 0.5;
-					for (int i = 0; i < k; i++) {
-						double cu = u + (i + 0.5) / k - 0.5;
-						double x = back.a * cu - back.b * cv + back.tx;
-						double y = back.b * cu + back.a * cv + back.ty;
-						sum += bilinear(img, x, y, c);
-					}
+			double acc[3] = { 0, 0, 0 };
+			for (int j = 0; j < k; j++) {
+				double cv = v + (j + 0.5) / k - 0.5;
+				for (int i = 0; i < k; i++) {
+					double cu = u + (i + 0.5) / k - 0.5;
+					add_bilinear(img, back.a * cu - back.b * cv + back.tx,
+					             back.b * cu + back.a * cv + back.ty, acc);
 				}
-				double val = sum / (k * k) + 0.5;
+			}
+			for (int c = 0; c < img->channels; c++) {
+				double val = acc[c] / (k * k) + 0.5;
 				row[(size_t)u * img->channels + c] = (uint8_t)(val > 255 ? 255 : val);
 			}
 		}
