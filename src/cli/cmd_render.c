@@ -153,7 +153,7 @@ int cmd_render(int argc, char **argv)
 		status = cli_error_bj();
 	} else {
 		char *srt = film_render_sibling(o.output, ".srt");
-		printf("%s: %dx%d at %.3g fps, %.2f s, %lld frames (%.1f frames/s), %zu subtitles, "
+		printf("%s: %dx%d at %.5g fps, %.2f s, %lld frames (%.1f frames/s), %zu subtitles, "
 		       "%.1f LUFS, %.1f dBTP; %s and .edl, .otio beside it\n",
 		       o.output, r.width, r.height, (double)r.fps_num / r.fps_den, r.seconds,
 		       (long long)r.frames, r.render_seconds > 0 ? r.frames / r.render_seconds : 0.0,
