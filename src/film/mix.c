@@ -42,10 +42,13 @@ void film_mix_duck_weights(const film_timeline *t, const film_bed *bed, int rate
 	}
 }
 
-/* Adds src frames [from, from + n) to dst at frame at, times gain(k) (a weight
- * curve per destination frame turned into dB, or 1), fading the edges. */
+/* Adds src frames [from, from + n) to dst at frame at, times the bed's gain
+ * (its dB plus the duck weights w, per destination frame; 1 without a bed),
+ * fading in over EDGE_FADE when fade is set and out over `tail` seconds
+ * (EDGE_FADE when 0), so cuts do not click and a score cut by the end of the
+ * film ends gently. */
 static void add(media_audio *dst, const media_audio *src, size_t from, size_t at, size_t n,
-                const float *w, const film_bed *bed, int fade)
+                const float *w, const film_bed *bed, int fade, double tail)
 {
 	if (from >= src->frames || at >= dst->frames)
 		return;
@@ -54,6 +57,9 @@ static void add(media_audio *dst, const media_audio *src, size_t from, size_t at
 	if (n > dst->frames - at)
 		n = dst->frames - at;
 	size_t edge = fade ? (size_t)(EDGE_FADE * dst->rate) : 0;
+	size_t out = fade ? (size_t)(fmax(tail, EDGE_FADE) * dst->rate) : 0;
+	if (out > n / 2)
+		out = n / 2;
 	int ch = dst->channels;
 	for (size_t k = 0; k < n; k++) {
 		double g = 1;
@@ -61,8 +67,8 @@ static void add(media_audio *dst, const media_audio *src, size_t from, size_t at
 			g = db_to_gain(bed->gain_db + bed->duck_db * w[at + k]);
 		if (k < edge)
 			g *= (double)k / edge;
-		if (n - k <= edge)
-			g *= (double)(n - k) / edge;
+		if (n - k <= out)
+			g *= (double)(n - k) / out;
 		for (int c = 0; c < ch; c++)
 			dst->samples[(at + k) * ch + c] += (float)(g * src->samples[(from + k) * ch + c]);
 	}
@@ -121,16 +127,19 @@ int film_mix_build(const film_timeline *t, int fps_num, int fps_den, int rate, m
 			break;
 		double fps = (double)fps_num / fps_den;
 		add(out, &src, at_rate(spans[i].src_in / fps, rate), at_rate(spans[i].rec_in / fps, rate),
-		    at_rate((spans[i].rec_out - spans[i].rec_in) / fps, rate), w, &t->ambience, 1);
+		    at_rate((spans[i].rec_out - spans[i].rec_in) / fps, rate), w, &t->ambience, 1, 0);
 	}
 	if (ret == 0 && t->score.audio && (ret = load(t->score.audio, rate, &src, &src_path)) == 0) {
 		film_mix_duck_weights(t, &t->score, rate, w, frames);
-		add(out, &src, 0, at_rate(t->score.at, rate), src.frames, w, &t->score, 1);
+		size_t at = at_rate(t->score.at, rate);
+		/* Cut short by the end of the film: fade out over the last 3 seconds. */
+		double tail = at + src.frames > frames ? 3.0 : 0;
+		add(out, &src, 0, at, src.frames, w, &t->score, 1, tail);
 	}
 	for (size_t i = 0; i < t->n_lines && ret == 0; i++) {
 		const film_line *l = &t->lines[i];
 		if ((ret = load(l->audio, rate, &src, &src_path)) == 0)
-			add(out, &src, 0, at_rate(l->at, rate), src.frames, NULL, NULL, 0);
+			add(out, &src, 0, at_rate(l->at, rate), src.frames, NULL, NULL, 0, 0);
 	}
 	free(spans);
 	free(w);

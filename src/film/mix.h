@@ -14,7 +14,8 @@
  * Ducking: a bed's gain in dB is gain_db + duck_db * w(t), where w is 1 while a
  * line plays, falls from 0 to 1 linearly over `attack` seconds before it starts
  * and back to 0 over `release` seconds after it ends (the largest w of all lines).
- * Clip edges fade over 5 ms so cuts do not click.  Sources are decoded with
+ * Clip edges fade over 5 ms so cuts do not click; a score longer than the film
+ * fades out over its last 3 seconds.  Sources are decoded with
  * FFmpeg (media_audio_load) to the mix's rate, stereo; a clip whose file has no
  * sound adds none.
  *

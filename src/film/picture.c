@@ -79,7 +79,7 @@ void film_pan(const media_image *still, const film_view *view, media_image *dst)
 				int cc = ch == 1 ? 0 : c;
 				double a = r1[x1 * ch + cc] + (r1[x2 * ch + cc] - r1[x1 * ch + cc]) * tx;
 				double b = r2[x1 * ch + cc] + (r2[x2 * ch + cc] - r2[x1 * ch + cc]) * tx;
-				out[x * 3 + c] = (uint8_t)lround(a + (b - a) * ty);
+				out[x * 3 + c] = (uint8_t)(a + (b - a) * ty + 0.5);   /* >= 0: rounds */
 			}
 		}
 	}

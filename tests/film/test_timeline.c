@@ -154,6 +154,14 @@ static void test_load_file(void)
 		free(want);
 		film_timeline_release(&t);
 	}
+	/* The example in tests/fixtures (also the fuzzer's seed) loads. */
+	ret = film_timeline_load("tests/fixtures/film/timeline.json", &t);
+	CHECK(ret == 0, "%s", bj_error_message());
+	if (ret == 0) {
+		CHECK_STR(t.clips[1].source, "tests/fixtures/film/footage/barbara.jpg");
+		CHECK(t.fps_num == 24000 && t.n_clips == 2 && t.credits.present && !t.credit_lines);
+		film_timeline_release(&t);
+	}
 	ret = film_timeline_load(test_path("missing.json"), &t);
 	CHECK(ret == BJ_ENOENT, "ret %d", ret);
 	/* A WAV that is not there is found when measured. */
