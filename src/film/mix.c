@@ -74,22 +74,17 @@ static void add(media_audio *dst, const media_audio *src, size_t from, size_t at
 	}
 }
 
-/* Loads path unless it is the one already in *cur (clips of one film follow each
- * other).  A file without sound gives an empty buffer. */
-static int load(const char *path, int rate, media_audio *cur, char **cur_path)
+/* Loads [start, start + duration) of path's sound (all of it when duration is
+ * negative); a file without sound gives an empty buffer. */
+static int load(const char *path, int rate, double start, double duration, media_audio *a)
 {
-	if (*cur_path && !strcmp(*cur_path, path))
-		return 0;
-	media_audio_release(cur);
-	free(*cur_path);
-	*cur_path = NULL;
-	int ret = media_audio_load(path, rate, 2, cur);
+	media_audio_release(a);
+	int ret = duration < 0 ? media_audio_load(path, rate, 2, a)
+	                       : media_audio_load_range(path, rate, 2, start, duration, a);
 	if (ret == BJ_ENOENT && strstr(bj_error_message(), "no audio stream")) {
-		media_audio_init(cur, rate, 2);
+		media_audio_init(a, rate, 2);
 		ret = 0;
 	}
-	if (ret == 0)
-		*cur_path = bj_xstrdup(path);
 	return ret;
 }
 
@@ -113,7 +108,6 @@ int film_mix_build(const film_timeline *t, int fps_num, int fps_den, int rate, m
 	out->frames = frames;
 	float *w = bj_xcalloc(frames ? frames : 1, sizeof *w);
 	media_audio src = { 0 };
-	char *src_path = NULL;
 	int ret = 0;
 
 	film_span *spans = bj_xcalloc(t->n_clips ? t->n_clips : 1, sizeof *spans);
@@ -123,13 +117,15 @@ int film_mix_build(const film_timeline *t, int fps_num, int fps_den, int rate, m
 		const film_clip *c = &t->clips[i];
 		if (c->still)
 			continue;
-		if ((ret = load(c->source, rate, &src, &src_path)) < 0)
-			break;
+		/* Only the clip's stretch is decoded: sources may be whole films. */
 		double fps = (double)fps_num / fps_den;
-		add(out, &src, at_rate(spans[i].src_in / fps, rate), at_rate(spans[i].rec_in / fps, rate),
-		    at_rate((spans[i].rec_out - spans[i].rec_in) / fps, rate), w, &t->ambience, 1, 0);
+		double len = (double)(spans[i].rec_out - spans[i].rec_in) / fps;
+		if ((ret = load(c->source, rate, (double)spans[i].src_in / fps, len, &src)) < 0)
+			break;
+		add(out, &src, 0, at_rate(spans[i].rec_in / fps, rate), at_rate(len, rate), w,
+		    &t->ambience, 1, 0);
 	}
-	if (ret == 0 && t->score.audio && (ret = load(t->score.audio, rate, &src, &src_path)) == 0) {
+	if (ret == 0 && t->score.audio && (ret = load(t->score.audio, rate, 0, -1, &src)) == 0) {
 		film_mix_duck_weights(t, &t->score, rate, w, frames);
 		size_t at = at_rate(t->score.at, rate);
 		/* Cut short by the end of the film: fade out over the last 3 seconds. */
@@ -138,12 +134,11 @@ int film_mix_build(const film_timeline *t, int fps_num, int fps_den, int rate, m
 	}
 	for (size_t i = 0; i < t->n_lines && ret == 0; i++) {
 		const film_line *l = &t->lines[i];
-		if ((ret = load(l->audio, rate, &src, &src_path)) == 0)
+		if ((ret = load(l->audio, rate, 0, -1, &src)) == 0)
 			add(out, &src, 0, at_rate(l->at, rate), src.frames, NULL, NULL, 0, 0);
 	}
 	free(spans);
 	free(w);
-	free(src_path);
 	media_audio_release(&src);
 	if (ret < 0)
 		media_audio_release(out);

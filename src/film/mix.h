@@ -16,8 +16,9 @@
  * and back to 0 over `release` seconds after it ends (the largest w of all lines).
  * Clip edges fade over 5 ms so cuts do not click; a score longer than the film
  * fades out over its last 3 seconds.  Sources are decoded with
- * FFmpeg (media_audio_load) to the mix's rate, stereo; a clip whose file has no
- * sound adds none.
+ * FFmpeg to the mix's rate, stereo, only the stretch each clip uses
+ * (media_audio_load_range: sources may be whole films); a clip whose file has
+ * no sound adds none.
  *
  * Normalising: the gain that brings integrated loudness to the target, then a
  * look-ahead limiter (1.5 ms attack, 50 ms release) on sample peaks whose ceiling

@@ -113,6 +113,40 @@ static void test_build(void)
 	free(score_path);
 }
 
+/* Footage sound from the clip's own stretch of the film, ducked by 15 dB
+ * while a (silent) line plays. */
+static void test_ambience(void)
+{
+	const char *film = test_data("footage/steamboat_willie_1928_excerpt.mp4");
+	if (!film)
+		return;
+	char *line_path = strdup(test_path("silence.wav"));
+	media_audio a;
+	media_audio_init(&a, 48000, 1);
+	media_audio_reserve(&a, 48000);
+	memset(a.samples, 0, 48000 * sizeof(float));
+	a.frames = 48000;
+	CHECK(media_wav_write(line_path, &a, MEDIA_WAV_PCM16) == 0);
+	media_audio_release(&a);
+	film_clip clip = { .source = (char *)film, .in = 5, .out = 9, .at = 0 };
+	film_line line = { .audio = line_path, .at = 1.5, .duration = 1.0, .character = "H", .text = "." };
+	film_timeline t = { .title = "T", .clips = &clip, .n_clips = 1, .lines = &line, .n_lines = 1,
+	                    .ambience = { .duck_db = -15, .attack = 0.1, .release = 0.3 } };
+	media_audio mix, ref;
+	CHECK(film_mix_build(&t, 25, 1, 48000, &mix) == 0, "%s", bj_error_message());
+	CHECK(media_audio_load_range(film, 48000, 2, 5, 4, &ref) == 0);
+	CHECK(mix.frames == 4 * 48000 && ref.frames == mix.frames, "%zu %zu", mix.frames, ref.frames);
+	if (mix.frames == ref.frames && ref.frames == 4 * 48000) {
+		/* Untouched before the duck, 15 dB down under the line, back after. */
+		CHECK_NEAR(rms(&mix, 0.2, 1.3) / rms(&ref, 0.2, 1.3), 1.0, 0.01);
+		CHECK_NEAR(20 * log10(rms(&mix, 1.6, 2.4) / rms(&ref, 1.6, 2.4)), -15, 0.1);
+		CHECK_NEAR(rms(&mix, 3.0, 3.9) / rms(&ref, 3.0, 3.9), 1.0, 0.01);
+	}
+	media_audio_release(&mix);
+	media_audio_release(&ref);
+	free(line_path);
+}
+
 static void test_normalise_peaks(void)
 {
 	/* Quiet speech-like bursts with one loud click: loudness up to -16, the
@@ -150,6 +184,7 @@ int main(void)
 	static const struct test_case cases[] = {
 		TEST_CASE(test_duck_weights),
 		TEST_CASE(test_build),
+		TEST_CASE(test_ambience),
 		TEST_CASE(test_normalise_peaks),
 		TEST_CASE(test_frames),
 		{ 0 },
