@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
@@ -483,6 +484,19 @@ static void set_defaults(film_timeline *t)
 	t->score = (film_bed){ .gain_db = -8, .duck_db = -8, .attack = 0.15, .release = 0.8 };
 }
 
+/* The folder part of path: "a/b/t.json" -> "a/b", "t.json" -> "." (new string). */
+static char *folder_of(const char *path)
+{
+	char *dir = bj_xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (!slash) {
+		free(dir);
+		return bj_xstrdup(".");
+	}
+	*(slash == dir ? slash + 1 : slash) = '\0';
+	return dir;
+}
+
 /* Fills t from a parsed root (borrowed); t is released on failure. */
 static int build(const char *name, const char *dir, const json_t *root, film_timeline *t)
 {
@@ -515,12 +529,138 @@ int film_timeline_load(const char *path, film_timeline *t)
 	int ret = bj_json_load(path, &root);
 	if (ret < 0)
 		return ret;
-	/* "a/b/timeline.json" -> "a/b"; "/timeline.json" -> "/"; "timeline.json" -> "." */
-	char *dir = bj_xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	ret = build(path, slash ? dir : ".", root, t);
+	char *dir = folder_of(path);
+	ret = build(path, dir, root, t);
+	json_decref(root);
+	free(dir);
+	return ret;
+}
+
+/* p as the file at dir should name it: relative to dir when inside it, else
+ * absolute. */
+static json_t *path_value(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (p[0] != '/' && !strcmp(dir, "."))
+		return json_string(p);
+	if (!strncmp(p, dir, n) && p[n] == '/' && strcmp(dir, "/"))
+		return json_string(p + n + 1);
+	if (p[0] == '/')
+		return json_string(p);
+	char cwd[4096];
+	char *abs = bj_xasprintf("%s/%s", getcwd(cwd, sizeof cwd) ? cwd : ".", p);
+	json_t *v = json_string(abs);
+	free(abs);
+	return v;
+}
+
+static json_t *view_value(const film_view *v)
+{
+	return json_pack("{s:f,s:f,s:f}", "zoom", v->zoom, "x", v->x, "y", v->y);
+}
+
+static json_t *bed_value(const film_bed *b, const char *dir)
+{
+	json_t *o = json_object();
+	if (b->audio) {
+		json_object_set_new(o, "audio", path_value(b->audio, dir));
+		json_object_set_new(o, "at", json_real(b->at));
+	}
+	json_object_set_new(o, "gain_db", json_real(b->gain_db));
+	json_object_set_new(o, "duck_db", json_real(b->duck_db));
+	json_object_set_new(o, "attack", json_real(b->attack));
+	json_object_set_new(o, "release", json_real(b->release));
+	return o;
+}
+
+static json_t *card_value(const film_card *c)
+{
+	json_t *o = json_pack("{s:f,s:f}", "at", c->at, "duration", c->duration);
+	if (c->text)
+		json_object_set_new(o, "text", json_string(c->text));
+	return o;
+}
+
+static json_t *clip_value(const film_clip *c, const char *dir)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "source", path_value(c->source, dir));
+	if (c->still) {
+		json_object_set_new(o, "duration", json_real(c->out - c->in));
+	} else {
+		json_object_set_new(o, "in", json_real(c->in));
+		json_object_set_new(o, "out", json_real(c->out));
+	}
+	json_object_set_new(o, "at", json_real(c->at));
+	if (c->scene)
+		json_object_set_new(o, "scene", json_integer(c->scene));
+	if (c->has_effect)
+		json_object_set_new(o, "effect", json_pack("{s:s,s:o,s:o}", "type", "ken_burns", "from",
+		                                           view_value(&c->from), "to", view_value(&c->to)));
+	json_t *why = c->why ? json_loads(c->why, JSON_DECODE_ANY, NULL) : NULL;
+	if (why)
+		json_object_set_new(o, "why", why);
+	return o;
+}
+
+static json_t *line_value(const film_line *l, const char *dir)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "audio", path_value(l->audio, dir));
+	json_object_set_new(o, "at", json_real(l->at));
+	json_object_set_new(o, "character", json_string(l->character));
+	json_object_set_new(o, "text", json_string(l->text));
+	if (l->n_words) {
+		json_t *words = json_array();
+		for (size_t i = 0; i < l->n_words; i++)
+			json_array_append_new(words, json_pack("{s:s,s:f,s:f}", "text", l->words[i].text,
+			                                       "start", l->words[i].start, "end",
+			                                       l->words[i].end));
+		json_object_set_new(o, "words", words);
+	}
+	return o;
+}
+
+int film_timeline_save(const film_timeline *t, const char *path)
+{
+	char *dir = folder_of(path);
+	json_t *root = json_object();
+	json_object_set_new(root, "format", json_string("benjamin-timeline"));
+	json_object_set_new(root, "version", json_integer(FILM_TIMELINE_VERSION));
+	json_object_set_new(root, "title", json_string(t->title));
+	if (t->width) {
+		json_object_set_new(root, "width", json_integer(t->width));
+		json_object_set_new(root, "height", json_integer(t->height));
+	}
+	if (t->fps_num) {
+		char fps[32];
+		snprintf(fps, sizeof fps, "%d/%d", t->fps_num, t->fps_den);
+		json_object_set_new(root, "fps", json_string(fps));
+	}
+	if (t->title_card.present)
+		json_object_set_new(root, "title_card", card_value(&t->title_card));
+	json_t *video = json_array();
+	for (size_t i = 0; i < t->n_clips; i++)
+		json_array_append_new(video, clip_value(&t->clips[i], dir));
+	json_object_set_new(root, "video", video);
+	json_t *dialogue = json_array();
+	for (size_t i = 0; i < t->n_lines; i++)
+		json_array_append_new(dialogue, line_value(&t->lines[i], dir));
+	json_object_set_new(root, "dialogue", dialogue);
+	json_object_set_new(root, "ambience", bed_value(&t->ambience, dir));
+	if (t->score.audio)
+		json_object_set_new(root, "score", bed_value(&t->score, dir));
+	if (t->credits.present) {
+		json_t *c = card_value(&t->credits);
+		if (t->credit_lines) {
+			json_t *lines = json_array();
+			for (size_t i = 0; i < t->n_credit_lines; i++)
+				json_array_append_new(lines, json_string(t->credit_lines[i]));
+			json_object_set_new(c, "lines", lines);
+		}
+		json_object_set_new(root, "credits", c);
+	}
+	int ret = bj_json_save(path, root, 0);
 	json_decref(root);
 	free(dir);
 	return ret;

@@ -6,6 +6,7 @@
  *     if (film_timeline_load("work/timeline.json", &t) < 0)
  *         return bj_error_code();   // "'work/timeline.json': video[2].out: 3.5 is not after in (4)"
  *     ... t.clips[i], t.lines[j] ...
+ *     film_timeline_save(&t, "work/timeline.json");   // `benjamin cut` writes it so
  *     film_timeline_release(&t);
  *
  * timeline.json, version 1 (times in seconds, relative paths from the file's folder):
@@ -127,6 +128,13 @@ int film_timeline_load(const char *path, film_timeline *t);
  * dir resolves relative paths ("." for none). */
 int film_timeline_parse(const char *name, const char *dir, const char *json, size_t len,
                         film_timeline *t);
+
+/* Writes t as timeline.json version 1 to path, atomically, in the key order
+ * above.  A relative source path inside path's folder is written relative to
+ * it, any other relative path made absolute (from the current folder), so
+ * film_timeline_load(path) gives t back.  Defaults are written out.  Returns 0
+ * or a negative code with the error set ("'<path>': cannot create file: ..."). */
+int film_timeline_save(const film_timeline *t, const char *path);
 
 /* Reads the length of every dialogue WAV into lines[i].duration.  Returns 0 or
  * the first error ("'<wav>': not a WAVE file", ...). */

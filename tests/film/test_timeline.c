@@ -172,6 +172,50 @@ static void test_load_file(void)
 	film_timeline_release(&t);
 }
 
+/* Saved and loaded again: the same timeline; saved again: the same bytes;
+ * paths inside the folder stay relative. */
+static void test_save_roundtrip(void)
+{
+	film_timeline a, b;
+	int ret = film_timeline_parse("t.json", test_tmpdir(), good, strlen(good), &a);
+	CHECK(ret == 0, "%s", bj_error_message());
+	if (ret < 0)
+		return;
+	char *p1 = strdup(test_path("one.json")), *p2 = strdup(test_path("two.json"));
+	CHECK(film_timeline_save(&a, p1) == 0, "%s", bj_error_message());
+	ret = film_timeline_load(p1, &b);
+	CHECK(ret == 0, "%s", bj_error_message());
+	if (ret == 0) {
+		CHECK_STR(b.title, a.title);
+		CHECK(b.width == a.width && b.fps_num == a.fps_num && b.fps_den == a.fps_den);
+		CHECK(b.n_clips == a.n_clips && b.n_lines == a.n_lines && b.n_credit_lines == 3);
+		for (size_t i = 0; i < a.n_clips && i < b.n_clips; i++) {
+			CHECK_STR(b.clips[i].source, a.clips[i].source);
+			CHECK(b.clips[i].in == a.clips[i].in && b.clips[i].out == a.clips[i].out &&
+			      b.clips[i].at == a.clips[i].at && b.clips[i].still == a.clips[i].still &&
+			      b.clips[i].scene == a.clips[i].scene && b.clips[i].to.x == a.clips[i].to.x);
+		}
+		CHECK_STR(b.clips[0].why, a.clips[0].why);
+		CHECK_STR(b.lines[0].audio, a.lines[0].audio);
+		CHECK(b.lines[0].n_words == 2 && b.lines[0].words[1].end == a.lines[0].words[1].end);
+		CHECK_STR(b.score.audio, a.score.audio);
+		CHECK(b.score.gain_db == a.score.gain_db && b.ambience.duck_db == a.ambience.duck_db);
+		CHECK(b.title_card.present && b.credits.duration == a.credits.duration);
+		CHECK(film_timeline_save(&b, p2) == 0);
+		char *x = test_read_file(p1, NULL), *y = test_read_file(p2, NULL);
+		CHECK(x && y && !strcmp(x, y), "saved twice, different bytes");
+		CHECK(x && strstr(x, "\"source\": \"reels/a.mp4\"") && strstr(x, "\"/abs/b.JPG\""),
+		      "%s", x ? x : "");
+		free(x);
+		free(y);
+		film_timeline_release(&b);
+	}
+	CHECK(film_timeline_save(&a, "/nonexistent-dir/t.json") < 0);
+	free(p1);
+	free(p2);
+	film_timeline_release(&a);
+}
+
 static void test_spans(void)
 {
 	static const char json[] = HEAD "\"video\":["
@@ -204,6 +248,7 @@ int main(void)
 		TEST_CASE(test_good),
 		TEST_CASE(test_bad),
 		TEST_CASE(test_load_file),
+		TEST_CASE(test_save_roundtrip),
 		TEST_CASE(test_spans),
 		{ 0 },
 	};
