@@ -3,6 +3,7 @@
  * into a film, with its subtitles and the cut for editors beside it.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,11 +154,15 @@ int cmd_render(int argc, char **argv)
 		status = cli_error_bj();
 	} else {
 		char *srt = film_render_sibling(o.output, ".srt");
+		char sound[64] = "silent";
+		if (isfinite(r.loudness.lufs))
+			snprintf(sound, sizeof sound, "%.1f LUFS, %.1f dBTP", r.loudness.lufs,
+			         r.loudness.true_peak_db);
 		printf("%s: %dx%d at %.5g fps, %.2f s, %lld frames (%.1f frames/s), %zu subtitles, "
-		       "%.1f LUFS, %.1f dBTP; %s and .edl, .otio beside it\n",
+		       "%s; %s and .edl, .otio beside it\n",
 		       o.output, r.width, r.height, (double)r.fps_num / r.fps_den, r.seconds,
 		       (long long)r.frames, r.render_seconds > 0 ? r.frames / r.render_seconds : 0.0,
-		       r.cues, r.loudness.lufs, r.loudness.true_peak_db, srt);
+		       r.cues, sound, srt);
 		free(srt);
 	}
 	film_timeline_release(&t);

@@ -135,9 +135,21 @@ void film_title_draw(const char *title, media_image *frame)
 	cairo_surface_destroy(s);
 }
 
+/* Credit lines: px high, step apart, as fractions of the frame height. */
+#define CREDIT_PX 0.045
+#define CREDIT_STEP (CREDIT_PX * 1.7)
+#define CREDIT_CROSSING 6.0
+
+double film_credits_seconds(const film_credits *c)
+{
+	/* The roll moves (its height + the frame's) in the time; a frame height
+	 * every CREDIT_CROSSING seconds. */
+	return CREDIT_CROSSING * (CREDIT_STEP * (double)c->n + CREDIT_PX + 1.0);
+}
+
 media_image *film_credits_roll_new(const film_credits *c, int width, int height)
 {
-	double px = height * 0.045, step = px * 1.7;
+	double px = height * CREDIT_PX, step = height * CREDIT_STEP;
 	int total = (int)ceil(step * (double)c->n + px);
 	if (total < height)
 		total = height;

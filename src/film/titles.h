@@ -42,6 +42,10 @@ void film_credits_of(const film_timeline *t, film_credits *c);
 
 void film_credits_release(film_credits *c);
 
+/* A comfortable time for the roll of c on screen, in seconds: each line takes
+ * 6 s to cross the frame, as in the cinema. */
+double film_credits_seconds(const film_credits *c);
+
 /* Draws title centred on a black frame (RGB), with "a film by benjamin" under it. */
 void film_title_draw(const char *title, media_image *frame);
 

@@ -100,6 +100,11 @@ expect "bad timeline" 1 "benjamin: error: '$tmp/work/bad.json': video[1].out: 2 
 sed 's|voices/2.wav|voices/none.wav|' "$tmp/work/timeline.json" >"$tmp/work/missing.json"
 run "$BENJAMIN" render --timeline "$tmp/work/missing.json" -o "$tmp/d/film.mp4"
 expect "missing dialogue audio" 1 "benjamin: error: '$tmp/work/voices/none.wav': No such file or directory"
+head -c 100000 "$nosferatu" >"$tmp/work/cut.mp4"
+sed "s|$nosferatu\", \"in\": 10, \"out\": 11.5|$tmp/work/cut.mp4\", \"in\": 10, \"out\": 11.5|" \
+	"$tmp/work/timeline.json" >"$tmp/work/cut.json"
+run "$BENJAMIN" -q render --timeline "$tmp/work/cut.json" -o "$tmp/d/film.mp4"
+expect "truncated footage" 1 "benjamin: error: '$tmp/work/cut.mp4': truncated: data ends at 5.24 s of 47.64 s"
 check "nothing written after errors" test -z "$(ls "$tmp/d")"
 run "$BENJAMIN" render --timeline "$tmp/work/none.json" -o "$tmp/d/film.mp4"
 expect "missing timeline" 1 -

@@ -121,6 +121,9 @@ static void test_titles(void)
 	CHECK(c.n == BJ_ARRAY_SIZE(want), "%zu lines", c.n);
 	for (size_t i = 0; i < c.n && i < BJ_ARRAY_SIZE(want); i++)
 		CHECK_STR(c.lines[i], want[i]);
+	/* 13 lines: about 13 s to roll past, a line crossing the frame in 6 s. */
+	CHECK(film_credits_seconds(&c) > 11 && film_credits_seconds(&c) < 15, "%g s",
+	      film_credits_seconds(&c));
 	media_image *roll = film_credits_roll_new(&c, 320, 180);
 	CHECK(roll->height > 180 && bright(roll, 0, roll->height) > 500);
 	film_credits_roll_draw(roll, 0, frame);
