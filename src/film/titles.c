@@ -43,10 +43,18 @@ void film_credits_default(const film_timeline *t, film_credits *c)
 	add_line(c, &cap, "Source films");
 	size_t first = c->n;
 	for (size_t i = 0; i < t->n_clips; i++) {
-		const char *name = strrchr(t->clips[i].source, '/');
-		name = name ? name + 1 : t->clips[i].source;
+		/* "reels/nosferatu_1922.mp4" -> "nosferatu 1922" */
+		const char *base = strrchr(t->clips[i].source, '/');
+		char *name = bj_xstrdup(base ? base + 1 : t->clips[i].source);
+		char *dot = strrchr(name, '.');
+		if (dot && dot != name)
+			*dot = '\0';
+		for (char *p = name; *p; p++)
+			if (*p == '_')
+				*p = ' ';
 		if (!seen(c->lines + first, c->n - first, name))
 			add_line(c, &cap, name);
+		free(name);
 	}
 	add_line(c, &cap, "");
 	add_line(c, &cap, "An AI-generated film");

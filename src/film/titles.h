@@ -33,7 +33,7 @@ typedef struct film_credits {
 
 /* The default credits of t: its title, FILM_CREDIT_LINE, "Cast" and each
  * character in order of appearance, "Source films" and each source file's name
- * (first use order), and "An AI-generated film".  Release with
+ * without extension, '_' read as a space (first use order), and "An AI-generated film".  Release with
  * film_credits_release. */
 void film_credits_default(const film_timeline *t, film_credits *c);
 

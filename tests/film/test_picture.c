@@ -109,7 +109,7 @@ static void test_titles(void)
 	film_title_draw("Sunspring", frame);
 	CHECK(media_image_adler32(frame) == sum, "not deterministic");
 
-	film_clip clips[2] = { { .source = "a/nosferatu.mp4" }, { .source = "b/nosferatu.mp4" } };
+	film_clip clips[2] = { { .source = "a/nosferatu_1922.mp4" }, { .source = "b/nosferatu_1922.mp4" } };
 	film_line lines[3] = { { .character = "H" }, { .character = "C" }, { .character = "H" } };
 	film_timeline t = { .title = "Zone Out", .clips = clips, .n_clips = 2, .lines = lines,
 	                    .n_lines = 3 };
@@ -117,7 +117,7 @@ static void test_titles(void)
 	film_credits_default(&t, &c);
 	static const char *const want[] = { "Zone Out", "", "written, directed, performed, scored and edited by",
 	                                    "benjamin", "", "Cast", "H", "C", "", "Source films",
-	                                    "nosferatu.mp4", "", "An AI-generated film" };
+	                                    "nosferatu 1922", "", "An AI-generated film" };
 	CHECK(c.n == BJ_ARRAY_SIZE(want), "%zu lines", c.n);
 	for (size_t i = 0; i < c.n && i < BJ_ARRAY_SIZE(want); i++)
 		CHECK_STR(c.lines[i], want[i]);
