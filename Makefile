@@ -46,7 +46,7 @@ PKGS_text    := pangocairo pangoft2 cairo fontconfig
 PKGS_library := sqlite3 libebur128 pangocairo cairo
 PKGS_perform := rubberband libebur128
 PKGS_score   := fluidsynth
-PKGS_film    := libass pangocairo cairo
+PKGS_film    := libass pangocairo cairo libebur128 jansson
 
 # Libraries without one on Debian 12, listed here and nowhere else.
 # OpenBLAS's pthread build keeps its .pc file outside the default search path.

@@ -71,6 +71,12 @@ struct loader {
 	AVChannelLayout swr_layout;
 	int swr_rate, swr_format;
 	double last_time;      /* seconds, of the last packet; for messages */
+	/* media_audio_load_range(): decode only frames that reach past from and
+	 * stop after to (seconds from the stream's start); first is the time of the
+	 * first frame kept, -1 until one is. */
+	int ranged;
+	double from, to, first;
+	double next_time;      /* where a frame without a timestamp starts */
 };
 
 /* Runs the resampler on f (NULL to drain what it holds) and appends its output
@@ -157,6 +163,24 @@ static int receive_frames(struct loader *l, media_audio *a)
 			return 1;
 		if (ret < 0)
 			return media_ffmpeg_error(ret, "'%s': corrupt data at %.2f s", l->path, l->last_time);
+		if (l->ranged) {
+			int64_t start = l->st->start_time != AV_NOPTS_VALUE ? l->st->start_time : 0;
+			int64_t ts = l->frame->best_effort_timestamp;
+			double t = ts != AV_NOPTS_VALUE ? (double)(ts - start) * av_q2d(l->st->time_base)
+			                                : l->next_time;
+			double len = l->frame->sample_rate > 0 ? (double)l->frame->nb_samples / l->frame->sample_rate : 0;
+			l->next_time = t + len;
+			if (t > l->to) {
+				av_frame_unref(l->frame);
+				return 1;
+			}
+			if (t + len < l->from) {
+				av_frame_unref(l->frame);
+				continue;
+			}
+			if (l->first < 0)
+				l->first = t;
+		}
 		ret = setup_resampler(l, l->frame, a);
 		if (ret >= 0)
 			ret = resample(l, l->frame, a);
@@ -202,6 +226,8 @@ static int decode_all(struct loader *l, media_audio *a)
 			return media_ffmpeg_error(ret, "'%s': corrupt data at %.2f s", l->path, l->last_time);
 		if ((ret = receive_frames(l, a)) < 0)
 			return ret;
+		if (ret == 1)   /* past the end of a range */
+			return l->swr ? resample(l, NULL, a) : 0;
 	}
 	if (ret != AVERROR_EOF)
 		return media_ffmpeg_error(ret, "'%s': read error after %.2f s", l->path, l->last_time);
@@ -215,7 +241,30 @@ static int decode_all(struct loader *l, media_audio *a)
 	return l->swr ? resample(l, NULL, a) : 0;
 }
 
-int media_audio_load(const char *path, int rate, int channels, media_audio *a)
+/* Seconds decoded before a range's start, so that a codec whose frames
+ * overlap (AAC, MP3) has settled when the range begins. */
+#define PREROLL 0.5
+
+/* Cuts a, which starts at l->first seconds, to [l->from, l->to). */
+static void trim(const struct loader *l, media_audio *a)
+{
+	if (l->first < 0) {
+		a->frames = 0;
+		return;
+	}
+	double skip = (l->from - l->first) * a->rate;
+	size_t drop = skip > 0 ? (size_t)(skip + 0.5) : 0;
+	size_t keep = (size_t)((l->to - l->from) * a->rate + 0.5);
+	if (drop > a->frames)
+		drop = a->frames;
+	if (keep > a->frames - drop)
+		keep = a->frames - drop;
+	memmove(a->samples, a->samples + drop * (size_t)a->channels,
+	        keep * (size_t)a->channels * sizeof(float));
+	a->frames = keep;
+}
+
+static int load(const char *path, int rate, int channels, const double *range, media_audio *a)
 {
 	media_audio_init(a, rate, channels);
 	if (rate < 0 || rate > MAX_RATE)
@@ -266,7 +315,24 @@ int media_audio_load(const char *path, int rate, int channels, media_audio *a)
 		                   l.dec->ch_layout.nb_channels, l.dec->sample_rate);
 		goto out;
 	}
+	if (range) {
+		l.ranged = 1;
+		l.from = range[0];
+		l.to = range[1];
+		l.first = -1;
+		l.next_time = 0;
+		int64_t start = l.st->start_time != AV_NOPTS_VALUE ? l.st->start_time : 0;
+		int64_t ts = start + (int64_t)((range[0] - PREROLL) / av_q2d(l.st->time_base));
+		/* A file that cannot seek is decoded from its start instead. */
+		if (range[0] > PREROLL &&
+		    avformat_seek_file(l.fmt, l.st->index, INT64_MIN, ts, ts, 0) >= 0) {
+			avcodec_flush_buffers(l.dec);
+			l.next_time = range[0] - PREROLL;
+		}
+	}
 	ret = decode_all(&l, a);
+	if (ret >= 0 && range)
+		trim(&l, a);
 out:
 	if (ret < 0) {
 		media_audio_release(a);
@@ -279,4 +345,21 @@ out:
 	avcodec_free_context(&l.dec);
 	avformat_close_input(&l.fmt);
 	return ret < 0 ? ret : 0;
+}
+
+int media_audio_load(const char *path, int rate, int channels, media_audio *a)
+{
+	return load(path, rate, channels, NULL, a);
+}
+
+int media_audio_load_range(const char *path, int rate, int channels, double start,
+                           double duration, media_audio *a)
+{
+	if (!(start >= 0) || !(duration >= 0) || start > 1e9 || duration > 1e9) {
+		media_audio_init(a, rate, channels);
+		return bj_error_set(BJ_EINVAL, "'%s': audio range %g s + %g s is out of range", path,
+		                    start, duration);
+	}
+	double range[2] = { start, start + duration };
+	return load(path, rate, channels, range, a);
 }

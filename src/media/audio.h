@@ -50,5 +50,16 @@ void media_audio_reserve(media_audio *a, size_t frames);
  * a is initialised either way; release it with media_audio_release(). */
 int media_audio_load(const char *path, int rate, int channels, media_audio *a);
 
+/* As media_audio_load(), for the seconds [start, start + duration) of the
+ * stream only (from the stream's start): seeks to half a second before start
+ * (so that codecs with overlapping frames have settled), decodes no further
+ * than needed and returns duration * rate frames, fewer where the stream ends
+ * sooner, none past its end.  Memory and time follow the range, not the file:
+ * for clips of long films.  Within a few samples of the same range cut from
+ * media_audio_load() (the resampler starts at another phase).  BJ_EINVAL for a
+ * negative or NaN start or duration; otherwise the errors of media_audio_load(). */
+int media_audio_load_range(const char *path, int rate, int channels, double start,
+                           double duration, media_audio *a);
+
 /* Duration in seconds. */
 double media_audio_duration(const media_audio *a);
