@@ -8,11 +8,13 @@
 
 #define MW 80   /* motion is measured on a grey frame of MW x MH */
 #define MH 45
-#define MAXSHIFT 2
+#define MAXSHIFT 3   /* the margin left for shifts, in cells */
 
 struct library_look {
 	float prev[MH * MW];
 	float cur[MH * MW];
+	float prev_half[(MH / 2) * (MW / 2)];
+	float cur_half[(MH / 2) * (MW / 2)];
 	float prev_mean;
 	int have_prev;
 	float *rows[2];   /* (width) luma of two rows */
@@ -50,32 +52,79 @@ static void luma_row(const media_image *img, int y, float *out)
 			out[x] = p[x] * (1.0f / 255.0f);
 }
 
-/* Best global shift between prev and cur (brightness-matched), and the mean
- * absolute difference left after it: camera motion and subject motion. */
-static void motion(library_look *lk, float mean_prev, float mean_cur, float *shift, float *resid)
+/* Mean |cur - prev shifted by (dx, dy) - off| over the w x h grids, leaving a
+ * margin m each side. */
+static float sad(const float *cur, const float *prev, int w, int h, int m, int dx, int dy, float off)
+{
+	float s = 0;
+	for (int y = m; y < h - m; y++) {
+		const float *c = cur + y * w, *p = prev + (y + dy) * w + dx;
+		float r = 0;
+		for (int x = m; x < w - m; x++)
+			r += fabsf(c[x] - p[x] - off);
+		s += r;
+	}
+	return s / (float)((w - 2 * m) * (h - 2 * m));
+}
+
+/* The best of the 3x3 shifts around (cx, cy) (grain makes ties: the one nearer
+ * no shift wins them); e[] gets the 3x3 errors, row by row. */
+static void best_around(const float *cur, const float *prev, int w, int h, int m, int cx, int cy, float off,
+                        int *bx, int *by, float e[9])
 {
 	float best = 1e9f;
-	int bx = 0, by = 0;
-	float off = mean_cur - mean_prev;
-	for (int dy = -MAXSHIFT; dy <= MAXSHIFT; dy++)
-		for (int dx = -MAXSHIFT; dx <= MAXSHIFT; dx++) {
-			double s = 0;
-			int n = 0;
-			for (int y = MAXSHIFT; y < MH - MAXSHIFT; y += 1)
-				for (int x = MAXSHIFT; x < MW - MAXSHIFT; x += 1) {
-					s += fabsf(lk->cur[y * MW + x] - lk->prev[(y + dy) * MW + x + dx] - off);
-					n++;
-				}
-			float m = (float)(s / n);
-			/* prefer no shift when it is as good: grain makes ties */
-			if (m < best - 1e-4f || (fabsf(m - best) <= 1e-4f && dx * dx + dy * dy < bx * bx + by * by)) {
-				best = m;
-				bx = dx;
-				by = dy;
+	for (int dy = -1; dy <= 1; dy++)
+		for (int dx = -1; dx <= 1; dx++) {
+			int x = cx + dx, y = cy + dy;
+			float v = sad(cur, prev, w, h, m, x, y, off);
+			e[(dy + 1) * 3 + dx + 1] = v;
+			if (v < best - 1e-4f || (fabsf(v - best) <= 1e-4f && x * x + y * y < *bx * *bx + *by * *by)) {
+				best = v;
+				*bx = x;
+				*by = y;
 			}
 		}
-	*shift = sqrtf((float)(bx * bx + by * by)) / MW;
-	*resid = best;
+}
+
+/* The vertex of the parabola through (-1, a), (0, b), (1, c), within +-0.5. */
+static float vertex(float a, float b, float c)
+{
+	float den = a - 2 * b + c;
+	if (den <= 1e-6f)
+		return 0;
+	float t = 0.5f * (a - c) / den;
+	return t < -0.5f ? -0.5f : t > 0.5f ? 0.5f : t;
+}
+
+/* Camera motion: the best global shift between prev and cur (brightness
+ * matched), searched coarse to fine (+-1 on a half-size grid, then +-1 around
+ * it at full size: +-3 cells) and refined to a fraction of a cell by a parabola
+ * through the errors around the best; subject motion: the mean absolute
+ * difference left after the best whole shift. */
+static void motion(library_look *lk, float mean_prev, float mean_cur, float *shift, float *resid)
+{
+	float off = mean_cur - mean_prev, e[9];
+	int cx = 0, cy = 0;
+	best_around(lk->cur_half, lk->prev_half, MW / 2, MH / 2, 1, 0, 0, off, &cx, &cy, e);
+	int bx = 2 * cx, by = 2 * cy;
+	best_around(lk->cur, lk->prev, MW, MH, MAXSHIFT, 2 * cx, 2 * cy, off, &bx, &by, e);
+	/* the best may sit on the edge of the 3x3: refine only from its centre */
+	float sx = bx, sy = by;
+	if (bx == 2 * cx && by == 2 * cy) {
+		sx += vertex(e[3], e[4], e[5]);
+		sy += vertex(e[1], e[4], e[7]);
+	}
+	*shift = sqrtf(sx * sx + sy * sy) / MW;
+	*resid = e[(by - 2 * cy + 1) * 3 + bx - 2 * cx + 1];
+}
+
+/* The half-size grid (2x2 means) of g. */
+static void half_grid(const float *g, float *h)
+{
+	for (int y = 0; y < MH / 2; y++)
+		for (int x = 0; x < MW / 2; x++)
+			h[y * (MW / 2) + x] = 0.25f * (g[2 * y * MW + 2 * x] + g[2 * y * MW + 2 * x + 1] +
+			                               g[(2 * y + 1) * MW + 2 * x] + g[(2 * y + 1) * MW + 2 * x + 1]);
 }
 
 void library_look_frame(library_look *lk, const media_image *img, library_frame_look *o)
@@ -166,10 +215,12 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 		mean += lk->cur[i];
 	}
 	mean /= MH * MW;
+	half_grid(lk->cur, lk->cur_half);
 	if (lk->have_prev)
 		motion(lk, lk->prev_mean, mean, &o->shift, &o->motion);
 	lk->prev_mean = mean;
 	memcpy(lk->prev, lk->cur, sizeof(lk->prev));
+	memcpy(lk->prev_half, lk->cur_half, sizeof(lk->prev_half));
 	lk->have_prev = 1;
 }
 
