@@ -45,10 +45,6 @@ struct pipe {
 	int stop;                 /* the consumer asks the producer to stop */
 	int status;               /* 0, or the decode error */
 	char message[512];        /* its message (errors are per thread) */
-	int want_sound;
-	library_sound *sound;     /* loaded after the frames, on the producer */
-	int sound_status;
-	char sound_message[512];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
@@ -110,24 +106,31 @@ static void *producer(void *arg)
 	char message[512] = "";
 	if (status < 0)
 		snprintf(message, sizeof(message), "%s", bj_error_message());
-	/* The soundtrack, while the other thread finishes the last frames. */
-	library_sound *sound = NULL;
-	int sound_status = 0;
-	char sound_message[512] = "";
-	if (status == 0 && p->want_sound && !p->stop) {
-		sound_status = library_sound_load(p->path, &sound);
-		if (sound_status < 0)
-			snprintf(sound_message, sizeof(sound_message), "%s", bj_error_message());
-	}
 	pthread_mutex_lock(&p->mu);
 	p->status = status;
 	memcpy(p->message, message, sizeof(message));
-	p->sound = sound;
-	p->sound_status = sound_status;
-	memcpy(p->sound_message, sound_message, sizeof(sound_message));
 	p->done = 1;
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* ---- the sound thread ---------------------------------------------------------- */
+
+/* The soundtrack streams through its own decoder beside the pictures (a third
+ * thread: the audio is a few per cent of the work, and waiting for it after the
+ * last frame left a core idle).  A damaged soundtrack leaves the film without
+ * sound figures, as one without audio. */
+struct sound_job {
+	const char *path;
+	library_sound *sound;
+};
+
+static void *sound_thread(void *arg)
+{
+	struct sound_job *j = arg;
+	if (library_sound_load(j->path, &j->sound) < 0)
+		j->sound = NULL;
 	return NULL;
 }
 
@@ -446,7 +449,6 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	p.path = path;
 	p.thumb_w = tw;
 	p.thumb_h = tht;
-	p.want_sound = info->audio >= 0;
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	struct film_state st;
@@ -459,8 +461,14 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	int64_t frames = 0;
 	int failed = 0;   /* 1: the file is damaged; <0: a library error */
 	library_index_progress prog = { path, 0, v->frames, 0, info->duration };
-	pthread_t th;
+	struct sound_job sj = { path, NULL };
+	pthread_t th, sth;
+	int sound_started = info->audio >= 0 && pthread_create(&sth, NULL, sound_thread, &sj) == 0;
 	if (pthread_create(&th, NULL, producer, &p) != 0) {
+		if (sound_started) {
+			pthread_join(sth, NULL);
+			library_sound_free(sj.sound);
+		}
 		ret = bj_error_set(BJ_ENOMEM, "cannot start a decoding thread");
 		vision_shots_free(det);
 		library_look_free(lk);
@@ -526,6 +534,8 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 			break;
 	}
 	pthread_join(th, NULL);
+	if (sound_started)
+		pthread_join(sth, NULL);
 	if (!failed && p.status < 0) {
 		bj_error_set(p.status, "%s", p.message);
 		failed = 1;
@@ -541,9 +551,9 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	vision_shots_finish(det);
 	settle(&st, det, 1);
 	make_shot(&st, st.shot_start, frames - 1, st.shot_how);
-	int has_audio = p.sound != NULL;
-	for (size_t i = 0; i < st.n_shots && p.sound; i++)
-		library_sound_measure(p.sound, st.shots[i].shot.start, st.shots[i].shot.end,
+	int has_audio = sj.sound != NULL;
+	for (size_t i = 0; i < st.n_shots && sj.sound; i++)
+		library_sound_measure(sj.sound, st.shots[i].shot.start, st.shots[i].shot.end,
 		                      &st.shots[i].shot.loudness, &st.shots[i].shot.speech);
 	if (opts->progress) {
 		prog.frames_done = frames;
@@ -559,7 +569,7 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 		r->duration = st.n_shots ? st.shots[st.n_shots - 1].shot.end : 0;
 	}
 out:
-	library_sound_free(p.sound);
+	library_sound_free(sj.sound);
 	for (int i = 0; i < SLOTS; i++) {
 		media_image_free(p.slots[i].img);
 		media_image_free(p.slots[i].thumb);

@@ -17,8 +17,8 @@ struct library_look {
 	float cur_half[(MH / 2) * (MW / 2)];
 	float prev_mean;
 	int have_prev;
-	float *rows[2];   /* (width) luma of two rows */
-	int row_width;
+	float *luma;      /* (luma_size) luma of the frame, 0..1 */
+	size_t luma_size;
 };
 
 library_look *library_look_new(void)
@@ -30,8 +30,7 @@ void library_look_free(library_look *lk)
 {
 	if (!lk)
 		return;
-	free(lk->rows[0]);
-	free(lk->rows[1]);
+	free(lk->luma);
 	free(lk);
 }
 
@@ -127,36 +126,100 @@ static void half_grid(const float *g, float *h)
 			                               g[(2 * y + 1) * MW + 2 * x] + g[(2 * y + 1) * MW + 2 * x + 1]);
 }
 
+/* The picture inside black bars (letterbox, pillarbox): edge rows and columns
+ * darker than BAR_LUMA on average are cut off, keeping at least 8 of each. */
+#define BAR_LUMA 0.06f
+
+static float line_mean(const float *L, int W, int x0, int y0, int dx, int dy, int n)
+{
+	float m = 0;
+	for (int i = 0; i < n; i++)
+		m += L[(y0 + i * dy) * W + x0 + i * dx];
+	return m / (float)n;
+}
+
+static void active_area(const float *L, int W, int H, int *x0, int *x1, int *y0, int *y1)
+{
+	*x0 = 0, *x1 = W, *y0 = 0, *y1 = H;
+	while (*y1 - *y0 > 8 && line_mean(L, W, *x0, *y0, 1, 0, *x1 - *x0) < BAR_LUMA)
+		(*y0)++;
+	while (*y1 - *y0 > 8 && line_mean(L, W, *x0, *y1 - 1, 1, 0, *x1 - *x0) < BAR_LUMA)
+		(*y1)--;
+	while (*x1 - *x0 > 8 && line_mean(L, W, *x0, *y0, 0, 1, *y1 - *y0) < BAR_LUMA)
+		(*x0)++;
+	while (*x1 - *x0 > 8 && line_mean(L, W, *x1 - 1, *y0, 0, 1, *y1 - *y0) < BAR_LUMA)
+		(*x1)--;
+}
+
+/* Scene figures over the picture inside the bars: brightness and its spread,
+ * the share of dark pixels, the top third against the bottom, and texture
+ * (|right neighbour| + |lower neighbour| differences of luma) overall and in the
+ * top third, where sky is bright and smooth. */
+static void scene(const float *L, const media_image *img, library_frame_look *o)
+{
+	int W = img->width, H = img->height, x0, x1, y0, y1;
+	active_area(L, W, H, &x0, &x1, &y0, &y1);
+	int h = y1 - y0, top_end = y0 + h / 3, bot_start = y1 - h / 3;
+	double sy = 0, dark = 0, top = 0, bottom = 0, sky = 0, blue_sky = 0, tex = 0, top_tex = 0;
+	int ntop = 0, nbot = 0, n = 0;
+	for (int y = y0; y < y1; y++) {
+		const uint8_t *row = img->data + (size_t)y * img->stride;
+		for (int x = x0; x < x1; x++) {
+			float l = L[y * W + x];
+			float t = 0;
+			if (x + 1 < x1 && y + 1 < y1)
+				t = fabsf(l - L[y * W + x + 1]) + fabsf(l - L[(y + 1) * W + x]);
+			sy += l;
+			dark += l < 0.2f;
+			tex += t;
+			n++;
+			if (y < top_end) {
+				top += l;
+				top_tex += t;
+				ntop++;
+				sky += l > 0.5f && t < 0.04f;
+				if (img->channels == 3) {
+					const uint8_t *p = row + 3 * x;
+					blue_sky += l > 0.45f && p[2] > p[0] + 20 && p[2] >= p[1];
+				}
+			} else if (y >= bot_start) {
+				bottom += l;
+				nbot++;
+			}
+		}
+	}
+	o->scene_brightness = (float)(sy / n);
+	o->dark = (float)(dark / n);
+	o->texture = (float)(tex / n);
+	o->top_minus_bottom = (float)((ntop ? top / ntop : 0) - (nbot ? bottom / nbot : 0));
+	o->sky = (float)(ntop ? sky / ntop : 0);
+	o->blue_sky = (float)(ntop ? blue_sky / ntop : 0);
+	o->top_texture = (float)(ntop ? top_tex / ntop : 0);
+}
+
 void library_look_frame(library_look *lk, const media_image *img, library_frame_look *o)
 {
 	int W = img->width, H = img->height, ch = img->channels;
 	memset(o, 0, sizeof(*o));
-	if (lk->row_width < W) {
-		free(lk->rows[0]);
-		free(lk->rows[1]);
-		lk->rows[0] = bj_xmalloc((size_t)W * sizeof(float));
-		lk->rows[1] = bj_xmalloc((size_t)W * sizeof(float));
-		lk->row_width = W;
+	if (lk->luma_size < (size_t)W * H) {
+		free(lk->luma);
+		lk->luma_size = (size_t)W * H;
+		lk->luma = bj_xmalloc(lk->luma_size * sizeof(float));
 	}
-	double sy = 0, sy2 = 0, rg = 0, yb = 0, rg2 = 0, yb2 = 0, dark = 0, top = 0, bottom = 0;
-	double sky = 0, foliage = 0;
-	int ntop = 0, nbot = 0;
+	float *L = lk->luma;
+	double sy = 0, sy2 = 0, rg = 0, yb = 0, rg2 = 0, yb2 = 0;
 	float mcell[MH * MW];
 	int mcount[MH * MW];
 	memset(mcell, 0, sizeof(mcell));
 	memset(mcount, 0, sizeof(mcount));
-	/* luma of this row and the next (texture looks one pixel right and down) */
-	float *L = lk->rows[0], *Lnext = lk->rows[1];
-	luma_row(img, 0, L);
 	for (int y = 0; y < H; y++) {
 		const uint8_t *row = img->data + (size_t)y * img->stride;
 		int my = y * MH / H;
-		if (y + 1 < H)
-			luma_row(img, y + 1, Lnext);
+		luma_row(img, y, L + (size_t)y * W);
 		for (int x = 0; x < W; x++) {
 			const uint8_t *p = row + (size_t)x * ch;
 			float r = p[0], g = ch == 3 ? p[1] : p[0], b = ch == 3 ? p[2] : p[0];
-			float l = L[x];
+			float l = L[y * W + x];
 			sy += l;
 			sy2 += l * l;
 			float a = r - g, c = 0.5f * (r + g) - b;
@@ -164,23 +227,9 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 			yb += c;
 			rg2 += a * a;
 			yb2 += c * c;
-			dark += l < 0.2f;
 			int m = my * MW + x * MW / W;
 			mcell[m] += l;
 			mcount[m]++;
-			/* local texture: difference to the right and below neighbours */
-			float tex = 0;
-			if (x + 1 < W && y + 1 < H)
-				tex = fabsf(l - L[x + 1]) + fabsf(l - Lnext[x]);
-			if (y < H / 3) {
-				top += l;
-				ntop++;
-				sky += l > 0.55f && tex < 0.03f && b >= r - 10;
-			} else if (y >= 2 * H / 3) {
-				bottom += l;
-				nbot++;
-			}
-			foliage += g > r + 8 && g > b + 8 && tex > 0.04f;
 			if (((x | y) & 1) == 0) {
 				int bin = ((int)r >> 6) * 16 + ((int)g >> 6) * 4 + ((int)b >> 6);
 				o->bins[bin]++;
@@ -189,9 +238,6 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 				o->bin_rgb[bin][2] += b;
 			}
 		}
-		float *t = L;
-		L = Lnext;
-		Lnext = t;
 	}
 	double n = (double)W * H;
 	o->brightness = (float)(sy / n);
@@ -201,10 +247,7 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 	o->yb = (float)(yb / n);
 	o->rg2 = (float)(rg2 / n);
 	o->yb2 = (float)(yb2 / n);
-	o->dark = (float)(dark / n);
-	o->top_minus_bottom = (float)((ntop ? top / ntop : 0) - (nbot ? bottom / nbot : 0));
-	o->sky = (float)(ntop ? sky / ntop : 0);
-	o->foliage = (float)(foliage / n);
+	scene(L, img, o);
 	for (int i = 0; i < LIBRARY_LOOK_BINS; i++)
 		if (o->bins[i])
 			for (int k = 0; k < 3; k++)
@@ -227,7 +270,7 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 void library_look_shot(const library_frame_look *f, int n, double fps, library_shot *s)
 {
 	double b = 0, c = 0, rg = 0, yb = 0, rg2 = 0, yb2 = 0, mot = 0, shift = 0, dark = 0;
-	double tmb = 0, sky = 0, fol = 0;
+	double tmb = 0, sky = 0, blue_sky = 0, tex = 0, top_tex = 0, scene_b = 0;
 	double counts[LIBRARY_LOOK_BINS] = { 0 }, rgb[LIBRARY_LOOK_BINS][3];
 	memset(rgb, 0, sizeof(rgb));
 	int nm = 0;
@@ -241,7 +284,10 @@ void library_look_shot(const library_frame_look *f, int n, double fps, library_s
 		dark += f[i].dark;
 		tmb += f[i].top_minus_bottom;
 		sky += f[i].sky;
-		fol += f[i].foliage;
+		blue_sky += f[i].blue_sky;
+		tex += f[i].texture;
+		top_tex += f[i].top_texture;
+		scene_b += f[i].scene_brightness;
 		if (i > 0) {
 			mot += f[i].motion;
 			shift += f[i].shift;
@@ -289,10 +335,18 @@ void library_look_shot(const library_frame_look *f, int n, double fps, library_s
 		s->colour_share[i] = counts[best] / total;
 		counts[best] = 0;
 	}
-	dark /= n;
-	/* Night: dark overall and mostly dark pixels (a lamp-lit face at night still
-	 * leaves most of the frame near black). */
-	snprintf(s->daynight, sizeof(s->daynight), "%s", s->brightness < 0.25 && dark > 0.55 ? "night" : "day");
-	double ext = 1.5 * (tmb / n) + 1.0 * (sky / n) + 2.0 * (fol / n);
-	snprintf(s->place, sizeof(s->place), "%s", ext > 0.12 ? "exterior" : "interior");
+	/* The guesses, measured on the hand labels of tests/library/look_labels.txt
+	 * (71 shots of ../shared/data/footage; see test_index_eval.c).
+	 * Exterior: in black and white, sky (a bright, smooth top third) or a
+	 * textured top third (foliage, buildings, crowds against the light); in
+	 * colour, where studio backdrops are smooth, bright and blue too, a
+	 * textured picture, or blue sky over some texture. */
+	sky /= n, blue_sky /= n, tex /= n, top_tex /= n, tmb /= n, dark /= n, scene_b /= n;
+	int exterior = s->bw ? sky > 0.12 || top_tex > 0.12 : tex >= 0.13 || (blue_sky > 0.3 && tex >= 0.08);
+	/* Night: low-key black and white interiors, lit from below the frame (the
+	 * top a tenth darker than the bottom), or very dark pictures with most
+	 * pixels near black.  Dark colour studio sets are not night. */
+	int night = s->bw && ((!exterior && tmb < -0.1) || (scene_b < 0.2 && dark > 0.6));
+	snprintf(s->daynight, sizeof(s->daynight), "%s", night ? "night" : "day");
+	snprintf(s->place, sizeof(s->place), "%s", exterior ? "exterior" : "interior");
 }

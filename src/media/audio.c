@@ -71,7 +71,19 @@ struct loader {
 	AVChannelLayout swr_layout;
 	int swr_rate, swr_format;
 	double last_time;      /* seconds, of the last packet; for messages */
+	media_audio_sink sink; /* media_audio_stream(): takes the samples as they come */
+	void *sink_ctx;
 };
+
+/* Hands what a holds to the sink, if there is one, and empties a. */
+static int flush_to_sink(struct loader *l, media_audio *a)
+{
+	if (!l->sink || a->frames == 0)
+		return 0;
+	int ret = l->sink(l->sink_ctx, a->samples, a->frames);
+	a->frames = 0;
+	return ret < 0 ? ret : 0;
+}
 
 /* Runs the resampler on f (NULL to drain what it holds) and appends its output
  * to a.  The buffer is grown to swr_get_out_samples(), the most one call can
@@ -200,7 +212,7 @@ static int decode_all(struct loader *l, media_audio *a)
 		av_packet_unref(l->pkt);
 		if (ret < 0)
 			return media_ffmpeg_error(ret, "'%s': corrupt data at %.2f s", l->path, l->last_time);
-		if ((ret = receive_frames(l, a)) < 0)
+		if ((ret = receive_frames(l, a)) < 0 || (ret = flush_to_sink(l, a)) < 0)
 			return ret;
 	}
 	if (ret != AVERROR_EOF)
@@ -212,10 +224,12 @@ static int decode_all(struct loader *l, media_audio *a)
 		return media_ffmpeg_error(ret, "'%s': cannot flush the decoder", l->path);
 	if ((ret = receive_frames(l, a)) < 0)
 		return ret;
-	return l->swr ? resample(l, NULL, a) : 0;
+	if (l->swr && (ret = resample(l, NULL, a)) < 0)
+		return ret;
+	return flush_to_sink(l, a);
 }
 
-int media_audio_load(const char *path, int rate, int channels, media_audio *a)
+static int load(const char *path, int rate, int channels, media_audio *a, media_audio_sink sink, void *ctx)
 {
 	media_audio_init(a, rate, channels);
 	if (rate < 0 || rate > MAX_RATE)
@@ -223,7 +237,7 @@ int media_audio_load(const char *path, int rate, int channels, media_audio *a)
 	if (channels < 0 || channels > 2)
 		return bj_error_set(BJ_EINVAL, "audio channels must be 0, 1 or 2, not %d", channels);
 
-	struct loader l = { .path = path };
+	struct loader l = { .path = path, .sink = sink, .sink_ctx = ctx };
 	const AVCodec *codec = NULL;
 	int ret = media_ffmpeg_open(path, &l.fmt, &l.file_size);
 	if (ret < 0)
@@ -279,4 +293,17 @@ out:
 	avcodec_free_context(&l.dec);
 	avformat_close_input(&l.fmt);
 	return ret < 0 ? ret : 0;
+}
+
+int media_audio_load(const char *path, int rate, int channels, media_audio *a)
+{
+	return load(path, rate, channels, a, NULL, NULL);
+}
+
+int media_audio_stream(const char *path, int rate, int channels, media_audio_sink sink, void *ctx)
+{
+	media_audio a;
+	int ret = load(path, rate, channels, &a, sink, ctx);
+	media_audio_release(&a);
+	return ret;
 }
