@@ -22,6 +22,7 @@
 
 #define THUMB_WIDTH 320   /* keyframes are stored at this size */
 #define SLOTS 8           /* frames in flight between the decoding and analysing threads */
+#define BATCH 4           /* the analysing thread wakes for this many frames at once */
 #define THUMB_QUALITY 85
 
 /* ---- the decoding thread ----------------------------------------------------- */
@@ -43,6 +44,7 @@ struct pipe {
 	int head, count;          /* ring of filled slots */
 	int done;                 /* the producer has finished */
 	int stop;                 /* the consumer asks the producer to stop */
+	int producer_waits, consumer_waits;  /* who sleeps on cv */
 	int status;               /* 0, or the decode error */
 	char message[512];        /* its message (errors are per thread) */
 	pthread_mutex_t mu;
@@ -69,8 +71,11 @@ static void *producer(void *arg)
 	int ret;
 	while ((ret = media_decoder_read(p->dec, &f)) > 0) {
 		pthread_mutex_lock(&p->mu);
-		while (p->count == SLOTS && !p->stop)
+		while (p->count == SLOTS && !p->stop) {
+			p->producer_waits = 1;
 			pthread_cond_wait(&p->cv, &p->mu);
+		}
+		p->producer_waits = 0;
 		if (p->stop) {
 			pthread_mutex_unlock(&p->mu);
 			break;
@@ -99,7 +104,9 @@ static void *producer(void *arg)
 		s->time = f->time;
 		pthread_mutex_lock(&p->mu);
 		p->count++;
-		pthread_cond_broadcast(&p->cv);
+		/* waking the other thread per frame cost more than the box filter */
+		if (p->consumer_waits && p->count >= BATCH)
+			pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 	}
 	int status = ret < 0 ? ret : 0;
@@ -479,8 +486,11 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	}
 	for (;;) {
 		pthread_mutex_lock(&p.mu);
-		while (p.count == 0 && !p.done)
+		while (p.count < BATCH && !p.done) {
+			p.consumer_waits = 1;
 			pthread_cond_wait(&p.cv, &p.mu);
+		}
+		p.consumer_waits = 0;
 		if (p.count == 0 && p.done) {
 			pthread_mutex_unlock(&p.mu);
 			break;
@@ -528,7 +538,8 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 		p.count--;
 		if (failed)
 			p.stop = 1;
-		pthread_cond_broadcast(&p.cv);
+		if (p.producer_waits || failed)
+			pthread_cond_broadcast(&p.cv);
 		pthread_mutex_unlock(&p.mu);
 		if (failed)
 			break;

@@ -8,7 +8,9 @@
  *     media_shrink_release(&sh);
  *
  * Each output pixel is the mean of the source pixels under it (luma and chroma
- * planes each averaged over their own box), then converted with the stream's
+ * planes each averaged over their own box; a box 4 or more pixels wide or tall
+ * is sampled on every other column or row; chroma at half the output's size
+ * when the source's is subsampled), then converted with the stream's
  * matrix and range to full-range RGB, or full-range luma for grey.  Reading the
  * planes the decoder produced once, with integer sums, costs less than a quarter
  * of swscale's fast bilinear path to RGB at the same size, because no full-size
@@ -32,7 +34,7 @@ typedef struct media_yuv_planes {
 
 /* Column tables kept between frames of one size. */
 typedef struct media_shrink {
-	int src_w, src_cw, dst_w;
+	int src_w, src_cw, dst_w, dst_cw;   /* dst_cw: chroma boxes per output row */
 	int *x0, *cx0;             /* (dst_w, 2) first and end column of each box, luma and chroma */
 	uint32_t *acc;             /* (src_w) column sums of the rows of a box */
 	uint32_t *cacc[2];         /* (src_cw) the same for Cb and Cr */

@@ -111,7 +111,8 @@ static void shot_scores(library *lib)
 	free(det);
 }
 
-/* The shot of rel (indexed now, or already) that contains time t; 0 if none. */
+/* The shot of rel (indexed now, or already) that contains time t, or the first
+ * after it (t inside a transition); 0 if none. */
 static int shot_at(library *lib, const char *rel, double t, library_shot *out)
 {
 	const char *path = test_data(rel);
@@ -126,7 +127,7 @@ static int shot_at(library *lib, const char *rel, double t, library_shot *out)
 	if (library_shots(lib, r.film_id, &shots, &n) < 0)
 		return 0;
 	for (size_t i = 0; i < n && !found; i++)
-		if (t >= shots[i].start && t < shots[i].end) {
+		if (t < shots[i].end) {
 			*out = shots[i];
 			found = 1;
 		}

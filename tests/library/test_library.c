@@ -7,6 +7,7 @@
  */
 #include "library/library.h"
 
+#include <ebur128.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -444,6 +445,38 @@ static void test_voice_activity(void)
 	free(x);
 }
 
+/* The streamed analysis: pieces of any size give the same figures as one
+ * piece, and the loudness of a 1 kHz tone matches libebur128's integrated
+ * loudness of the same samples (one gating block of difference at most). */
+static void test_sound_streamed(void)
+{
+	size_t n = 6 * LIBRARY_SOUND_RATE + 123;
+	float *x = bj_xmalloc(n * sizeof(float));
+	for (size_t i = 0; i < n; i++)
+		x[i] = (float)((i < n / 2 ? 0.1 : 0.3) * sin(2 * M_PI * 1000.0 * (double)i / LIBRARY_SOUND_RATE));
+	library_sound *whole = library_sound_new(x, n);
+	library_sound *parts = library_sound_begin();
+	for (size_t i = 0, k = 1; i < n; i += k, k = k * 7 % 1013 + 1)
+		library_sound_feed(parts, x + i, i + k <= n ? k : n - i);
+	library_sound_end(parts);
+	double l1, s1, l2, s2;
+	library_sound_measure(whole, 0.5, 5.5, &l1, &s1);
+	library_sound_measure(parts, 0.5, 5.5, &l2, &s2);
+	CHECK(l1 == l2 && s1 == s2, "whole %.3f %.3f, in pieces %.3f %.3f", l1, s1, l2, s2);
+	ebur128_state *st = ebur128_init(1, LIBRARY_SOUND_RATE, EBUR128_MODE_I);
+	double want;
+	size_t a = LIBRARY_SOUND_RATE / 2, b = 11 * LIBRARY_SOUND_RATE / 2;
+	CHECK(ebur128_add_frames_float(st, x + a, b - a) == EBUR128_SUCCESS &&
+	      ebur128_loudness_global(st, &want) == EBUR128_SUCCESS);
+	ebur128_destroy(&st);
+	CHECK(fabs(l1 - want) < 0.5, "streamed %.2f LUFS, libebur128 %.2f LUFS", l1, want);
+	library_sound_measure(whole, 1.0, 1.3, &l1, &s1);
+	CHECK(l1 == LIBRARY_SILENCE_LUFS, "shorter than a block: %.2f", l1);
+	library_sound_free(whole);
+	library_sound_free(parts);
+	free(x);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -455,6 +488,7 @@ int main(void)
 		TEST_CASE(test_sigkill_resume),
 		TEST_CASE(test_shot_fields),
 		TEST_CASE(test_voice_activity),
+		TEST_CASE(test_sound_streamed),
 		{ 0 },
 	};
 	return test_main(cases);
