@@ -518,6 +518,8 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 			rec->time = s->time;
 			library_look_frame(lk, small, &rec->look);
 			if (s->is_candidate) {
+				if (opts->sampled)
+					opts->sampled(opts->sampled_ctx, frames, s->time, s->thumb);
 				struct thumb t = { frames, NULL, 0 };
 				t.jpeg = media_image_encode_jpeg(s->thumb, THUMB_QUALITY, &t.size);
 				if (t.jpeg) {

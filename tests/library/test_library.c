@@ -173,7 +173,7 @@ static void test_incremental(void)
 	if (!lib)
 		goto out;
 	struct counter calls = { 0 };
-	library_index_options opts = { count_progress, &calls };
+	library_index_options opts = { .progress = count_progress, .progress_ctx = &calls };
 	library_index_report r;
 	CHECK(library_index_file(lib, f1, &opts, &r) == 0 && r.status == LIBRARY_INDEXED);
 	CHECK(r.shots == 1 && r.frames == 75, "%d shots, %" PRId64 " frames", r.shots, r.frames);
@@ -302,7 +302,7 @@ static void test_sigkill_resume(void)
 		library_index_report r;
 		if (library_open(db, &lib) < 0 || library_index_file(lib, small, NULL, &r) < 0)
 			_exit(2);
-		library_index_options opts = { tell_parent, NULL };
+		library_index_options opts = { .progress = tell_parent };
 		library_index_file(lib, big, &opts, &r);
 		_exit(4);   /* not reached: killed */
 	}
@@ -333,6 +333,39 @@ out:
 	free(small);
 	free(big);
 	free(db);
+}
+
+struct sampled {
+	int calls;
+	int64_t last;
+	int width;
+};
+
+static void count_sampled(void *ctx, int64_t frame, double time, const media_image *img)
+{
+	struct sampled *c = ctx;
+	CHECK(frame > c->last && time >= 0 && img->channels == 3);
+	c->last = frame;
+	c->width = img->width;
+	c->calls++;
+}
+
+/* The per-sampled-frame hook sees twice a second of frames at the keyframe size. */
+static void test_sampled_hook(void)
+{
+	const char *path = test_data(GRID1);
+	if (!path)
+		return;
+	library *lib;
+	CHECK(library_open(test_path("lib.db"), &lib) == 0);
+	struct sampled c = { 0, -1, 0 };
+	library_index_options opts = { .sampled = count_sampled, .sampled_ctx = &c };
+	library_index_report r;
+	CHECK(library_index_file(lib, path, &opts, &r) == 0 && r.status == LIBRARY_INDEXED);
+	/* 75 frames at 25 fps, one in 13 */
+	CHECK(c.calls == 6 && c.last == 65 && c.width == 320, "%d calls, last %" PRId64 ", %d wide", c.calls,
+	      c.last, c.width);
+	library_close(lib);
 }
 
 static void test_shot_fields(void)
@@ -487,6 +520,7 @@ int main(void)
 		TEST_CASE(test_bad_inputs),
 		TEST_CASE(test_sigkill_resume),
 		TEST_CASE(test_shot_fields),
+		TEST_CASE(test_sampled_hook),
 		TEST_CASE(test_voice_activity),
 		TEST_CASE(test_sound_streamed),
 		{ 0 },
