@@ -90,38 +90,37 @@ static double median5(double v[5])
 	return v[2];
 }
 
-/* Wall and CPU milliseconds of `ffmpeg -f null` (medians of 5), or -1. */
-static double ffmpeg_null_ms(const char *path, double *cpu)
+/* Wall and CPU milliseconds of one index of the file and of one `ffmpeg -f null`
+ * of it, run alternately 5 times so that the machine's load falls on both
+ * alike; medians.  ff_wall is -1 when ffmpeg is not installed. */
+static void alternate(struct job *j, double *wall, double *cpu, double *ff_wall, double *ff_cpu)
 {
-	if (system("ffmpeg -version >/dev/null 2>&1") != 0)
-		return -1;
 	char cmd[4200];
-	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -nostdin -threads 2 -i '%s' -an -f null - 2>/dev/null", path);
-	double wall[5], used[5];
+	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -nostdin -threads 2 -i '%s' -an -f null - 2>/dev/null", j->path);
+	int have_ffmpeg = system("ffmpeg -version >/dev/null 2>&1") == 0;
+	double w[5], c[5], fw[5], fc[5];
 	for (int i = 0; i < 5; i++) {
 		struct timespec a, b;
-		double c0 = cpu_ms(RUSAGE_CHILDREN);
+		double c0 = cpu_ms(RUSAGE_SELF);
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		index_once(j);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		c[i] = cpu_ms(RUSAGE_SELF) - c0;
+		w[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+		if (!have_ffmpeg)
+			continue;
+		c0 = cpu_ms(RUSAGE_CHILDREN);
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		if (system(cmd) != 0)
-			return -1;
+			have_ffmpeg = 0;
 		clock_gettime(CLOCK_MONOTONIC, &b);
-		used[i] = cpu_ms(RUSAGE_CHILDREN) - c0;
-		wall[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+		fc[i] = cpu_ms(RUSAGE_CHILDREN) - c0;
+		fw[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
 	}
-	*cpu = median5(used);
-	return median5(wall);
-}
-
-/* CPU milliseconds of one index of the file (median of 5). */
-static double index_cpu_ms(struct job *j)
-{
-	double used[5];
-	for (int i = 0; i < 5; i++) {
-		double c0 = cpu_ms(RUSAGE_SELF);
-		index_once(j);
-		used[i] = cpu_ms(RUSAGE_SELF) - c0;
-	}
-	return median5(used);
+	*wall = median5(w);
+	*cpu = median5(c);
+	*ff_wall = have_ffmpeg ? median5(fw) : -1;
+	*ff_cpu = have_ffmpeg ? median5(fc) : -1;
 }
 
 int main(int argc, char **argv)
@@ -139,8 +138,8 @@ int main(int argc, char **argv)
 	}
 	printf("bench_index: '%s': %ld frames, %d shots, %.1f s of footage\n", j.path, j.frames, j.shots, j.duration);
 	double decode = bench_median_ms(decode_all, &j, 5);
-	double index = bench_median_ms(index_once, &j, 5);
-	double ff_cpu = 0, ff = ffmpeg_null_ms(j.path, &ff_cpu), cpu = index_cpu_ms(&j);
+	double index, cpu, ff, ff_cpu;
+	alternate(&j, &index, &cpu, &ff, &ff_cpu);
 	printf("index %ld frames  ours %.1f ms  decode (media_decoder, RGB at full size) %.1f ms  ratio %.2f\n",
 	       j.frames, index, decode, decode / index);
 	if (ff > 0) {

@@ -5,7 +5,7 @@
  *
  *     library_look *lk = library_look_new();
  *     library_frame_look f;
- *     for each frame (about 160x90 RGB, in order):
+ *     for each frame (about 80x45 RGB, in order):
  *         library_look_frame(lk, &frame, &f);        // per-frame figures into f
  *     ... keep the f of a shot's frames ...
  *     library_look_shot(fs, n, fps, &shot);          // the shot's look fields
