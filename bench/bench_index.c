@@ -6,10 +6,16 @@
  * than decoding every frame to RGB at full size).  Also prints minutes of footage
  * indexed per minute.  Uses the constructed edit of ../shared/data/eval/shots, or
  * the file named as the first argument.
+ *
+ * The machine is shared: the wall-clock ratio moves with the load (a process
+ * with more threads than another gets more of a busy machine), so the CPU time
+ * (user + system, all threads) of both is printed too, and its ratio, which the
+ * load changes much less.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,30 +70,57 @@ static void index_once(void *ctx)
 	library_close(lib);
 }
 
-static double ffmpeg_null_ms(const char *path)
+/* User + system CPU time so far, in ms, of this process or its waited-for children. */
+static double cpu_ms(int who)
 {
-	if (system("ffmpeg -version >/dev/null 2>&1") != 0)
-		return -1;
-	char cmd[4200];
-	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -nostdin -threads 2 -i '%s' -an -f null - 2>/dev/null", path);
-	double best[5];
-	for (int i = 0; i < 5; i++) {
-		struct timespec a, b;
-		clock_gettime(CLOCK_MONOTONIC, &a);
-		if (system(cmd) != 0)
-			return -1;
-		clock_gettime(CLOCK_MONOTONIC, &b);
-		best[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
-	}
-	/* median of 5 */
+	struct rusage u;
+	getrusage(who, &u);
+	return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+
+static double median5(double v[5])
+{
 	for (int i = 0; i < 5; i++)
 		for (int k = i + 1; k < 5; k++)
-			if (best[k] < best[i]) {
-				double t = best[i];
-				best[i] = best[k];
-				best[k] = t;
+			if (v[k] < v[i]) {
+				double t = v[i];
+				v[i] = v[k];
+				v[k] = t;
 			}
-	return best[2];
+	return v[2];
+}
+
+/* Wall and CPU milliseconds of one index of the file and of one `ffmpeg -f null`
+ * of it, run alternately 5 times so that the machine's load falls on both
+ * alike; medians.  ff_wall is -1 when ffmpeg is not installed. */
+static void alternate(struct job *j, double *wall, double *cpu, double *ff_wall, double *ff_cpu)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -nostdin -threads 2 -i '%s' -an -f null - 2>/dev/null", j->path);
+	int have_ffmpeg = system("ffmpeg -version >/dev/null 2>&1") == 0;
+	double w[5], c[5], fw[5], fc[5];
+	for (int i = 0; i < 5; i++) {
+		struct timespec a, b;
+		double c0 = cpu_ms(RUSAGE_SELF);
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		index_once(j);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		c[i] = cpu_ms(RUSAGE_SELF) - c0;
+		w[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+		if (!have_ffmpeg)
+			continue;
+		c0 = cpu_ms(RUSAGE_CHILDREN);
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (system(cmd) != 0)
+			have_ffmpeg = 0;
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		fc[i] = cpu_ms(RUSAGE_CHILDREN) - c0;
+		fw[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+	}
+	*wall = median5(w);
+	*cpu = median5(c);
+	*ff_wall = have_ffmpeg ? median5(fw) : -1;
+	*ff_cpu = have_ffmpeg ? median5(fc) : -1;
 }
 
 int main(int argc, char **argv)
@@ -105,13 +138,15 @@ int main(int argc, char **argv)
 	}
 	printf("bench_index: '%s': %ld frames, %d shots, %.1f s of footage\n", j.path, j.frames, j.shots, j.duration);
 	double decode = bench_median_ms(decode_all, &j, 5);
-	double index = bench_median_ms(index_once, &j, 5);
-	double ff = ffmpeg_null_ms(j.path);
+	double index, cpu, ff, ff_cpu;
+	alternate(&j, &index, &cpu, &ff, &ff_cpu);
 	printf("index %ld frames  ours %.1f ms  decode (media_decoder, RGB at full size) %.1f ms  ratio %.2f\n",
 	       j.frames, index, decode, decode / index);
-	if (ff > 0)
+	if (ff > 0) {
 		printf("index %ld frames  ours %.1f ms  ffmpeg -f null %.1f ms  ratio %.2f\n", j.frames, index, ff, ff / index);
-	else
+		printf("index %ld frames  CPU time ours %.1f ms  ffmpeg -f null %.1f ms  ratio %.2f\n", j.frames, cpu, ff_cpu,
+		       ff_cpu / cpu);
+	} else
 		printf("ffmpeg -f null: not installed\n");
 	printf("index: %.1f min of footage per minute  threads=2\n", j.duration / (index / 1e3));
 	unlink(j.db);

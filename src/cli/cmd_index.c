@@ -83,7 +83,7 @@ static int index_all(const char *db, char *const *paths, size_t n_paths)
 	int status = CLI_EXIT_OK;
 	size_t indexed = 0, unchanged = 0, skipped = 0, shots = 0;
 	double minutes = 0;
-	library_index_options opts = { on_progress, &o };
+	library_index_options opts = { .progress = on_progress, .progress_ctx = &o };
 	for (size_t i = 0; i < n; i++) {
 		o.film = i;
 		o.name = base_name(files[i]);

@@ -18,8 +18,12 @@
  * already indexed replaces that film, and a new file is added.  Everything about a
  * film is written in one transaction at its end, so a run killed mid-film leaves
  * the library as it was before that film and the next run indexes it again.
- * Files are opened read-only.  Decoding runs on a second thread while this one
- * analyses (frames at 320 wide for thumbnails, 160 wide for analysis).
+ * Files are opened read-only.  Three threads: one decodes the pictures, shrunk
+ * by the decoder straight from YUV to 80 pixels wide for analysis (and to 320
+ * wide twice a second for keyframe candidates), one streams the soundtrack, and
+ * the calling thread analyses.  Per-frame work is kept to a fraction of the
+ * decode's (bench/bench_index.c), with room left for per-sampled-frame work such
+ * as face detection through the sampled hook.
  */
 #pragma once
 
@@ -27,6 +31,7 @@
 #include <stdint.h>
 
 #include "library/library.h"
+#include "media/image.h"
 
 enum library_index_status {
 	LIBRARY_INDEXED,    /* decoded and written */
@@ -47,6 +52,11 @@ typedef struct library_index_options {
 	/* called on the indexing thread every few frames; may be NULL */
 	void (*progress)(void *ctx, const library_index_progress *p);
 	void *progress_ctx;
+	/* called on the indexing thread for each sampled frame (the keyframe
+	 * candidates: twice a second, 320 pixels wide, RGB; valid during the call),
+	 * in order; may be NULL */
+	void (*sampled)(void *ctx, int64_t frame, double time, const media_image *img);
+	void *sampled_ctx;
 } library_index_options;
 
 typedef struct library_index_report {

@@ -8,15 +8,17 @@
 
 #define MW 80   /* motion is measured on a grey frame of MW x MH */
 #define MH 45
-#define MAXSHIFT 2
+#define MAXSHIFT 3   /* the margin left for shifts, in cells */
 
 struct library_look {
 	float prev[MH * MW];
 	float cur[MH * MW];
+	float prev_half[(MH / 2) * (MW / 2)];
+	float cur_half[(MH / 2) * (MW / 2)];
 	float prev_mean;
 	int have_prev;
-	float *rows[2];   /* (width) luma of two rows */
-	int row_width;
+	float *luma;      /* (luma_size) luma of the frame, 0..1 */
+	size_t luma_size;
 };
 
 library_look *library_look_new(void)
@@ -28,8 +30,7 @@ void library_look_free(library_look *lk)
 {
 	if (!lk)
 		return;
-	free(lk->rows[0]);
-	free(lk->rows[1]);
+	free(lk->luma);
 	free(lk);
 }
 
@@ -50,64 +51,177 @@ static void luma_row(const media_image *img, int y, float *out)
 			out[x] = p[x] * (1.0f / 255.0f);
 }
 
-/* Best global shift between prev and cur (brightness-matched), and the mean
- * absolute difference left after it: camera motion and subject motion. */
-static void motion(library_look *lk, float mean_prev, float mean_cur, float *shift, float *resid)
+/* Mean |cur - prev shifted by (dx, dy) - off| over the w x h grids, leaving a
+ * margin m each side, on every other row (the rows between add little to the
+ * choice of a shift of the whole picture). */
+static float sad(const float *cur, const float *prev, int w, int h, int m, int dx, int dy, float off)
+{
+	float s = 0;
+	int rows = 0;
+	for (int y = m; y < h - m; y += 2, rows++) {
+		const float *c = cur + y * w, *p = prev + (y + dy) * w + dx;
+		float r = 0;
+		for (int x = m; x < w - m; x++)
+			r += fabsf(c[x] - p[x] - off);
+		s += r;
+	}
+	return s / (float)((w - 2 * m) * rows);
+}
+
+/* The best of the 3x3 shifts around (cx, cy) (grain makes ties: the one nearer
+ * no shift wins them); e[] gets the 3x3 errors, row by row. */
+static void best_around(const float *cur, const float *prev, int w, int h, int m, int cx, int cy, float off,
+                        int *bx, int *by, float e[9])
 {
 	float best = 1e9f;
-	int bx = 0, by = 0;
-	float off = mean_cur - mean_prev;
-	for (int dy = -MAXSHIFT; dy <= MAXSHIFT; dy++)
-		for (int dx = -MAXSHIFT; dx <= MAXSHIFT; dx++) {
-			double s = 0;
-			int n = 0;
-			for (int y = MAXSHIFT; y < MH - MAXSHIFT; y += 1)
-				for (int x = MAXSHIFT; x < MW - MAXSHIFT; x += 1) {
-					s += fabsf(lk->cur[y * MW + x] - lk->prev[(y + dy) * MW + x + dx] - off);
-					n++;
-				}
-			float m = (float)(s / n);
-			/* prefer no shift when it is as good: grain makes ties */
-			if (m < best - 1e-4f || (fabsf(m - best) <= 1e-4f && dx * dx + dy * dy < bx * bx + by * by)) {
-				best = m;
-				bx = dx;
-				by = dy;
+	for (int dy = -1; dy <= 1; dy++)
+		for (int dx = -1; dx <= 1; dx++) {
+			int x = cx + dx, y = cy + dy;
+			float v = sad(cur, prev, w, h, m, x, y, off);
+			e[(dy + 1) * 3 + dx + 1] = v;
+			if (v < best - 1e-4f || (fabsf(v - best) <= 1e-4f && x * x + y * y < *bx * *bx + *by * *by)) {
+				best = v;
+				*bx = x;
+				*by = y;
 			}
 		}
-	*shift = sqrtf((float)(bx * bx + by * by)) / MW;
-	*resid = best;
+}
+
+/* The vertex of the parabola through (-1, a), (0, b), (1, c), within +-0.5. */
+static float vertex(float a, float b, float c)
+{
+	float den = a - 2 * b + c;
+	if (den <= 1e-6f)
+		return 0;
+	float t = 0.5f * (a - c) / den;
+	return t < -0.5f ? -0.5f : t > 0.5f ? 0.5f : t;
+}
+
+/* Camera motion: the best global shift between prev and cur (brightness
+ * matched), searched coarse to fine (+-1 on a half-size grid, then +-1 around
+ * it at full size: +-3 cells) and refined to a fraction of a cell by a parabola
+ * through the errors around the best; subject motion: the mean absolute
+ * difference left after the best whole shift. */
+static void motion(library_look *lk, float mean_prev, float mean_cur, float *shift, float *resid)
+{
+	float off = mean_cur - mean_prev, e[9];
+	int cx = 0, cy = 0;
+	best_around(lk->cur_half, lk->prev_half, MW / 2, MH / 2, 1, 0, 0, off, &cx, &cy, e);
+	int bx = 2 * cx, by = 2 * cy;
+	best_around(lk->cur, lk->prev, MW, MH, MAXSHIFT, 2 * cx, 2 * cy, off, &bx, &by, e);
+	/* the best may sit on the edge of the 3x3: refine only from its centre */
+	float sx = bx, sy = by;
+	if (bx == 2 * cx && by == 2 * cy) {
+		sx += vertex(e[3], e[4], e[5]);
+		sy += vertex(e[1], e[4], e[7]);
+	}
+	*shift = sqrtf(sx * sx + sy * sy) / MW;
+	*resid = e[(by - 2 * cy + 1) * 3 + bx - 2 * cx + 1];
+}
+
+/* The half-size grid (2x2 means) of g. */
+static void half_grid(const float *g, float *h)
+{
+	for (int y = 0; y < MH / 2; y++)
+		for (int x = 0; x < MW / 2; x++)
+			h[y * (MW / 2) + x] = 0.25f * (g[2 * y * MW + 2 * x] + g[2 * y * MW + 2 * x + 1] +
+			                               g[(2 * y + 1) * MW + 2 * x] + g[(2 * y + 1) * MW + 2 * x + 1]);
+}
+
+/* The picture inside black bars (letterbox, pillarbox): edge rows and columns
+ * darker than BAR_LUMA on average are cut off, keeping at least 8 of each. */
+#define BAR_LUMA 0.06f
+
+static float line_mean(const float *L, int W, int x0, int y0, int dx, int dy, int n)
+{
+	float m = 0;
+	for (int i = 0; i < n; i++)
+		m += L[(y0 + i * dy) * W + x0 + i * dx];
+	return m / (float)n;
+}
+
+static void active_area(const float *L, int W, int H, int *x0, int *x1, int *y0, int *y1)
+{
+	*x0 = 0, *x1 = W, *y0 = 0, *y1 = H;
+	while (*y1 - *y0 > 8 && line_mean(L, W, *x0, *y0, 1, 0, *x1 - *x0) < BAR_LUMA)
+		(*y0)++;
+	while (*y1 - *y0 > 8 && line_mean(L, W, *x0, *y1 - 1, 1, 0, *x1 - *x0) < BAR_LUMA)
+		(*y1)--;
+	while (*x1 - *x0 > 8 && line_mean(L, W, *x0, *y0, 0, 1, *y1 - *y0) < BAR_LUMA)
+		(*x0)++;
+	while (*x1 - *x0 > 8 && line_mean(L, W, *x1 - 1, *y0, 0, 1, *y1 - *y0) < BAR_LUMA)
+		(*x1)--;
+}
+
+/* Scene figures over the picture inside the bars: brightness and its spread,
+ * the share of dark pixels, the top third against the bottom, and texture
+ * (|right neighbour| + |lower neighbour| differences of luma) overall and in the
+ * top third, where sky is bright and smooth. */
+static void scene(const float *L, const media_image *img, library_frame_look *o)
+{
+	int W = img->width, H = img->height, x0, x1, y0, y1;
+	active_area(L, W, H, &x0, &x1, &y0, &y1);
+	int h = y1 - y0, top_end = y0 + h / 3, bot_start = y1 - h / 3;
+	double sy = 0, dark = 0, top = 0, bottom = 0, sky = 0, blue_sky = 0, tex = 0, top_tex = 0;
+	int ntop = 0, nbot = 0, n = 0;
+	for (int y = y0; y < y1; y++) {
+		const uint8_t *row = img->data + (size_t)y * img->stride;
+		for (int x = x0; x < x1; x++) {
+			float l = L[y * W + x];
+			float t = 0;
+			if (x + 1 < x1 && y + 1 < y1)
+				t = fabsf(l - L[y * W + x + 1]) + fabsf(l - L[(y + 1) * W + x]);
+			sy += l;
+			dark += l < 0.2f;
+			tex += t;
+			n++;
+			if (y < top_end) {
+				top += l;
+				top_tex += t;
+				ntop++;
+				sky += l > 0.5f && t < 0.04f;
+				if (img->channels == 3) {
+					const uint8_t *p = row + 3 * x;
+					blue_sky += l > 0.45f && p[2] > p[0] + 20 && p[2] >= p[1];
+				}
+			} else if (y >= bot_start) {
+				bottom += l;
+				nbot++;
+			}
+		}
+	}
+	o->scene_brightness = (float)(sy / n);
+	o->dark = (float)(dark / n);
+	o->texture = (float)(tex / n);
+	o->top_minus_bottom = (float)((ntop ? top / ntop : 0) - (nbot ? bottom / nbot : 0));
+	o->sky = (float)(ntop ? sky / ntop : 0);
+	o->blue_sky = (float)(ntop ? blue_sky / ntop : 0);
+	o->top_texture = (float)(ntop ? top_tex / ntop : 0);
 }
 
 void library_look_frame(library_look *lk, const media_image *img, library_frame_look *o)
 {
 	int W = img->width, H = img->height, ch = img->channels;
 	memset(o, 0, sizeof(*o));
-	if (lk->row_width < W) {
-		free(lk->rows[0]);
-		free(lk->rows[1]);
-		lk->rows[0] = bj_xmalloc((size_t)W * sizeof(float));
-		lk->rows[1] = bj_xmalloc((size_t)W * sizeof(float));
-		lk->row_width = W;
+	if (lk->luma_size < (size_t)W * H) {
+		free(lk->luma);
+		lk->luma_size = (size_t)W * H;
+		lk->luma = bj_xmalloc(lk->luma_size * sizeof(float));
 	}
-	double sy = 0, sy2 = 0, rg = 0, yb = 0, rg2 = 0, yb2 = 0, dark = 0, top = 0, bottom = 0;
-	double sky = 0, foliage = 0;
-	int ntop = 0, nbot = 0;
+	float *L = lk->luma;
+	double sy = 0, sy2 = 0, rg = 0, yb = 0, rg2 = 0, yb2 = 0;
 	float mcell[MH * MW];
 	int mcount[MH * MW];
 	memset(mcell, 0, sizeof(mcell));
 	memset(mcount, 0, sizeof(mcount));
-	/* luma of this row and the next (texture looks one pixel right and down) */
-	float *L = lk->rows[0], *Lnext = lk->rows[1];
-	luma_row(img, 0, L);
 	for (int y = 0; y < H; y++) {
 		const uint8_t *row = img->data + (size_t)y * img->stride;
 		int my = y * MH / H;
-		if (y + 1 < H)
-			luma_row(img, y + 1, Lnext);
+		luma_row(img, y, L + (size_t)y * W);
 		for (int x = 0; x < W; x++) {
 			const uint8_t *p = row + (size_t)x * ch;
 			float r = p[0], g = ch == 3 ? p[1] : p[0], b = ch == 3 ? p[2] : p[0];
-			float l = L[x];
+			float l = L[y * W + x];
 			sy += l;
 			sy2 += l * l;
 			float a = r - g, c = 0.5f * (r + g) - b;
@@ -115,23 +229,9 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 			yb += c;
 			rg2 += a * a;
 			yb2 += c * c;
-			dark += l < 0.2f;
 			int m = my * MW + x * MW / W;
 			mcell[m] += l;
 			mcount[m]++;
-			/* local texture: difference to the right and below neighbours */
-			float tex = 0;
-			if (x + 1 < W && y + 1 < H)
-				tex = fabsf(l - L[x + 1]) + fabsf(l - Lnext[x]);
-			if (y < H / 3) {
-				top += l;
-				ntop++;
-				sky += l > 0.55f && tex < 0.03f && b >= r - 10;
-			} else if (y >= 2 * H / 3) {
-				bottom += l;
-				nbot++;
-			}
-			foliage += g > r + 8 && g > b + 8 && tex > 0.04f;
 			if (((x | y) & 1) == 0) {
 				int bin = ((int)r >> 6) * 16 + ((int)g >> 6) * 4 + ((int)b >> 6);
 				o->bins[bin]++;
@@ -140,9 +240,6 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 				o->bin_rgb[bin][2] += b;
 			}
 		}
-		float *t = L;
-		L = Lnext;
-		Lnext = t;
 	}
 	double n = (double)W * H;
 	o->brightness = (float)(sy / n);
@@ -152,10 +249,7 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 	o->yb = (float)(yb / n);
 	o->rg2 = (float)(rg2 / n);
 	o->yb2 = (float)(yb2 / n);
-	o->dark = (float)(dark / n);
-	o->top_minus_bottom = (float)((ntop ? top / ntop : 0) - (nbot ? bottom / nbot : 0));
-	o->sky = (float)(ntop ? sky / ntop : 0);
-	o->foliage = (float)(foliage / n);
+	scene(L, img, o);
 	for (int i = 0; i < LIBRARY_LOOK_BINS; i++)
 		if (o->bins[i])
 			for (int k = 0; k < 3; k++)
@@ -166,17 +260,19 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 		mean += lk->cur[i];
 	}
 	mean /= MH * MW;
+	half_grid(lk->cur, lk->cur_half);
 	if (lk->have_prev)
 		motion(lk, lk->prev_mean, mean, &o->shift, &o->motion);
 	lk->prev_mean = mean;
 	memcpy(lk->prev, lk->cur, sizeof(lk->prev));
+	memcpy(lk->prev_half, lk->cur_half, sizeof(lk->prev_half));
 	lk->have_prev = 1;
 }
 
 void library_look_shot(const library_frame_look *f, int n, double fps, library_shot *s)
 {
 	double b = 0, c = 0, rg = 0, yb = 0, rg2 = 0, yb2 = 0, mot = 0, shift = 0, dark = 0;
-	double tmb = 0, sky = 0, fol = 0;
+	double tmb = 0, sky = 0, blue_sky = 0, tex = 0, top_tex = 0, scene_b = 0;
 	double counts[LIBRARY_LOOK_BINS] = { 0 }, rgb[LIBRARY_LOOK_BINS][3];
 	memset(rgb, 0, sizeof(rgb));
 	int nm = 0;
@@ -190,7 +286,10 @@ void library_look_shot(const library_frame_look *f, int n, double fps, library_s
 		dark += f[i].dark;
 		tmb += f[i].top_minus_bottom;
 		sky += f[i].sky;
-		fol += f[i].foliage;
+		blue_sky += f[i].blue_sky;
+		tex += f[i].texture;
+		top_tex += f[i].top_texture;
+		scene_b += f[i].scene_brightness;
 		if (i > 0) {
 			mot += f[i].motion;
 			shift += f[i].shift;
@@ -238,10 +337,18 @@ void library_look_shot(const library_frame_look *f, int n, double fps, library_s
 		s->colour_share[i] = counts[best] / total;
 		counts[best] = 0;
 	}
-	dark /= n;
-	/* Night: dark overall and mostly dark pixels (a lamp-lit face at night still
-	 * leaves most of the frame near black). */
-	snprintf(s->daynight, sizeof(s->daynight), "%s", s->brightness < 0.25 && dark > 0.55 ? "night" : "day");
-	double ext = 1.5 * (tmb / n) + 1.0 * (sky / n) + 2.0 * (fol / n);
-	snprintf(s->place, sizeof(s->place), "%s", ext > 0.12 ? "exterior" : "interior");
+	/* The guesses, measured on the hand labels of tests/library/look_labels.txt
+	 * (71 shots of ../shared/data/footage; see test_index_eval.c).
+	 * Exterior: in black and white, sky (a bright, smooth top third) or a
+	 * textured top third (foliage, buildings, crowds against the light); in
+	 * colour, where studio backdrops are smooth, bright and blue too, a
+	 * textured picture, or blue sky over some texture. */
+	sky /= n, blue_sky /= n, tex /= n, top_tex /= n, tmb /= n, dark /= n, scene_b /= n;
+	int exterior = s->bw ? sky > 0.12 || top_tex > 0.12 : tex >= 0.13 || (blue_sky > 0.3 && tex >= 0.08);
+	/* Night: low-key black and white interiors, lit from below the frame (the
+	 * top a tenth darker than the bottom), or very dark pictures with most
+	 * pixels near black.  Dark colour studio sets are not night. */
+	int night = s->bw && ((!exterior && tmb < -0.1) || (scene_b < 0.2 && dark > 0.6));
+	snprintf(s->daynight, sizeof(s->daynight), "%s", night ? "night" : "day");
+	snprintf(s->place, sizeof(s->place), "%s", exterior ? "exterior" : "interior");
 }

@@ -5,16 +5,20 @@
  *
  *     library_look *lk = library_look_new();
  *     library_frame_look f;
- *     for each frame (about 160x90 RGB, in order):
+ *     for each frame (about 80x45 RGB, in order):
  *         library_look_frame(lk, &frame, &f);        // per-frame figures into f
  *     ... keep the f of a shot's frames ...
  *     library_look_shot(fs, n, fps, &shot);          // the shot's look fields
  *     library_look_free(lk);
  *
- * Per-frame figures are small fixed structs (no allocation per frame).  The guesses
- * are heuristics tuned by eye on ../shared/data/footage: night = dark overall with
- * most pixels dark; exterior = a brighter top (sky), sky-like or foliage-like
- * pixels.  They are labelled guesses in the library and the help text.
+ * Per-frame figures are small fixed structs (no allocation per frame).  The
+ * day/night and interior/exterior guesses are heuristics over the picture inside
+ * any black bars (sky and texture in the top third, texture overall, light
+ * falling off towards the top, darkness), measured against hand labels of 71
+ * shots of ../shared/data/footage (tests/library/look_labels.txt): day/night
+ * 78 % -> 90 %, interior/exterior 59 % -> 90 % (tuned on those same shots, so
+ * expect less elsewhere).  They are labelled guesses in the library and the
+ * help text.
  */
 #pragma once
 
@@ -33,10 +37,14 @@ typedef struct library_frame_look {
 	float motion;          /* mean |difference| to the previous frame after the
 	                          best global shift and brightness match, 0..1 */
 	float shift;           /* that shift, in frame widths */
+	/* the scene, inside any black bars: */
+	float scene_brightness;/* mean luma */
 	float dark;            /* fraction of pixels with luma < 0.2 */
 	float top_minus_bottom;/* mean luma of the top third minus the bottom third */
-	float sky;             /* fraction of top-third pixels bright, smooth and not warm */
-	float foliage;         /* fraction of pixels green-dominant and textured */
+	float sky;             /* fraction of top-third pixels bright (> 0.5) and smooth */
+	float blue_sky;        /* fraction of top-third pixels bright and blue */
+	float texture;         /* mean |luma difference| to the right and lower neighbours */
+	float top_texture;     /* the same in the top third */
 	uint16_t bins[LIBRARY_LOOK_BINS];  /* pixel counts per colour cell (subsampled 1/4) */
 	float bin_rgb[LIBRARY_LOOK_BINS][3]; /* mean colour of each cell */
 } library_frame_look;

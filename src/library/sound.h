@@ -9,8 +9,12 @@
  *     library_sound_measure(snd, 12.0, 15.5, &lufs, &speech);
  *     library_sound_free(snd);
  *
- * The soundtrack is decoded to 16 kHz mono and kept whole (64 KB a second, about
- * 230 MB for an hour).  Voice activity is a heuristic, not a model: a 20 ms frame
+ * The soundtrack is decoded to 16 kHz mono and analysed as it streams in
+ * (library_sound_begin/feed/end): only per-20 ms features and per-100 ms
+ * loudness are kept, about 700 bytes a second (5 MB for two hours; the samples
+ * themselves would be 460 MB).  Loudness is integrated with the EBU R128 / ITU-R
+ * BS.1770 gating over the 400 ms blocks (stepped by 100 ms) that lie inside the
+ * asked span, from libebur128's momentary loudness.  Voice activity is a heuristic, not a model: a 20 ms frame
  * is voice when its level is well above the soundtrack's noise floor, its
  * zero-crossing rate is that of voiced or fricative speech, and the speech-band
  * (250-3500 Hz) level around it (1 s) rises and falls by more than 10 dB as
@@ -34,11 +38,17 @@ typedef struct library_sound library_sound;
  * media_audio_load: "'<path>': no audio stream", corrupt or truncated data). */
 int library_sound_load(const char *path, library_sound **out);
 
-/* Analyses samples already in memory (mono, LIBRARY_SOUND_RATE); they are copied. */
+/* Analyses samples already in memory (mono, LIBRARY_SOUND_RATE). */
 library_sound *library_sound_new(const float *samples, size_t n);
 
+/* The streaming form: begin, feed the samples in order in pieces of any size,
+ * end (the voice decisions need the whole track's noise floor), then measure. */
+library_sound *library_sound_begin(void);
+void library_sound_feed(library_sound *s, const float *samples, size_t n);
+void library_sound_end(library_sound *s);
+
 /* Loudness (LUFS, LIBRARY_SILENCE_LUFS when silent or shorter than 0.4 s) and the
- * fraction of voice frames (0..1) between t0 and t1 seconds. */
+ * fraction of voice frames (0..1) between t0 and t1 seconds; after end. */
 void library_sound_measure(const library_sound *s, double t0, double t1, double *lufs, double *speech);
 
 /* Seconds of sound held. */

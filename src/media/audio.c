@@ -77,7 +77,19 @@ struct loader {
 	int ranged;
 	double from, to, first;
 	double next_time;      /* where a frame without a timestamp starts */
+	media_audio_sink sink; /* media_audio_stream(): takes the samples as they come */
+	void *sink_ctx;
 };
+
+/* Hands what a holds to the sink, if there is one, and empties a. */
+static int flush_to_sink(struct loader *l, media_audio *a)
+{
+	if (!l->sink || a->frames == 0)
+		return 0;
+	int ret = l->sink(l->sink_ctx, a->samples, a->frames);
+	a->frames = 0;
+	return ret < 0 ? ret : 0;
+}
 
 /* Runs the resampler on f (NULL to drain what it holds) and appends its output
  * to a.  The buffer is grown to swr_get_out_samples(), the most one call can
@@ -226,8 +238,10 @@ static int decode_all(struct loader *l, media_audio *a)
 			return media_ffmpeg_error(ret, "'%s': corrupt data at %.2f s", l->path, l->last_time);
 		if ((ret = receive_frames(l, a)) < 0)
 			return ret;
-		if (ret == 1)   /* past the end of a range */
+		if (ret == 1)   /* past the end of a range (ranged loads have no sink) */
 			return l->swr ? resample(l, NULL, a) : 0;
+		if ((ret = flush_to_sink(l, a)) < 0)
+			return ret;
 	}
 	if (ret != AVERROR_EOF)
 		return media_ffmpeg_error(ret, "'%s': read error after %.2f s", l->path, l->last_time);
@@ -238,7 +252,9 @@ static int decode_all(struct loader *l, media_audio *a)
 		return media_ffmpeg_error(ret, "'%s': cannot flush the decoder", l->path);
 	if ((ret = receive_frames(l, a)) < 0)
 		return ret;
-	return l->swr ? resample(l, NULL, a) : 0;
+	if (l->swr && (ret = resample(l, NULL, a)) < 0)
+		return ret;
+	return flush_to_sink(l, a);
 }
 
 /* Seconds decoded before a range's start, so that a codec whose frames
@@ -264,7 +280,8 @@ static void trim(const struct loader *l, media_audio *a)
 	a->frames = keep;
 }
 
-static int load(const char *path, int rate, int channels, const double *range, media_audio *a)
+static int load(const char *path, int rate, int channels, const double *range, media_audio *a,
+                media_audio_sink sink, void *ctx)
 {
 	media_audio_init(a, rate, channels);
 	if (rate < 0 || rate > MAX_RATE)
@@ -272,7 +289,7 @@ static int load(const char *path, int rate, int channels, const double *range, m
 	if (channels < 0 || channels > 2)
 		return bj_error_set(BJ_EINVAL, "audio channels must be 0, 1 or 2, not %d", channels);
 
-	struct loader l = { .path = path };
+	struct loader l = { .path = path, .sink = sink, .sink_ctx = ctx };
 	const AVCodec *codec = NULL;
 	int ret = media_ffmpeg_open(path, &l.fmt, &l.file_size);
 	if (ret < 0)
@@ -349,7 +366,7 @@ out:
 
 int media_audio_load(const char *path, int rate, int channels, media_audio *a)
 {
-	return load(path, rate, channels, NULL, a);
+	return load(path, rate, channels, NULL, a, NULL, NULL);
 }
 
 int media_audio_load_range(const char *path, int rate, int channels, double start,
@@ -361,5 +378,13 @@ int media_audio_load_range(const char *path, int rate, int channels, double star
 		                    start, duration);
 	}
 	double range[2] = { start, start + duration };
-	return load(path, rate, channels, range, a);
+	return load(path, rate, channels, range, a, NULL, NULL);
+}
+
+int media_audio_stream(const char *path, int rate, int channels, media_audio_sink sink, void *ctx)
+{
+	media_audio a;
+	int ret = load(path, rate, channels, NULL, &a, sink, ctx);
+	media_audio_release(&a);
+	return ret;
 }

@@ -61,5 +61,17 @@ int media_audio_load(const char *path, int rate, int channels, media_audio *a);
 int media_audio_load_range(const char *path, int rate, int channels, double start,
                            double duration, media_audio *a);
 
+/* Takes the next frames (samples, interleaved) of a stream; returns 0 to go on,
+ * or a negative code (error set) to stop it with that code. */
+typedef int (*media_audio_sink)(void *ctx, const float *samples, size_t frames);
+
+/* As media_audio_load(), but hands the samples to sink piece by piece as they
+ * are decoded (each piece a packet's worth, valid during the call), so that a
+ * film's whole soundtrack is never held in memory.  Rate 0 or channels 0 keep
+ * the source's (the sink is not told them: pass what you need).  Returns 0, a
+ * code from sink, or media_audio_load()'s errors (after the pieces before the
+ * damage were handed over). */
+int media_audio_stream(const char *path, int rate, int channels, media_audio_sink sink, void *ctx);
+
 /* Duration in seconds. */
 double media_audio_duration(const media_audio *a);

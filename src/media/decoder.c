@@ -13,6 +13,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "media/ffmpeg.h"
+#include "media/shrink.h"
 
 /* Decoding threads.  FFmpeg's frame and slice threading give the same pictures as
  * one thread (its FATE suite checks this), so results do not depend on it. */
@@ -53,6 +54,9 @@ struct media_decoder {
 	struct SwsContext *sws;
 	int sws_src_w, sws_src_h, sws_src_fmt, sws_dst_w, sws_dst_h, sws_dst_fmt;
 	int sws_cs, sws_range, sws_fast;
+	media_shrink shrink;      /* the fast mode's own shrink, for read() */
+	media_shrink shrink2;     /* ... and for media_decoder_picture() */
+	struct SwsContext *sws2;  /* media_decoder_picture() when it cannot shrink */
 
 	/* timing */
 	int64_t start_pts;        /* the stream's start, in time_base units */
@@ -433,6 +437,58 @@ static int sws_colorspace(const AVFrame *f)
 	}
 }
 
+/* The luma weights of red and blue for the matrix sws_colorspace() picks. */
+static void matrix_weights(int cs, double *kr, double *kb)
+{
+	switch (cs) {
+	case SWS_CS_ITU709: *kr = 0.2126; *kb = 0.0722; break;
+	case SWS_CS_FCC: *kr = 0.30; *kb = 0.11; break;
+	case SWS_CS_SMPTE240M: *kr = 0.212; *kb = 0.087; break;
+	case SWS_CS_BT2020: *kr = 0.2627; *kb = 0.0593; break;
+	default: *kr = 0.299; *kb = 0.114; break;
+	}
+}
+
+/* Whether f is 8-bit planar YUV or grey (what video decoders mostly give), which
+ * the fast mode shrinks itself; p is set to its planes if so. */
+static int yuv_planes(const AVFrame *f, media_yuv_planes *p)
+{
+	const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(f->format);
+	if (!desc || (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BITSTREAM |
+	                             AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_FLOAT | AV_PIX_FMT_FLAG_BE)))
+		return 0;
+	int n = desc->nb_components >= 3 ? 3 : 1;
+	if (desc->nb_components == 2)
+		return 0;   /* grey with alpha */
+	for (int i = 0; i < n; i++)
+		if (desc->comp[i].depth != 8 || desc->comp[i].plane != i || desc->comp[i].step != 1 ||
+		    desc->comp[i].shift != 0 || desc->comp[i].offset != 0)
+			return 0;
+	memset(p, 0, sizeof(*p));
+	for (int i = 0; i < n; i++) {
+		p->plane[i] = f->data[i];
+		p->stride[i] = f->linesize[i];
+	}
+	p->width = f->width;
+	p->height = f->height;
+	p->shift_x = desc->log2_chroma_w;
+	p->shift_y = desc->log2_chroma_h;
+	p->full_range = f->color_range == AVCOL_RANGE_JPEG || (desc->name && strncmp(desc->name, "yuvj", 4) == 0);
+	matrix_weights(sws_colorspace(f), &p->kr, &p->kb);
+	return 1;
+}
+
+/* The fast mode's conversion of d->frame into out: our own shrink where it can,
+ * else 0 (the caller uses swscale).  Returns 1 when done, or a negative code. */
+static int fast_shrink(const AVFrame *f, media_shrink *sh, media_image *out)
+{
+	media_yuv_planes p;
+	if (out->width > f->width || out->height > f->height || !yuv_planes(f, &p))
+		return 0;
+	int ret = media_shrink_yuv(sh, &p, out);
+	return ret < 0 ? ret : 1;
+}
+
 /* Converts d->frame into the output image with swscale; nothing is allocated
  * unless the size or format changes. */
 static int convert(media_decoder *d)
@@ -455,6 +511,12 @@ static int convert(media_decoder *d)
 		d->pixels_cap = bytes;
 	}
 
+	d->out.image = media_image_view(d->pixels, w, h, d->out_ch, row);
+	if (d->fast) {
+		int done = fast_shrink(f, &d->shrink, &d->out.image);
+		if (done != 0)
+			return done < 0 ? done : 0;
+	}
 	enum AVPixelFormat dst = d->out_ch == 3 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_GRAY8;
 	int cs = sws_colorspace(f), range = f->color_range == AVCOL_RANGE_JPEG;
 	if (!d->sws || f->width != d->sws_src_w || f->height != d->sws_src_h ||
@@ -493,7 +555,45 @@ static int convert(media_decoder *d)
 		return media_ffmpeg_error(ret < 0 ? ret : AVERROR_BUG,
 		                          "'%s': cannot convert the picture at %.2f s", d->path,
 		                          d->out.time);
-	d->out.image = media_image_view(d->pixels, w, h, d->out_ch, row);
+	return 0;
+}
+
+int media_decoder_picture(media_decoder *d, media_image *out)
+{
+	if (!d->st || !d->out.image.data)
+		return bj_error_set(BJ_EINVAL, "'%s': no frame read to convert", d->path);
+	const AVFrame *f = d->frame;
+	if (d->fast) {
+		int done = fast_shrink(f, &d->shrink2, out);
+		if (done != 0)
+			return done < 0 ? done : 0;
+	}
+	enum AVPixelFormat dst = out->channels == 3 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_GRAY8;
+	d->sws2 = sws_getCachedContext(d->sws2, f->width, f->height, f->format, out->width, out->height, dst,
+	                               d->fast ? SWS_FAST_BILINEAR : SWS_FLAGS | (dst == AV_PIX_FMT_GRAY8 ? SWS_ACCURATE_RND : 0),
+	                               NULL, NULL,
+	                               NULL);
+	if (!d->sws2)
+		return bj_error_set(BJ_EUNSUPPORTED, "'%s': cannot convert pictures of %dx%d", d->path, f->width,
+		                    f->height);
+	sws_setColorspaceDetails(d->sws2, sws_getCoefficients(sws_colorspace(f)), f->color_range == AVCOL_RANGE_JPEG,
+	                         sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+	/* swscale's SIMD writers can run past the last pixel: write into a padded copy */
+	size_t row = (size_t)out->width * (size_t)out->channels;
+	uint8_t *tmp = bj_try_malloc(row * (size_t)out->height + 64);
+	if (!tmp)
+		return bj_error_prefix("'%s'", d->path);
+	uint8_t *dst_data[4] = { tmp, NULL, NULL, NULL };
+	int dst_stride[4] = { (int)row, 0, 0, 0 };
+	int ret = sws_scale(d->sws2, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst_data,
+	                    dst_stride);
+	if (ret > 0)
+		for (int y = 0; y < out->height; y++)
+			memcpy(out->data + (size_t)y * out->stride, tmp + (size_t)y * row, row);
+	free(tmp);
+	if (ret <= 0)
+		return media_ffmpeg_error(ret < 0 ? ret : AVERROR_BUG, "'%s': cannot convert the picture at %.2f s",
+		                          d->path, d->out.time);
 	return 0;
 }
 
@@ -631,6 +731,9 @@ void media_decoder_close(media_decoder *d)
 	if (!d)
 		return;
 	sws_freeContext(d->sws);
+	sws_freeContext(d->sws2);
+	media_shrink_release(&d->shrink);
+	media_shrink_release(&d->shrink2);
 	av_frame_free(&d->frame);
 	av_packet_free(&d->pkt);
 	avcodec_free_context(&d->dec);

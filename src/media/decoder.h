@@ -123,11 +123,20 @@ const media_info *media_decoder_info(const media_decoder *d);
  * -1x0 is out of range (0..32768)", "output channels must be 1 or 3, not 2"). */
 int media_decoder_set_output(media_decoder *d, int width, int height, int channels);
 
-/* With fast set, frames read from now on are converted by swscale's own SIMD
- * path with an area filter instead of the bit-exact bicubic one: several times
- * quicker when shrinking, but the bytes differ by a level or so between CPUs
- * and from the ffmpeg tool's.  For analysis and thumbnails, not for output. */
+/* With fast set, frames read from now on are shrunk by an area average of our
+ * own straight from the decoded 8-bit YUV planes (media/shrink.h; other pixel
+ * formats, and enlarging, by swscale's fast bilinear path) instead of the
+ * bit-exact bicubic filter: many times quicker when shrinking, but the bytes
+ * differ by a level or so from the ffmpeg tool's.  For analysis and thumbnails,
+ * not for output. */
 void media_decoder_set_fast(media_decoder *d, int fast);
+
+/* Converts the frame last read again, to out's size and channels (out is the
+ * caller's image, of any size), the way read() would with that output set: a
+ * second size of the same picture (a thumbnail beside small analysis frames)
+ * without decoding twice.  Returns 0, or a negative code with the error set (no
+ * frame read yet, a conversion error). */
+int media_decoder_picture(media_decoder *d, media_image *out);
 
 /* Reads the next frame: 1 and *frame set (owned by d), 0 at the end, or a
  * negative code with the error set (see "Damage" above); *frame is NULL unless

@@ -38,7 +38,8 @@ struct vision_shots {
 	int64_t next;          /* next centre frame to decide */
 	struct desc *d;        /* (ring) */
 	float *d1;             /* (ring) distance of frame i to i-1, at i % ring */
-	float *luma;           /* (height, width) scratch */
+	uint8_t *luma;         /* (height, width) scratch */
+	uint8_t chroma[511];   /* chroma_bin(d) at d + 255 */
 	short *col_block, *col_cell;  /* (width) column to block and to cell */
 	/* the open run of gradual candidates */
 	int run_open;
@@ -64,101 +65,120 @@ static float clampf(float x, float lo, float hi)
 /* ---- per-frame descriptor ------------------------------------------------ */
 
 /* The unsigned gradient orientation in 30-degree bins (0..5), without atan2:
- * fold into the upper half plane, then compare the slope with tan 30 and tan 60. */
-static int orientation_bin(float gx, float gy)
+ * fold into the upper half plane, then compare the slope with tan 30 and tan 60
+ * (in integers: 1000 * tan 30 = 577, 1000 * tan 60 = 1732). */
+static int orientation_bin(int gx, int gy)
 {
 	if (gy < 0 || (gy == 0 && gx < 0)) {
 		gx = -gx;
 		gy = -gy;
 	}
-	float ax = fabsf(gx);
-	int k = gy < 0.57735027f * ax ? 0 : gy < 1.7320508f * ax ? 1 : 2;
+	int ax = gx < 0 ? -gx : gx;
+	int k = 1000 * gy < 577 * ax ? 0 : 1000 * gy < 1732 * ax ? 1 : 2;
 	return gx >= 0 ? k : (k == 2 ? 3 : 5 - k);
 }
 
+/* The chroma bin of a colour difference (B-Y or R-Y, -255..255), for the
+ * histogram over (B-Y, R-Y) in [-180, 180]. */
+static int chroma_bin(int d)
+{
+	int c = (int)floorf(((float)d + 180.0f) * (CBINS / 360.0f));
+	return c < 0 ? 0 : c >= CBINS ? CBINS - 1 : c;
+}
+
+/* The descriptor works on integer luma (BT.601, rounded): the brightness- and
+ * contrast-free quantities are then found from a 256-level histogram and
+ * integer block sums and gradients, not per pixel in floating point (this
+ * function was as costly as decoding the frame). */
 static void describe(vision_shots *s, const media_image *img, struct desc *o)
 {
 	int W = img->width, H = img->height, ch = img->channels;
-	float *Y = s->luma;
-	double sum = 0, sum2 = 0;
+	uint8_t *Y = s->luma;
+	uint32_t level[256] = { 0 };
+	uint32_t bsum[GX * GY] = { 0 }, bcount[GX * GY] = { 0 };
+	uint32_t hc[CBINS * CBINS] = { 0 };
 	memset(o, 0, sizeof(*o));
+	for (int x = 0; x < W; x++)
+		s->col_block[x] = (short)(x * GX / W);
 	for (int y = 0; y < H; y++) {
 		const uint8_t *p = img->data + (size_t)y * img->stride;
-		for (int x = 0; x < W; x++) {
-			float v;
-			if (ch == 3) {
-				float r = p[3 * x], g = p[3 * x + 1], b = p[3 * x + 2];
-				v = 0.299f * r + 0.587f * g + 0.114f * b;
-				/* chroma (B-Y, R-Y), each in about [-180, 180] */
-				int cu = (int)((b - v + 180.0f) * (CBINS / 360.0f));
-				int cv = (int)((r - v + 180.0f) * (CBINS / 360.0f));
-				cu = cu < 0 ? 0 : cu >= CBINS ? CBINS - 1 : cu;
-				cv = cv < 0 ? 0 : cv >= CBINS ? CBINS - 1 : cv;
-				o->hc[cv * CBINS + cu] += 1;
-			} else {
-				v = p[x];
-				o->hc[(CBINS / 2) * CBINS + CBINS / 2] += 1;
+		uint8_t *yr = Y + (size_t)y * W;
+		uint32_t *brow = bsum + (y * GY / H) * GX, *crow = bcount + (y * GY / H) * GX;
+		if (ch == 3) {
+			for (int x = 0; x < W; x++) {
+				int r = p[3 * x], g = p[3 * x + 1], b = p[3 * x + 2];
+				int v = (77 * r + 150 * g + 29 * b + 128) >> 8;
+				hc[s->chroma[r - v + 255] * CBINS + s->chroma[b - v + 255]]++;
+				yr[x] = (uint8_t)v;
 			}
-			Y[y * W + x] = v;
-			sum += v;
-			sum2 += (double)v * v;
+		} else {
+			memcpy(yr, p, (size_t)W);
+			hc[(CBINS / 2) * CBINS + CBINS / 2] += (uint32_t)W;
+		}
+		for (int x = 0; x < W; x++) {
+			level[yr[x]]++;
+			brow[s->col_block[x]] += yr[x];
+			crow[s->col_block[x]]++;
 		}
 	}
-	double np = (double)W * H;
+	double np = (double)W * H, sum = 0, sum2 = 0;
+	for (int v = 0; v < 256; v++) {
+		sum += (double)level[v] * v;
+		sum2 += (double)level[v] * v * v;
+	}
 	double mean = sum / np, var = sum2 / np - mean * mean;
 	o->mean = (float)mean;
 	o->sigma = (float)sqrt(var > 0 ? var : 0);
 	o->blank = o->sigma < BLANK_SIGMA;
 	float inv = 1.0f / (o->sigma > SIGMA_FLOOR ? o->sigma : SIGMA_FLOOR);
 	for (int i = 0; i < CBINS * CBINS; i++)
-		o->hc[i] /= (float)np;
+		o->hc[i] = (float)(hc[i] / np);
 
-	/* Normalised luma: histogram and block means. */
-	int bcount[GX * GY] = { 0 };
-	for (int x = 0; x < W; x++)
-		s->col_block[x] = (short)(x * GX / W);
-	for (int y = 0; y < H; y++) {
-		int by = y * GY / H;
-		for (int x = 0; x < W; x++) {
-			float z = (Y[y * W + x] - o->mean) * inv;
-			Y[y * W + x] = z;
-			int bin = (int)((z + 2.5f) * (LBINS / 5.0f));
-			bin = bin < 0 ? 0 : bin >= LBINS ? LBINS - 1 : bin;
-			o->hl[bin] += 1;
-			int b = by * GX + s->col_block[x];
-			o->blocks[b] += z;
-			bcount[b]++;
-		}
+	/* Normalised luma z = (Y - mean) / sigma: its histogram from the levels',
+	 * and block means.  Each level is shared between the two bins nearest it
+	 * (linear interpolation): with hard bins a large flat area (black bars
+	 * beside a picture) jumped from one bin to the next when the mean moved a
+	 * little, and that looked like a cut. */
+	for (int v = 0; v < 256; v++) {
+		if (!level[v])
+			continue;
+		float z = ((float)v - o->mean) * inv;
+		float pos = (z + 2.5f) * (LBINS / 5.0f) - 0.5f;
+		pos = clampf(pos, 0, LBINS - 1);
+		int b0 = (int)pos;
+		float f = pos - (float)b0;
+		o->hl[b0] += (1 - f) * (float)level[v];
+		if (b0 + 1 < LBINS)
+			o->hl[b0 + 1] += f * (float)level[v];
 	}
 	for (int i = 0; i < LBINS; i++)
 		o->hl[i] /= (float)np;
 	for (int i = 0; i < GX * GY; i++)
-		o->blocks[i] = bcount[i] ? o->blocks[i] / bcount[i] : 0;
+		o->blocks[i] = bcount[i] ? ((float)bsum[i] / (float)bcount[i] - o->mean) * inv : 0;
 
-	/* Gradient orientation per cell, weighted by magnitude (central differences
-	 * on normalised luma, so a brighter frame has the same gradients). */
-	double total = 0;
+	/* Gradient orientation per cell, weighted by magnitude (central differences;
+	 * the normalisation divides every gradient by sigma, and the histogram is
+	 * normalised by its total, so only the grain threshold needs sigma). */
+	uint32_t ori[CY * CX * OBINS] = { 0 };
+	uint64_t total = 0;
+	int floor_m = (int)ceilf(0.08f / inv);   /* grain-level gradients carry no structure */
 	for (int x = 0; x < W; x++)
 		s->col_cell[x] = (short)(x * CX / W);
 	for (int y = 1; y < H - 1; y++) {
-		int cy = y * CY / H;
+		const uint8_t *up = Y + (size_t)(y - 1) * W, *row = Y + (size_t)y * W, *down = Y + (size_t)(y + 1) * W;
+		uint32_t *orow = ori + (y * CY / H) * CX * OBINS;
 		for (int x = 1; x < W - 1; x++) {
-			float gx = Y[y * W + x + 1] - Y[y * W + x - 1];
-			float gy = Y[(y + 1) * W + x] - Y[(y - 1) * W + x];
-			float m = fabsf(gx) + fabsf(gy);
-			if (m < 0.08f)   /* grain-level gradients carry no structure */
+			int gx = row[x + 1] - row[x - 1], gy = down[x] - up[x];
+			int m = abs(gx) + abs(gy);
+			if (m < floor_m)
 				continue;
-			int ob = orientation_bin(gx, gy);
-			int cell = cy * CX + s->col_cell[x];
-			o->ori[cell * OBINS + ob] += m;
-			total += m;
+			orow[s->col_cell[x] * OBINS + orientation_bin(gx, gy)] += (uint32_t)m;
+			total += (uint64_t)m;
 		}
 	}
 	if (total > 0 && !o->blank)
 		for (int i = 0; i < CY * CX * OBINS; i++)
-			o->ori[i] = (float)(o->ori[i] / total);
-	else
-		memset(o->ori, 0, sizeof(o->ori));
+			o->ori[i] = (float)((double)ori[i] / (double)total);
 }
 
 static float l1(const float *a, const float *b, int n)
@@ -447,6 +467,8 @@ vision_shots *vision_shots_new(double fps)
 	s->ring = 4 * s->w + 4;
 	s->d = bj_xcalloc((size_t)s->ring, sizeof(*s->d));
 	s->d1 = bj_xcalloc((size_t)s->ring, sizeof(*s->d1));
+	for (int d = -255; d <= 255; d++)
+		s->chroma[d + 255] = (uint8_t)chroma_bin(d);
 	return s;
 }
 
@@ -459,7 +481,7 @@ int vision_shots_push(vision_shots *s, const media_image *frame)
 	if (s->n == 0) {
 		s->width = frame->width;
 		s->height = frame->height;
-		s->luma = bj_xmalloc((size_t)s->width * s->height * sizeof(float));
+		s->luma = bj_xmalloc((size_t)s->width * s->height);
 		s->col_block = bj_xmalloc((size_t)s->width * sizeof(short));
 		s->col_cell = bj_xmalloc((size_t)s->width * sizeof(short));
 	} else if (frame->width != s->width || frame->height != s->height) {

@@ -7,6 +7,7 @@
  */
 #include "library/library.h"
 
+#include <ebur128.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -172,7 +173,7 @@ static void test_incremental(void)
 	if (!lib)
 		goto out;
 	struct counter calls = { 0 };
-	library_index_options opts = { count_progress, &calls };
+	library_index_options opts = { .progress = count_progress, .progress_ctx = &calls };
 	library_index_report r;
 	CHECK(library_index_file(lib, f1, &opts, &r) == 0 && r.status == LIBRARY_INDEXED);
 	CHECK(r.shots == 1 && r.frames == 75, "%d shots, %" PRId64 " frames", r.shots, r.frames);
@@ -301,7 +302,7 @@ static void test_sigkill_resume(void)
 		library_index_report r;
 		if (library_open(db, &lib) < 0 || library_index_file(lib, small, NULL, &r) < 0)
 			_exit(2);
-		library_index_options opts = { tell_parent, NULL };
+		library_index_options opts = { .progress = tell_parent };
 		library_index_file(lib, big, &opts, &r);
 		_exit(4);   /* not reached: killed */
 	}
@@ -332,6 +333,39 @@ out:
 	free(small);
 	free(big);
 	free(db);
+}
+
+struct sampled {
+	int calls;
+	int64_t last;
+	int width;
+};
+
+static void count_sampled(void *ctx, int64_t frame, double time, const media_image *img)
+{
+	struct sampled *c = ctx;
+	CHECK(frame > c->last && time >= 0 && img->channels == 3);
+	c->last = frame;
+	c->width = img->width;
+	c->calls++;
+}
+
+/* The per-sampled-frame hook sees twice a second of frames at the keyframe size. */
+static void test_sampled_hook(void)
+{
+	const char *path = test_data(GRID1);
+	if (!path)
+		return;
+	library *lib;
+	CHECK(library_open(test_path("lib.db"), &lib) == 0);
+	struct sampled c = { 0, -1, 0 };
+	library_index_options opts = { .sampled = count_sampled, .sampled_ctx = &c };
+	library_index_report r;
+	CHECK(library_index_file(lib, path, &opts, &r) == 0 && r.status == LIBRARY_INDEXED);
+	/* 75 frames at 25 fps, one in 13 */
+	CHECK(c.calls == 6 && c.last == 65 && c.width == 320, "%d calls, last %" PRId64 ", %d wide", c.calls,
+	      c.last, c.width);
+	library_close(lib);
 }
 
 static void test_shot_fields(void)
@@ -444,6 +478,38 @@ static void test_voice_activity(void)
 	free(x);
 }
 
+/* The streamed analysis: pieces of any size give the same figures as one
+ * piece, and the loudness of a 1 kHz tone matches libebur128's integrated
+ * loudness of the same samples (one gating block of difference at most). */
+static void test_sound_streamed(void)
+{
+	size_t n = 6 * LIBRARY_SOUND_RATE + 123;
+	float *x = bj_xmalloc(n * sizeof(float));
+	for (size_t i = 0; i < n; i++)
+		x[i] = (float)((i < n / 2 ? 0.1 : 0.3) * sin(2 * M_PI * 1000.0 * (double)i / LIBRARY_SOUND_RATE));
+	library_sound *whole = library_sound_new(x, n);
+	library_sound *parts = library_sound_begin();
+	for (size_t i = 0, k = 1; i < n; i += k, k = k * 7 % 1013 + 1)
+		library_sound_feed(parts, x + i, i + k <= n ? k : n - i);
+	library_sound_end(parts);
+	double l1, s1, l2, s2;
+	library_sound_measure(whole, 0.5, 5.5, &l1, &s1);
+	library_sound_measure(parts, 0.5, 5.5, &l2, &s2);
+	CHECK(l1 == l2 && s1 == s2, "whole %.3f %.3f, in pieces %.3f %.3f", l1, s1, l2, s2);
+	ebur128_state *st = ebur128_init(1, LIBRARY_SOUND_RATE, EBUR128_MODE_I);
+	double want;
+	size_t a = LIBRARY_SOUND_RATE / 2, b = 11 * LIBRARY_SOUND_RATE / 2;
+	CHECK(ebur128_add_frames_float(st, x + a, b - a) == EBUR128_SUCCESS &&
+	      ebur128_loudness_global(st, &want) == EBUR128_SUCCESS);
+	ebur128_destroy(&st);
+	CHECK(fabs(l1 - want) < 0.5, "streamed %.2f LUFS, libebur128 %.2f LUFS", l1, want);
+	library_sound_measure(whole, 1.0, 1.3, &l1, &s1);
+	CHECK(l1 == LIBRARY_SILENCE_LUFS, "shorter than a block: %.2f", l1);
+	library_sound_free(whole);
+	library_sound_free(parts);
+	free(x);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -454,7 +520,9 @@ int main(void)
 		TEST_CASE(test_bad_inputs),
 		TEST_CASE(test_sigkill_resume),
 		TEST_CASE(test_shot_fields),
+		TEST_CASE(test_sampled_hook),
 		TEST_CASE(test_voice_activity),
+		TEST_CASE(test_sound_streamed),
 		{ 0 },
 	};
 	return test_main(cases);

@@ -20,12 +20,7 @@
 #include "base/error.h"
 #include "media/decoder.h"
 #include "harness.h"
-
-#define EDIT "eval/shots/constructed_edit_640x360_25fps.mp4"
-#define EDIT_CSV "eval/shots/constructed_edit_640x360_25fps.transitions.csv"
-#define NATURAL_CSV "eval/shots/natural_footage_shot_boundaries.csv"
-#define FLICKER "footage/more/winter_scenes_in_holland_boy_cu_silent.mp4"
-#define TOL 2
+#include "shots_truth.h"
 
 static int verbose(void)
 {
@@ -67,92 +62,11 @@ static int detect_file(const char *path, vision_transition **out, size_t *n, int
 	return ret;
 }
 
-static void add(vision_transition **v, size_t *n, size_t *cap, int type, int64_t start, int64_t end)
-{
-	BJ_GROW(*v, *cap, *n + 1);
-	(*v)[(*n)++] = (vision_transition){ type, start, end, 1 };
-}
-
-/* transition,type,prev_last,next_first,gradual_first,gradual_last,... */
-static vision_transition *truth_edit(const char *csv, size_t *n)
-{
-	char *text = test_read_file(csv, NULL);
-	vision_transition *v = NULL;
-	size_t cap = 0;
-	*n = 0;
-	if (!text)
-		return NULL;
-	char *rest = text, *line;
-	strsep(&rest, "\n");  /* header */
-	while ((line = strsep(&rest, "\n")) != NULL) {
-		char type[64];
-		long prev, next, g0, g1;
-		if (sscanf(line, "%*d,%63[^,],%ld,%ld,%ld,%ld", type, &prev, &next, &g0, &g1) == 5)
-			add(&v, n, &cap, VISION_GRADUAL, g0, g1 + 1);
-		else if (sscanf(line, "%*d,%63[^,],%ld,%ld", type, &prev, &next) == 3)
-			add(&v, n, &cap, VISION_CUT, next, next);
-	}
-	free(text);
-	return v;
-}
-
-/* file,fps,total_frames,boundary,type,meaning: the rows of one file */
-static vision_transition *truth_natural(const char *csv, const char *file, size_t *n, int *rows)
-{
-	char *text = test_read_file(csv, NULL);
-	vision_transition *v = NULL;
-	size_t cap = 0;
-	*n = 0;
-	*rows = 0;
-	if (!text)
-		return NULL;
-	char *rest = text, *line;
-	strsep(&rest, "\n");
-	while ((line = strsep(&rest, "\n")) != NULL) {
-		char *f = strsep(&line, ","), *fps = strsep(&line, ","), *total = strsep(&line, ",");
-		char *boundary = strsep(&line, ",");
-		if (!boundary || strcmp(f, file) != 0)
-			continue;
-		(void)fps;
-		(void)total;
-		(*rows)++;
-		long a, b;
-		if (sscanf(boundary, "%ld-%ld", &a, &b) == 2)
-			add(&v, n, &cap, VISION_GRADUAL, a, b + 1);
-		else if (sscanf(boundary, "%ld", &a) == 1)
-			add(&v, n, &cap, VISION_CUT, a, a);
-	}
-	free(text);
-	return v;
-}
-
 static void print_list(const char *name, const vision_transition *t, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		printf("    %s: %s %" PRId64 "..%" PRId64 " score %.3f\n", name,
 		       t[i].type == VISION_CUT ? "cut" : "gradual", t[i].start, t[i].end, t[i].score);
-}
-
-/* Adds one file's counts to the totals. */
-static void accumulate(vision_shots_score *sum, const vision_shots_score *s)
-{
-	sum->truth += s->truth;
-	sum->detected += s->detected;
-	sum->matched += s->matched;
-}
-
-static void finish_score(vision_shots_score *s)
-{
-	s->precision = s->detected ? (double)s->matched / s->detected : 1;
-	s->recall = s->truth ? (double)s->matched / s->truth : 1;
-	s->f1 = s->precision + s->recall > 0 ? 2 * s->precision * s->recall / (s->precision + s->recall) : 0;
-}
-
-static void report(const char *what, const vision_shots_score *c, const vision_shots_score *g)
-{
-	printf("    %s: cuts P %.3f R %.3f F1 %.3f (%d/%d/%d)  gradual P %.3f R %.3f F1 %.3f (%d/%d/%d)\n",
-	       what, c->precision, c->recall, c->f1, c->matched, c->detected, c->truth,
-	       g->precision, g->recall, g->f1, g->matched, g->detected, g->truth);
 }
 
 /* The golden shot list: one line per shot, first and last frame. */
@@ -208,13 +122,6 @@ static void test_constructed_edit(void)
 	free(truth);
 }
 
-static const char *const natural_files[] = {
-	"footage/nosferatu_1922_excerpt_silent.mp4",
-	"footage/blackjournal_ep67_angela_davis_interview.mp4",
-	"footage/steamboat_willie_1928_excerpt.mp4",
-	"footage/chaplin_keystone_era_excerpt_silent.mp4",
-};
-
 static void test_natural_footage(void)
 {
 	const char *csv0 = test_data(NATURAL_CSV);
@@ -269,27 +176,7 @@ static void test_flicker_no_false_cut(void)
 	free(det);
 }
 
-/* Held out from tuning: cuts the media manifest lists (in seconds) for clips of
- * footage/more, converted to frames at each clip's rate.  Slow (about 3 min of
- * footage), so it runs only with SHOTS_HELDOUT=1. */
-static const struct heldout {
-	const char *file;
-	double fps;
-	double cuts[12];  /* seconds; 0 ends */
-} heldout[] = {
-	{ "footage/more/casablanca_1942_play_it_sam_dialogue.mp4", 25,
-	  { 11.24, 14.40, 24.04, 26.24, 29.68, 37.32, 62.60, 68.88, 71.64, 76.68 } },
-	{ "footage/more/bw_feature_c1951_office_scene_silent.mp4", 25, { 1.36, 5.36, 8.28, 11.60 } },
-	{ "footage/more/a_bomb_blast_effects_1950s_excerpt_silent.mp4", 29, { 1.52, 4.62, 10.31 } },
-	{ "footage/more/ucl_old_film_coursework_3shots_silent.mp4", 25, { 10.24, 19.84 } },
-	{ "footage/more/jfk_berlin_1963_speech_excerpt.mp4", 29.97, { 8.38 } },
-	{ "footage/more/gaslight_1944_bergman_excerpt.mp4", 24000.0 / 1001, { 0 } },
-	{ "footage/more/arsenic_and_old_lace_1944_grant_hull_twoshot_silent.mp4", 24, { 0 } },
-	{ "footage/more/roman_holiday_1953_hepburn_cu_silent.mp4", 24, { 0 } },
-	{ "footage/more/wizard_of_oz_1939_garland_sepia_silent.mp4", 24, { 0 } },
-	{ "footage/more/lost_weekend_1945_milland_wyman_twoshot_silent.mp4", 24, { 0 } },
-};
-
+/* Slow (about 3 min of footage), so it runs only with SHOTS_HELDOUT=1. */
 static void test_heldout_cuts(void)
 {
 	vision_shots_score call = { 0 }, gall = { 0 };
@@ -298,11 +185,7 @@ static void test_heldout_cuts(void)
 		if (!path)
 			return;
 		vision_transition truth[12], *det;
-		size_t m = 0, n;
-		for (; m < 12 && heldout[f].cuts[m] > 0; m++) {
-			int64_t k = llround(heldout[f].cuts[m] * heldout[f].fps);
-			truth[m] = (vision_transition){ VISION_CUT, k, k, 1 };
-		}
+		size_t n, m = heldout_truth(f, truth);
 		int64_t frames;
 		CHECK(detect_file(path, &det, &n, &frames) == 0, "%s", bj_error_message());
 		vision_shots_score c, g;
