@@ -90,3 +90,14 @@ size_t vision_group_boxes(vision_box *boxes, size_t n, int min_neighbors, double
 	free(parent);
 	return out;
 }
+
+double vision_box_iou(const vision_box *a, const vision_box *b)
+{
+	long x0 = a->x > b->x ? a->x : b->x, y0 = a->y > b->y ? a->y : b->y;
+	long x1 = a->x + a->width < b->x + b->width ? a->x + a->width : b->x + b->width;
+	long y1 = a->y + a->height < b->y + b->height ? a->y + a->height : b->y + b->height;
+	if (a->width <= 0 || a->height <= 0 || b->width <= 0 || b->height <= 0 || x1 <= x0 || y1 <= y0)
+		return 0.0;
+	double inter = (double)(x1 - x0) * (double)(y1 - y0);
+	return inter / ((double)a->width * a->height + (double)b->width * b->height - inter);
+}

@@ -24,3 +24,6 @@ typedef struct vision_box {
 
 /* Groups n boxes in place; returns how many remain. */
 size_t vision_group_boxes(vision_box *boxes, size_t n, int min_neighbors, double eps);
+
+/* Intersection over union of two boxes, 0..1 (0 when either is empty). */
+double vision_box_iou(const vision_box *a, const vision_box *b);

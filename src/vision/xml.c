@@ -342,14 +342,32 @@ static int parse_root(struct parser *p)
 	return 0;
 }
 
-/* Skips whitespace and comments (before or after the document element). */
+/* Skips "<?...?>" at the position. */
+static int skip_pi(struct parser *p)
+{
+	const char *q = p->s + 2;
+	while (q + 2 <= p->end && !(q[0] == '?' && q[1] == '>'))
+		q++;
+	if (q + 2 > p->end)
+		return fail(p, "unterminated processing instruction");
+	advance(p, (size_t)(q + 2 - p->s));
+	return 0;
+}
+
+/* Skips whitespace, comments and processing instructions (before or after the
+ * document element). */
 static int skip_misc(struct parser *p)
 {
 	for (;;) {
 		skip_space(p);
-		if (!starts(p, "<!--"))
+		int ret;
+		if (starts(p, "<!--"))
+			ret = skip_comment(p);
+		else if (starts(p, "<?"))
+			ret = skip_pi(p);
+		else
 			return 0;
-		if (skip_comment(p) < 0)
+		if (ret < 0)
 			return -1;
 	}
 }
@@ -360,16 +378,6 @@ vision_xml *vision_xml_parse(const char *text, size_t size, const char *name)
 	p.x = bj_xcalloc(1, sizeof(*p.x));
 	if (starts(&p, "\xEF\xBB\xBF"))
 		p.s += 3;
-	if (starts(&p, "<?xml")) {
-		const char *q = p.s;
-		while (q + 2 <= p.end && !(q[0] == '?' && q[1] == '>'))
-			q++;
-		if (q + 2 > p.end) {
-			fail(&p, "unterminated XML declaration");
-			goto fail;
-		}
-		advance(&p, (size_t)(q + 2 - p.s));
-	}
 	if (skip_misc(&p) < 0)
 		goto fail;
 	if (p.s >= p.end) {

@@ -12,9 +12,10 @@
  *
  * Elements are numbered in document order (0 is the document element); -1 means
  * none.  An element's text is the character data directly inside it, its
- * pieces joined, with no entity decoding: the five predefined entities and
- * character references are decoded, anything else (DOCTYPE, CDATA, processing
- * instructions after the prolog, undefined entities) is rejected.  Nesting is
+ * pieces joined; the five predefined entities and character references are
+ * decoded.  Processing instructions (the XML declaration, a stylesheet) may
+ * stand before and after the document element; anything else (DOCTYPE, CDATA,
+ * markup of those kinds inside elements, undefined entities) is rejected.  Nesting is
  * limited to VISION_XML_MAX_DEPTH.  Every error names the file and the line.
  */
 #pragma once
