@@ -12,6 +12,8 @@
 #define GROUP_EPS 0.2
 #define MAX_LEVELS 1024
 #define ROWS_PER_TASK 12   /* window rows per scanning task */
+#define VISION_SIMD_MAX_NODES 8   /* trees up to this size run four windows at once */
+#define ATLAS_PAD 16       /* ints after the planes: four-window loads read a little past */
 
 /* A Haar feature compiled for one atlas stride: corner offsets of each
  * rectangle in the integral planes and the rectangles' weights. */
@@ -64,6 +66,7 @@ struct vision_detector {
 	const vision_cascade *c;
 	bj_pool *pool;
 	int threads;
+	int simd;                   /* four windows at once: Haar with small trees, LBP stumps */
 	/* compiled cascade for atlas stride `stride` */
 	size_t stride, plane;       /* atlas row and plane size (elements) */
 	struct hstump *hstumps;     /* (n_nodes) when stumps */
@@ -93,6 +96,9 @@ vision_detector *vision_detector_new(const vision_cascade *c, bj_pool *pool)
 	d->c = c;
 	d->pool = pool;
 	d->threads = pool ? bj_pool_threads(pool) : 1;
+#ifdef __SSE2__
+	d->simd = c->type == VISION_FEATURE_HAAR ? c->max_nodes <= VISION_SIMD_MAX_NODES : c->max_nodes == 1;
+#endif
 	return d;
 }
 
@@ -343,6 +349,168 @@ static int eval_lbp(const vision_detector *d, const int32_t *p)
 	return 1;
 }
 
+/* ---- four windows at once (SSE2) ----
+ *
+ * Four windows along a row, step 1 or 2 apart, evaluated with the same
+ * single-precision operations in the same order as the scalar code, so every
+ * lane gives bit for bit the scalar result.  The first stage runs on all four
+ * (the skip rule decides afterwards which of them OpenCV would have looked at);
+ * later stages run while any visited lane is still alive. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+static inline __attribute__((always_inline)) __m128i load4(const int32_t *p, int step)
+{
+	if (step == 1)
+		return _mm_loadu_si128((const __m128i *)p);
+	__m128 a = _mm_castsi128_ps(_mm_loadu_si128((const __m128i *)p));
+	__m128 b = _mm_castsi128_ps(_mm_loadu_si128((const __m128i *)(p + 4)));
+	return _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+}
+
+static inline __attribute__((always_inline)) __m128i rect4(const int32_t *p, const int32_t o[4], int step)
+{
+	return _mm_add_epi32(_mm_sub_epi32(_mm_sub_epi32(load4(p + o[0], step), load4(p + o[1], step)),
+	                                   load4(p + o[2], step)), load4(p + o[3], step));
+}
+
+static inline __attribute__((always_inline)) __m128 haar_value4(const int32_t *p, const struct hfeat *f, int step)
+{
+	__m128 v = _mm_add_ps(_mm_mul_ps(_mm_set1_ps(f->w[0]), _mm_cvtepi32_ps(rect4(p, f->o[0], step))),
+	                      _mm_mul_ps(_mm_set1_ps(f->w[1]), _mm_cvtepi32_ps(rect4(p, f->o[1], step))));
+	if (f->w[2] != 0.0f)
+		v = _mm_add_ps(v, _mm_mul_ps(_mm_set1_ps(f->w[2]), _mm_cvtepi32_ps(rect4(p, f->o[2], step))));
+	return v;
+}
+
+/* Normalisation factors of four windows; *ok gets a bit per window that passes. */
+static inline __attribute__((always_inline)) __m128 variance4(const vision_detector *d, const int32_t *p,
+                                                              int step, int *ok)
+{
+	__m128i s = rect4(p, d->nofs, step), q = rect4(p + d->plane, d->nofs, step);
+	__m128d area = _mm_set1_pd(d->norm_area), two32 = _mm_set1_pd(4294967296.0), zero = _mm_setzero_pd();
+	__m128 f[2];
+	*ok = 0;
+	for (int half = 0; half < 2; half++) {
+		__m128i sh = half ? _mm_shuffle_epi32(s, _MM_SHUFFLE(3, 2, 3, 2)) : s;
+		__m128i qh = half ? _mm_shuffle_epi32(q, _MM_SHUFFLE(3, 2, 3, 2)) : q;
+		__m128d ds = _mm_cvtepi32_pd(sh), dq = _mm_cvtepi32_pd(qh);
+		dq = _mm_add_pd(dq, _mm_and_pd(_mm_cmplt_pd(dq, zero), two32));   /* as unsigned */
+		__m128d nf = _mm_sub_pd(_mm_mul_pd(area, dq), _mm_mul_pd(ds, ds));
+		__m128d pos = _mm_cmpgt_pd(nf, zero);
+		nf = _mm_or_pd(_mm_and_pd(pos, nf), _mm_andnot_pd(pos, _mm_set1_pd(1.0)));
+		f[half] = _mm_cvtpd_ps(_mm_div_pd(_mm_set1_pd(1.0), _mm_sqrt_pd(nf)));
+		__m128d small = _mm_cmplt_pd(_mm_mul_pd(area, _mm_cvtps_pd(f[half])), _mm_set1_pd(1e-1));
+		*ok |= _mm_movemask_pd(_mm_and_pd(pos, small)) << (2 * half);
+	}
+	return _mm_movelh_ps(f[0], f[1]);
+}
+
+/* Adds four float leaf values to the lanes' double sums. */
+static inline __attribute__((always_inline)) void add4(__m128d sum[2], __m128 leaf)
+{
+	sum[0] = _mm_add_pd(sum[0], _mm_cvtps_pd(leaf));
+	sum[1] = _mm_add_pd(sum[1], _mm_cvtps_pd(_mm_movehl_ps(leaf, leaf)));
+}
+
+/* One stage on four windows; returns a bit per window that fails it. */
+static inline __attribute__((always_inline)) int stage4(const vision_detector *d, const int32_t *p,
+                                                        int step, __m128 vnf, int st)
+{
+	const vision_cascade *c = d->c;
+	const vision_cascade_stage *stage = &c->stages[st];
+	__m128d sum[2] = { _mm_setzero_pd(), _mm_setzero_pd() };
+	if (c->max_nodes == 1) {
+		const struct hstump *s = d->hstumps + c->trees[stage->first_tree].first_node;
+		for (int i = 0; i < stage->n_trees; i++, s++) {
+			__m128 v = _mm_mul_ps(haar_value4(p, &s->f, step), vnf);
+			__m128 m = _mm_cmplt_ps(v, _mm_set1_ps(s->thr));
+			add4(sum, _mm_or_ps(_mm_and_ps(m, _mm_set1_ps(s->left)), _mm_andnot_ps(m, _mm_set1_ps(s->right))));
+		}
+	} else {
+		/* every node's value for every window, then leaf values picked
+		 * bottom-up (children point forward, so they are ready first) */
+		for (int t = stage->first_tree; t < stage->first_tree + stage->n_trees; t++) {
+			const vision_cascade_tree *tr = &c->trees[t];
+			const struct hnode *root = d->hnodes + tr->first_node;
+			const float *leaves = c->leaves + tr->first_leaf;
+			__m128 val[VISION_SIMD_MAX_NODES];
+			for (int k = tr->n_nodes - 1; k >= 0; k--) {
+				const struct hnode *nd = &root[k];
+				__m128 m = _mm_cmplt_ps(_mm_mul_ps(haar_value4(p, &nd->f, step), vnf), _mm_set1_ps(nd->thr));
+				__m128 lv = nd->left > 0 ? val[nd->left] : _mm_set1_ps(leaves[-nd->left]);
+				__m128 rv = nd->right > 0 ? val[nd->right] : _mm_set1_ps(leaves[-nd->right]);
+				val[k] = _mm_or_ps(_mm_and_ps(m, lv), _mm_andnot_ps(m, rv));
+			}
+			add4(sum, val[0]);
+		}
+	}
+	__m128d thr = _mm_set1_pd(stage->threshold);
+	return _mm_movemask_pd(_mm_cmplt_pd(sum[0], thr)) | _mm_movemask_pd(_mm_cmplt_pd(sum[1], thr)) << 2;
+}
+
+/* One stage of an LBP stump cascade on four windows; returns the fail bits. */
+static inline __attribute__((always_inline)) int stage4_lbp(const vision_detector *d, const int32_t *p,
+                                                            int step, int st)
+{
+	const vision_cascade *c = d->c;
+	const vision_cascade_stage *stage = &c->stages[st];
+	double lane[4] = { 0, 0, 0, 0 };
+	const struct lnode *n = d->lnodes + c->trees[stage->first_tree].first_node;
+	for (int t = 0; t < stage->n_trees; t++, n++) {
+		__m128i g[16];
+		for (int k = 0; k < 16; k++)
+			g[k] = load4(p + n->o[k], step);
+#define CELL4(a, b, c_, e) _mm_add_epi32(_mm_sub_epi32(_mm_sub_epi32(g[a], g[b]), g[c_]), g[e])
+#define BIT4(cell, w) _mm_andnot_si128(_mm_cmpgt_epi32(centre, cell), _mm_set1_epi32(w))
+		__m128i centre = CELL4(5, 6, 9, 10);
+		__m128i code = _mm_or_si128(
+			_mm_or_si128(_mm_or_si128(BIT4(CELL4(0, 1, 4, 5), 128), BIT4(CELL4(1, 2, 5, 6), 64)),
+			             _mm_or_si128(BIT4(CELL4(2, 3, 6, 7), 32), BIT4(CELL4(6, 7, 10, 11), 16))),
+			_mm_or_si128(_mm_or_si128(BIT4(CELL4(10, 11, 14, 15), 8), BIT4(CELL4(9, 10, 13, 14), 4)),
+			             _mm_or_si128(BIT4(CELL4(8, 9, 12, 13), 2), BIT4(CELL4(4, 5, 8, 9), 1))));
+#undef BIT4
+#undef CELL4
+		int32_t codes[4];
+		_mm_storeu_si128((__m128i *)codes, code);
+		for (int i = 0; i < 4; i++)
+			lane[i] += (n->subset[codes[i] >> 5] & (1 << (codes[i] & 31))) ? n->left : n->right;
+	}
+	int fail = 0;
+	for (int i = 0; i < 4; i++)
+		fail |= (lane[i] < stage->threshold) << i;
+	return fail;
+}
+
+/* Four windows from row + x, step apart: pushes the hits and carries the skip
+ * state (the window after one that failed the first stage is not looked at). */
+static inline __attribute__((always_inline)) void scan4(const vision_detector *d, const int32_t *p, int step,
+                                                        int *skip, int out[4])
+{
+	int ok = 0xF, lbp = d->c->type == VISION_FEATURE_LBP;
+	__m128 vnf = lbp ? _mm_setzero_ps() : variance4(d, p, step, &ok);
+	int fail0 = lbp ? stage4_lbp(d, p, step, 0) : stage4(d, p, step, vnf, 0);
+	int alive = 0;
+	for (int i = 0; i < 4; i++) {
+		out[i] = 0;   /* not looked at, or rejected */
+		if (*skip) {
+			*skip = 0;
+			continue;
+		}
+		if (!(ok >> i & 1))
+			continue;          /* flat window: no skip */
+		if (fail0 >> i & 1)
+			*skip = 1;
+		else
+			alive |= 1 << i;
+	}
+	for (int st = 1; alive && st < d->c->n_stages; st++)
+		alive &= ~(lbp ? stage4_lbp(d, p, step, st) : stage4(d, p, step, vnf, st));
+	for (int i = 0; i < 4; i++)
+		out[i] = alive >> i & 1;
+}
+#endif
+
 /* ---- the pyramid ---- */
 
 static int plan_levels(vision_detector *d, int w, int h, const vision_detect_params *p)
@@ -391,13 +559,15 @@ static int plan_levels(vision_detector *d, int w, int h, const vision_detect_par
 		x += lw;
 	}
 	size_t ah = y + shelf, plane, total;
-	int planes = d->c->has_tilted ? 3 : 2;
+	/* LBP needs only sums; Haar adds squares, and tilted sums when used */
+	int planes = d->c->type == VISION_FEATURE_LBP ? 1 : d->c->has_tilted ? 3 : 2;
 	if (!bj_size_mul(&plane, aw, ah) || !bj_size_mul(&total, plane, (size_t)planes) ||
 	    plane > INT32_MAX / 4)
 		return bj_error_set(BJ_ENOMEM, "image of %dx%d is too large to scan", w, h);
+	total += ATLAS_PAD;
 	if (total > d->atlas_cap) {
 		free(d->atlas);
-		d->atlas = bj_try_malloc(total * sizeof(*d->atlas));
+		d->atlas = bj_try_calloc(total, sizeof(*d->atlas));
 		if (!d->atlas) {
 			d->atlas_cap = 0;
 			return bj_error_code();
@@ -417,7 +587,10 @@ static void build_level(void *ctx, int task, int thread)
 	int32_t *work = (int32_t *)(img + (((size_t)g->width * (size_t)g->height + 63) & ~(size_t)63));
 	vision_resize_linear(g->data, g->width, g->height, g->stride, img, l->w, l->h, (size_t)l->w, work);
 	int32_t *sum = d->atlas + l->ofs;
-	vision_integral(img, l->w, l->h, (size_t)l->w, sum, (uint32_t *)(sum + d->plane), d->stride);
+	if (d->c->type == VISION_FEATURE_LBP)
+		vision_integral(img, l->w, l->h, (size_t)l->w, sum, NULL, d->stride);
+	else
+		vision_integral(img, l->w, l->h, (size_t)l->w, sum, (uint32_t *)(sum + d->plane), d->stride);
 	if (d->c->has_tilted)
 		vision_integral_tilted(img, l->w, l->h, (size_t)l->w, sum + 2 * d->plane, d->stride, work);
 }
@@ -442,12 +615,31 @@ static void scan_rows(void *ctx, int task, int thread)
 	h->n = 0;
 	for (int y = t->y0; y < t->y1; y += l->step) {
 		const int32_t *row = d->atlas + l->ofs + (size_t)y * d->stride;
-		for (int x = 0; x < l->nx; x += l->step) {
+		int x = 0, skip = 0;
+#ifdef __SSE2__
+		if (d->simd) {
+			int got[4];
+			for (; x + 3 * l->step < l->nx; x += 4 * l->step) {
+				if (l->step == 1)
+					scan4(d, row + x, 1, &skip, got);
+				else
+					scan4(d, row + x, 2, &skip, got);
+				for (int i = 0; i < 4; i++)
+					if (got[i])
+						push_hit(h, l, x + i * l->step, y);
+			}
+		}
+#endif
+		for (; x < l->nx; x += l->step) {
+			if (skip) {   /* the one before failed the first stage */
+				skip = 0;
+				continue;
+			}
 			int r = eval(d, row + x);
 			if (r > 0)
 				push_hit(h, l, x, y);
-			else if (r == 0)   /* failed the first stage: skip the next window */
-				x += l->step;
+			else if (r == 0)
+				skip = 1;
 		}
 	}
 }

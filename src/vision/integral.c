@@ -110,21 +110,25 @@ void vision_integral(const uint8_t *img, int w, int h, size_t stride,
                      int32_t *sum, uint32_t *sq, size_t out_stride)
 {
 	memset(sum, 0, (size_t)(w + 1) * sizeof(*sum));
-	memset(sq, 0, (size_t)(w + 1) * sizeof(*sq));
+	if (sq)
+		memset(sq, 0, (size_t)(w + 1) * sizeof(*sq));
 	for (int y = 0; y < h; y++) {
 		const uint8_t *p = img + (size_t)y * stride;
 		const int32_t *above = sum + (size_t)y * out_stride;
-		const uint32_t *above_sq = sq + (size_t)y * out_stride;
 		int32_t *s = sum + (size_t)(y + 1) * out_stride;
-		uint32_t *q = sq + (size_t)(y + 1) * out_stride;
 		int32_t run = 0;
-		uint32_t run_sq = 0;
 		s[0] = 0;
-		q[0] = 0;
 		for (int x = 0; x < w; x++) {
 			run += p[x];
-			run_sq += (uint32_t)p[x] * p[x];
 			s[x + 1] = above[x + 1] + run;
+		}
+		if (!sq)
+			continue;
+		const uint32_t *above_sq = sq + (size_t)y * out_stride;
+		uint32_t *q = sq + (size_t)(y + 1) * out_stride, run_sq = 0;
+		q[0] = 0;
+		for (int x = 0; x < w; x++) {
+			run_sq += (uint32_t)p[x] * p[x];
 			q[x + 1] = above_sq[x + 1] + run_sq;
 		}
 	}

@@ -30,8 +30,8 @@ void vision_resize_linear(const uint8_t *src, int sw, int sh, size_t sstride,
 /* Ints of scratch vision_resize_linear needs for these sizes. */
 size_t vision_resize_scratch(int sw, int dw);
 
-/* Sum and squared-sum integrals of img (w x h) into sum and sq, rows out_stride
- * elements apart. */
+/* Sum and squared-sum integrals of img (w x h) into sum and sq (NULL: sums
+ * only), rows out_stride elements apart. */
 void vision_integral(const uint8_t *img, int w, int h, size_t stride,
                      int32_t *sum, uint32_t *sq, size_t out_stride);
 
