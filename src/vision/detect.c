@@ -455,7 +455,7 @@ static inline __attribute__((always_inline)) int stage4_lbp(const vision_detecto
 {
 	const vision_cascade *c = d->c;
 	const vision_cascade_stage *stage = &c->stages[st];
-	double lane[4] = { 0, 0, 0, 0 };
+	__m128d sum[2] = { _mm_setzero_pd(), _mm_setzero_pd() };
 	const struct lnode *n = d->lnodes + c->trees[stage->first_tree].first_node;
 	for (int t = 0; t < stage->n_trees; t++, n++) {
 		__m128i g[16];
@@ -473,13 +473,16 @@ static inline __attribute__((always_inline)) int stage4_lbp(const vision_detecto
 #undef CELL4
 		int32_t codes[4];
 		_mm_storeu_si128((__m128i *)codes, code);
+		int bits = 0;
 		for (int i = 0; i < 4; i++)
-			lane[i] += (n->subset[codes[i] >> 5] & (1 << (codes[i] & 31))) ? n->left : n->right;
+			bits |= ((uint32_t)n->subset[codes[i] >> 5] >> (codes[i] & 31) & 1u) << i;
+		/* the lanes whose category is in the subset take the left leaf */
+		__m128i lanes = _mm_set_epi32(8, 4, 2, 1);
+		__m128 m = _mm_castsi128_ps(_mm_cmpeq_epi32(_mm_and_si128(_mm_set1_epi32(bits), lanes), lanes));
+		add4(sum, _mm_or_ps(_mm_and_ps(m, _mm_set1_ps(n->left)), _mm_andnot_ps(m, _mm_set1_ps(n->right))));
 	}
-	int fail = 0;
-	for (int i = 0; i < 4; i++)
-		fail |= (lane[i] < stage->threshold) << i;
-	return fail;
+	__m128d thr = _mm_set1_pd(stage->threshold);
+	return _mm_movemask_pd(_mm_cmplt_pd(sum[0], thr)) | _mm_movemask_pd(_mm_cmplt_pd(sum[1], thr)) << 2;
 }
 
 /* Four windows from row + x, step apart: pushes the hits and carries the skip
