@@ -260,16 +260,13 @@ static inline float variance_factor(const vision_detector *d, const int32_t *p)
 	return d->norm_area * f < 1e-1 ? f : 0.0f;
 }
 
-/* Each returns 1 for an object, -stage for a rejection at that stage, and -1
- * for a window the variance test rejects (as OpenCV's runAt). */
-static int eval_haar_stumps(const vision_detector *d, const int32_t *p)
+/* The stages from `first` on of a window with normalisation factor vnf:
+ * 1 for an object, -stage for a rejection at that stage. */
+static int stages_haar_stumps(const vision_detector *d, const int32_t *p, float vnf, int first)
 {
-	float vnf = variance_factor(d, p);
-	if (vnf == 0.0f)
-		return -1;
 	const vision_cascade *c = d->c;
-	const struct hstump *s = d->hstumps;
-	for (int st = 0; st < c->n_stages; st++) {
+	const struct hstump *s = d->hstumps + c->trees[c->stages[first].first_tree].first_node;
+	for (int st = first; st < c->n_stages; st++) {
 		double sum = 0.0;
 		int n = c->stages[st].n_trees;
 		for (int i = 0; i < n; i++, s++) {
@@ -282,13 +279,10 @@ static int eval_haar_stumps(const vision_detector *d, const int32_t *p)
 	return 1;
 }
 
-static int eval_haar_trees(const vision_detector *d, const int32_t *p)
+static int stages_haar_trees(const vision_detector *d, const int32_t *p, float vnf, int first)
 {
-	float vnf = variance_factor(d, p);
-	if (vnf == 0.0f)
-		return -1;
 	const vision_cascade *c = d->c;
-	for (int st = 0; st < c->n_stages; st++) {
+	for (int st = first; st < c->n_stages; st++) {
 		double sum = 0.0;
 		const vision_cascade_stage *stage = &c->stages[st];
 		for (int t = stage->first_tree; t < stage->first_tree + stage->n_trees; t++) {
@@ -306,6 +300,20 @@ static int eval_haar_trees(const vision_detector *d, const int32_t *p)
 			return -st;
 	}
 	return 1;
+}
+
+/* Each returns 1 for an object, -stage for a rejection at that stage, and -1
+ * for a window the variance test rejects (as OpenCV's runAt). */
+static int eval_haar_stumps(const vision_detector *d, const int32_t *p)
+{
+	float vnf = variance_factor(d, p);
+	return vnf == 0.0f ? -1 : stages_haar_stumps(d, p, vnf, 0);
+}
+
+static int eval_haar_trees(const vision_detector *d, const int32_t *p)
+{
+	float vnf = variance_factor(d, p);
+	return vnf == 0.0f ? -1 : stages_haar_trees(d, p, vnf, 0);
 }
 
 /* The 8-bit LBP code: each outer cell against the centre, clockwise from the
@@ -507,8 +515,20 @@ static inline __attribute__((always_inline)) void scan4(const vision_detector *d
 		else
 			alive |= 1 << i;
 	}
-	for (int st = 1; alive && st < d->c->n_stages; st++)
+	int st;
+	for (st = 1; alive && st < d->c->n_stages; st++) {
+		if (!lbp && !(alive & (alive - 1)))
+			break;   /* one window left: on its own it is quicker */
 		alive &= ~(lbp ? stage4_lbp(d, p, step, st) : stage4(d, p, step, vnf, st));
+	}
+	if (alive && st < d->c->n_stages) {
+		int i = __builtin_ctz((unsigned)alive);
+		float f[4];
+		_mm_storeu_ps(f, vnf);
+		const int32_t *w = p + i * step;
+		if ((d->c->max_nodes == 1 ? stages_haar_stumps(d, w, f[i], st) : stages_haar_trees(d, w, f[i], st)) <= 0)
+			alive = 0;
+	}
 	for (int i = 0; i < 4; i++)
 		out[i] = alive >> i & 1;
 }
