@@ -340,14 +340,14 @@ static int eval_lbp(const vision_detector *d, const int32_t *p)
 			const struct lnode *root = d->lnodes + tr->first_node;
 			if (c->max_nodes == 1) {
 				int code = lbp_code(p, root->o);
-				sum += (root->subset[code >> 5] & (1 << (code & 31))) ? root->left : root->right;
+				sum += ((uint32_t)root->subset[code >> 5] >> (code & 31) & 1u) ? root->left : root->right;
 				continue;
 			}
 			int idx = 0;
 			do {
 				const struct lnode *nd = root + idx;
 				int code = lbp_code(p, nd->o);
-				idx = (nd->subset[code >> 5] & (1 << (code & 31))) ? nd->lchild : nd->rchild;
+				idx = ((uint32_t)nd->subset[code >> 5] >> (code & 31) & 1u) ? nd->lchild : nd->rchild;
 			} while (idx > 0);
 			sum += c->leaves[tr->first_leaf - idx];
 		}
@@ -734,7 +734,8 @@ int vision_detect(vision_detector *d, const media_image *img, const vision_detec
 	BJ_GROW(d->out, d->cap_out, total + 1);
 	total = 0;
 	for (size_t t = 0; t < d->n_tasks; t++) {
-		memcpy(d->out + total, d->hits[t].b, d->hits[t].n * sizeof(*d->out));
+		if (d->hits[t].n)
+			memcpy(d->out + total, d->hits[t].b, d->hits[t].n * sizeof(*d->out));
 		total += d->hits[t].n;
 	}
 	total = vision_group_boxes(d->out, total, p->min_neighbors, GROUP_EPS);
