@@ -290,6 +290,8 @@ static int parse_root(struct parser *p)
 			continue;
 		}
 		if (starts(p, "</")) {
+			if (depth < 0)
+				return fail(p, "end tag outside any element");
 			advance(p, 2);
 			size_t n = read_name(p);
 			const char *open = x->pool + x->el[stack[depth]].name;

@@ -112,6 +112,7 @@ static void test_lying_files(void)
 	expect_error(parse_edited("<?xml", "<!DOCTYPE x><?xml"), "unsupported markup");
 	expect_error(parse("<opencv_storage></opencv_storage>"), "not an OpenCV cascade");
 	expect_error(parse(""), "no document element");
+	expect_error(parse("<!-- x --></opencv_storage>"), "end tag outside any element");   /* found by fuzzing */
 }
 
 static void test_truncated_files(void)
