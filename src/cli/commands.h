@@ -17,6 +17,9 @@ extern const char *const cmd_screenplay_usage[];
 int cmd_corpus(int argc, char **argv);
 extern const char *const cmd_corpus_usage[];
 
+int cmd_faces(int argc, char **argv);
+extern const char *const cmd_faces_usage[];
+
 int cmd_index(int argc, char **argv);
 extern const char *const cmd_index_usage[];
 

@@ -1,0 +1,334 @@
+/*
+ * cmd_faces.c - `benjamin faces IMAGE_OR_VIDEO...`: every face the detector
+ * finds, per image or per sampled video frame, as text or JSON, and drawn.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/alloc.h"
+#include "base/error.h"
+#include "base/progress.h"
+#include "base/threads.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "media/decoder.h"
+#include "media/imagefile.h"
+#include "media/resize.h"
+#include "vision/detect.h"
+#include "vision/draw.h"
+
+#define CASCADE_DIR "/usr/share/opencv4"
+#define SHEET_TILE_WIDTH 320
+#define SHEET_MAX_TILES 48
+#define SHEET_COLUMNS 4
+
+const char *const cmd_faces_usage[] = {
+	"benjamin faces IMAGE_OR_VIDEO... [--json] [--cascade NAME|PATH] [--scale-factor F]",
+	"               [--min-neighbors N] [--min-size PX] [--every SECONDS] [--draw OUT.jpg]",
+	"",
+	"Finds faces with OpenCV's trained cascades (opencv-data), evaluated by our",
+	"own detector, which gives the boxes OpenCV's detectMultiScale gives with the",
+	"same settings.  Prints every face box (x y width height, in pixels, and how",
+	"many raw detections it merges) per image (PNG, JPEG) or per sampled frame of",
+	"a video (any other file).",
+	"",
+	"  --json               JSON: one object per file, with its faces (images) or",
+	"                       its sampled frames and their faces (videos)",
+	"  --cascade NAME|PATH  haar (frontal faces, haarcascade_frontalface_alt2:",
+	"                       the default), haar-default, profile, eyes, lbp",
+	"                       (lbpcascade_frontalface_improved), or a cascade file",
+	"  --scale-factor F     pyramid step, more than 1 (default 1.1)",
+	"  --min-neighbors N    raw detections a face needs, 0 for all raw ones (default 3)",
+	"  --min-size PX        ignore faces smaller than PX (default 0: the cascade's window)",
+	"  --every SECONDS      video: look at one frame every SECONDS (default 1)",
+	"  --draw OUT.jpg       write the picture with its boxes (a video: a contact",
+	"                       sheet of its first 48 sampled frames); one input only",
+	"  --threads N          threads to detect with (default 2)",
+	"  -h, --help           show this help",
+	"",
+	"Cascades are read from " CASCADE_DIR "/haarcascades and lbpcascades.",
+	NULL,
+};
+
+static const struct { const char *name, *file; } cascades[] = {
+	{ "haar", "haarcascades/haarcascade_frontalface_alt2.xml" },
+	{ "haar-default", "haarcascades/haarcascade_frontalface_default.xml" },
+	{ "profile", "haarcascades/haarcascade_profileface.xml" },
+	{ "eyes", "haarcascades/haarcascade_eye.xml" },
+	{ "lbp", "lbpcascades/lbpcascade_frontalface_improved.xml" },
+};
+
+struct faces_options {
+	int json;
+	const char *cascade;
+	vision_detect_params params;
+	double every;
+	const char *draw;
+	long threads;
+};
+
+/* The work shared by every file. */
+struct faces_run {
+	const struct faces_options *o;
+	vision_detector *det;
+	json_t *out;                /* --json: the array of files */
+	media_image *tiles[SHEET_MAX_TILES];
+	size_t n_tiles;
+};
+
+static int is_image(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png"));
+}
+
+static json_t *faces_json(const vision_box *b, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:i, s:i, s:i, s:i, s:i}", "x", b[i].x, "y", b[i].y,
+		                                     "width", b[i].width, "height", b[i].height,
+		                                     "neighbors", b[i].neighbors));
+	/* --landmarks plugs in here: 68 points and head pose for each box */
+	return arr;
+}
+
+static void print_faces(const char *what, const vision_box *b, size_t n)
+{
+	printf("%s: %zu face%s\n", what, n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++)
+		printf("  %d %d %d %d  (%d neighbours)\n", b[i].x, b[i].y, b[i].width, b[i].height, b[i].neighbors);
+}
+
+static int run_image(struct faces_run *r, const char *path)
+{
+	media_image *img = media_image_load(path, 3);
+	if (!img)
+		return cli_error_bj();
+	const vision_box *b;
+	size_t n;
+	int status = CLI_EXIT_OK;
+	if (vision_detect(r->det, img, &r->o->params, &b, &n) < 0) {
+		status = cli_error_bj();
+		goto out;
+	}
+	if (r->out)
+		json_array_append_new(r->out, json_pack("{s:s, s:i, s:i, s:o}", "path", path, "width", img->width,
+		                                        "height", img->height, "faces", faces_json(b, n)));
+	else
+		print_faces(path, b, n);
+	if (r->o->draw) {
+		vision_draw_boxes(img, b, n, img->width >= 800 ? 3 : 2);
+		if (media_image_save(img, r->o->draw, 90) < 0)
+			status = cli_error_bj();
+	}
+out:
+	media_image_free(img);
+	return status;
+}
+
+/* Keeps a small copy of a sampled frame, boxes drawn, for the contact sheet. */
+static int add_tile(struct faces_run *r, const media_image *frame, const vision_box *b, size_t n)
+{
+	if (r->n_tiles == SHEET_MAX_TILES)
+		return 0;
+	media_image *copy = media_image_convert(frame, 3);
+	if (!copy)
+		return -1;
+	vision_draw_boxes(copy, b, n, frame->width >= 800 ? 4 : 3);
+	int h = (int)lrint((double)frame->height * SHEET_TILE_WIDTH / frame->width);
+	media_image *tile = media_image_resize(copy, SHEET_TILE_WIDTH, h < 1 ? 1 : h);
+	media_image_free(copy);
+	if (!tile)
+		return -1;
+	r->tiles[r->n_tiles++] = tile;
+	return 0;
+}
+
+static int run_video(struct faces_run *r, const char *path)
+{
+	media_decoder *d;
+	if (media_decoder_open(path, &d) < 0)
+		return cli_error_bj();
+	const media_info *info = media_decoder_info(d);
+	int status = CLI_EXIT_OK;
+	json_t *frames = NULL;
+	bj_progress *bar = NULL;
+	if (info->video < 0) {
+		status = cli_error("'%s': no video stream", path);
+		goto out;
+	}
+	if (media_decoder_set_output(d, 0, 0, 3) < 0) {
+		status = cli_error_bj();
+		goto out;
+	}
+	const media_stream_info *v = &info->streams[info->video];
+	frames = json_array();
+	bar = bj_progress_new("faces", (uint64_t)(info->duration / r->o->every) + 1, "frames");
+	double next = 0.0;
+	uint64_t done = 0;
+	const media_frame *f;
+	int ret;
+	while ((ret = media_decoder_read(d, &f)) > 0) {
+		if (f->time + 1e-6 < next)
+			continue;
+		while (next <= f->time + 1e-6)
+			next += r->o->every;
+		const vision_box *b;
+		size_t n;
+		if (vision_detect(r->det, &f->image, &r->o->params, &b, &n) < 0 ||
+		    (r->o->draw && add_tile(r, &f->image, b, n) < 0)) {
+			ret = -1;
+			break;
+		}
+		if (r->out) {
+			json_array_append_new(frames, json_pack("{s:f, s:o}", "time", f->time, "faces", faces_json(b, n)));
+		} else {
+			char *what = bj_xasprintf("%s at %.2f s", path, f->time);
+			print_faces(what, b, n);
+			free(what);
+		}
+		bj_progress_set(bar, ++done, NULL);
+	}
+	bj_progress_finish(bar);
+	bar = NULL;
+	if (ret < 0) {
+		status = cli_error_bj();
+		goto out;
+	}
+	if (r->out) {
+		json_array_append_new(r->out, json_pack("{s:s, s:i, s:i, s:f, s:o}", "path", path, "width", v->width,
+		                                        "height", v->height, "every", r->o->every, "frames", frames));
+		frames = NULL;
+	}
+	if (r->o->draw) {
+		media_image *sheet = r->n_tiles ? vision_sheet((const media_image *const *)r->tiles, r->n_tiles,
+		                                               SHEET_COLUMNS) : NULL;
+		if (!r->n_tiles)
+			status = cli_error("'%s': no frames to draw", path);
+		else if (!sheet || media_image_save(sheet, r->o->draw, 90) < 0)
+			status = cli_error_bj();
+		media_image_free(sheet);
+	}
+out:
+	bj_progress_finish(bar);
+	json_decref(frames);
+	media_decoder_close(d);
+	return status;
+}
+
+static char *cascade_path(const char *name)
+{
+	for (size_t i = 0; i < BJ_ARRAY_SIZE(cascades); i++)
+		if (strcmp(name, cascades[i].name) == 0)
+			return bj_xasprintf("%s/%s", CASCADE_DIR, cascades[i].file);
+	return bj_xstrdup(name);
+}
+
+static int parse_real(const char *text, double lo, double hi, double *out)
+{
+	char *end;
+	double v = strtod(text, &end);
+	if (end == text || *end || !isfinite(v) || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct faces_options *o)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "cascade", required_argument, NULL, 'c' },
+		{ "scale-factor", required_argument, NULL, 's' },
+		{ "min-neighbors", required_argument, NULL, 'n' },
+		{ "min-size", required_argument, NULL, 'm' },
+		{ "every", required_argument, NULL, 'e' },
+		{ "draw", required_argument, NULL, 'd' },
+		{ "threads", required_argument, NULL, 't' },
+		{ 0 },
+	};
+	int opt;
+	long v;
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			o->json = 1;
+			break;
+		case 'c':
+			o->cascade = optarg;
+			break;
+		case 's':
+			if (parse_real(optarg, 1.0001, 10, &o->params.scale_factor) < 0)
+				return cli_usage_error(cmd_faces_usage, "--scale-factor must be a number above 1 and at most 10");
+			break;
+		case 'n':
+			if (cli_parse_int(optarg, 0, 1000, &v) < 0)
+				return cli_usage_error(cmd_faces_usage, "--min-neighbors must be a whole number from 0 to 1000");
+			o->params.min_neighbors = (int)v;
+			break;
+		case 'm':
+			if (cli_parse_int(optarg, 0, MEDIA_IMAGE_MAX_SIDE, &v) < 0)
+				return cli_usage_error(cmd_faces_usage, "--min-size must be a whole number of pixels");
+			o->params.min_width = o->params.min_height = (int)v;
+			break;
+		case 'e':
+			if (cli_parse_time(optarg, &o->every) < 0 || o->every < 0.01)
+				return cli_usage_error(cmd_faces_usage, "--every must be a time of at least 0.01 s");
+			break;
+		case 'd':
+			o->draw = optarg;
+			break;
+		case 't':
+			if (cli_parse_int(optarg, 1, BJ_POOL_MAX_THREADS, &o->threads) < 0)
+				return cli_usage_error(cmd_faces_usage, "--threads must be a whole number from 1 to %d",
+				                       BJ_POOL_MAX_THREADS);
+			break;
+		default:
+			return cli_usage_error(cmd_faces_usage, "unknown option or missing value in '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind == argc)
+		return cli_usage_error(cmd_faces_usage, "no images or videos given");
+	if (o->draw && optind + 1 != argc)
+		return cli_usage_error(cmd_faces_usage, "--draw takes one image or video");
+	return CLI_EXIT_OK;
+}
+
+int cmd_faces(int argc, char **argv)
+{
+	struct faces_options o = { .cascade = "haar", .params = VISION_DETECT_DEFAULTS, .every = 1.0, .threads = 2 };
+	int status = parse_args(argc, argv, &o);
+	if (status != CLI_EXIT_OK)
+		return status;
+	char *path = cascade_path(o.cascade);
+	vision_cascade *c = vision_cascade_load(path);
+	free(path);
+	if (!c)
+		return cli_error_bj();
+	bj_pool *pool = bj_pool_new((int)o.threads);
+	if (!pool) {
+		vision_cascade_free(c);
+		return cli_error_bj();
+	}
+	struct faces_run r = { .o = &o, .det = vision_detector_new(c, pool), .out = o.json ? json_array() : NULL };
+	for (int i = optind; i < argc && status == CLI_EXIT_OK; i++)
+		status = is_image(argv[i]) ? run_image(&r, argv[i]) : run_video(&r, argv[i]);
+	if (status == CLI_EXIT_OK && r.out) {
+		json_dumpf(r.out, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+		putchar('\n');
+	}
+	for (size_t i = 0; i < r.n_tiles; i++)
+		media_image_free(r.tiles[i]);
+	json_decref(r.out);
+	vision_detector_free(r.det);
+	bj_pool_free(pool);
+	vision_cascade_free(c);
+	return status;
+}
