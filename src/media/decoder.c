@@ -24,7 +24,8 @@
  * do), FULL_CHR_H_* interpolate chroma when the size changes, and BICUBIC is the
  * filter then.  ACCURATE_RND is left out: it turns off the SIMD paths and makes a
  * 640x480 RGB conversion 4 times slower (2.4 ms against 0.6 ms here) for
- * differences of one level.  Grey keeps it: without it, swscale's fast luma
+ * differences of one level; only unscaled widths that are not a multiple of 8
+ * need it (needs_accurate_rgb()).  Grey keeps it: without it, swscale's fast luma
  * range expansion differs from its own reference (the ffmpeg tool's output),
  * and grey is cheap either way. */
 #define SWS_FLAGS (SWS_BICUBIC | SWS_BITEXACT | \
@@ -491,6 +492,15 @@ static int fast_shrink(const AVFrame *f, media_shrink *sh, media_image *out)
 
 /* Converts d->frame into the output image with swscale; nothing is allocated
  * unless the size or format changes. */
+/* FFmpeg 5.1's fast unscaled YUV-to-RGB converter (x86 SIMD, 8 pixels a step)
+ * leaves the last width % 8 pixels of every row unwritten: the picture's right
+ * edge would be whatever the buffer held before, different from run to run.
+ * The accurate path writes every pixel, so such widths take it. */
+static int needs_accurate_rgb(const AVFrame *f, int w, int h)
+{
+	return w == f->width && h == f->height && w % 8 != 0;
+}
+
 static int convert(media_decoder *d)
 {
 	const AVFrame *f = d->frame;
@@ -523,7 +533,9 @@ static int convert(media_decoder *d)
 	    f->format != d->sws_src_fmt || w != d->sws_dst_w || h != d->sws_dst_h ||
 	    (int)dst != d->sws_dst_fmt || cs != d->sws_cs || range != d->sws_range ||
 	    d->fast != d->sws_fast) {
-		int flags = SWS_FLAGS | (dst == AV_PIX_FMT_GRAY8 ? SWS_ACCURATE_RND : 0);
+		int flags = SWS_FLAGS;
+		if (dst == AV_PIX_FMT_GRAY8 || needs_accurate_rgb(f, w, h))
+			flags |= SWS_ACCURATE_RND;
 		if (d->fast)
 			flags = SWS_FAST_BILINEAR;
 		d->sws = sws_getCachedContext(d->sws, f->width, f->height, f->format, w, h, dst,

@@ -20,10 +20,12 @@
  * stored (rotation is reported, not applied), decoded with 2 threads (the same
  * pictures as 1 thread).
  *
- * Pictures: converted by libswscale with SWS_BITEXACT | SWS_ACCURATE_RND, full
- * chroma interpolation and a bicubic filter when resized, so the bytes are the
- * same on every CPU and equal those of "ffmpeg -sws_flags bicubic+accurate_rnd+
- * bitexact+full_chroma_int+full_chroma_inp -pix_fmt rgb24" (the tests check).
+ * Pictures: converted by libswscale with SWS_BITEXACT, full chroma
+ * interpolation and a bicubic filter when resized, so the bytes are the same on
+ * every CPU and equal those of "ffmpeg -sws_flags bicubic+bitexact+
+ * full_chroma_int+full_chroma_inp -pix_fmt rgb24" (the tests check); grey, and
+ * RGB at the source size when the width is not a multiple of 8, add
+ * accurate_rnd (swscale's fast converter leaves such rows' last pixels unset).
  * YUV is read with the matrix the stream states (BT.601 when it states none and
  * has fewer than 720 lines, BT.709 otherwise) and its range; RGB and grey come
  * out full range (video black is 0, white 255).  Grey is the luma.
