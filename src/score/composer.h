@@ -1,0 +1,39 @@
+/*
+ * composer.h - the composer: a character-level LSTM (nn/charlm.h) trained on
+ * folk tunes in ABC notation (the approach of folk-rnn), and the drawing of new
+ * tunes from it.
+ *
+ *     score_train_opts o;
+ *     score_train_opts_init(&o);
+ *     o.abc = paths;  o.n_abc = n;  o.t.model_path = "composer.safetensors";
+ *     ret = score_composer_train(&o, &result);        // BJ_EINTERRUPTED: saved
+ *
+ * The model learns the plain form of each tune (score/tunes.h): its M:, L:
+ * and K: lines, then the music, then an empty line.  The tunes are split into
+ * training and validation sets tune by tune (a hash of each tune's text), not
+ * by cutting the text.  The model file records "composer.format" and the
+ * corpus in its metadata.
+ */
+#pragma once
+
+#include "nn/trainer.h"
+
+/* The format of composer models: metadata "composer.format". */
+#define SCORE_COMPOSER_FORMAT "1"
+
+typedef struct score_train_opts {
+	nn_trainer_opts t;               /* model_path, steps or minutes, ...; t.val_fraction
+	                                  * is the share of tunes held out */
+	const char *const *abc;          /* (n_abc) ABC files or folders */
+	int n_abc;
+	const char *const *val_abc;      /* (n_val) separate validation tunes, or none */
+	int n_val;
+} score_train_opts;
+
+/* nn_trainer_opts_init's defaults with the composer's label; no corpus. */
+void score_train_opts_init(score_train_opts *o);
+
+/* Loads the tunes, splits them and trains on them with nn_trainer_run.
+ * Returns what score_tunes_load or nn_trainer_run return, or BJ_EFORMAT
+ * ("no tunes to learn from in '<file>'") with the error set. */
+int score_composer_train(const score_train_opts *o, nn_trainer_result *r);
