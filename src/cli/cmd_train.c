@@ -88,17 +88,6 @@ static char *csv_path(const char *model)
 	return bj_xasprintf("%s.csv", model);
 }
 
-static int parse_double(const char *text, double lo, double hi, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(text, &end);
-	if (end == text || *end || errno || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static void duration(char *buf, size_t size, double s)
 {
 	bj_progress_format_duration(buf, size, s);
@@ -216,7 +205,7 @@ static int train_model(const struct model_kind *kind, int argc, char **argv)
 #undef INT_OPTION
 #define REAL_OPTION(code, name, lo, hi, field)                                                 \
 		case code:                                                                         \
-			if (parse_double(optarg, lo, hi, &d) < 0)                                      \
+			if (cli_parse_real(optarg, lo, hi, &d) < 0)                                      \
 				status = cli_usage_error(usage, "--" name " must be a number from %g to %g, " \
 				                         "not '%s'", (double)(lo), (double)(hi), optarg);  \
 			else                                                                           \
@@ -229,7 +218,7 @@ static int train_model(const struct model_kind *kind, int argc, char **argv)
 		REAL_OPTION(O_CHECKPOINT, "checkpoint-every", 0.0, 1e6, t.checkpoint_minutes)
 #undef REAL_OPTION
 		case O_MIN_LR:
-			if (parse_double(optarg, 0.0, 10.0, &d) < 0)
+			if (cli_parse_real(optarg, 0.0, 10.0, &d) < 0)
 				status = cli_usage_error(usage, "--min-lr must be a number from 0 to 10, "
 				                         "not '%s'", optarg);
 			t.min_lr = d;

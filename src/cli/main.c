@@ -19,8 +19,9 @@ const struct cli_command cli_commands[] = {
 	{ "corpus", cmd_corpus, "turn plain-text screenplays into a Fountain corpus", cmd_corpus_usage },
 	{ "index", cmd_index, "index films into the footage library (shots, look, sound)", cmd_index_usage },
 	{ "library", cmd_library, "browse the footage library: films, shots, contact sheets, queries", cmd_library_usage },
-	{ "train", cmd_train, "train a model (writer) on examples", cmd_train_usage },
+	{ "train", cmd_train, "train a model (writer, composer) on examples", cmd_train_usage },
 	{ "sample", cmd_sample, "write text with a trained writer model", cmd_sample_usage },
+	{ "compose", cmd_compose, "compose a music cue (MIDI, WAV) with a trained composer", cmd_compose_usage },
 	{ 0 },
 };
 

@@ -1,9 +1,14 @@
 #include "score/composer.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
+#include "base/safetensors.h"
+#include "base/utf8.h"
+#include "base/alloc.h"
+#include "nn/charlm.h"
 #include "nn/corpus.h"
 #include "score/tunes.h"
 
@@ -81,5 +86,97 @@ int score_composer_train(const score_train_opts *o, nn_trainer_result *r)
 	nn_corpus_close(corpus);
 	score_sbuf_release(&train);
 	score_sbuf_release(&val);
+	return ret;
+}
+
+struct score_composer {
+	nn_charlm m;
+	nn_charlm_state s;
+	int32_t *ids;        /* (cap_ids) the prime's ids */
+	size_t cap_ids;
+};
+
+int score_composer_open(const char *path, score_composer **out)
+{
+	*out = NULL;
+	bj_safetensors *st = NULL;
+	int ret = bj_safetensors_load(path, &st);
+	if (ret < 0)
+		return ret;
+	score_composer *c = bj_xcalloc(1, sizeof(*c));
+	const char *format = bj_safetensors_meta(st, "composer.format");
+	if (!format)
+		ret = bj_error_set(BJ_EFORMAT, "'%s': not a composer model (no composer.format)", path);
+	else if (strcmp(format, SCORE_COMPOSER_FORMAT) != 0)
+		ret = bj_error_set(BJ_EFORMAT, "'%s': composer format '%s', expected '%s'", path,
+		                   format, SCORE_COMPOSER_FORMAT);
+	else
+		ret = nn_charlm_read(&c->m, st, 0);
+	bj_safetensors_free(st);
+	if (ret < 0) {
+		nn_charlm_release(&c->m);
+		free(c);
+		return ret;
+	}
+	nn_charlm_state_init(&c->s, &c->m, 1);
+	*out = c;
+	return 0;
+}
+
+void score_composer_close(score_composer *c)
+{
+	if (!c)
+		return;
+	nn_charlm_state_release(&c->s);
+	nn_charlm_release(&c->m);
+	free(c->ids);
+	free(c);
+}
+
+/* Collects drawn characters; stops at the empty line that ends a tune. */
+struct drawn {
+	score_sbuf *out;
+	long left;
+};
+
+/* What take returns to stop the drawing: no BJ_E* code is this low. */
+#define END_OF_TUNE (-1000)
+
+static int take(void *ctx, uint32_t cp)
+{
+	struct drawn *d = ctx;
+	score_sbuf *b = d->out;
+	if (cp == '\n' && b->len && b->s[b->len - 1] == '\n')
+		return END_OF_TUNE;
+	/* The vocabulary may hold a few non-ASCII characters: kept as UTF-8 (the
+	 * parser reports them). */
+	char buf[BJ_UTF8_MAX];
+	int n = bj_utf8_encode(cp, buf);
+	score_sbuf_add(b, buf, n > 0 ? (size_t)n : 0);
+	return --d->left > 0 ? 0 : END_OF_TUNE;
+}
+
+int score_composer_draw(score_composer *c, const char *prime, const nn_sample_opts *o,
+                        bj_rng *rng, long max_chars, score_sbuf *out)
+{
+	size_t len = strlen(prime);
+	/* The model learnt that a tune follows an empty line. */
+	BJ_GROW(c->ids, c->cap_ids, len + 2);
+	c->ids[0] = nn_charlm_id(&c->m, '\n');
+	c->ids[1] = nn_charlm_id(&c->m, '\n');
+	size_t n = 2 + nn_charlm_encode(&c->m, prime, len, c->ids + 2);
+	nn_charlm_state_reset(&c->s);
+	int ret = nn_charlm_feed(&c->m, &c->s, c->ids, (int)n);
+	if (ret < 0)
+		return ret;
+	score_sbuf_puts(out, prime);
+	struct drawn d = { out, max_chars };
+	ret = nn_charlm_generate(&c->m, &c->s, max_chars, o, NN_CHARLM_NO_UNKNOWN, rng, take, &d);
+	if (ret == END_OF_TUNE)
+		ret = 0;
+	/* Without its last line break. */
+	while (out->len && out->s[out->len - 1] == '\n')
+		out->s[--out->len] = '\0';
+	score_sbuf_putc(out, '\n');
 	return ret;
 }

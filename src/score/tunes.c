@@ -9,6 +9,8 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "base/file.h"
+#include "score/abc.h"
+#include "score/music.h"
 
 /* ABC files are small; this bounds what one file may make us allocate. */
 #define MAX_FILE (256u << 20)
@@ -129,101 +131,98 @@ void score_tunes_release(score_tunes *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* [p, end) without leading and trailing blanks. */
-static void trim(const char **p, const char **end)
-{
-	while (*p < *end && (**p == ' ' || **p == '\t' || **p == '\r'))
-		(*p)++;
-	while (*end > *p && ((*end)[-1] == ' ' || (*end)[-1] == '\t' || (*end)[-1] == '\r'))
-		(*end)--;
-}
-
-/* The end of a body line's music: before a '%' comment that is not inside a
- * quoted chord symbol or annotation, and not an escaped "\%". */
-static const char *music_end(const char *p, const char *end)
-{
-	int quoted = 0;
-	for (const char *q = p; q < end; q++) {
-		if (*q == '"')
-			quoted = !quoted;
-		else if (*q == '%' && !quoted && (q == p || q[-1] != '\\'))
-			return q;
-	}
-	return end;
-}
-
 /* The default unit note length (ABC 2.1, section 3.1.7): 1/16 when the meter
  * is below 3/4, 1/8 otherwise (and for free or common time). */
-static const char *default_length(const char *m, size_t n)
+static const char *default_length(const char *meter)
 {
-	int num = 0, den = 0;
-	char buf[32];
-	if (n >= sizeof(buf))
-		return "1/8";
-	memcpy(buf, m, n);
-	buf[n] = '\0';
-	if (sscanf(buf, "%d/%d", &num, &den) == 2 && num > 0 && den > 0 && 4 * num < 3 * den)
+	int num, den;
+	if (meter && score_meter_parse(meter, &num, &den) == 0 && den && 4 * num < 3 * den)
 		return "1/16";
 	return "1/8";
 }
 
+/* Whether the composer keeps item it of a body: the music and its chord
+ * symbols, bar lines and line ends; not decorations, annotations, slurs,
+ * grace notes, line continuations or fields other than K:, M: and L:. */
+static int keep(const score_abc_tune *t, const score_abc_item *it)
+{
+	switch ((enum score_abc_kind)it->kind) {
+	case SCORE_ABC_DECORATION:
+	case SCORE_ABC_SLUR_OPEN:
+	case SCORE_ABC_SLUR_CLOSE:
+	case SCORE_ABC_CONTINUE:
+	case SCORE_ABC_SPACER:
+		return 0;
+	case SCORE_ABC_TEXT: {
+		const char c = score_abc_text(t, it)[0];
+		return c >= 'A' && c <= 'G';
+	}
+	case SCORE_ABC_FIELD:
+		return it->letter == 'K' || it->letter == 'M' || it->letter == 'L';
+	default:
+		return 1;
+	}
+}
+
 int score_tune_plain(const char *text, size_t len, score_sbuf *out)
 {
-	const char *p = text, *end = text + len;
-	const char *m = NULL, *l = NULL, *k = NULL;
-	size_t mn = 0, ln = 0, kn = 0;
+	score_abc_tune t, p = { 0 };
+	int ret = -1;
 	size_t start = out->len;
-	int in_body = 0, body_lines = 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end, *next = nl ? nl + 1 : end;
-		const char *a = p, *b = eol;
-		trim(&a, &b);
-		p = next;
-		if (a == b || *a == '%')
-			continue;
-		int field = b - a >= 2 && a[1] == ':' &&
-		            ((a[0] >= 'A' && a[0] <= 'Z') || (a[0] >= 'a' && a[0] <= 'z'));
-		if (field && a[0] == 'V')
-			goto reject;
-		if (!in_body) {
-			if (!field)
-				continue;   /* stray text in a header */
-			const char *v = a + 2, *ve = music_end(v, b);
-			trim(&v, &ve);
-			if (a[0] == 'M')
-				m = v, mn = (size_t)(ve - v);
-			else if (a[0] == 'L')
-				l = v, ln = (size_t)(ve - v);
-			else if (a[0] == 'K') {
-				k = v, kn = (size_t)(ve - v);
-				in_body = 1;
-				if (!m)
-					m = "none", mn = 4;
-				score_sbuf_addf(out, "M:%.*s\nL:%.*s\nK:%.*s\n", (int)mn, m,
-				                l ? (int)ln : 3, l ? l : default_length(m, mn), (int)kn, k);
-			}
+	if (score_abc_parse(&t, text, len, "tune", 1) < 0 || !score_music_fits_meter(&t, NULL, 0))
+		goto out;
+	/* The body, filtered: no grace notes, no empty lines, no blanks at the
+	 * ends of lines.  The copy borrows t's strings. */
+	p.pool = t.pool, p.pool_len = t.pool_len;
+	int grace = 0, notes = 0;
+	for (size_t i = t.n_header; i < t.n; i++) {
+		const score_abc_item *it = &t.items[i];
+		if (it->kind == SCORE_ABC_OVERLAY || (it->kind == SCORE_ABC_FIELD && it->letter == 'V'))
+			goto out;   /* several voices */
+		if (it->kind == SCORE_ABC_GRACE_OPEN || it->kind == SCORE_ABC_GRACE_CLOSE) {
+			grace = it->kind == SCORE_ABC_GRACE_OPEN;
 			continue;
 		}
-		if (field && a[0] != 'K' && a[0] != 'M' && a[0] != 'L' && a[0] != 'P')
+		if (grace || !keep(&t, it))
 			continue;
-		const char *me = field ? b : music_end(a, b);
-		trim(&a, &me);
-		if (a == me)
+		int line_start = p.n == 0 || p.items[p.n - 1].kind == SCORE_ABC_EOL;
+		if (it->kind == SCORE_ABC_EOL && line_start)
 			continue;
-		score_sbuf_add(out, a, (size_t)(me - a));
-		score_sbuf_putc(out, '\n');
-		body_lines++;
+		if (it->kind == SCORE_ABC_SPACE && line_start)
+			continue;
+		if (it->kind == SCORE_ABC_EOL && p.items[p.n - 1].kind == SCORE_ABC_SPACE)
+			p.n--;
+		if (p.n && it->kind == SCORE_ABC_SPACE && p.items[p.n - 1].kind == SCORE_ABC_SPACE)
+			continue;
+		notes += it->kind == SCORE_ABC_NOTE;
+		BJ_GROW(p.items, p.cap, p.n + 1);
+		p.items[p.n++] = *it;
 	}
-	if (k && body_lines) {
+	if (notes > 0) {
+		const char *m = score_abc_header(&t, 'M'), *l = score_abc_header(&t, 'L');
+		score_sbuf_addf(out, "M:%s\nL:%s\nK:%s\n", m ? m : "none", l ? l : default_length(m),
+		                score_abc_header(&t, 'K'));
+		score_abc_emit(&p, out);
+		if (out->len && out->s[out->len - 1] != '\n')
+			score_sbuf_putc(out, '\n');
 		score_sbuf_putc(out, '\n');
-		return 0;
+		ret = 0;
+		/* What the filter left must still be a tune that fits. */
+		score_abc_tune back;
+		if (score_abc_parse(&back, out->s + start, out->len - start, "plain", 1) < 0 ||
+		    !score_music_fits_meter(&back, NULL, 0))
+			ret = -1;
+		score_abc_tune_release(&back);
+		if (ret < 0) {
+			out->len = start;
+			out->s[start] = '\0';
+		}
 	}
-reject:
-	out->len = start;
-	if (out->s)
-		out->s[start] = '\0';
-	return -1;
+out:
+	free(p.items);
+	score_abc_tune_release(&t);
+	bj_error_clear();
+	return ret;
 }
 
 int score_tune_held_out(const char *text, size_t len, double fraction)

@@ -48,11 +48,12 @@ int score_tunes_load(const char *const *paths, int n_paths, score_tunes *t);
 void score_tunes_release(score_tunes *t);
 
 /* Appends the plain form of one tune to out: "M:", "L:" and "K:" lines (the
- * tune's own, with L: made explicit from the meter when absent), then the
- * body lines with comments, empty lines and fields other than K:, M:, L: and P:
- * removed, then one empty line.  Returns 0, or -1 (nothing appended) for a
- * tune the composer does not learn from: no K: line, no body, or several
- * voices (V:). */
+ * tune's own, with L: made explicit from the meter when absent), then its
+ * body in canonical ABC (score/abc.h) without decorations, annotations,
+ * slurs, grace notes, line continuations, comments, empty lines or fields
+ * other than K:, M: and L:, then one empty line.  Returns 0, or -1 (nothing
+ * appended) for a tune the composer does not learn from: one that does not
+ * parse or fit its meter, has several voices, or no notes. */
 int score_tune_plain(const char *text, size_t len, score_sbuf *out);
 
 /* Whether a tune whose plain form is text goes to the validation share of a
