@@ -158,8 +158,9 @@ static int note(struct parser *ps, const char *e)
 	}
 	it->octave = (int8_t)oct;
 	size_t idx = (size_t)(it - ps->t->items);
-	if (length(ps, e, it) < 0)
-		return -1;
+	int ret = length(ps, e, it);
+	if (ret < 0)
+		return ret;
 	return tie(ps, e, &ps->t->items[idx]);
 }
 
@@ -484,8 +485,8 @@ int score_abc_parse(score_abc_tune *t, const char *text, size_t len, const char 
 		ps.p = nl ? nl + 1 : ps.end;
 		ps.line++;
 	}
+	ps.line_start = ps.p;
 	if (!in_body) {
-		ps.line_start = ps.p;
 		return fail(&ps, ps.p, "no K: field (the key ends the header)");
 	}
 	if (ps.in_chord)

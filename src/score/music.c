@@ -247,11 +247,11 @@ struct walk {
 	/* output in written time */
 	struct wnote { frac start, dur; int pitch, tie; } *notes;
 	size_t n_notes, cap_notes;
-	struct wbar { frac time; const char *text; int ending; int voice; int section; } *bars;
+	struct wbar { frac time; const char *text; int ending; int voice; int section; int rests; } *bars;
 	size_t n_bars, cap_bars;
 	struct wchord { frac time; const char *name; } *chords;
 	size_t n_chords, cap_chords;
-	int free_meter;
+	int rests;                /* bars of multi-bar rests (Z, X) in this bar */
 	frac bar_start, overlay_max;
 	char *why;
 	size_t why_size;
@@ -401,10 +401,12 @@ static int walk_item(struct walk *w, const score_abc_item *it)
 			return 0;
 		group_begin(w);
 		frac dur;
-		if (it->letter == 'Z' || it->letter == 'X')
+		if (it->letter == 'Z' || it->letter == 'X') {
 			dur = mul(mk(it->num, it->den), w->mden ? mk(w->mnum, w->mden) : mk(1, 1));
-		else
+			w->rests += it->num;
+		} else {
 			dur = mul(mul(w->unit, mk(it->num, it->den)), take_factor(w));
+		}
 		w->group_dur = dur;
 		w->time = add(w->time, dur);
 		return sane(w->time) ? 0 : set_why(w, it, "%s", "a time too fine or too long");
@@ -460,9 +462,10 @@ static int walk_item(struct walk *w, const score_abc_item *it)
 		if (cmp(w->overlay_max, w->time) > 0)
 			w->time = w->overlay_max;
 		BJ_GROW(w->bars, w->cap_bars, w->n_bars + 1);
-		w->bars[w->n_bars++] = (struct wbar){ w->time, score_abc_text(w->t, it), 0, w->voice, 0 };
+		w->bars[w->n_bars++] = (struct wbar){ w->time, score_abc_text(w->t, it), 0, w->voice, 0, w->rests };
 		w->bar_start = w->time;
 		w->overlay_max = w->time;
+		w->rests = 0;
 		return 0;
 	}
 	case SCORE_ABC_ENDING: {
@@ -470,7 +473,7 @@ static int walk_item(struct walk *w, const score_abc_item *it)
 		/* The ending belongs to the bar line before it, or to the start. */
 		if (w->n_bars == 0 || cmp(w->bars[w->n_bars - 1].time, w->time) != 0) {
 			BJ_GROW(w->bars, w->cap_bars, w->n_bars + 1);
-			w->bars[w->n_bars++] = (struct wbar){ w->time, "", 0, w->voice, 0 };
+			w->bars[w->n_bars++] = (struct wbar){ w->time, "", 0, w->voice, 0, 0 };
 		}
 		w->bars[w->n_bars - 1].ending = e[0] ? e[0] - '0' : 1;
 		return 0;
@@ -600,6 +603,9 @@ int score_music_fits_meter(const score_abc_tune *t, char *why, size_t size)
 		frac d = sub(end, start);
 		if (d.n != 0 && mden && (bar == nb || w.bars[bar].voice == 0)) {
 			frac m = mk(mnum, mden);
+			int rests = bar < nb ? w.bars[bar].rests : w.rests;
+			if (rests > 0)
+				m = mul(m, mk(rests, 1));
 			int c = cmp(d, m);
 			int edge = bar == 0 || bar >= last || prev_ending || ending ||
 			           is_boundary(prev_text) || is_boundary(text) || bar_no == 1;
