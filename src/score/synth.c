@@ -11,9 +11,26 @@
 
 struct score_synth {
 	fluid_settings_t *settings;
-	fluid_synth_t *synth;
+	fluid_synth_t *synth;    /* the one rendering, or NULL */
+	char *sf2;
 	int rate;
 };
+
+/* A new synth with the SoundFont loaded.  A fresh one for every render: a
+ * synth reset with fluid_synth_system_reset does not play the same samples
+ * again (its effects keep some state), a new one does. */
+static int make_synth(score_synth *s)
+{
+	s->synth = new_fluid_synth(s->settings);
+	if (!s->synth)
+		return bj_error_set(BJ_ENOMEM, "cannot make a FluidSynth synth");
+	if (fluid_synth_sfload(s->synth, s->sf2, 1) == FLUID_FAILED) {
+		delete_fluid_synth(s->synth);
+		s->synth = NULL;
+		return bj_error_set(BJ_EFORMAT, "'%s': not a SoundFont FluidSynth can load", s->sf2);
+	}
+	return 0;
+}
 
 int score_synth_open(const char *sf2, int rate, score_synth **out)
 {
@@ -38,16 +55,14 @@ int score_synth_open(const char *sf2, int rate, score_synth **out)
 	fluid_settings_setint(s->settings, "synth.chorus.active", 1);
 	fluid_settings_setnum(s->settings, "synth.gain", 0.4);
 	fluid_settings_setint(s->settings, "synth.polyphony", 256);
-	s->synth = new_fluid_synth(s->settings);
-	int ret = 0;
-	if (!s->synth)
-		ret = bj_error_set(BJ_ENOMEM, "cannot make a FluidSynth synth");
-	else if (fluid_synth_sfload(s->synth, sf2, 1) == FLUID_FAILED)
-		ret = bj_error_set(BJ_EFORMAT, "'%s': not a SoundFont FluidSynth can load", sf2);
+	s->sf2 = bj_xstrdup(sf2);
+	int ret = make_synth(s);   /* checks the SoundFont now */
 	if (ret < 0) {
 		score_synth_close(s);
 		return ret;
 	}
+	delete_fluid_synth(s->synth);
+	s->synth = NULL;
 	*out = s;
 	return 0;
 }
@@ -60,6 +75,7 @@ void score_synth_close(score_synth *s)
 		delete_fluid_synth(s->synth);
 	if (s->settings)
 		delete_fluid_settings(s->settings);
+	free(s->sf2);
 	free(s);
 }
 
@@ -99,10 +115,9 @@ int score_synth_render(score_synth *s, const score_arrangement *a, size_t tail_f
                        media_audio *out)
 {
 	media_audio_init(out, s->rate, 2);
-	/* A clean start: no voices, reverb and chorus emptied, controllers reset. */
-	fluid_synth_system_reset(s->synth);
-	fluid_synth_reverb_on(s->synth, -1, 1);
-	fluid_synth_chorus_on(s->synth, -1, 1);
+	int ret = make_synth(s);
+	if (ret < 0)
+		return ret;
 	for (int ch = 0; ch < SCORE_CHANNELS; ch++)
 		fluid_synth_program_change(s->synth, ch, a->program[ch]);
 	size_t total = (size_t)llround(a->seconds * s->rate);
@@ -131,5 +146,7 @@ int score_synth_render(score_synth *s, const score_arrangement *a, size_t tail_f
 	fluid_synth_all_notes_off(s->synth, -1);
 	render_to(s, out, total + tail_frames);
 	free(m);
+	delete_fluid_synth(s->synth);
+	s->synth = NULL;
 	return 0;
 }

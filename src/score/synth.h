@@ -8,8 +8,8 @@
  *     score_synth_close(s);
  *
  * Events land on the audio frame nearest their time in the arrangement's tempo
- * map.  The synth is reset before each render, with reverb and chorus on (both
- * are deterministic), so the same arrangement gives the same samples.
+ * map.  Each render runs on a new FluidSynth synth (reverb and chorus on), so
+ * the same arrangement gives the same samples, render after render.
  */
 #pragma once
 
@@ -33,6 +33,7 @@ void score_synth_close(score_synth *s);
 
 /* Plays a into out (initialised here: stereo at the synth's rate): exactly
  * round(a->seconds * rate) frames, every note released at the cut, then
- * tail_frames more of what still rings.  Returns 0 or BJ_ENOMEM. */
+ * tail_frames more of what still rings.  Returns 0 or BJ_ENOMEM / BJ_EFORMAT
+ * (the SoundFont no longer loads). */
 int score_synth_render(score_synth *s, const score_arrangement *a, size_t tail_frames,
                        media_audio *out);
