@@ -21,6 +21,7 @@ const struct cli_command cli_commands[] = {
 	{ "library", cmd_library, "browse the footage library: films, shots, contact sheets, queries", cmd_library_usage },
 	{ "train", cmd_train, "train a model (writer, composer) on examples", cmd_train_usage },
 	{ "sample", cmd_sample, "write text with a trained writer model", cmd_sample_usage },
+	{ "score", cmd_score, "score a film: cues to exact lengths, ducked under dialogue", cmd_score_usage },
 	{ "compose", cmd_compose, "compose a music cue (MIDI, WAV) with a trained composer", cmd_compose_usage },
 	{ 0 },
 };
