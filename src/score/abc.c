@@ -43,6 +43,16 @@ static const char *show(char c, char buf[8])
 	return buf;
 }
 
+/* Text inside quotes, decorations and fields is printable ASCII too. */
+static int check_ascii(struct parser *ps, const char *from, const char *to)
+{
+	char sb[8];
+	for (const char *q = from; q < to; q++)
+		if ((unsigned char)*q >= 0x80 || (*q < 0x20 && *q != '\t'))
+			return fail(ps, q, "%s is not ABC (not printable ASCII)", show(*q, sb));
+	return 0;
+}
+
 static uint32_t intern(score_abc_tune *t, const char *s, size_t n)
 {
 	BJ_GROW(t->pool, t->pool_cap, t->pool_len + n + 1);
@@ -179,6 +189,9 @@ static int quoted(struct parser *ps, const char *e, int kind, char close)
 	}
 	if (!q)
 		return fail(ps, at, close == '"' ? "unclosed quote" : "unclosed decoration");
+	int ret = check_ascii(ps, ps->p, q);
+	if (ret < 0)
+		return ret;
 	score_abc_item *it = add(ps, kind, at);
 	if (kind == SCORE_ABC_DECORATION)
 		it->letter = close;
@@ -237,6 +250,9 @@ static int inline_field(struct parser *ps, const char *e)
 	if (!q)
 		return fail(ps, at, "unclosed inline field");
 	const char *v = at + 3, *ve = q;
+	int ret = check_ascii(ps, v, ve);
+	if (ret < 0)
+		return ret;
 	while (v < ve && *v == ' ')
 		v++;
 	while (ve > v && ve[-1] == ' ')
@@ -249,16 +265,26 @@ static int inline_field(struct parser *ps, const char *e)
 	return 0;
 }
 
+/* "(p", "(p:q", "(p:q:r" or "(p::r"; a ':' that no number follows is not the
+ * tuplet's ("(3:|" is a tuplet before a bar line). */
 static int tuplet(struct parser *ps, const char *e)
 {
 	const char *at = ps->p++;
 	long v[3] = { 0, 0, 0 };
-	for (int i = 0; i < 3; i++) {
-		if (i > 0) {
-			if (ps->p >= e || *ps->p != ':')
-				break;
-			ps->p++;
+	if (digits(&ps->p, e, 64, &v[0]) < 0)
+		return fail(ps, at, "tuplet too large");
+	for (int i = 1; i < 3; i++) {
+		const char *q = ps->p;
+		if (q >= e || *q != ':')
+			break;
+		q++;
+		if (i == 1 && q < e && *q == ':' && q + 1 < e && is_digit(q[1])) {
+			ps->p = q;   /* "(p::r": no q */
+			continue;
 		}
+		if (q >= e || !is_digit(*q))
+			break;
+		ps->p = q;
 		if (digits(&ps->p, e, 64, &v[i]) < 0)
 			return fail(ps, at, "tuplet too large");
 	}
@@ -269,8 +295,6 @@ static int tuplet(struct parser *ps, const char *e)
 	return 0;
 }
 
-/* ABC 2.1, 4.14 and 4.16: '.', '~' and the letters H-W and h-w stand for
- * decorations (the standard ones and those a U: field may define). */
 static int is_decoration_letter(char c)
 {
 	return c == '.' || c == '~' || (c >= 'H' && c <= 'W') || (c >= 'h' && c <= 'w');
@@ -291,7 +315,10 @@ static int body_line(struct parser *ps, const char *e)
 		if (c == ' ' || c == '\t') {
 			while (ps->p < e && (*ps->p == ' ' || *ps->p == '\t'))
 				ps->p++;
-			if (ps->p < e && *ps->p != '%')
+			/* One beam break, even around ignored marks ("A ` B"). */
+			score_abc_tune *t = ps->t;
+			if (ps->p < e && *ps->p != '%' &&
+			    !(t->n > t->n_header && t->items[t->n - 1].kind == SCORE_ABC_SPACE))
 				add(ps, SCORE_ABC_SPACE, at);
 			continue;
 		}
@@ -357,11 +384,17 @@ static int body_line(struct parser *ps, const char *e)
 			ps->in_grace = 0;
 			ps->p++;
 		} else if (c == '>' || c == '<') {
-			score_abc_item *it = add(ps, SCORE_ABC_BROKEN, at);
-			it->letter = c;
+			/* "A>->B" is "A->>B": the run goes on after a tie. */
+			score_abc_tune *t = ps->t;
+			score_abc_item *it = t->n > t->n_header && t->items[t->n - 1].kind == SCORE_ABC_BROKEN &&
+			                     t->items[t->n - 1].letter == c ? &t->items[t->n - 1] : NULL;
+			if (!it) {
+				it = add(ps, SCORE_ABC_BROKEN, at);
+				it->letter = c;
+			}
 			while (ps->p < e && *ps->p == c)
 				ps->p++;
-			it->num = (int32_t)(ps->p - at);
+			it->num += (int32_t)(ps->p - at);
 			if (it->num > 3)
 				return fail(ps, at, "broken rhythm of more than 3");
 		} else if (c == '"') {
@@ -396,6 +429,9 @@ static int body_line(struct parser *ps, const char *e)
 			                         t->items[k - 1].kind != SCORE_ABC_REST))
 				return fail(ps, at, "tie '-' after no note");
 			t->items[k - 1].tie = 1;
+			/* Spaces before the '-' go: "A -B" is "A- B" (one beam break). */
+			if (t->items[t->n - 1].kind == SCORE_ABC_SPACE)
+				t->n--;
 			ps->p++;
 		} else {
 			return fail(ps, at, "unexpected %s", show(c, sb));
@@ -431,13 +467,13 @@ static int field_line(struct parser *ps, const char *e)
 		ve = pc;
 	while (v < ve && (*v == ' ' || *v == '\t'))
 		v++;
-	while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r'))
+	/* A '\' continuing a field's line is not part of its value (the
+	 * continuation itself is skipped in the header). */
+	while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r' || ve[-1] == '\\'))
 		ve--;
-	for (const char *q = v; q < ve; q++) {
-		char sb[8];
-		if ((unsigned char)*q >= 0x80 || (*q < 0x20 && *q != '\t'))
-			return fail(ps, q, "%s is not ABC (not printable ASCII)", show(*q, sb));
-	}
+	int ret = check_ascii(ps, v, ve);
+	if (ret < 0)
+		return ret;
 	score_abc_item *it = add(ps, SCORE_ABC_FIELD, at);
 	it->letter = at[0];
 	it->text = intern(ps->t, v, (size_t)(ve - v));
@@ -459,6 +495,10 @@ int score_abc_parse(score_abc_tune *t, const char *text, size_t len, const char 
 			e--;
 		ps.line_start = ps.p;
 		const char *first = ps.p;
+		while (first < e && (*first == ' ' || *first == '\t'))
+			first++;
+		if (first < e)
+			first = ps.p;   /* blanks only: an empty line */
 		int ret = 0, continued = header_continues;
 		header_continues = !in_body && e > first && e[-1] == '\\';
 		if (first == e || *first == '%' || (continued && !in_body)) {
@@ -476,8 +516,12 @@ int score_abc_parse(score_abc_tune *t, const char *text, size_t len, const char 
 			if (ret == 0)
 				add(&ps, SCORE_ABC_EOL, e);
 		} else {
+			size_t before = t->n;
 			ret = body_line(&ps, e);
-			if (ret == 0)
+			/* Blanks end a line only before ignored marks ("A `"): none kept. */
+			if (ret == 0 && t->n > before && t->items[t->n - 1].kind == SCORE_ABC_SPACE)
+				t->n--;
+			if (ret == 0 && t->n > before)   /* not a line of '`' only */
 				add(&ps, SCORE_ABC_EOL, e);
 		}
 		if (ret < 0)

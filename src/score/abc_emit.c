@@ -40,8 +40,9 @@ void score_abc_emit(const score_abc_tune *t, score_sbuf *b)
 				score_sbuf_addf(b, "[%c:%s]", it->letter, text);
 			else if (i < t->n_header)
 				score_sbuf_addf(b, "%c:%s\n", it->letter, text);
-			else
-				score_sbuf_addf(b, "%c:%s", it->letter, text);   /* its EOL follows */
+			else   /* its EOL follows; "T: :x" would read as music without the space */
+				score_sbuf_addf(b, "%c:%s%s", it->letter,
+				                text[0] == ':' || text[0] == '|' ? " " : "", text);
 			break;
 		case SCORE_ABC_NOTE:
 			put_note(b, it);
@@ -62,6 +63,14 @@ void score_abc_emit(const score_abc_tune *t, score_sbuf *b)
 				score_sbuf_putc(b, '-');
 			break;
 		case SCORE_ABC_BAR:
+			/* Two bar lines in a row would read as one: '`' (ignored by
+			 * parsers) keeps them apart. */
+			if (i > 0 && t->items[i - 1].kind == SCORE_ABC_BAR)
+				score_sbuf_putc(b, '`');
+			/* Nor may a line start like a field: "P:" after a decoration P. */
+			else if (text[0] == ':' && b->len && ((b->s[b->len - 1] | 0x20) >= 'a' &&
+			         (b->s[b->len - 1] | 0x20) <= 'z') && (b->len == 1 || b->s[b->len - 2] == '\n'))
+				score_sbuf_putc(b, '`');
 			score_sbuf_puts(b, text);
 			break;
 		case SCORE_ABC_ENDING:
