@@ -40,6 +40,7 @@ const char *const cmd_compose_usage[] = {
 	"                     the mood's)",
 	"  --tempo BPM        quarter notes per minute (default: the mood's)",
 	"  --seed S           the composer's draws (default 1)",
+	"  --temperature T    of the draws: lower is safer (default: the mood's, 0.8 to 1)",
 	"  -o, --output FILE  the MIDI file to write",
 	"  --wav FILE         also render the cue to this WAV file",
 	"  --abc FILE         also write the tunes drawn, as ABC",
@@ -123,7 +124,7 @@ static int compose(score_composer *c, const score_cue_opts *o, const char *mid, 
 int cmd_compose(int argc, char **argv)
 {
 	enum { O_MODEL = 256, O_SECONDS, O_MOOD, O_KEY, O_TEMPO, O_SEED, O_WAV, O_ABC, O_SF2,
-	       O_CHECK, O_THREADS };
+	       O_CHECK, O_THREADS, O_TEMPERATURE };
 	static const struct option options[] = {
 		{ "model", required_argument, NULL, O_MODEL },
 		{ "seconds", required_argument, NULL, O_SECONDS },
@@ -137,6 +138,7 @@ int cmd_compose(int argc, char **argv)
 		{ "soundfont", required_argument, NULL, O_SF2 },
 		{ "check", required_argument, NULL, O_CHECK },
 		{ "threads", required_argument, NULL, O_THREADS },
+		{ "temperature", required_argument, NULL, O_TEMPERATURE },
 		{ 0 },
 	};
 	const char *const *usage = cmd_compose_usage;
@@ -169,6 +171,12 @@ int cmd_compose(int argc, char **argv)
 				status = cli_usage_error(usage, "--tempo must be a number from 20 to 400, "
 				                         "not '%s'", optarg);
 			o.qpm = d;
+			break;
+		case O_TEMPERATURE:
+			if (cli_parse_real(optarg, 0.01, 10.0, &d) < 0)
+				status = cli_usage_error(usage, "--temperature must be a number from 0.01 "
+				                         "to 10, not '%s'", optarg);
+			o.temperature = (float)d;
 			break;
 		case O_SEED:
 			if (cli_parse_int(optarg, 0, 2147483647L, &v) < 0)

@@ -37,7 +37,8 @@ int score_cue_compose(score_composer *c, const score_cue_opts *o, score_arrangem
 	double qpm = o->qpm > 0 ? o->qpm : o->mood->qpm;
 	score_sbuf prime = { 0 }, text = { 0 };
 	score_cue_prime(o, &prime);
-	nn_sample_opts so = { .temperature = o->mood->temperature };
+	nn_sample_opts so = { .temperature = o->temperature > 0 ? o->temperature
+	                                                         : o->mood->temperature };
 	bj_rng rng;
 	bj_rng_init(&rng, o->seed);
 	score_music *tunes = NULL;
@@ -96,7 +97,8 @@ int score_cue_check(score_composer *c, const score_cue_opts *o, bj_rng *rng, int
 {
 	score_sbuf prime = { 0 }, t = { 0 };
 	score_cue_prime(o, &prime);
-	nn_sample_opts so = { .temperature = o->mood->temperature };
+	nn_sample_opts so = { .temperature = o->temperature > 0 ? o->temperature
+	                                                         : o->mood->temperature };
 	int ret = score_composer_draw(c, prime.s, &so, rng, MAX_TUNE_CHARS, &t);
 	*parsed = *fits = 0;
 	if (ret == 0) {

@@ -28,6 +28,7 @@ typedef struct score_cue_opts {
 	double seconds;          /* > 0 */
 	const char *key;         /* K: value, or NULL for the mood's */
 	double qpm;              /* quarter notes per minute, or 0 for the mood's */
+	float temperature;       /* of the draws, or 0 for the mood's */
 	uint64_t seed;
 } score_cue_opts;
 

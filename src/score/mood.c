@@ -2,19 +2,20 @@
 
 #include <string.h>
 
-/* Keys and meters the folk corpus knows well, so the composer is on familiar
- * ground; instruments from the General MIDI program list (0-based). */
+/* Keys and meters the folk corpus knows well (G, D, Em, Am, Gm; 6/8, 4/4,
+ * 3/4), so the composer is on familiar ground; instruments from the General
+ * MIDI program list (0-based). */
 static const score_mood moods[] = {
 	/* name        key     meter  qpm  melody          chords              bass */
 	{ "calm",       "D",    "3/4",  72, 73 /* flute */,  89 /* warm pad */,  32 /* ac. bass */,
 	  78, 52, 70, 0.8f },
 	{ "tense",      "Em",   "6/8", 132, 40 /* violin */, 44 /* tremolo str */, 43 /* contrabass */,
 	  90, 62, 84, 0.9f },
-	{ "sad",        "Am",   "3/4",  60, 42 /* cello */,  48 /* strings */,   43 /* contrabass */,
+	{ "sad",        "Am",   "4/4",  60, 42 /* cello */,  48 /* strings */,   43 /* contrabass */,
 	  84, 54, 70, 0.8f },
 	{ "joyful",     "G",    "6/8", 120, 22 /* harmonica */, 24 /* nylon gtr */, 32 /* ac. bass */,
 	  92, 66, 80, 0.9f },
-	{ "eerie",      "Bm",   "4/4",  64, 11 /* vibraphone */, 94 /* halo pad */, 43 /* contrabass */,
+	{ "eerie",      "Gm",   "6/8",  60, 11 /* vibraphone */, 94 /* halo pad */, 43 /* contrabass */,
 	  80, 50, 66, 1.0f },
 	{ "triumphant", "D",    "4/4", 112, 56 /* trumpet */, 61 /* brass */,    58 /* tuba */,
 	  100, 74, 86, 0.8f },

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -164,6 +165,41 @@ static int keep(const score_abc_tune *t, const score_abc_item *it)
 	}
 }
 
+/* The meter as the composer is primed with it: "C" is "4/4", "C|" "2/2". */
+static const char *plain_meter(const char *m, char buf[16])
+{
+	int num, den;
+	if (!m)
+		return "none";
+	if ((strcmp(m, "C") == 0 || strcmp(m, "C|") == 0) && score_meter_parse(m, &num, &den) == 0) {
+		snprintf(buf, 16, "%d/%d", num, den);
+		return buf;
+	}
+	return m;
+}
+
+/* The key as the composer is primed with it: tonic and the mode's short name
+ * ("E Minor" is "Em", "A Mixolydian" "Amix"); anything else as written. */
+static const char *plain_key(const char *k, char buf[16])
+{
+	score_key key;
+	if (score_key_parse(k, &key) < 0 || !((k[0] >= 'A' && k[0] <= 'G')))
+		return k;
+	static const struct { int mode; const char *name; } names[] = {
+		{ 0, "" }, { 9, "m" }, { 2, "dor" }, { 4, "phr" }, { 5, "lyd" }, { 7, "mix" }, { 11, "loc" },
+	};
+	const char *mode = "";
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].mode == key.mode)
+			mode = names[i].name;
+	int acc = k[1] == '#' || k[1] == 'b';
+	/* Explicit accidentals ("Ador =c") change the scale: keep those as written. */
+	if (strpbrk(k, "^_="))
+		return k;
+	snprintf(buf, 16, "%c%s%s", k[0], acc ? (k[1] == '#' ? "#" : "b") : "", mode);
+	return buf;
+}
+
 int score_tune_plain(const char *text, size_t len, score_sbuf *out)
 {
 	score_abc_tune t, p = { 0 };
@@ -200,8 +236,9 @@ int score_tune_plain(const char *text, size_t len, score_sbuf *out)
 	}
 	if (notes > 0) {
 		const char *m = score_abc_header(&t, 'M'), *l = score_abc_header(&t, 'L');
-		score_sbuf_addf(out, "M:%s\nL:%s\nK:%s\n", m ? m : "none", l ? l : default_length(m),
-		                score_abc_header(&t, 'K'));
+		char mb[16], kb[16];
+		score_sbuf_addf(out, "M:%s\nL:%s\nK:%s\n", plain_meter(m, mb),
+		                l ? l : default_length(m), plain_key(score_abc_header(&t, 'K'), kb));
 		score_abc_emit(&p, out);
 		if (out->len && out->s[out->len - 1] != '\n')
 			score_sbuf_putc(out, '\n');
