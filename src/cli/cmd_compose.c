@@ -41,6 +41,8 @@ const char *const cmd_compose_usage[] = {
 	"  --tempo BPM        quarter notes per minute (default: the mood's)",
 	"  --seed S           the composer's draws (default 1)",
 	"  --temperature T    of the draws: lower is safer (default: the mood's, 0.8 to 1)",
+	"  --redraw-bars N    draw a bar that does not fit the meter again, up to N",
+	"                     times in a row (default 8; 0: keep what comes)",
 	"  -o, --output FILE  the MIDI file to write",
 	"  --wav FILE         also render the cue to this WAV file",
 	"  --abc FILE         also write the tunes drawn, as ABC",
@@ -124,7 +126,7 @@ static int compose(score_composer *c, const score_cue_opts *o, const char *mid, 
 int cmd_compose(int argc, char **argv)
 {
 	enum { O_MODEL = 256, O_SECONDS, O_MOOD, O_KEY, O_TEMPO, O_SEED, O_WAV, O_ABC, O_SF2,
-	       O_CHECK, O_THREADS, O_TEMPERATURE };
+	       O_CHECK, O_THREADS, O_TEMPERATURE, O_REDRAW };
 	static const struct option options[] = {
 		{ "model", required_argument, NULL, O_MODEL },
 		{ "seconds", required_argument, NULL, O_SECONDS },
@@ -139,6 +141,7 @@ int cmd_compose(int argc, char **argv)
 		{ "check", required_argument, NULL, O_CHECK },
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "temperature", required_argument, NULL, O_TEMPERATURE },
+		{ "redraw-bars", required_argument, NULL, O_REDRAW },
 		{ 0 },
 	};
 	const char *const *usage = cmd_compose_usage;
@@ -171,6 +174,12 @@ int cmd_compose(int argc, char **argv)
 				status = cli_usage_error(usage, "--tempo must be a number from 20 to 400, "
 				                         "not '%s'", optarg);
 			o.qpm = d;
+			break;
+		case O_REDRAW:
+			if (cli_parse_int(optarg, 0, 1000, &v) < 0)
+				status = cli_usage_error(usage, "--redraw-bars must be a whole number from 0 "
+				                         "to 1000, not '%s'", optarg);
+			o.redraws = (int)v;
 			break;
 		case O_TEMPERATURE:
 			if (cli_parse_real(optarg, 0.01, 10.0, &d) < 0)

@@ -10,6 +10,8 @@
 #include "base/alloc.h"
 #include "nn/charlm.h"
 #include "nn/corpus.h"
+#include "score/abc.h"
+#include "score/music.h"
 #include "score/tunes.h"
 
 void score_train_opts_init(score_train_opts *o)
@@ -133,33 +135,67 @@ void score_composer_close(score_composer *c)
 	free(c);
 }
 
-/* Collects drawn characters; stops at the empty line that ends a tune. */
-struct drawn {
-	score_sbuf *out;
-	long left;
+/* A point to come back to: the text's length and the model's state there. */
+struct mark {
+	size_t len;
+	float *h, *c;        /* (L, 1, H) */
+	float *next;         /* (V) */
 };
 
-/* What take returns to stop the drawing: no BJ_E* code is this low. */
-#define END_OF_TUNE (-1000)
-
-static int take(void *ctx, uint32_t cp)
+static void mark_init(struct mark *k, const nn_charlm *m)
 {
-	struct drawn *d = ctx;
-	score_sbuf *b = d->out;
-	if (cp == '\n' && b->len && b->s[b->len - 1] == '\n')
-		return END_OF_TUNE;
-	/* The vocabulary may hold a few non-ASCII characters: kept as UTF-8 (the
-	 * parser reports them). */
-	char buf[BJ_UTF8_MAX];
-	int n = bj_utf8_encode(cp, buf);
-	score_sbuf_add(b, buf, n > 0 ? (size_t)n : 0);
-	return --d->left > 0 ? 0 : END_OF_TUNE;
+	size_t n = (size_t)m->cfg.layers * (size_t)m->cfg.hidden;
+	k->h = bj_xmalloc(n * sizeof(float));
+	k->c = bj_xmalloc(n * sizeof(float));
+	k->next = bj_xmalloc((size_t)m->cfg.vocab * sizeof(float));
+}
+
+static void mark_release(struct mark *k)
+{
+	free(k->h);
+	free(k->c);
+	free(k->next);
+}
+
+static void mark_save(struct mark *k, const score_composer *c, size_t len)
+{
+	size_t n = (size_t)c->m.cfg.layers * (size_t)c->m.cfg.hidden;
+	k->len = len;
+	memcpy(k->h, c->s.h, n * sizeof(float));
+	memcpy(k->c, c->s.c, n * sizeof(float));
+	memcpy(k->next, c->m.next, (size_t)c->m.cfg.vocab * sizeof(float));
+}
+
+static void mark_restore(const struct mark *k, score_composer *c, score_sbuf *out)
+{
+	size_t n = (size_t)c->m.cfg.layers * (size_t)c->m.cfg.hidden;
+	memcpy(c->s.h, k->h, n * sizeof(float));
+	memcpy(c->s.c, k->c, n * sizeof(float));
+	memcpy(c->m.next, k->next, (size_t)c->m.cfg.vocab * sizeof(float));
+	out->len = k->len;
+	out->s[out->len] = '\0';
+}
+
+/* Whether the tune in [from, out's end) parses and its bars so far fit. */
+static int bars_fit(const score_sbuf *out, size_t from)
+{
+	score_abc_tune t;
+	int ok = score_abc_parse(&t, out->s + from, out->len - from, "tune", 1) == 0 &&
+	         score_music_fits_meter_so_far(&t, NULL, 0);
+	score_abc_tune_release(&t);
+	return ok;
+}
+
+/* What may still belong to a bar line: "|:", "||", "|]", "|1", "|[2". */
+static int bar_goes_on(uint32_t cp)
+{
+	return cp == '|' || cp == ':' || cp == ']' || cp == '[' || (cp >= '0' && cp <= '9');
 }
 
 int score_composer_draw(score_composer *c, const char *prime, const nn_sample_opts *o,
-                        bj_rng *rng, long max_chars, score_sbuf *out)
+                        bj_rng *rng, long max_chars, int redraws, score_sbuf *out)
 {
-	size_t len = strlen(prime);
+	size_t len = strlen(prime), from = out->len;
 	/* The model learnt that a tune follows an empty line. */
 	BJ_GROW(c->ids, c->cap_ids, len + 2);
 	c->ids[0] = nn_charlm_id(&c->m, '\n');
@@ -170,12 +206,38 @@ int score_composer_draw(score_composer *c, const char *prime, const nn_sample_op
 	if (ret < 0)
 		return ret;
 	score_sbuf_puts(out, prime);
-	struct drawn d = { out, max_chars };
-	ret = nn_charlm_generate(&c->m, &c->s, max_chars, o, NN_CHARLM_NO_UNKNOWN, rng, take, &d);
-	if (ret == END_OF_TUNE)
-		ret = 0;
+	struct mark bar;
+	mark_init(&bar, &c->m);
+	mark_save(&bar, c, out->len);
+	int tries = 0, pending = 0;
+	for (long i = 0; i < max_chars; i++) {
+		/* A logit far below any other: the unknown symbol is never drawn. */
+		c->m.next[0] = -1e30f;
+		int32_t id = nn_charlm_sample_next(&c->m, o, rng);
+		uint32_t cp = c->m.codepoints[id];
+		if (cp == '\n' && out->len && out->s[out->len - 1] == '\n')
+			break;   /* the empty line that ends a tune */
+		if (redraws > 0 && pending && !bar_goes_on(cp)) {
+			/* A bar line is complete: keep the bar, or draw it again. */
+			pending = 0;
+			if (bars_fit(out, from)) {
+				mark_save(&bar, c, out->len);
+				tries = 0;
+			} else if (tries++ < redraws) {
+				mark_restore(&bar, c, out);
+				continue;
+			}
+		}
+		char buf[BJ_UTF8_MAX];
+		int k = bj_utf8_encode(cp, buf);
+		score_sbuf_add(out, buf, k > 0 ? (size_t)k : 0);
+		pending |= cp == '|';
+		if ((ret = nn_charlm_feed(&c->m, &c->s, &id, 1)) < 0)
+			break;
+	}
+	mark_release(&bar);
 	/* Without its last line break. */
-	while (out->len && out->s[out->len - 1] == '\n')
+	while (out->len > from && out->s[out->len - 1] == '\n')
 		out->s[--out->len] = '\0';
 	score_sbuf_putc(out, '\n');
 	return ret;

@@ -59,7 +59,10 @@ void score_composer_close(score_composer *c);
 
 /* Draws one tune: the header lines prime (ASCII; "M:..\nL:..\nK:..\n"),
  * then characters until the tune ends (an empty line) or max_chars are drawn.
- * Appends the prime and what was drawn, without the empty line, to out.
- * Returns 0 or BJ_ENOMEM. */
+ * With redraws > 0, each bar is checked when its bar line is complete (the
+ * tune so far must parse and its bars fit the meter, score/music.h) and drawn
+ * again from the previous bar line when it does not, up to redraws times in
+ * a row (then kept as it is).  Appends the prime and what was drawn, without
+ * the empty line, to out.  Returns 0 or BJ_ENOMEM. */
 int score_composer_draw(score_composer *c, const char *prime, const nn_sample_opts *o,
-                        bj_rng *rng, long max_chars, score_sbuf *out);
+                        bj_rng *rng, long max_chars, int redraws, score_sbuf *out);

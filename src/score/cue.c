@@ -19,6 +19,7 @@ void score_cue_opts_init(score_cue_opts *o, const score_mood *mood, double secon
 	o->mood = mood;
 	o->seconds = seconds;
 	o->seed = 1;
+	o->redraws = 8;
 }
 
 void score_cue_prime(const score_cue_opts *o, score_sbuf *out)
@@ -48,7 +49,7 @@ int score_cue_compose(score_composer *c, const score_cue_opts *o, score_arrangem
 	while (seconds < o->seconds && stats->draws < SCORE_CUE_MAX_DRAWS) {
 		score_sbuf_reset(&text);
 		stats->draws++;
-		if ((ret = score_composer_draw(c, prime.s, &so, &rng, MAX_TUNE_CHARS, &text)) < 0)
+		if ((ret = score_composer_draw(c, prime.s, &so, &rng, MAX_TUNE_CHARS, o->redraws, &text)) < 0)
 			break;
 		score_abc_tune t;
 		score_music m;
@@ -99,7 +100,7 @@ int score_cue_check(score_composer *c, const score_cue_opts *o, bj_rng *rng, int
 	score_cue_prime(o, &prime);
 	nn_sample_opts so = { .temperature = o->temperature > 0 ? o->temperature
 	                                                         : o->mood->temperature };
-	int ret = score_composer_draw(c, prime.s, &so, rng, MAX_TUNE_CHARS, &t);
+	int ret = score_composer_draw(c, prime.s, &so, rng, MAX_TUNE_CHARS, o->redraws, &t);
 	*parsed = *fits = 0;
 	if (ret == 0) {
 		score_abc_tune tune;

@@ -29,6 +29,8 @@ typedef struct score_cue_opts {
 	const char *key;         /* K: value, or NULL for the mood's */
 	double qpm;              /* quarter notes per minute, or 0 for the mood's */
 	float temperature;       /* of the draws, or 0 for the mood's */
+	int redraws;             /* a bar that does not fit is drawn again up to this
+	                          * many times (score_composer_draw); default 8 */
 	uint64_t seed;
 } score_cue_opts;
 

@@ -551,7 +551,11 @@ static int is_boundary(const char *text)
 	return text[0] && strcmp(text, "|") != 0;
 }
 
-int score_music_fits_meter(const score_abc_tune *t, char *why, size_t size)
+/* The meter check; with open_end, t is a tune still being written: what
+ * follows its last bar line is not judged, and that bar line does not end
+ * the tune (the bar before it may not be short unless the line is a repeat,
+ * a double bar or an ending). */
+static int check_meter(const score_abc_tune *t, char *why, size_t size, int open_end)
 {
 	struct walk w;
 	if (why && size)
@@ -581,8 +585,11 @@ int score_music_fits_meter(const score_abc_tune *t, char *why, size_t size)
 	int bar_no = 1;
 	/* The last bar with music in it may be short (it completes a pickup). */
 	size_t last = nb;
-	while (last > 0 && cmp(w.bars[last - 1].time, last == nb ? w.time : w.bars[last].time) == 0)
+	while (!open_end && last > 0 &&
+	       cmp(w.bars[last - 1].time, last == nb ? w.time : w.bars[last].time) == 0)
 		last--;
+	if (open_end)
+		last = nb + 1;
 	for (bar = 0; bar <= nb && ok; bar++) {
 		frac end = bar < nb ? w.bars[bar].time : w.time;
 		const char *text = bar < nb ? w.bars[bar].text : "|]";
@@ -601,6 +608,8 @@ int score_music_fits_meter(const score_abc_tune *t, char *why, size_t size)
 				score_meter_parse(score_abc_text(t, it), &mnum, &mden);
 		}
 		frac d = sub(end, start);
+		if (open_end && bar == nb)
+			break;
 		if (d.n != 0 && mden && (bar == nb || w.bars[bar].voice == 0)) {
 			frac m = mk(mnum, mden);
 			int rests = bar < nb ? w.bars[bar].rests : w.rests;
@@ -629,6 +638,16 @@ int score_music_fits_meter(const score_abc_tune *t, char *why, size_t size)
 	}
 	walk_release(&w);
 	return ok;
+}
+
+int score_music_fits_meter(const score_abc_tune *t, char *why, size_t size)
+{
+	return check_meter(t, why, size, 0);
+}
+
+int score_music_fits_meter_so_far(const score_abc_tune *t, char *why, size_t size)
+{
+	return check_meter(t, why, size, 1);
 }
 
 static void push_note(score_music *m, double start, double dur, int pitch)

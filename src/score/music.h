@@ -73,3 +73,8 @@ void score_music_release(score_music *m);
  * A free meter (M:none) always fits.  Otherwise 0, with why (size bytes)
  * saying which bar fails and how. */
 int score_music_fits_meter(const score_abc_tune *t, char *why, size_t size);
+
+/* The same check on a tune still being written, ending with a bar line: the
+ * bars up to it must fit, and the last may be short only before a repeat, a
+ * double bar or an ending (or as the first bar, a pickup). */
+int score_music_fits_meter_so_far(const score_abc_tune *t, char *why, size_t size);
