@@ -114,6 +114,29 @@ static void test_meter(void)
 	CHECK(fits("M:none\nL:1/8\nK:C\nc4|c6|c|]\n", why, sizeof(why)), "%s", why);
 }
 
+static int fits_so_far(const char *text)
+{
+	score_abc_tune t;
+	CHECK(score_abc_parse(&t, text, strlen(text), "t", 1) == 0, "%s", bj_error_message());
+	int ok = score_music_fits_meter_so_far(&t, NULL, 0);
+	score_abc_tune_release(&t);
+	return ok;
+}
+
+/* A tune being drawn: its last bar may not be short unless a repeat, a
+ * double bar or an ending follows; what comes after the last bar line is
+ * not judged. */
+static void test_so_far(void)
+{
+	CHECK(fits_so_far("M:3/4\nL:1/8\nK:D\nA|d2 d2 f2|"));       /* a pickup */
+	CHECK(fits_so_far("M:3/4\nL:1/8\nK:D\nd2 d2 f2|e4 d2|d"));    /* the rest is open */
+	CHECK(!fits_so_far("M:3/4\nL:1/8\nK:D\nd2 d2 f2|e4|"));       /* short, mid-tune */
+	CHECK(fits_so_far("M:3/4\nL:1/8\nK:D\nd2 d2 f2|e4:|"));       /* short before a repeat */
+	CHECK(!fits_so_far("M:3/4\nL:1/8\nK:D\nd2 d2 f2|e8|"));       /* long */
+	char why[100];
+	CHECK(fits("M:3/4\nL:1/8\nK:D\nd2 d2 f2|e4|", why, sizeof(why)));   /* a finished tune */
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -121,6 +144,7 @@ int main(void)
 		TEST_CASE(test_lengths),
 		TEST_CASE(test_repeats),
 		TEST_CASE(test_meter),
+		TEST_CASE(test_so_far),
 		{ 0 },
 	};
 	return test_main(cases);
