@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/error.h"
 #include "base/safetensors.h"
 #include "base/utf8.h"
-#include "base/alloc.h"
 #include "nn/charlm.h"
 #include "nn/corpus.h"
 #include "score/abc.h"
