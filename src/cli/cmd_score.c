@@ -33,6 +33,7 @@ const char *const cmd_score_usage[] = {
 	"  --cues FILE        the cue sheet",
 	"  -o, --output FILE  the WAV file to write",
 	"  --duck FILE        dialogue to duck under",
+	"  --midi-dir DIR     also write each cue's MIDI file there (cue-01.mid, ...)",
 	"  --duck-db DB       how far to duck, in dB (default -12)",
 	"  --attack S         seconds the ducking takes to come in (default 0.2)",
 	"  --release S        seconds it takes to go (default 0.6)",
@@ -48,7 +49,7 @@ const char *const cmd_score_usage[] = {
 int cmd_score(int argc, char **argv)
 {
 	enum { O_MODEL = 256, O_CUES, O_DUCK, O_DUCK_DB, O_ATTACK, O_RELEASE, O_CROSSFADE, O_LUFS,
-	       O_SEED, O_SF2, O_THREADS };
+	       O_SEED, O_SF2, O_THREADS, O_MIDI };
 	static const struct option options[] = {
 		{ "model", required_argument, NULL, O_MODEL },
 		{ "cues", required_argument, NULL, O_CUES },
@@ -62,6 +63,7 @@ int cmd_score(int argc, char **argv)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "soundfont", required_argument, NULL, O_SF2 },
 		{ "threads", required_argument, NULL, O_THREADS },
+		{ "midi-dir", required_argument, NULL, O_MIDI },
 		{ 0 },
 	};
 	const char *const *usage = cmd_score_usage;
@@ -80,6 +82,7 @@ int cmd_score(int argc, char **argv)
 		case 'o': out_path = optarg; break;
 		case O_DUCK: duck = optarg; break;
 		case O_SF2: sf2 = optarg; break;
+		case O_MIDI: o.midi_dir = optarg; break;
 #define REAL_OPTION(code, name, lo, hi, field)                                                 \
 		case code:                                                                         \
 			if (cli_parse_real(optarg, lo, hi, &field) < 0)                                \

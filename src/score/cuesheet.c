@@ -11,6 +11,7 @@
 #include "base/json.h"
 #include "base/progress.h"
 #include "score/cue.h"
+#include "score/midi.h"
 
 #define RATE 48000
 
@@ -201,6 +202,11 @@ int score_cues_render(score_composer *c, score_synth *s, const score_cues *cues,
 		ret = score_cue_compose(c, &co, &a, NULL, &st);
 		r->draws += st.draws, r->kept += st.kept;
 		size_t tail = joined ? (size_t)llround(o->crossfade * RATE) : 0;
+		if (ret == 0 && o->midi_dir) {
+			char *path = bj_xasprintf("%s/cue-%02zu.mid", o->midi_dir, i + 1);
+			ret = score_midi_save(path, &a);
+			free(path);
+		}
 		if (ret == 0)
 			ret = score_synth_render(s, &a, tail, &audio);
 		if (ret == 0) {

@@ -60,6 +60,7 @@ typedef struct score_render_opts {
 	size_t n_duck;
 	double duck_db;           /* default -12 */
 	double attack, release;   /* of the ducking, default 0.2 and 0.6 s */
+	const char *midi_dir;     /* a folder for each cue's MIDI file ("cue-01.mid", ...), or NULL */
 } score_render_opts;
 
 void score_render_opts_init(score_render_opts *o);

@@ -25,9 +25,11 @@ check "score says what it did" grep -q "^scored 3 cues, 12.001 s" "$tmp/out"
 # 12.001 s at 48 kHz: 576048 frames of 4 bytes.
 check "the score lasts exactly the cue sheet" \
 	test "$(od -An -tu4 -j40 -N4 "$tmp/a.wav" | tr -d ' ')" -eq $((576048 * 4))
+mkdir "$tmp/midi"
 run "$BENJAMIN" score --model "$model" --cues "$tmp/cues.json" --duck "$tmp/lines.json" \
-	-o "$tmp/b.wav" --seed 2
+	-o "$tmp/b.wav" --seed 2 --midi-dir "$tmp/midi"
 check "the same inputs give the same bytes" cmp -s "$tmp/a.wav" "$tmp/b.wav"
+check "--midi-dir writes each cue" test "$(head -c 4 "$tmp/midi/cue-03.mid")" = MThd
 
 printf '{ "cues": [ { "start": 0, "length": 5, "mood": "angry" } ] }\n' >"$tmp/bad1.json"
 run "$BENJAMIN" score --model "$model" --cues "$tmp/bad1.json" -o "$tmp/x.wav"
