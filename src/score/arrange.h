@@ -54,9 +54,9 @@ typedef struct score_arrange_opts {
 
 /* Arranges the tunes one after another (each score_music_from_abc'd, in the
  * same key), cut to o->seconds.  The tunes should last at least that long at
- * o->qpm (otherwise the last phrase is slowed to fill, up to ... anything).
- * Returns 0, or BJ_EINVAL ("no bars to arrange") with the error set; release
- * a either way. */
+ * o->qpm: otherwise the last phrase is slowed, however much it takes, to fill
+ * the cue.  Returns 0, or BJ_EINVAL ("no bars to arrange") with the error
+ * set; release a either way. */
 int score_arrange(const score_music *tunes, size_t n_tunes, const score_arrange_opts *o,
                   score_arrangement *a);
 

@@ -569,9 +569,9 @@ static int check_meter(const score_abc_tune *t, char *why, size_t size, int open
 		walk_release(&w);
 		return 1;
 	}
-	/* Check with the meter in force at each bar: replay the meter changes.
-	 * Simplification: the header's meter, changed by M: fields in order, is
-	 * tracked by a second pass over the items in step with the bars. */
+	/* Each bar is held to the meter in force there: the header's, changed by
+	 * the M: fields met in a second pass over the items, in step with the
+	 * bar lines. */
 	int mnum = 0, mden = 0;
 	const char *hm = score_abc_header(t, 'M');
 	if (hm)
