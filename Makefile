@@ -45,7 +45,7 @@ PKGS_media   := libavformat libavcodec libswscale libswresample libavutil libpng
 PKGS_text    := pangocairo pangoft2 cairo fontconfig
 PKGS_library := sqlite3 libebur128 pangocairo cairo
 PKGS_perform := rubberband libebur128
-PKGS_score   := fluidsynth
+PKGS_score   := fluidsynth libebur128
 PKGS_film    := libass pangocairo cairo libebur128 jansson
 
 # Libraries without one on Debian 12, listed here and nowhere else.

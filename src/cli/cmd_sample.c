@@ -56,17 +56,6 @@ static int emit(void *ctx, const char *text, size_t len)
 	return 0;
 }
 
-static int parse_real(const char *text, double lo, double hi, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(text, &end);
-	if (end == text || *end || errno || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int cmd_sample(int argc, char **argv)
 {
 	enum { O_MODEL = 256, O_PRIME, O_TEMPERATURE, O_TOP_K, O_TOP_P, O_LENGTH, O_SEED, O_THREADS };
@@ -97,13 +86,13 @@ int cmd_sample(int argc, char **argv)
 			o.prime = optarg;
 			break;
 		case O_TEMPERATURE:
-			if (parse_real(optarg, 0.0, 100.0, &d) < 0)
+			if (cli_parse_real(optarg, 0.0, 100.0, &d) < 0)
 				status = cli_usage_error(usage, "--temperature must be a number from 0 to 100, "
 				                         "not '%s'", optarg);
 			o.sample.temperature = (float)d;
 			break;
 		case O_TOP_P:
-			if (parse_real(optarg, 0.0, 1.0, &d) < 0 || d == 0.0)
+			if (cli_parse_real(optarg, 0.0, 1.0, &d) < 0 || d == 0.0)
 				status = cli_usage_error(usage, "--top-p must be a number above 0, up to 1, "
 				                         "not '%s'", optarg);
 			o.sample.top_p = (float)d;

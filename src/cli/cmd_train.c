@@ -1,7 +1,8 @@
 /*
- * cmd_train.c - `benjamin train writer ...`: teach a model from examples.  One
- * subcommand per model kind (writer now; composer and swap later), each with
- * its options in the usage below.
+ * cmd_train.c - `benjamin train writer|composer ...`: teach a model from
+ * examples.  The character models share their options, progress and
+ * resumption (nn/trainer.h); a kind names its corpus option and how its
+ * corpus is read.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,19 +20,24 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "nn/parallel.h"
+#include "score/composer.h"
 #include "writer/writer.h"
 
 const char *const cmd_train_usage[] = {
 	"benjamin train writer --corpus PATH... -o MODEL [options]",
+	"benjamin train composer --abc PATH... -o MODEL [options]",
 	"",
-	"Trains the screenplay writer, a character-level LSTM, on text files or folders",
-	"of them (UTF-8 screenplays, raw or Fountain), and saves it to MODEL",
-	"(safetensors) with its learning curve beside it (MODEL without .safetensors,",
-	"plus .csv).  The last --val-fraction of the text is held out to measure",
-	"bits per character.  Ctrl-C saves the model so far; --resume carries on from",
-	"it and reaches the same weights as a run that was never stopped.",
+	"Trains a character-level LSTM and saves it to MODEL (safetensors) with its",
+	"learning curve beside it (MODEL without .safetensors, plus .csv).  The",
+	"writer learns screenplays from text files or folders of them (UTF-8, raw or",
+	"Fountain); the last --val-fraction of the text is held out to measure bits",
+	"per character.  The composer learns folk tunes from ABC files: each tune's",
+	"M:, L: and K: lines and its music, with --val-fraction of the tunes held out.",
+	"Ctrl-C saves the model so far; --resume carries on from it and reaches the",
+	"same weights as a run that was never stopped.",
 	"",
-	"  --corpus PATH      a text file or a folder of them (repeat for more)",
+	"  --corpus PATH      writer: a text file or a folder of them (repeatable)",
+	"  --abc PATH         composer: an ABC file or a folder of them (repeatable)",
 	"  -o, --output FILE  the model to write (and to resume from)",
 	"  --steps N          train N steps in all (default: --minutes 20)",
 	"  --minutes M        or train for M minutes in all",
@@ -44,7 +50,7 @@ const char *const cmd_train_usage[] = {
 	"  --min-lr X         learning rate at the end (default lr / 10)",
 	"  --dropout P        dropout between layers (default 0)",
 	"  --val-fraction F   fraction held out for validation (default 0.1)",
-	"  --val-corpus PATH  validate on this text instead (repeatable)",
+	"  --val-corpus PATH  validate on this text (or these tunes) instead",
 	"  --val-every N      steps between validations (default 200)",
 	"  --min-count N      characters seen fewer times are unknown (default 5)",
 	"  --checkpoint-every M  minutes between checkpoints (default 10)",
@@ -82,29 +88,55 @@ static char *csv_path(const char *model)
 	return bj_xasprintf("%s.csv", model);
 }
 
-static int parse_double(const char *text, double lo, double hi, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(text, &end);
-	if (end == text || *end || errno || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static void duration(char *buf, size_t size, double s)
 {
 	bj_progress_format_duration(buf, size, s);
 }
 
-static int train_writer(int argc, char **argv)
+/* A kind of character model: the option naming its corpus, and its training. */
+struct model_kind {
+	const char *name;
+	const char *corpus_option;
+	int (*train)(const nn_trainer_opts *t, const char *const *corpus, int n_corpus,
+	             const char *const *val, int n_val, nn_trainer_result *r);
+};
+
+static int train_writer(const nn_trainer_opts *t, const char *const *corpus, int n_corpus,
+                        const char *const *val, int n_val, nn_trainer_result *r)
+{
+	writer_train_opts o;
+	writer_train_opts_init(&o);
+	o.t = *t;
+	o.t.label = "train writer";
+	o.corpus = corpus, o.n_corpus = n_corpus;
+	o.val_corpus = val, o.n_val = n_val;
+	return writer_train(&o, r);
+}
+
+static int train_composer(const nn_trainer_opts *t, const char *const *corpus, int n_corpus,
+                          const char *const *val, int n_val, nn_trainer_result *r)
+{
+	score_train_opts o;
+	score_train_opts_init(&o);
+	o.t = *t;
+	o.t.label = "train composer";
+	o.abc = corpus, o.n_abc = n_corpus;
+	o.val_abc = val, o.n_val = n_val;
+	return score_composer_train(&o, r);
+}
+
+static const struct model_kind kinds[] = {
+	{ "writer", "corpus", train_writer },
+	{ "composer", "abc", train_composer },
+};
+
+static int train_model(const struct model_kind *kind, int argc, char **argv)
 {
 	enum { O_CORPUS = 256, O_STEPS, O_MINUTES, O_LAYERS, O_HIDDEN, O_EMBED, O_SEQ, O_BATCH,
 	       O_LR, O_MIN_LR, O_DROPOUT, O_VAL_FRACTION, O_VAL_CORPUS, O_VAL_EVERY, O_MIN_COUNT,
 	       O_CHECKPOINT, O_SEED, O_THREADS, O_RESUME, O_PAUSE };
-	static const struct option options[] = {
-		{ "corpus", required_argument, NULL, O_CORPUS },
+	const struct option options[] = {
+		{ kind->corpus_option, required_argument, NULL, O_CORPUS },
 		{ "output", required_argument, NULL, 'o' },
 		{ "steps", required_argument, NULL, O_STEPS },
 		{ "minutes", required_argument, NULL, O_MINUTES },
@@ -128,8 +160,8 @@ static int train_writer(int argc, char **argv)
 		{ 0 },
 	};
 	const char *const *usage = cmd_train_usage;
-	writer_train_opts o;
-	writer_train_opts_init(&o);
+	nn_trainer_opts t;
+	nn_trainer_opts_init(&t);
 	const char **corpus = NULL, **val = NULL;
 	size_t n_corpus = 0, cap_corpus = 0, n_val = 0, cap_val = 0;
 	long threads = 2, v;
@@ -149,7 +181,7 @@ static int train_writer(int argc, char **argv)
 			val[n_val++] = optarg;
 			break;
 		case 'o':
-			o.t.model_path = optarg;
+			t.model_path = optarg;
 			break;
 #define INT_OPTION(code, name, lo, hi, field)                                                  \
 		case code:                                                                         \
@@ -159,41 +191,41 @@ static int train_writer(int argc, char **argv)
 			else                                                                           \
 				field = v;                                                                 \
 			break;
-		INT_OPTION(O_STEPS, "steps", 1, 1000000000L, o.t.steps)
-		INT_OPTION(O_LAYERS, "layers", 1, 8, o.t.layers)
-		INT_OPTION(O_HIDDEN, "hidden", 1, 8192, o.t.hidden)
-		INT_OPTION(O_EMBED, "embed", 1, 8192, o.t.embed)
-		INT_OPTION(O_SEQ, "seq", 1, 65536, o.t.seq)
-		INT_OPTION(O_BATCH, "batch", 1, 4096, o.t.batch)
-		INT_OPTION(O_VAL_EVERY, "val-every", 1, 1000000000L, o.t.val_every)
-		INT_OPTION(O_MIN_COUNT, "min-count", 1, 1000000000L, o.t.min_count)
-		INT_OPTION(O_SEED, "seed", 0, 2147483647L, o.t.seed)
+		INT_OPTION(O_STEPS, "steps", 1, 1000000000L, t.steps)
+		INT_OPTION(O_LAYERS, "layers", 1, 8, t.layers)
+		INT_OPTION(O_HIDDEN, "hidden", 1, 8192, t.hidden)
+		INT_OPTION(O_EMBED, "embed", 1, 8192, t.embed)
+		INT_OPTION(O_SEQ, "seq", 1, 65536, t.seq)
+		INT_OPTION(O_BATCH, "batch", 1, 4096, t.batch)
+		INT_OPTION(O_VAL_EVERY, "val-every", 1, 1000000000L, t.val_every)
+		INT_OPTION(O_MIN_COUNT, "min-count", 1, 1000000000L, t.min_count)
+		INT_OPTION(O_SEED, "seed", 0, 2147483647L, t.seed)
 		INT_OPTION(O_THREADS, "threads", 1, 256, threads)
-		INT_OPTION(O_PAUSE, "pause-after", 1, 1000000000L, o.t.pause_at)
+		INT_OPTION(O_PAUSE, "pause-after", 1, 1000000000L, t.pause_at)
 #undef INT_OPTION
 #define REAL_OPTION(code, name, lo, hi, field)                                                 \
 		case code:                                                                         \
-			if (parse_double(optarg, lo, hi, &d) < 0)                                      \
+			if (cli_parse_real(optarg, lo, hi, &d) < 0)                                      \
 				status = cli_usage_error(usage, "--" name " must be a number from %g to %g, " \
 				                         "not '%s'", (double)(lo), (double)(hi), optarg);  \
 			else                                                                           \
 				field = d;                                                                 \
 			break;
-		REAL_OPTION(O_MINUTES, "minutes", 0.001, 1e6, o.t.minutes)
-		REAL_OPTION(O_LR, "lr", 1e-9, 10.0, o.t.lr)
-		REAL_OPTION(O_DROPOUT, "dropout", 0.0, 0.99, o.t.dropout)
-		REAL_OPTION(O_VAL_FRACTION, "val-fraction", 0.0, 0.9, o.t.val_fraction)
-		REAL_OPTION(O_CHECKPOINT, "checkpoint-every", 0.0, 1e6, o.t.checkpoint_minutes)
+		REAL_OPTION(O_MINUTES, "minutes", 0.001, 1e6, t.minutes)
+		REAL_OPTION(O_LR, "lr", 1e-9, 10.0, t.lr)
+		REAL_OPTION(O_DROPOUT, "dropout", 0.0, 0.99, t.dropout)
+		REAL_OPTION(O_VAL_FRACTION, "val-fraction", 0.0, 0.9, t.val_fraction)
+		REAL_OPTION(O_CHECKPOINT, "checkpoint-every", 0.0, 1e6, t.checkpoint_minutes)
 #undef REAL_OPTION
 		case O_MIN_LR:
-			if (parse_double(optarg, 0.0, 10.0, &d) < 0)
+			if (cli_parse_real(optarg, 0.0, 10.0, &d) < 0)
 				status = cli_usage_error(usage, "--min-lr must be a number from 0 to 10, "
 				                         "not '%s'", optarg);
-			o.t.min_lr = d;
+			t.min_lr = d;
 			min_lr_set = 1;
 			break;
 		case O_RESUME:
-			o.t.resume = 1;
+			t.resume = 1;
 			break;
 		default:
 			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
@@ -206,39 +238,35 @@ static int train_writer(int argc, char **argv)
 	}
 	if (status == CLI_EXIT_OK) {
 		if (!n_corpus)
-			status = cli_usage_error(usage, "no corpus given (--corpus)");
-		else if (!o.t.model_path)
+			status = cli_usage_error(usage, "no corpus given (--%s)", kind->corpus_option);
+		else if (!t.model_path)
 			status = cli_usage_error(usage, "no model file given (-o)");
-		else if (o.t.steps && o.t.minutes > 0.0)
+		else if (t.steps && t.minutes > 0.0)
 			status = cli_usage_error(usage, "give --steps or --minutes, not both");
-		else if (min_lr_set && o.t.min_lr > o.t.lr)
+		else if (min_lr_set && t.min_lr > t.lr)
 			status = cli_usage_error(usage, "--min-lr must not be above --lr");
 	}
 	if (status != CLI_EXIT_OK)
 		goto out;
-	if (!o.t.steps && o.t.minutes == 0.0)
-		o.t.minutes = 20.0;
+	if (!t.steps && t.minutes == 0.0)
+		t.minutes = 20.0;
 	if (!min_lr_set)
-		o.t.min_lr = o.t.lr / 10.0;
-	o.corpus = corpus;
-	o.n_corpus = (int)n_corpus;
-	o.val_corpus = val;
-	o.n_val = (int)n_val;
-	char *csv = csv_path(o.t.model_path);
-	o.t.csv_path = csv;
+		t.min_lr = t.lr / 10.0;
+	char *csv = csv_path(t.model_path);
+	t.csv_path = csv;
 	if (nn_set_threads((int)threads) < 0) {
 		status = cli_error_bj();
 		free(csv);
 		goto out;
 	}
 	interrupted = 0;
-	o.t.interrupted = &interrupted;
+	t.interrupted = &interrupted;
 	struct sigaction sa = { .sa_handler = on_sigint }, old_int, old_term;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	nn_trainer_result r;
-	int ret = writer_train(&o, &r);
+	int ret = kind->train(&t, corpus, (int)n_corpus, val, (int)n_val, &r);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (ret == BJ_EINTERRUPTED) {
@@ -257,8 +285,8 @@ static int train_writer(int argc, char **argv)
 		printf(") in %s", took);
 		if (!isnan(r.val_bpc))
 			printf(", validation %.3f bits/char", r.val_bpc);
-		printf("; wrote '%s' and '%s'\n", o.t.model_path, csv);
-		if (o.t.pause_at && r.steps == o.t.pause_at && (o.t.steps ? r.steps < o.t.steps : 1))
+		printf("; wrote '%s' and '%s'\n", t.model_path, csv);
+		if (t.pause_at && r.steps == t.pause_at && (t.steps ? r.steps < t.steps : 1))
 			printf("paused after step %" PRId64 "; carry on with --resume\n", r.steps);
 	}
 	free(csv);
@@ -271,9 +299,10 @@ out:
 int cmd_train(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error(cmd_train_usage, "no model kind given (writer)");
-	if (strcmp(argv[1], "writer") == 0)
-		return train_writer(argc - 1, argv + 1);
-	return cli_usage_error(cmd_train_usage, "'%s' is not a model benjamin trains (writer)",
-	                       argv[1]);
+		return cli_usage_error(cmd_train_usage, "no model kind given (writer, composer)");
+	for (size_t i = 0; i < BJ_ARRAY_SIZE(kinds); i++)
+		if (strcmp(argv[1], kinds[i].name) == 0)
+			return train_model(&kinds[i], argc - 1, argv + 1);
+	return cli_usage_error(cmd_train_usage, "'%s' is not a model benjamin trains (writer, "
+	                       "composer)", argv[1]);
 }

@@ -34,3 +34,8 @@ extern const char *const cmd_sample_usage[];
 
 int cmd_render(int argc, char **argv);
 extern const char *const cmd_render_usage[];
+int cmd_compose(int argc, char **argv);
+extern const char *const cmd_compose_usage[];
+
+int cmd_score(int argc, char **argv);
+extern const char *const cmd_score_usage[];

@@ -20,9 +20,11 @@ const struct cli_command cli_commands[] = {
 	{ "faces", cmd_faces, "find the faces in images and videos (box per face)", cmd_faces_usage },
 	{ "index", cmd_index, "index films into the footage library (shots, look, sound)", cmd_index_usage },
 	{ "library", cmd_library, "browse the footage library: films, shots, contact sheets, queries", cmd_library_usage },
-	{ "train", cmd_train, "train a model (writer) on examples", cmd_train_usage },
+	{ "train", cmd_train, "train a model (writer, composer) on examples", cmd_train_usage },
 	{ "sample", cmd_sample, "write text with a trained writer model", cmd_sample_usage },
 	{ "render", cmd_render, "render a timeline as a film (MP4, SRT, EDL, OTIO)", cmd_render_usage },
+	{ "score", cmd_score, "score a film: cues to exact lengths, ducked under dialogue", cmd_score_usage },
+	{ "compose", cmd_compose, "compose a music cue (MIDI, WAV) with a trained composer", cmd_compose_usage },
 	{ 0 },
 };
 

@@ -18,6 +18,7 @@ struct corpus_file {
 	const uint8_t *data;   /* (size) mapped read-only */
 	size_t size;
 	uint64_t start;        /* its first byte in the concatenation */
+	int owned;             /* data is a heap copy (nn_corpus_from_text), not a map */
 };
 
 struct nn_corpus {
@@ -116,22 +117,10 @@ static int check_text(const struct corpus_file *f)
 	                    f->path, f->data[bad], line, column);
 }
 
-int nn_corpus_open(const char *const *paths, int n_paths, nn_corpus **out)
+/* Checks every file, counts and hashes the whole; stores c in *out or frees it. */
+static int finish(nn_corpus *c, nn_corpus **out)
 {
-	*out = NULL;
-	nn_corpus *c = bj_xcalloc(1, sizeof(*c));
 	int ret = 0;
-	if (n_paths < 1)
-		ret = bj_error_set(BJ_EINVAL, "no corpus given");
-	for (int i = 0; i < n_paths && ret == 0; i++) {
-		struct stat st;
-		if (stat(paths[i], &st) != 0)
-			ret = bj_error_set_errno(errno, "'%s'", paths[i]);
-		else if (S_ISDIR(st.st_mode))
-			ret = add_folder(c, paths[i]);
-		else
-			ret = add_file(c, paths[i]);
-	}
 	/* 64-bit FNV-1a (Fowler, Noll, Vo) over every byte in order. */
 	uint64_t h = 0xcbf29ce484222325ull;
 	for (int i = 0; i < c->n_files && ret == 0; i++) {
@@ -152,13 +141,58 @@ int nn_corpus_open(const char *const *paths, int n_paths, nn_corpus **out)
 	*out = c;
 	return 0;
 }
+int nn_corpus_open(const char *const *paths, int n_paths, nn_corpus **out)
+{
+	*out = NULL;
+	nn_corpus *c = bj_xcalloc(1, sizeof(*c));
+	int ret = 0;
+	if (n_paths < 1)
+		ret = bj_error_set(BJ_EINVAL, "no corpus given");
+	for (int i = 0; i < n_paths && ret == 0; i++) {
+		struct stat st;
+		if (stat(paths[i], &st) != 0)
+			ret = bj_error_set_errno(errno, "'%s'", paths[i]);
+		else if (S_ISDIR(st.st_mode))
+			ret = add_folder(c, paths[i]);
+		else
+			ret = add_file(c, paths[i]);
+	}
+	if (ret < 0) {
+		nn_corpus_close(c);
+		return ret;
+	}
+	return finish(c, out);
+}
+
+int nn_corpus_from_text(const char *name, const char *text, size_t len, nn_corpus **out)
+{
+	*out = NULL;
+	nn_corpus *c = bj_xcalloc(1, sizeof(*c));
+	if (len == 0) {
+		nn_corpus_close(c);
+		return bj_error_set(BJ_EFORMAT, "'%s': empty text", name);
+	}
+	BJ_GROW(c->files, c->cap_files, 1);
+	struct corpus_file *f = &c->files[0];
+	memset(f, 0, sizeof(*f));
+	f->path = bj_xstrdup(name);
+	uint8_t *copy = bj_xmalloc(len);
+	memcpy(copy, text, len);
+	f->data = copy;
+	f->size = len;
+	f->owned = 1;
+	c->n_files = 1;
+	return finish(c, out);
+}
 
 void nn_corpus_close(nn_corpus *c)
 {
 	if (!c)
 		return;
 	for (int i = 0; i < c->n_files; i++) {
-		if (c->files[i].data)
+		if (c->files[i].owned)
+			free((void *)c->files[i].data);
+		else if (c->files[i].data)
 			munmap((void *)c->files[i].data, c->files[i].size);
 		free(c->files[i].path);
 	}

@@ -34,6 +34,11 @@ typedef struct nn_corpus nn_corpus;
  * 14", "'<folder>': no files in folder"), BJ_EIO or BJ_ENOMEM. */
 int nn_corpus_open(const char *const *paths, int n_paths, nn_corpus **out);
 
+/* A corpus of one text held in memory (copied), named name in messages: for
+ * text a caller has prepared, such as a training split.  The same checks and
+ * errors as nn_corpus_open ("'<name>': empty text" for len 0). */
+int nn_corpus_from_text(const char *name, const char *text, size_t len, nn_corpus **out);
+
 /* Unmaps and frees c.  NULL-safe. */
 void nn_corpus_close(nn_corpus *c);
 

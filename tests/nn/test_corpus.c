@@ -136,12 +136,34 @@ static void test_bad_corpora(void)
 	      bj_error_message());
 }
 
+/* A corpus made from text in memory: the same as a file holding it, with
+ * the same checks. */
+static void test_from_text(void)
+{
+	const char text[] = "ab\xc3\xa9\ncd";
+	write_text("t.txt", text, sizeof(text) - 1);
+	nn_corpus *m = NULL, *f = open1(test_path("t.txt"));
+	CHECK(nn_corpus_from_text("tunes", text, sizeof(text) - 1, &m) == 0, "%s", bj_error_message());
+	if (m && f) {
+		CHECK(nn_corpus_chars(m) == 6 && nn_corpus_bytes(m) == 7);
+		CHECK(nn_corpus_hash(m) == nn_corpus_hash(f));
+		CHECK_STR(nn_corpus_file(m, 0), "tunes");
+	}
+	nn_corpus_close(m);
+	nn_corpus_close(f);
+	CHECK(nn_corpus_from_text("tunes", "", 0, &m) == BJ_EFORMAT && m == NULL);
+	CHECK_STR(bj_error_message(), "'tunes': empty text");
+	CHECK(nn_corpus_from_text("tunes", "a\xff", 2, &m) == BJ_EFORMAT && m == NULL);
+	CHECK_STR(bj_error_message(), "'tunes': not UTF-8: invalid byte 0xFF at line 1, column 2");
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_folder_in_name_order),
 		TEST_CASE(test_vocab_and_split),
 		TEST_CASE(test_bad_corpora),
+		TEST_CASE(test_from_text),
 		{ 0 },
 	};
 	return test_main(cases);
