@@ -15,6 +15,7 @@
 #include "base/alloc.h"
 #include "base/atomic.h"
 #include "base/error.h"
+#include "base/log.h"
 #include "base/progress.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -27,11 +28,17 @@ const char *const cmd_train_usage[] = {
 	"Trains the screenplay writer, a character-level LSTM, on text files or folders",
 	"of them (UTF-8 screenplays, raw or Fountain), and saves it to MODEL",
 	"(safetensors) with its learning curve beside it (MODEL without .safetensors,",
-	"plus .csv).  The last --val-fraction of the text is held out to measure",
+	"plus .csv).  Files named *.fountain are learnt as they are; other files are read",
+	"as plain-text screenplays (IMSDb pages, PDF conversions) and normalised to",
+	"Fountain first, as 'benjamin corpus normalize' does, so that the model writes",
+	"Fountain; files that do not read as screenplays are skipped with a warning.",
+	"The last --val-fraction of the text is held out to measure",
 	"bits per character.  Ctrl-C saves the model so far; --resume carries on from",
 	"it and reaches the same weights as a run that was never stopped.",
 	"",
 	"  --corpus PATH      a text file or a folder of them (repeat for more)",
+	"  --as-is            learn the files as they are, without normalising (any",
+	"                     text: poems, tunes, screenplays in their own layout)",
 	"  -o, --output FILE  the model to write (and to resume from)",
 	"  --steps N          train N steps in all (default: --minutes 20)",
 	"  --minutes M        or train for M minutes in all",
@@ -102,7 +109,7 @@ static int train_writer(int argc, char **argv)
 {
 	enum { O_CORPUS = 256, O_STEPS, O_MINUTES, O_LAYERS, O_HIDDEN, O_EMBED, O_SEQ, O_BATCH,
 	       O_LR, O_MIN_LR, O_DROPOUT, O_VAL_FRACTION, O_VAL_CORPUS, O_VAL_EVERY, O_MIN_COUNT,
-	       O_CHECKPOINT, O_SEED, O_THREADS, O_RESUME, O_PAUSE };
+	       O_CHECKPOINT, O_SEED, O_THREADS, O_RESUME, O_PAUSE, O_AS_IS };
 	static const struct option options[] = {
 		{ "corpus", required_argument, NULL, O_CORPUS },
 		{ "output", required_argument, NULL, 'o' },
@@ -125,6 +132,7 @@ static int train_writer(int argc, char **argv)
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "resume", no_argument, NULL, O_RESUME },
 		{ "pause-after", required_argument, NULL, O_PAUSE },
+		{ "as-is", no_argument, NULL, O_AS_IS },
 		{ 0 },
 	};
 	const char *const *usage = cmd_train_usage;
@@ -195,6 +203,9 @@ static int train_writer(int argc, char **argv)
 		case O_RESUME:
 			o.t.resume = 1;
 			break;
+		case O_AS_IS:
+			o.as_is = 1;
+			break;
 		default:
 			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
 			                         argv[optind - 1]);
@@ -238,7 +249,12 @@ static int train_writer(int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	nn_trainer_result r;
+	writer_corpus_report report;
+	o.report = &report;
 	int ret = writer_train(&o, &r);
+	if (report.skipped)
+		bj_log(BJ_LOG_WARN, "skipped %d file%s that did not read as screenplays, the first: %s",
+		       report.skipped, report.skipped == 1 ? "" : "s", report.first_skipped);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (ret == BJ_EINTERRUPTED) {
@@ -255,6 +271,9 @@ static int train_writer(int argc, char **argv)
 		else
 			printf("%.1fM characters", (double)r.chars / 1e6);
 		printf(") in %s", took);
+		if (report.normalized)
+			printf(", %d screenplay%s normalised to Fountain", report.normalized,
+			       report.normalized == 1 ? "" : "s");
 		if (!isnan(r.val_bpc))
 			printf(", validation %.3f bits/char", r.val_bpc);
 		printf("; wrote '%s' and '%s'\n", o.t.model_path, csv);
