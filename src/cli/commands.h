@@ -28,3 +28,6 @@ extern const char *const cmd_train_usage[];
 
 int cmd_sample(int argc, char **argv);
 extern const char *const cmd_sample_usage[];
+
+int cmd_write(int argc, char **argv);
+extern const char *const cmd_write_usage[];

@@ -21,6 +21,7 @@ const struct cli_command cli_commands[] = {
 	{ "library", cmd_library, "browse the footage library: films, shots, contact sheets, queries", cmd_library_usage },
 	{ "train", cmd_train, "train a model (writer) on examples", cmd_train_usage },
 	{ "sample", cmd_sample, "write text with a trained writer model", cmd_sample_usage },
+	{ "write", cmd_write, "write a screenplay to a brief (title, line, prop, action, pages)", cmd_write_usage },
 	{ 0 },
 };
 
