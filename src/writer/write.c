@@ -238,6 +238,8 @@ static bool fit_name(const char *name)
 		} else if (!(*s >= 'A' && *s <= 'Z') && !isdigit((unsigned char)*s) &&
 		           !strchr(" .-'", *s)) {
 			return false;
+		} else if (strchr(".-'", *s) && strchr(".-'", s[-1])) {
+			return false;   /* "A..", "--" */
 		}
 	}
 	return words >= 1 && words <= 3 && strlen(name) <= MAX_NAME;
@@ -662,10 +664,19 @@ static int title_page(struct writer *w)
 		writer_pen_mark(&w->pen, &w->inner);
 		for (int t = 0; ret >= 0 && t < REDRAWS && !title; t++) {
 			writer_pen_back(&w->pen, &w->inner);
+			ret = 0;
 			size_t from = w->pen.len;
 			if ((ret = writer_pen_draw_line(&w->pen, WRITER_DRAW_NO_BLANK, MAX_TITLE)) < 0)
 				break;
-			char *s = bj_xasprintf("%.*s", (int)(w->pen.len - from - 1), w->pen.text + from);
+			if (ret == MAX_TITLE)
+				continue;   /* cut short */
+			/* The title without the spaces around it. */
+			const char *t = w->pen.text + from, *end = w->pen.text + w->pen.len - 1;
+			while (t < end && (*t == ' ' || *t == '\t'))
+				t++;
+			while (end > t && (end[-1] == ' ' || end[-1] == '\t'))
+				end--;
+			char *s = bj_xasprintf("%.*s", (int)(end - t), t);
 			writer_write_opts probe = { .title = s };
 			bool letter = false;
 			for (const char *c = s; *c; c++)
