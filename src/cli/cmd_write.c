@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/log.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "nn/parallel.h"
@@ -222,6 +223,9 @@ int cmd_write(int argc, char **argv)
 	writer_write_report rep;
 	if (writer_write(&o, &sp, &rep) < 0)
 		return cli_error_bj();
+	bj_log(BJ_LOG_INFO, "drew %ld characters for %d paragraphs: %d drawn again, %d repaired, "
+	       "%d by the fallback; %.2f pages", rep.drawn, rep.paragraphs, rep.redrawn, rep.repaired,
+	       rep.fallbacks, rep.length);
 	text_layout l;
 	text_layout_init(&l, sp, &(text_layout_options){ .paper = o.paper });
 	int ret = text_fountain_save(sp, output);

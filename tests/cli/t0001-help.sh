@@ -10,6 +10,7 @@ run "$BENJAMIN" --help
 expect "--help" 0 ""
 check "--help lists probe" grep -q '^   probe ' "$tmp/out"
 check "--help lists frames" grep -q '^   frames ' "$tmp/out"
+check "--help lists write" grep -q '^   write ' "$tmp/out"
 
 run "$BENJAMIN"
 expect "no command is a usage error" 2 -
@@ -22,7 +23,7 @@ run "$BENJAMIN" --frobnicate
 expect "unknown global option" 2 -
 check "unknown global option is named" grep -q "^benjamin: error: unknown option '--frobnicate'" "$tmp/err"
 
-for cmd in probe frames; do
+for cmd in probe frames write; do
 	run "$BENJAMIN" $cmd --help
 	expect "$cmd --help" 0 ""
 	check "$cmd --help shows its synopsis" grep -q "^usage: benjamin $cmd" "$tmp/out"
