@@ -6,6 +6,7 @@
  */
 #include "writer/write.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "harness.h"
 #include "text/fountain.h"
 #include "writer/brief.h"
+#include "writer/draw.h"
 #include "writer/writer.h"
 
 static char model[4096];
@@ -206,6 +208,41 @@ static void test_missing_model(void)
 	CHECK_STR(bj_error_message(), want);
 }
 
+/* The pen goes back to a mark exactly, and its draws keep their constraints. */
+static void test_pen(void)
+{
+	train_model();
+	writer_pen pen;
+	CHECK(writer_pen_open(&pen, model, &(nn_sample_opts){ .temperature = 1.5f }, 3) == 0, "%s",
+	      bj_error_message());
+	writer_mark mark = { 0 };
+	CHECK(writer_pen_feed(&pen, "INT. SHIP - NIGHT\n\n") == 0);
+	writer_pen_mark(&pen, &mark);
+	double a = writer_pen_logprob(&pen, "RIPLEY\n");
+	CHECK(strcmp(pen.text, "INT. SHIP - NIGHT\n\n") == 0, "logprob does not write");
+	writer_pen_back(&pen, &mark);
+	double b = writer_pen_logprob(&pen, "RIPLEY\n");
+	CHECK(a == b && a < 0.0 && a > -50.0, "%g %g", a, b);
+	for (int i = 0; i < 30; i++) {
+		writer_pen_back(&pen, &mark);
+		size_t from = pen.len;
+		CHECK(writer_pen_draw_line(&pen, WRITER_DRAW_NO_BLANK, 40) >= 2);
+		CHECK(pen.text[from] != '\n' && pen.text[pen.len - 1] == '\n');
+		CHECK(pen.len - from <= 40 * 4);
+		writer_pen_back(&pen, &mark);
+		CHECK(writer_pen_feed(&pen, "knife") == 0);
+		from = pen.len;
+		CHECK(writer_pen_draw_line(&pen, WRITER_DRAW_NO_WORD, 40) >= 1);
+		unsigned char c = (unsigned char)pen.text[from];
+		CHECK(c < 0x80 && !isalnum(c), "'%s'", pen.text + from);
+	}
+	writer_pen_back(&pen, &mark);
+	CHECK(strcmp(pen.text, "INT. SHIP - NIGHT\n\n") == 0);
+	CHECK(pen.drawn >= 60);
+	writer_mark_release(&mark);
+	writer_pen_close(&pen);
+}
+
 static void test_brief_check_finds_what_is_missing(void)
 {
 	text_screenplay *sp = text_screenplay_new();
@@ -236,6 +273,7 @@ int main(void)
 		TEST_CASE(test_same_seed_same_screenplay),
 		TEST_CASE(test_prompts_that_cannot_stand),
 		TEST_CASE(test_missing_model),
+		TEST_CASE(test_pen),
 		TEST_CASE(test_brief_check_finds_what_is_missing),
 		{ 0 },
 	};
