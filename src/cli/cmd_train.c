@@ -252,7 +252,7 @@ static int train_writer(int argc, char **argv)
 	writer_corpus_report report;
 	o.report = &report;
 	int ret = writer_train(&o, &r);
-	if (report.skipped)
+	if (report.skipped && (ret == 0 || ret == BJ_EINTERRUPTED))
 		bj_log(BJ_LOG_WARN, "skipped %d file%s that did not read as screenplays, the first: %s",
 		       report.skipped, report.skipped == 1 ? "" : "s", report.first_skipped);
 	sigaction(SIGINT, &old_int, NULL);
