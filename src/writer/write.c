@@ -37,7 +37,7 @@
  */
 
 #define REDRAWS 8         /* draws of a paragraph before repairing it */
-#define MAX_LINE 300      /* characters of a line drawn */
+#define MAX_LINE 480      /* characters of a line drawn: ~14 rows of dialogue */
 #define MAX_CUE 40        /* characters of a cue line drawn */
 #define MAX_TITLE 60      /* characters of a title drawn */
 #define MAX_LINES 12      /* lines of a paragraph */
@@ -61,6 +61,7 @@ struct writer {
 	text_screenplay *sp;
 	char *cast[WRITER_MAX_CAST];
 	int n_cast;
+	int prev_speaker;         /* the cast member who spoke last, if nothing came since; or -1 */
 	bool in_scene;
 	size_t scene_elements;    /* elements since the last heading */
 	double due[PROMPTS];      /* the length at which each prompt is due; < 0: none or placed */
@@ -177,8 +178,14 @@ static void measure(struct writer *w)
 	text_layout_release(&l);
 }
 
+static int cast_find(const struct writer *w, const char *cue);
+
 static void add_element(struct writer *w, const text_element *e)
 {
+	if (e->type == TEXT_CHARACTER)
+		w->prev_speaker = cast_find(w, e->text);
+	else if (e->type != TEXT_DIALOGUE && e->type != TEXT_PARENTHETICAL)
+		w->prev_speaker = -1;
 	text_element *d = text_screenplay_add(w->sp, e->type, e->text);
 	if (e->scene_number)
 		d->scene_number = bj_xstrdup(e->scene_number);
@@ -245,6 +252,17 @@ static bool fit_name(const char *name)
 	return words >= 1 && words <= 3 && strlen(name) <= MAX_NAME;
 }
 
+/* The index in the cast of the speaker of cue, or -1. */
+static int cast_find(const struct writer *w, const char *cue)
+{
+	char *name = text_character_name(cue);
+	int i = 0;
+	while (i < w->n_cast && strcmp(w->cast[i], name) != 0)
+		i++;
+	free(name);
+	return i < w->n_cast ? i : -1;
+}
+
 /* The index in the cast of the speaker of cue, added when the cast has room;
  * -1 when the cast is full without them, -2 when the name is not fit for it. */
 static int cast_member(struct writer *w, const char *cue)
@@ -270,7 +288,8 @@ static int cast_member(struct writer *w, const char *cue)
 }
 
 /* A member of the (non-empty) cast, drawn by how likely the model is to write
- * their cue here, under the sampling temperature.  Leaves the pen at start. */
+ * their cue here, under the sampling temperature; not the one who just spoke,
+ * when there are others.  Leaves the pen at start. */
 static int likeliest_cast(struct writer *w)
 {
 	BJ_ASSERT(w->n_cast > 0);
@@ -285,10 +304,13 @@ static int likeliest_cast(struct writer *w)
 	writer_pen_back(&w->pen, &w->start);
 	double t = w->o->sample.temperature, total = 0.0, p[WRITER_MAX_CAST];
 	int best = 0;
+	int skip = w->n_cast > 1 ? w->prev_speaker : -1;
+	if (skip == 0)
+		best = 1;
 	for (int i = 0; i < w->n_cast; i++) {
-		if (lp[i] > lp[best])
+		if (i != skip && lp[i] > lp[best])
 			best = i;
-		p[i] = t > 0 ? exp((lp[i] - max) / t) : 0.0;
+		p[i] = t > 0 && i != skip ? exp((lp[i] - max) / t) : 0.0;
 		total += p[i];
 	}
 	if (!(t > 0) || !(total > 0))
@@ -617,7 +639,8 @@ static int next_paragraph(struct writer *w)
 			ret = cast_member(w, p->elements[1].text);
 			if (ret == -2 && w->n_cast == 0)
 				break;
-			if (ret < 0) {
+			/* The same speaker twice running, or one outside the cast. */
+			if (ret < 0 || (ret == w->prev_speaker && w->n_cast > 1)) {
 				text_screenplay_free(p);
 				w->rep.repaired++;
 				return speech_by(w, likeliest_cast(w), NULL);
@@ -731,7 +754,7 @@ int writer_write(const writer_write_opts *o, text_screenplay **out, writer_write
 	int ret = writer_write_check(o);
 	if (ret < 0)
 		return ret;
-	struct writer w = { .o = o };
+	struct writer w = { .o = o, .prev_speaker = -1 };
 	if ((ret = writer_pen_open(&w.pen, o->model_path, &o->sample, o->seed)) < 0)
 		goto out;
 	w.sp = text_screenplay_new();
