@@ -68,6 +68,7 @@ struct writer {
 	int prop_wait;            /* paragraphs since the prop fell due */
 	double length;            /* pages so far, as laid out */
 	int pages;
+	bool done;                /* the script ends before the paragraph just drawn */
 	bj_progress *progress;
 	writer_write_report rep;
 };
@@ -107,6 +108,17 @@ static bool cue_line(const char *line)
 	return cue;
 }
 
+/* Does the first line of text, standing alone, read as action? */
+static bool action_start(const char *text)
+{
+	char *probe = bj_xasprintf("%.*s\n", (int)strcspn(text, "\n"), text);
+	text_screenplay *p = read_paragraph(probe);
+	free(probe);
+	bool action = p && p->n_elements >= 2 && p->elements[1].type == TEXT_ACTION;
+	text_screenplay_free(p);
+	return action;
+}
+
 static enum kind kind_of(const text_screenplay *p, const char *text)
 {
 	/* Inline notes and boneyard could pair up with others across paragraphs. */
@@ -119,8 +131,9 @@ static enum kind kind_of(const text_screenplay *p, const char *text)
 	case TEXT_SCENE_HEADING:
 		return n == 1 ? KIND_HEADING : KIND_BAD;
 	case TEXT_ACTION:
-		/* A lone cue-like line would read as a speaker without a speech. */
-		if (n != 1 || (!strchr(e->text, '\n') && cue_line(e->text)))
+		/* A lone cue-like line would read as a speaker without a speech, and
+		 * a paragraph opening with a heading or transition as a broken one. */
+		if (n != 1 || (!strchr(e->text, '\n') && cue_line(e->text)) || !action_start(e->text))
 			return KIND_BAD;
 		return KIND_ACTION;
 	case TEXT_TRANSITION:
@@ -186,9 +199,8 @@ static void add_element(struct writer *w, const text_element *e)
 		w->prev_speaker = cast_find(w, e->text);
 	else if (e->type != TEXT_DIALOGUE && e->type != TEXT_PARENTHETICAL)
 		w->prev_speaker = -1;
+	/* Scene numbers the model writes ("#12#") are left out: a draft has none. */
 	text_element *d = text_screenplay_add(w->sp, e->type, e->text);
-	if (e->scene_number)
-		d->scene_number = bj_xstrdup(e->scene_number);
 	d->depth = e->depth;
 	d->dual = e->dual;
 	if (e->type == TEXT_SCENE_HEADING) {
@@ -199,30 +211,46 @@ static void add_element(struct writer *w, const text_element *e)
 	}
 }
 
-/* Keeps the elements of paragraph p (and frees it). */
-static void keep(struct writer *w, text_screenplay *p)
-{
-	for (size_t i = 1; i < p->n_elements; i++)
-		add_element(w, &p->elements[i]);
-	text_screenplay_free(p);
-	w->rep.paragraphs++;
-	measure(w);
-}
-
-static void keep_action(struct writer *w, const char *text)
-{
-	text_element e = { .type = TEXT_ACTION, .text = (char *)text };
-	add_element(w, &e);
-	w->rep.paragraphs++;
-	measure(w);
-}
-
 static bool pending(const struct writer *w)
 {
 	for (int i = 0; i < PROMPTS; i++)
 		if (w->due[i] >= 0.0)
 			return true;
 	return false;
+}
+
+/* Measures the script after the elements from index n were added: near its
+ * end, a paragraph that would run past the pages asked is taken back, and the
+ * script ends before it (w->done). */
+static void added(struct writer *w, size_t n)
+{
+	double before = w->length;
+	measure(w);
+	if (!pending(w) && before >= w->o->pages - STOP_EARLY && w->pages > w->o->pages) {
+		text_screenplay_truncate(w->sp, n);
+		measure(w);
+		w->done = true;
+		return;
+	}
+	w->rep.paragraphs++;
+}
+
+/* Keeps the elements of paragraph p (and frees it). */
+static void keep(struct writer *w, text_screenplay *p)
+{
+	size_t n = w->sp->n_elements;
+	for (size_t i = 1; i < p->n_elements; i++)
+		add_element(w, &p->elements[i]);
+	text_screenplay_free(p);
+	added(w, n);
+}
+
+static void keep_action(struct writer *w, const char *text)
+{
+	size_t n = w->sp->n_elements;
+	text_element e = { .type = TEXT_ACTION, .text = (char *)text };
+	add_element(w, &e);
+	added(w, n);
 }
 
 static bool is_due(const struct writer *w, enum prompt p)
@@ -769,7 +797,7 @@ int writer_write(const writer_write_opts *o, text_screenplay **out, writer_write
 	for (;;) {
 		if ((ret = next_paragraph(&w)) < 0)
 			goto out;
-		if (ret == 1 || (!pending(&w) && w.length >= o->pages + STOP_LATE))
+		if (ret == 1 || w.done || (!pending(&w) && w.length >= o->pages + STOP_LATE))
 			break;
 		if (w.rep.paragraphs >= limit) {
 			if (!pending(&w))
@@ -792,9 +820,16 @@ int writer_write(const writer_write_opts *o, text_screenplay **out, writer_write
 		w.rep.drawn = w.pen.drawn;
 		w.rep.pages = w.pages;
 		w.rep.length = w.length;
-		w.rep.n_cast = w.n_cast;
-		for (int i = 0; i < w.n_cast; i++)
-			snprintf(w.rep.cast[i], sizeof(w.rep.cast[i]), "%s", w.cast[i]);
+		/* The cast as it speaks in the script (a speech taken back at the end
+		 * may have brought someone in). */
+		for (int i = 0; i < w.n_cast; i++) {
+			bool speaks = false;
+			for (size_t k = 0; k < w.sp->n_elements && !speaks; k++)
+				speaks = w.sp->elements[k].type == TEXT_CHARACTER &&
+				         cast_find(&w, w.sp->elements[k].text) == i;
+			if (speaks)
+				snprintf(w.rep.cast[w.rep.n_cast++], sizeof(w.rep.cast[0]), "%s", w.cast[i]);
+		}
 		if (rep)
 			*rep = w.rep;
 		*out = w.sp;
