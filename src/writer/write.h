@@ -30,8 +30,9 @@
  * prop after the opening words of an action paragraph the model began (its
  * words up to an article, or "We see"), and the model goes on from each.  The
  * script ends at a scene's end once its length, laid out as the PDF is
- * (text/layout.h), reaches the pages asked for: it stays within one page of
- * it.  The same model, options and seed give the same screenplay.
+ * (text/layout.h), is within half a page of the pages asked for; there, a
+ * paragraph that would run onto one more page is taken back and the script
+ * ends before it.  The same model, options and seed give the same screenplay.
  */
 #pragma once
 
