@@ -1,6 +1,7 @@
 
 #include "harness.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <math.h>
@@ -218,6 +219,67 @@ char *test_run(const char *const argv[], size_t *size)
 	if (size)
 		*size = n;
 	return buf;
+}
+
+int test_unprivileged(int (*fn)(void *arg, const char **msg), void *arg, char *msg, size_t size)
+{
+	enum { CANNOT_DROP = 250 };
+	int fds[2];
+	if (size == 0 || pipe(fds) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(CANNOT_DROP);
+		const char *text = "";
+		int status = fn(arg, &text);
+		if (write(fds[1], text, strlen(text)) < 0)
+			_exit(CANNOT_DROP);
+		_exit(status & 0xff);
+	}
+	close(fds[1]);
+	size_t n = 0;
+	ssize_t got;
+	while (pid > 0 && n < size - 1 && (got = read(fds[0], msg + n, size - 1 - n)) > 0)
+		n += (size_t)got;
+	msg[n] = '\0';
+	close(fds[0]);
+	int status = -1;
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) == CANNOT_DROP)
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+int test_count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+void test_check_unwritable_folder(const char *filename, int (*save)(void *path, const char **msg))
+{
+	char dir[4200], path[4400], msg[1024], want[4500];
+	snprintf(dir, sizeof(dir), "%s/read-only", test_tmpdir());
+	snprintf(path, sizeof(path), "%s/%s", dir, filename);
+	/* The child may run as nobody: it must be able to reach the folder. */
+	CHECK(mkdir(dir, 0555) == 0 && chmod(test_tmpdir(), 0755) == 0);
+	int status = test_unprivileged(save, path, msg, sizeof(msg));
+	if (status < 0) {
+		test_skip("cannot drop root privileges to test permissions");
+		return;
+	}
+	CHECK(status == 0, "status %d: %s", status, msg);
+	snprintf(want, sizeof(want), "'%s': cannot create file: Permission denied", path);
+	CHECK_STR(msg, want);
+	CHECK(test_count_entries(dir) == 0, "nothing left in the folder");
 }
 
 void test_write_file(const char *path, const void *data, size_t size)

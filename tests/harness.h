@@ -87,6 +87,24 @@ char *test_read_file(const char *path, size_t *size);
  * exits non-zero. */
 char *test_run(const char *const argv[], size_t *size);
 
+/* Runs fn(arg) in a child process that has dropped root privileges (it runs as
+ * nobody when the tests run as root), so that file permissions apply to it.
+ * fn returns a status and sets *msg to a message, which is copied into msg
+ * (size bytes, NUL-terminated).  Returns fn's status (0..255), or -1 when the
+ * child could not drop privileges or did not exit normally. */
+int test_unprivileged(int (*fn)(void *arg, const char **msg), void *arg, char *msg, size_t size);
+
+/* Checks that saving into a read-only folder fails cleanly: save(path, &msg), run
+ * unprivileged for a path named filename in a fresh read-only folder, must
+ * return 0 (its own check that the save failed as it should), report
+ * "'PATH': cannot create file: Permission denied" and leave nothing behind.
+ * Skips the case when root privileges cannot be dropped. */
+void test_check_unwritable_folder(const char *filename, int (*save)(void *path, const char **msg));
+
+/* Entries in folder dir other than . and .. (hidden ones too), or -1 if it
+ * cannot be read: proves that nothing, not even a temporary file, was left. */
+int test_count_entries(const char *dir);
+
 /* Writes size bytes to path; fails the case on error. */
 void test_write_file(const char *path, const void *data, size_t size);
 

@@ -1,6 +1,5 @@
 #include "base/atomic.h"
 
-#include <dirent.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,17 +9,6 @@
 #include "base/error.h"
 #include "harness.h"
 
-/* Number of entries in the test's folder (to prove nothing was left behind). */
-static int count_entries(void)
-{
-	DIR *d = opendir(test_tmpdir());
-	int n = 0;
-	for (struct dirent *e; d && (e = readdir(d));)
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return n;
-}
 
 static void test_commit_replaces_whole_file(void)
 {
@@ -38,7 +26,7 @@ static void test_commit_replaces_whole_file(void)
 	char *after = test_read_file(path, NULL);
 	CHECK_STR(after, "new contents");
 	free(after);
-	CHECK(count_entries() == 1);
+	CHECK(test_count_entries(test_tmpdir()) == 1);
 }
 
 static void test_abort_keeps_old_file(void)
@@ -53,7 +41,7 @@ static void test_abort_keeps_old_file(void)
 	char *after = test_read_file(path, NULL);
 	CHECK_STR(after, "old");
 	free(after);
-	CHECK(count_entries() == 1);
+	CHECK(test_count_entries(test_tmpdir()) == 1);
 	bj_atomic_abort(NULL);
 }
 
@@ -80,7 +68,7 @@ static void test_missing_folder_and_directory(void)
 	CHECK(bj_atomic_open(test_tmpdir(), &a) == BJ_EIO);
 	snprintf(want, sizeof(want), "'%s': cannot write: is a directory", test_tmpdir());
 	CHECK_STR(bj_error_message(), want);
-	CHECK(count_entries() == 0);
+	CHECK(test_count_entries(test_tmpdir()) == 0);
 }
 
 static void test_signal_removes_temporary_file(void)
@@ -100,7 +88,7 @@ static void test_signal_removes_temporary_file(void)
 	int status = 0;
 	waitpid(pid, &status, 0);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT, "status %d", status);
-	CHECK(count_entries() == 0, "the temporary file was removed");
+	CHECK(test_count_entries(test_tmpdir()) == 0, "the temporary file was removed");
 }
 
 int main(void)
