@@ -7,7 +7,8 @@
 #                                                 model and settings; validation
 #                                                 bits/char on its last 10 %
 #   bench/writer_quality.sh screenplays [BUILD]   benjamin for 20 minutes on the
-#                                                 screenplays, validated on
+#                                                 screenplays (normalised to
+#                                                 Fountain), validated on
 #                                                 screenplays-val/, and a sample
 #
 # Models go to $OUT (default /tmp/benjamin-quality); none of them is committed.
@@ -23,7 +24,7 @@ shakespeare)
 	set -- --layers 2 --hidden 512 --embed 64 --seq 100 --batch 32 --lr 0.002 --min-lr 0.0002 \
 		--dropout 0.2 --val-fraction 0.1 --min-count 5 --seed 1
 	"$build/benjamin" train writer --corpus "$data/text/tinyshakespeare.txt" -o "$out/shakespeare.safetensors" \
-		--minutes 10 --threads 2 "$@"
+		--as-is --minutes 10 --threads 2 "$@"
 	OMP_NUM_THREADS=2 /usr/bin/python3 bench/ref/writer_quality.py "$data/text/tinyshakespeare.txt" \
 		--minutes 10 "$@" | tail -n 1
 	;;

@@ -16,6 +16,7 @@
 #include "base/alloc.h"
 #include "base/atomic.h"
 #include "base/error.h"
+#include "base/log.h"
 #include "base/progress.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -29,15 +30,20 @@ const char *const cmd_train_usage[] = {
 	"",
 	"Trains a character-level LSTM and saves it to MODEL (safetensors) with its",
 	"learning curve beside it (MODEL without .safetensors, plus .csv).  The",
-	"writer learns screenplays from text files or folders of them (UTF-8, raw or",
-	"Fountain); the last --val-fraction of the text is held out to measure bits",
-	"per character.  The composer learns folk tunes from ABC files: each tune's",
+	"writer learns screenplays from text files or folders of them (UTF-8): files",
+	"named *.fountain as they are, others read as plain-text screenplays (IMSDb",
+	"pages, PDF conversions) and normalised to Fountain first, as 'benjamin corpus",
+	"normalize' does, so that the model writes Fountain (files that do not read as",
+	"screenplays are skipped with a warning); the last --val-fraction of the text",
+	"is held out to measure bits per character.  The composer learns folk tunes from ABC files: each tune's",
 	"M:, L: and K: lines and its music, with --val-fraction of the tunes held out.",
 	"Ctrl-C saves the model so far; --resume carries on from it and reaches the",
 	"same weights as a run that was never stopped.",
 	"",
 	"  --corpus PATH      writer: a text file or a folder of them (repeatable)",
 	"  --abc PATH         composer: an ABC file or a folder of them (repeatable)",
+	"  --as-is            writer: learn the files as they are, without normalising",
+	"                     (any text: poems, screenplays in their own layout)",
 	"  -o, --output FILE  the model to write (and to resume from)",
 	"  --steps N          train N steps in all (default: --minutes 20)",
 	"  --minutes M        or train for M minutes in all",
@@ -93,16 +99,24 @@ static void duration(char *buf, size_t size, double s)
 	bj_progress_format_duration(buf, size, s);
 }
 
+/* The writer's own settings and what its corpus reading reports. */
+struct writer_extra {
+	int as_is;
+	writer_corpus_report report;
+};
+
 /* A kind of character model: the option naming its corpus, and its training. */
 struct model_kind {
 	const char *name;
 	const char *corpus_option;
 	int (*train)(const nn_trainer_opts *t, const char *const *corpus, int n_corpus,
-	             const char *const *val, int n_val, nn_trainer_result *r);
+	             const char *const *val, int n_val, struct writer_extra *x,
+	             nn_trainer_result *r);
 };
 
 static int train_writer(const nn_trainer_opts *t, const char *const *corpus, int n_corpus,
-                        const char *const *val, int n_val, nn_trainer_result *r)
+                        const char *const *val, int n_val, struct writer_extra *x,
+                        nn_trainer_result *r)
 {
 	writer_train_opts o;
 	writer_train_opts_init(&o);
@@ -110,12 +124,16 @@ static int train_writer(const nn_trainer_opts *t, const char *const *corpus, int
 	o.t.label = "train writer";
 	o.corpus = corpus, o.n_corpus = n_corpus;
 	o.val_corpus = val, o.n_val = n_val;
+	o.as_is = x->as_is;
+	o.report = &x->report;
 	return writer_train(&o, r);
 }
 
 static int train_composer(const nn_trainer_opts *t, const char *const *corpus, int n_corpus,
-                          const char *const *val, int n_val, nn_trainer_result *r)
+                          const char *const *val, int n_val, struct writer_extra *x,
+                          nn_trainer_result *r)
 {
+	(void)x;
 	score_train_opts o;
 	score_train_opts_init(&o);
 	o.t = *t;
@@ -134,7 +152,7 @@ static int train_model(const struct model_kind *kind, int argc, char **argv)
 {
 	enum { O_CORPUS = 256, O_STEPS, O_MINUTES, O_LAYERS, O_HIDDEN, O_EMBED, O_SEQ, O_BATCH,
 	       O_LR, O_MIN_LR, O_DROPOUT, O_VAL_FRACTION, O_VAL_CORPUS, O_VAL_EVERY, O_MIN_COUNT,
-	       O_CHECKPOINT, O_SEED, O_THREADS, O_RESUME, O_PAUSE };
+	       O_CHECKPOINT, O_SEED, O_THREADS, O_RESUME, O_PAUSE, O_AS_IS };
 	const struct option options[] = {
 		{ kind->corpus_option, required_argument, NULL, O_CORPUS },
 		{ "output", required_argument, NULL, 'o' },
@@ -157,11 +175,13 @@ static int train_model(const struct model_kind *kind, int argc, char **argv)
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "resume", no_argument, NULL, O_RESUME },
 		{ "pause-after", required_argument, NULL, O_PAUSE },
+		{ "as-is", no_argument, NULL, O_AS_IS },
 		{ 0 },
 	};
 	const char *const *usage = cmd_train_usage;
 	nn_trainer_opts t;
 	nn_trainer_opts_init(&t);
+	struct writer_extra extra = { 0 };
 	const char **corpus = NULL, **val = NULL;
 	size_t n_corpus = 0, cap_corpus = 0, n_val = 0, cap_val = 0;
 	long threads = 2, v;
@@ -227,6 +247,13 @@ static int train_model(const struct model_kind *kind, int argc, char **argv)
 		case O_RESUME:
 			t.resume = 1;
 			break;
+		case O_AS_IS:
+			if (kind->train != train_writer) {
+				status = cli_usage_error(usage, "--as-is is for the writer");
+				break;
+			}
+			extra.as_is = 1;
+			break;
 		default:
 			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
 			                         argv[optind - 1]);
@@ -266,7 +293,11 @@ static int train_model(const struct model_kind *kind, int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	nn_trainer_result r;
-	int ret = kind->train(&t, corpus, (int)n_corpus, val, (int)n_val, &r);
+	int ret = kind->train(&t, corpus, (int)n_corpus, val, (int)n_val, &extra, &r);
+	const writer_corpus_report *report = &extra.report;
+	if (report->skipped && (ret == 0 || ret == BJ_EINTERRUPTED))
+		bj_log(BJ_LOG_WARN, "skipped %d file%s that did not read as screenplays, the first: %s",
+		       report->skipped, report->skipped == 1 ? "" : "s", report->first_skipped);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (ret == BJ_EINTERRUPTED) {
@@ -283,6 +314,9 @@ static int train_model(const struct model_kind *kind, int argc, char **argv)
 		else
 			printf("%.1fM characters", (double)r.chars / 1e6);
 		printf(") in %s", took);
+		if (report->normalized)
+			printf(", %d screenplay%s normalised to Fountain", report->normalized,
+			       report->normalized == 1 ? "" : "s");
 		if (!isnan(r.val_bpc))
 			printf(", validation %.3f bits/char", r.val_bpc);
 		printf("; wrote '%s' and '%s'\n", t.model_path, csv);

@@ -39,3 +39,5 @@ extern const char *const cmd_compose_usage[];
 
 int cmd_score(int argc, char **argv);
 extern const char *const cmd_score_usage[];
+int cmd_write(int argc, char **argv);
+extern const char *const cmd_write_usage[];

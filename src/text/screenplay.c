@@ -70,6 +70,18 @@ text_element *text_screenplay_add(text_screenplay *sp, text_element_type type, c
 	return e;
 }
 
+void text_screenplay_truncate(text_screenplay *sp, size_t n)
+{
+	BJ_ASSERT(n <= sp->n_elements);
+	while (sp->n_elements > n) {
+		text_element *e = &sp->elements[--sp->n_elements];
+		free(e->text);
+		free(e->scene_number);
+	}
+	while (sp->n_scenes > 0 && sp->scenes[sp->n_scenes - 1] >= n)
+		sp->n_scenes--;
+}
+
 text_title_field *text_screenplay_title_add(text_screenplay *sp, const char *key,
                                             const char *value)
 {

@@ -87,6 +87,9 @@ void text_screenplay_free(text_screenplay *sp);
  * valid until the next text_screenplay_add().  A TEXT_SECTION starts at depth 1. */
 text_element *text_screenplay_add(text_screenplay *sp, text_element_type type, const char *text);
 
+/* Removes the elements from index n on (n <= n_elements), and their scenes. */
+void text_screenplay_truncate(text_screenplay *sp, size_t n);
+
 /* Appends a title page field with copies of key and value ("" for NULL). */
 text_title_field *text_screenplay_title_add(text_screenplay *sp, const char *key,
                                             const char *value);

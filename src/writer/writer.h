@@ -13,10 +13,14 @@
  *                              .sample = { .temperature = 0.8f }, .seed = 7 };
  *     ret = writer_sample(&s, emit, stdout);           // emit(ctx, utf8, len) per character
  *
- * Corpus files are UTF-8 text or Fountain, read as they are: the layout
- * (indents, blank lines, capitals) is what the model learns.  The model file
- * records "writer.format" and the corpus in its metadata.  Sampling is the same
- * for a model, options and seed; text goes to the caller's emit function.
+ * Corpus files are UTF-8 text.  Files named *.fountain are learnt as they
+ * are; others are read as plain-text screenplays and normalised to Fountain
+ * first (text/normalize.h), one file at a time, so the model writes Fountain
+ * whatever the corpus looked like; files that do not read as screenplays are
+ * skipped.  as_is learns every file as it is (any text: poems, tunes).  The
+ * model file records "writer.format" and the corpus in its metadata.  Sampling
+ * is the same for a model, options and seed; text goes to the caller's emit
+ * function.  Prompted screenplays are written by writer/write.h.
  */
 #pragma once
 
@@ -36,14 +40,26 @@ typedef struct writer_train_opts {
 	int n_corpus;
 	const char *const *val_corpus;  /* (n_val) a separate validation text, or none */
 	int n_val;
+	int as_is;                      /* learn the files as they are, not normalised */
+	struct writer_corpus_report *report;   /* out, or NULL: what was normalised */
 } writer_train_opts;
+
+/* What the normalising of a corpus did (both corpora together). */
+typedef struct writer_corpus_report {
+	int fountain;      /* files taken as Fountain (*.fountain) */
+	int normalized;    /* plain-text screenplays normalised */
+	int skipped;       /* files that did not read as screenplays */
+	char first_skipped[512];   /* the normaliser's message for the first of them */
+} writer_corpus_report;
 
 /* nn_trainer_opts_init's defaults with the writer's label; no corpus. */
 void writer_train_opts_init(writer_train_opts *o);
 
-/* Opens the corpus (and the validation corpus) and trains on it with
- * nn_trainer_run, the writer's metadata added.  Returns what nn_corpus_open or
- * nn_trainer_run return, with the error set. */
+/* Opens the corpus (and the validation corpus), normalises it unless o->as_is,
+ * and trains on it with nn_trainer_run, the writer's metadata added.  Returns
+ * what nn_corpus_open, text_normalize_load or nn_trainer_run return, with the
+ * error set; BJ_EUNSUPPORTED when no file of a corpus reads as a screenplay
+ * (the first file's message). */
 int writer_train(const writer_train_opts *o, nn_trainer_result *r);
 
 /* How to write. */

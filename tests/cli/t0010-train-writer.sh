@@ -10,7 +10,7 @@ scene() {
 	printf 'EXT. MOON - DAY\n\nDust. The caf\303\251 sign flickers.\n\n'
 }
 for i in 1 2 3 4 5 6 7 8; do scene; done >"$tmp/scenes.txt"
-mkdir "$tmp/folder" && cp "$tmp/scenes.txt" "$tmp/folder/a.txt" && scene >"$tmp/folder/b.txt"
+mkdir "$tmp/folder" && cp "$tmp/scenes.txt" "$tmp/folder/a.txt" && for i in 1 2 3 4 5 6; do scene; done >"$tmp/folder/b.txt"
 tiny="--hidden 32 --layers 1 --embed 8 --batch 4 --seq 16 --val-every 10 --min-count 1"
 
 run "$BENJAMIN" train --help
@@ -85,7 +85,7 @@ expect "an unwritable output folder" 1 \
 run "$BENJAMIN" -q train writer --corpus "$tmp/folder" -o "$tmp/w.safetensors" --steps 30 $tiny
 expect "a tiny training run" 0 ""
 check "it says what it did" grep -q \
-	"^trained 30 steps (1920 characters) in 0:0[0-9], validation [0-9.]* bits/char; wrote '$tmp/w.safetensors' and '$tmp/w.csv'$" \
+	"^trained 30 steps (1920 characters) in 0:0[0-9], 2 screenplays normalised to Fountain, validation [0-9.]* bits/char; wrote '$tmp/w.safetensors' and '$tmp/w.csv'$" \
 	"$tmp/out"
 check "the curve has a row per step" test "$(wc -l <"$tmp/w.csv")" -eq 31
 check "the curve has its header" test "$(head -n 1 "$tmp/w.csv")" = "step,chars,seconds,lr,train_bpc,val_bpc"

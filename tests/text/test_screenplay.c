@@ -89,6 +89,24 @@ static void test_names(void)
 	}
 }
 
+static void test_truncate(void)
+{
+	text_screenplay *sp = text_screenplay_new();
+	text_screenplay_add(sp, TEXT_SCENE_HEADING, "INT. A - DAY");
+	text_screenplay_add(sp, TEXT_ACTION, "One.");
+	text_screenplay_add(sp, TEXT_SCENE_HEADING, "INT. B - DAY")->scene_number = bj_xstrdup("2");
+	text_screenplay_add(sp, TEXT_CHARACTER, "EVE");
+	text_screenplay_truncate(sp, 4);
+	CHECK(sp->n_elements == 4 && sp->n_scenes == 2);
+	text_screenplay_truncate(sp, 2);
+	CHECK(sp->n_elements == 2 && sp->n_scenes == 1 && sp->scenes[0] == 0);
+	text_screenplay_add(sp, TEXT_SCENE_HEADING, "INT. C - DAY");
+	CHECK(sp->n_scenes == 2 && sp->scenes[1] == 2);
+	text_screenplay_truncate(sp, 0);
+	CHECK(sp->n_elements == 0 && sp->n_scenes == 0);
+	text_screenplay_free(sp);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -96,6 +114,7 @@ int main(void)
 		TEST_CASE(test_equal),
 		TEST_CASE(test_title),
 		TEST_CASE(test_names),
+		TEST_CASE(test_truncate),
 		{ 0 },
 	};
 	return test_main(cases);

@@ -80,6 +80,7 @@ static void train_model(int steps)
 	o.t.warmup = 5;
 	o.t.val_every = 1000;
 	o.t.min_count = 1;
+	o.as_is = 1;   /* the indented layout, learnt as it is */
 	nn_trainer_result r;
 	CHECK(writer_train(&o, &r) == 0, "%s", bj_error_message());
 	printf("    %lld steps, validation %.3f bits/char\n", (long long)r.steps, r.val_bpc);
