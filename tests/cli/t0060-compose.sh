@@ -54,7 +54,7 @@ check "an unknown mood is named" test "$(head -n 1 "$tmp/err")" = \
 run "$BENJAMIN" compose --model "$model" --seconds 5 --mood calm --key H -o "$tmp/x.mid"
 expect "an unknown key" 1 "benjamin: error: unknown key 'H'"
 printf 'INT. SHIP - NIGHT\n\nRipley waits.\n\n' >"$tmp/scene.txt"
-"$BENJAMIN" train writer --corpus "$tmp/scene.txt" -o "$tmp/w.safetensors" --steps 2 --hidden 8 \
+"$BENJAMIN" train writer --as-is --corpus "$tmp/scene.txt" -o "$tmp/w.safetensors" --steps 2 --hidden 8 \
 	--layers 1 --embed 4 --batch 2 --seq 8 --val-fraction 0 --min-count 1 >/dev/null 2>&1
 run "$BENJAMIN" compose --model "$tmp/w.safetensors" --seconds 5 --mood calm -o "$tmp/x.mid"
 expect "a writer model" 1 "benjamin: error: '$tmp/w.safetensors': not a composer model (no composer.format)"
