@@ -244,6 +244,16 @@ static double cover(struct director *d, const text_element *e, const char *chara
 			to = c->shot->end;
 		}
 		double len = fmin(remaining, to - from);
+		if (remaining - len > 0 && remaining - len < FILM_MIN_CLIP) {
+			/* the shot cannot hold it all, and what is left would flash by:
+			 * take the shot's edges too, else leave the next shot more */
+			from = c->shot->start;
+			to = c->shot->end;
+			len = fmin(remaining, to - from);
+			if (remaining - len > 0 && remaining - len < FILM_MIN_CLIP &&
+			    remaining - FILM_MIN_CLIP >= FILM_MIN_CLIP)
+				len = remaining - FILM_MIN_CLIP;
+		}
 		/* centred in the usable part: as far from the shot's own cuts as it can be */
 		double in = from + (to - from - len) / 2, out = in + len;
 		BJ_GROW(d->t->clips, d->cap_clips, d->t->n_clips + 1);
