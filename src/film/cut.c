@@ -452,6 +452,42 @@ static char *title_of(const text_screenplay *sp)
 	return bj_xstrdup("Untitled");
 }
 
+/* The default credits; without voices there are no lines to take the cast
+ * from, so it comes from the screenplay's cues, in order of appearance. */
+static void credits(const text_screenplay *sp, const film_timeline *t, film_credits *c)
+{
+	film_credits_default(t, c);
+	if (t->n_lines)
+		return;
+	char **cast = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < sp->n_elements; i++) {
+		if (sp->elements[i].type != TEXT_CHARACTER)
+			continue;
+		char *who = text_character_name(sp->elements[i].text);
+		size_t k = 0;
+		while (k < n && strcmp(cast[k], who))
+			k++;
+		if (k < n) {
+			free(who);
+			continue;
+		}
+		BJ_GROW(cast, cap, n + 1);
+		cast[n++] = who;
+	}
+	if (!n)
+		return;
+	/* after the title, a blank and the two lines of "written ... by benjamin" */
+	size_t at = 4 < c->n ? 4 : c->n;
+	c->lines = bj_xrealloc(c->lines, (c->n + n + 2) * sizeof *c->lines);
+	memmove(c->lines + at + n + 2, c->lines + at, (c->n - at) * sizeof *c->lines);
+	c->lines[at] = bj_xstrdup("");
+	c->lines[at + 1] = bj_xstrdup("Cast");
+	memcpy(c->lines + at + 2, cast, n * sizeof *cast);
+	c->n += n + 2;
+	free(cast);
+}
+
 int film_cut(const text_screenplay *sp, const char *name, library *lib, const film_voices *voices,
              const film_cast *cast, const film_cut_opts *o, film_timeline *t, film_cues *cues)
 {
@@ -470,7 +506,7 @@ int film_cut(const text_screenplay *sp, const char *name, library *lib, const fi
 		ret = walk(&d);
 	if (ret == 0) {
 		film_credits c;
-		film_credits_default(t, &c);
+		credits(sp, t, &c);
 		t->credit_lines = c.lines;
 		t->n_credit_lines = c.n;
 		t->credits = (film_card){ 1, d.now, film_credits_seconds(&c), NULL };

@@ -15,7 +15,8 @@
  * The timeline: a title card (the title page's Title), then per scene an
  * establishing shot for the heading, a shot (or, when no shot is long enough,
  * several) per action paragraph and per spoken line, end to end; the credits
- * (film_credits_default) after the last clip.  Its length is exactly the title
+ * (film_credits_default, the cast taken from the screenplay's cues when there
+ * are no voices) after the last clip.  Its length is exactly the title
  * card plus every clip plus the credits.  Each clip's "why" records the element,
  * what it needed, every weighted feature with its value and weight, the total
  * and the runner-up.  The same inputs and seed give the same timeline.

@@ -404,6 +404,15 @@ static void test_cut_exhausted_library(void)
 	for (size_t i = 0; i < t.n_clips; i++)
 		reused += t.clips[i].why && strstr(t.clips[i].why, "\"reused\":true") != NULL;
 	CHECK(reused == (int)t.n_clips - 2, "%d reused of %zu", reused, t.n_clips);
+	/* no voices: the cast comes from the cues */
+	CHECK(t.n_credit_lines > 8);
+	if (t.n_credit_lines > 8) {
+		CHECK_STR(t.credit_lines[0], "The Test");
+		CHECK_STR(t.credit_lines[5], "Cast");
+		CHECK_STR(t.credit_lines[6], "EVE");
+		CHECK_STR(t.credit_lines[7], "ADAM");
+		CHECK_STR(t.credit_lines[t.n_credit_lines - 1], "An AI-generated film");
+	}
 	film_timeline_release(&t);
 	film_cues_release(&cues);
 	text_screenplay_free(sp);
