@@ -99,16 +99,16 @@ void film_score_shot(const film_need *need, const film_candidate *c, const libra
 		s->total += w->w[i] * f[i];
 }
 
-/* Tiers of eligibility: fresh and long enough first, then fresh, then the least
- * used.  Lower is better. */
+/* Eligibility: -1 for a shot used more often than the least used (never
+ * chosen: no reuse while a fresher shot is left), else 0 when long enough to
+ * cut to and 1 when not (chosen only when no long enough one is left). */
 static int tier(const film_candidate *c, int min_uses)
 {
+	if (c->uses != min_uses)
+		return -1;
 	double from, to;
 	film_usable(c, &from, &to);
-	int short_ = to - from < FILM_MIN_CLIP;
-	if (c->uses == min_uses)
-		return short_;
-	return 2 + short_;
+	return to - from < FILM_MIN_CLIP;
 }
 
 int film_pick(const film_need *need, const film_candidate *cands, size_t n,
@@ -124,12 +124,10 @@ int film_pick(const film_need *need, const film_candidate *cands, size_t n,
 	for (size_t i = 1; i < n; i++)
 		if (cands[i].uses < min_uses)
 			min_uses = cands[i].uses;
-	int best_tier = 4;
-	for (size_t i = 0; i < n; i++) {
-		int t = tier(&cands[i], min_uses);
-		if (t < best_tier)
-			best_tier = t;
-	}
+	int best_tier = 1;
+	for (size_t i = 0; i < n && best_tier; i++)
+		if (tier(&cands[i], min_uses) == 0)
+			best_tier = 0;
 	long best = -1;
 	for (size_t i = 0; i < n; i++) {
 		double variety = bj_rng_double(rng);  /* drawn for every shot: same stream per pick */
