@@ -32,6 +32,9 @@ extern const char *const cmd_train_usage[];
 int cmd_sample(int argc, char **argv);
 extern const char *const cmd_sample_usage[];
 
+int cmd_cut(int argc, char **argv);
+extern const char *const cmd_cut_usage[];
+
 int cmd_render(int argc, char **argv);
 extern const char *const cmd_render_usage[];
 int cmd_compose(int argc, char **argv);
