@@ -77,6 +77,17 @@ int cli_parse_int(const char *text, long min, long max, long *value)
 	return 0;
 }
 
+int cli_parse_double(const char *text, double min, double max, double *value)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (end == text || *end || errno || !isfinite(v) || v < min || v > max)
+		return -1;
+	*value = v;
+	return 0;
+}
+
 int cli_wants_help(int argc, char **argv, const char *const *usage)
 {
 	for (int i = 1; i < argc; i++) {

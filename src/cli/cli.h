@@ -49,5 +49,8 @@ int cli_parse_time(const char *text, double *seconds);
 /* Parses a whole decimal number in [min, max].  Returns 0 or -1. */
 int cli_parse_int(const char *text, long min, long max, long *value);
 
+/* Parses a finite decimal number in [min, max].  Returns 0 or -1. */
+int cli_parse_double(const char *text, double min, double max, double *value);
+
 /* Common handling of --help (-h): 1 if argv asks for help (usage printed). */
 int cli_wants_help(int argc, char **argv, const char *const *usage);

@@ -28,3 +28,12 @@ extern const char *const cmd_train_usage[];
 
 int cmd_sample(int argc, char **argv);
 extern const char *const cmd_sample_usage[];
+
+int cmd_voices(int argc, char **argv);
+extern const char *const cmd_voices_usage[];
+
+int cmd_say(int argc, char **argv);
+extern const char *const cmd_say_usage[];
+
+int cmd_voice(int argc, char **argv);
+extern const char *const cmd_voice_usage[];

@@ -21,6 +21,9 @@ const struct cli_command cli_commands[] = {
 	{ "library", cmd_library, "browse the footage library: films, shots, contact sheets, queries", cmd_library_usage },
 	{ "train", cmd_train, "train a model (writer) on examples", cmd_train_usage },
 	{ "sample", cmd_sample, "write text with a trained writer model", cmd_sample_usage },
+	{ "voices", cmd_voices, "list the voices characters can speak with", cmd_voices_usage },
+	{ "say", cmd_say, "speak a line of text into a WAV file", cmd_say_usage },
+	{ "voice", cmd_voice, "speak every line of a screenplay's dialogue, with timings", cmd_voice_usage },
 	{ 0 },
 };
 
