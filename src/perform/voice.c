@@ -167,6 +167,21 @@ static char *english_text(const char *text)
 	return out;
 }
 
+char *perform_voice_ascii(const char *text)
+{
+	size_t n = strlen(text), len = 0, cap = 0;
+	char *out = NULL;
+	bj_grow((void **)&out, &cap, 1, 1);
+	out[0] = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		int k = bj_utf8_decode(text + i, n - i, &cp);
+		transliterate(cp, &out, &len, &cap); /* nothing is added when it fails */
+		i += (size_t)(k > 0 ? k : 1);
+	}
+	return out;
+}
+
 /* Runs Flite on text.  Called with flite_lock held. */
 static cst_utterance *flite_run(size_t v, const char *text, const perform_synth_options *o)
 {

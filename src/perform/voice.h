@@ -96,6 +96,11 @@ int perform_voice_synth(const char *voice, const char *text, const perform_synth
  * 0 or a negative code with the error set and sp unchanged. */
 int perform_speech_resample(perform_speech *sp, int rate);
 
+/* The ASCII reading of UTF-8 text as the synthesiser gets it ("Élodie" ->
+ * "Elodie", curly quotes straight, dashes ", "), with characters that have no
+ * reading left out.  Returns a new string (free()). */
+char *perform_voice_ascii(const char *text);
+
 /* Frees what sp holds and zeroes it.  Safe on a zeroed struct. */
 void perform_speech_release(perform_speech *sp);
 

@@ -67,7 +67,10 @@ int perform_voice_match(const media_audio *sample, perform_voice_setting *v,
 	rep.base_f0 = best_base.f0_median;
 	rep.distance_before = perform_spectral_distance(&target, &best_base);
 	v->shift.semitones = clamp(12.0 * log2(target.f0_median / best_base.f0_median), -24, 24);
-	v->shift.formant = clamp(perform_formant_scale(&target, &best_base), 0.8, 1.25);
+	/* Speakers' vocal tracts differ by some 15 % either way (women's are about
+	 * that much shorter than men's); an estimate beyond is the recording's
+	 * channel talking, not the speaker. */
+	v->shift.formant = clamp(perform_formant_scale(&target, &best_base), 0.87, 1.15);
 	v->range = clamp(target.f0_range / fmax(best_base.f0_range, 0.5), 0.5, 3.0);
 	perform_voice_profile out = { 0 };
 	for (int round = 0; round < 3; round++) {

@@ -12,7 +12,8 @@
  * calibration passage and is measured the same way; the closest, scored on
  * pitch distance in semitones plus envelope distance, is chosen.  Its shift is
  * the pitch ratio of medians, the formant scale that best lines the envelopes
- * up, and the ratio of F0 ranges; then the shifted voice reads the passage
+ * up (within 0.87..1.15), and the ratio of F0 ranges (within 0.5..3); then the
+ * shifted voice reads the passage
  * again and the pitch is corrected by what is still off, twice, so the median
  * lands within a percent or two of the target's.
  */

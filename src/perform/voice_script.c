@@ -44,13 +44,15 @@ static char *file_name(size_t index, const char *character)
 {
 	char clean[48];
 	size_t n = 0;
-	for (const char *p = character; *p && n + 1 < sizeof clean; p++) {
+	char *ascii = perform_voice_ascii(character);
+	for (const char *p = ascii; *p && n + 1 < sizeof clean; p++) {
 		unsigned char ch = (unsigned char)*p;
 		if (isalnum(ch))
 			clean[n++] = (char)tolower(ch);
 		else if ((ch == ' ' || ch == '.' || ch == '-' || ch == '\'') && n && clean[n - 1] != '_')
 			clean[n++] = '_';
 	}
+	free(ascii);
 	while (n && clean[n - 1] == '_')
 		n--;
 	clean[n] = 0;

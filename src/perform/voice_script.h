@@ -13,8 +13,8 @@
  *
  * The lines come from the screenplay (the CLI reads it; perform knows nothing
  * of Fountain).  Every character must have a voice in the cast.  Files are
- * "<folder>/0001-eve.wav" (index from 1, the name's ASCII letters and digits
- * in lower case, "_" for spaces and dots: "0004-dr_mller.wav"), 48 kHz
+ * "<folder>/0001-eve.wav" (index from 1, the name's ASCII reading in lower
+ * case, "_" for spaces and dots: "0004-dr_muller.wav"), 48 kHz
  * mono 16-bit, each written atomically; lines.json is written last, so a folder
  * with a lines.json is complete.  A line with nothing to say but punctuation
  * ("...") is a beat of silence.  The output does not depend on the thread

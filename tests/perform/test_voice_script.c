@@ -55,7 +55,7 @@ static void test_voices_a_script(void)
 	CHECK(voice_into(one, 1, &c) == 0, "%s", bj_error_message());
 	CHECK(voice_into(two, 2, &c) == 0, "%s", bj_error_message());
 	static const char *const files[] = { "lines.json", "0001-eve.wav", "0002-bob.wav",
-		                             "0003-eve.wav", "0004-dr_mller.wav" };
+		                             "0003-eve.wav", "0004-dr_muller.wav" };
 	for (size_t i = 0; i < 5; i++) {
 		char a[512], b[512];
 		snprintf(a, sizeof a, "%s/%s", one, files[i]);
