@@ -112,11 +112,13 @@ static void extract(const text_screenplay *sp, struct script *s)
 	for (size_t i = 0; i < sp->n_elements; i++) {
 		const text_element *e = &sp->elements[i];
 		switch (e->type) {
-		case TEXT_CHARACTER:
+		case TEXT_CHARACTER: {
+			char *x = extension(e->text);
 			who = keep(s, text_character_name(e->text));
-			ext = extension(e->text) ? keep(s, extension(e->text)) : NULL;
+			ext = x ? keep(s, x) : NULL;
 			paren = NULL;
 			break;
+		}
 		case TEXT_PARENTHETICAL:
 			paren = e->text;
 			break;
