@@ -29,11 +29,11 @@ cst_voice *register_cmu_us_slt(const char *voxdir);
  * perform_calibration_text (test_voice_analysis.c's test_base_voice_f0 checks
  * it). */
 static const perform_voice_info voices[] = {
-	{ "slt", "US English female (Arctic SLT), statistical parametric (clustergen), 16 kHz", 'f', 163 },
-	{ "rms", "US English male (Arctic RMS), deep, statistical parametric (clustergen), 16 kHz", 'm', 103 },
-	{ "awb", "Scottish English male (Arctic AWB), statistical parametric (clustergen), 16 kHz", 'm', 124 },
-	{ "kal16", "US English male (Kal), diphone, 16 kHz: clear, flat", 'm', 87 },
-	{ "kal", "US English male (Kal), diphone, 8 kHz: telephone quality, robotic", 'm', 87 },
+	{ "slt", "US English female (Arctic SLT), statistical parametric (clustergen), 16 kHz", 'f', 163, 1 },
+	{ "rms", "US English male (Arctic RMS), deep, statistical parametric (clustergen), 16 kHz", 'm', 103, 0 },
+	{ "awb", "Scottish English male (Arctic AWB), statistical parametric (clustergen), 16 kHz", 'm', 124, 1 },
+	{ "kal16", "US English male (Kal), diphone, 16 kHz: clear, flat", 'm', 87, 1 },
+	{ "kal", "US English male (Kal), diphone, 8 kHz: telephone quality, robotic", 'm', 87, 1 },
 };
 
 #define N_VOICES (sizeof voices / sizeof voices[0])
@@ -203,7 +203,9 @@ static cst_utterance *flite_run(size_t v, const char *text, const perform_synth_
 	 * default is the voice's own: kal's in its features, a clustergen voice's
 	 * in its database (cst_cg.c, cst_synth.c). */
 	feat_set_float(u->features, "f0_shift", (float)o->f0_shift);
-	if (o->f0_range != 1.0) {
+	if (o->f0_range != 1.0 || o->f0_shift != 1.0) {
+		/* Deviations scale with the mean, so a shifted voice keeps its
+		 * intonation in semitones. */
 		float mean, sd;
 		if (feat_present(vox->features, "cg_db")) {
 			const cst_cg_db *db = val_cg_db(feat_val(vox->features, "cg_db"));

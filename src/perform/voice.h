@@ -42,6 +42,8 @@ typedef struct perform_voice_info {
 	const char *description; /* one line for `benjamin voices` */
 	char sex;                /* 'f' or 'm' */
 	double f0;               /* median F0 in Hz reading the calibration passage */
+	int flite_pitch;         /* 1 when Flite's own F0 follows f0_shift and f0_range
+	                          * (rms's does not: its pitch is moved by Rubber Band) */
 } perform_voice_info;
 
 /* The number of base voices. */

@@ -14,7 +14,9 @@
  *     perform_speech_release(&sp);
  *
  * Order: Flite speaks with the delivery's rate, pitch and range (so timings
- * stay exact), Rubber Band applies the voice's pitch, formant and rate shift,
+ * stay exact) and, for voices whose intonation it can move (flite_pitch), the
+ * voice's pitch shift too; Rubber Band applies the formant and rate shift (and
+ * the pitch shift of the other voices),
  * the filter colours it, silence goes around it, and the whole is normalised to
  * target_lufs + delivery.volume_db with true peak under ceiling_db.  The same
  * arguments give the same samples.
