@@ -28,9 +28,10 @@
  * Assignment: the candidates are the base voices (kal16 before the 8 kHz
  * kal), then each shifted by +-4, +-8 and +-2 semitones with formants moved
  * the same way (6, 12, 3 %), then more; within each round the seed shuffles
- * the base voices.  A candidate is taken when its predicted median F0 is at
- * least 3 semitones from every voice already cast of the same speaker, and at
- * least 1 semitone (or 5 % of formant) from those of other speakers.  The
+ * the base voices; rms, whose pitch only Rubber Band can move (at a great cost
+ * in intelligibility), is used unshifted only.  A candidate is taken when its
+ * predicted median F0 is at least 3 semitones from every voice already cast of
+ * the same speaker, and at least 1.5 semitones from those of other speakers.  The
  * characters are served in the order given (most lines first, say).
  */
 #pragma once

@@ -40,11 +40,12 @@ int perform_speech_shift(perform_speech *sp, const perform_shift *s)
 	                                    pow(2.0, s->semitones / 12.0));
 	rubberband_set_formant_scale(rb, s->formant);
 	unsigned n = (unsigned)sp->audio.frames;
-	rubberband_set_expected_input_duration(rb, n);
-	const float *in = sp->audio.samples;
-	/* Offline: study everything, then process in blocks no larger than the
-	 * stretcher's maximum, taking output as it comes. */
 	const unsigned block = 4096;
+	rubberband_set_expected_input_duration(rb, n);
+	rubberband_set_max_process_size(rb, block);
+	const float *in = sp->audio.samples;
+	/* Offline: study everything, then process in blocks of the size announced,
+	 * taking output as it comes. */
 	for (unsigned i = 0; i < n; i += block) {
 		unsigned k = n - i < block ? n - i : block;
 		const float *p = in + i;
