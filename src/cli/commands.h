@@ -44,3 +44,11 @@ int cmd_score(int argc, char **argv);
 extern const char *const cmd_score_usage[];
 int cmd_write(int argc, char **argv);
 extern const char *const cmd_write_usage[];
+int cmd_voices(int argc, char **argv);
+extern const char *const cmd_voices_usage[];
+
+int cmd_say(int argc, char **argv);
+extern const char *const cmd_say_usage[];
+
+int cmd_voice(int argc, char **argv);
+extern const char *const cmd_voice_usage[];
