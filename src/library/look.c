@@ -19,6 +19,8 @@ struct library_look {
 	int have_prev;
 	float *luma;      /* (luma_size) luma of the frame, 0..1 */
 	size_t luma_size;
+	int *mcol;        /* (mcol_width) column x to motion cell x * MW / width */
+	int mcol_width;
 };
 
 library_look *library_look_new(void)
@@ -31,6 +33,7 @@ void library_look_free(library_look *lk)
 	if (!lk)
 		return;
 	free(lk->luma);
+	free(lk->mcol);
 	free(lk);
 }
 
@@ -208,6 +211,14 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 		lk->luma_size = (size_t)W * H;
 		lk->luma = bj_xmalloc(lk->luma_size * sizeof(float));
 	}
+	if (lk->mcol_width != W) {
+		free(lk->mcol);
+		lk->mcol = bj_xmalloc((size_t)W * sizeof(int));
+		for (int x = 0; x < W; x++)
+			lk->mcol[x] = x * MW / W;   /* a division per pixel cost more than the rest of it */
+		lk->mcol_width = W;
+	}
+	const int *mcol = lk->mcol;
 	float *L = lk->luma;
 	double sy = 0, sy2 = 0, rg = 0, yb = 0, rg2 = 0, yb2 = 0;
 	float mcell[MH * MW];
@@ -229,7 +240,7 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 			yb += c;
 			rg2 += a * a;
 			yb2 += c * c;
-			int m = my * MW + x * MW / W;
+			int m = my * MW + mcol[x];
 			mcell[m] += l;
 			mcount[m]++;
 			if (((x | y) & 1) == 0) {
