@@ -40,7 +40,8 @@ typedef struct media_shrink {
 	uint32_t *cacc[2];         /* (src_cw) the same for Cb and Cr */
 	uint8_t *row[3];           /* (dst_w) box means of one output row: Y, Cb, Cr */
 	uint32_t *recip;           /* (n_recip) 2^24 / pixels in a box */
-	uint64_t *prefix;          /* (max(src_w, src_cw) + 1) running totals of a row of sums */
+	int xq, cxq;               /* the narrowest box, luma and chroma, if all are that or one
+	                              column wider, else 0 */
 	int n_recip;
 	int have_tables, full_range;
 	double kr, kb;
