@@ -243,13 +243,16 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 			int m = my * MW + mcol[x];
 			mcell[m] += l;
 			mcount[m]++;
-			if (((x | y) & 1) == 0) {
-				int bin = ((int)r >> 6) * 16 + ((int)g >> 6) * 4 + ((int)b >> 6);
-				o->bins[bin]++;
-				o->bin_rgb[bin][0] += r;
-				o->bin_rgb[bin][1] += g;
-				o->bin_rgb[bin][2] += b;
-			}
+		}
+		/* dominant colours from every other pixel of every other row */
+		for (int x = 0; x < W && (y & 1) == 0; x += 2) {
+			const uint8_t *p = row + (size_t)x * ch;
+			int r = p[0], g = ch == 3 ? p[1] : p[0], b = ch == 3 ? p[2] : p[0];
+			int bin = (r >> 6) * 16 + (g >> 6) * 4 + (b >> 6);
+			o->bins[bin]++;
+			o->bin_rgb[bin][0] += (float)r;
+			o->bin_rgb[bin][1] += (float)g;
+			o->bin_rgb[bin][2] += (float)b;
 		}
 	}
 	double n = (double)W * H;
