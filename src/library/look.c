@@ -182,10 +182,12 @@ static void scene(const float *L, const media_image *img, library_frame_look *o)
 				top += l;
 				top_tex += t;
 				ntop++;
-				sky += l > 0.5f && t < 0.04f;
+				/* & rather than &&: these tests go either way at random,
+				 * and a mispredicted branch costs more than the test */
+				sky += (l > 0.5f) & (t < 0.04f);
 				if (img->channels == 3) {
 					const uint8_t *p = row + 3 * x;
-					blue_sky += l > 0.45f && p[2] > p[0] + 20 && p[2] >= p[1];
+					blue_sky += (l > 0.45f) & (p[2] > p[0] + 20) & (p[2] >= p[1]);
 				}
 			} else if (y >= bot_start) {
 				bottom += l;
