@@ -95,7 +95,7 @@ void vision_lab_transfer(media_image *img, const uint8_t *mask, const double fro
 	}
 	for (int y = 0; y < img->height; y++)
 		for (int x = 0; x < img->width; x++) {
-			if (!IN(mask, (size_t)y * img->width + x))
+			if (!mask[(size_t)y * img->width + x])
 				continue;
 			uint8_t *p = img->data + (size_t)y * img->stride + 3 * (size_t)x;
 			float lab[3];
@@ -183,9 +183,9 @@ void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint6
 	bj_rng_init(&rng, seed);
 	for (int y = 0; y < img->height; y++)
 		for (int x = 0; x < img->width; x++) {
-			double g = sigma * bj_rng_normal(&rng);
 			if (!IN(mask, (size_t)y * img->width + x))
 				continue;
+			double g = sigma * bj_rng_normal(&rng);
 			uint8_t *p = img->data + (size_t)y * img->stride + 3 * (size_t)x;
 			for (int c = 0; c < 3; c++) {
 				double v = p[c] + g + 0.5;

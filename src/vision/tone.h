@@ -32,7 +32,7 @@ void vision_lab_to_rgb(const float lab[3], uint8_t rgb[3]);
  * sd L, a, b}.  Returns the number of pixels counted (all zero for none). */
 long vision_lab_stats(const media_image *img, const uint8_t *mask, double stats[6]);
 
-/* Inside the mask, moves each Lab channel from the statistics `from` to `to`:
+/* Wherever the mask is not 0 (so a feathered mask's whole band is done), moves each Lab channel from the statistics `from` to `to`:
  * v' = (v - from.mean) * to.sd / from.sd + to.mean (the ratio kept within
  * 0.25..4).  mono: a and b become 0 (grey).  */
 void vision_lab_transfer(media_image *img, const uint8_t *mask, const double from[6],
