@@ -18,11 +18,10 @@
 #include "vision/warp.h"
 
 #define N_PTS (68 + VISION_WARP_FRAME_POINTS)
-#define MAX_MISSED 3          /* frames a face outlives its last detection */
+#define MAX_MISSED 2          /* frames a face outlives its last detection */
 #define STAR_HYSTERESIS 5.0   /* degrees a new star photo must be nearer by */
 #define COLOUR_RATE 0.3       /* weight of the new frame in the colour statistics */
 #define BLUR_EVERY 15         /* frames between sharpness measurements */
-#define DETECT_EVERY 3        /* a followed face is detected again every this many frames */
 
 typedef struct star_photo {
 	media_image *img;
@@ -258,22 +257,37 @@ static void score(perform_swapper *s, const media_image *frame, vision_rect box)
 	}
 }
 
+/* The face again near its last box: detected in that box grown by half its
+ * size on every side, at no less than 70 % of its size (far cheaper than the
+ * whole frame).  1 with box set, 0 if not there, or a negative code. */
+static int near_last(perform_swapper *s, const media_image *frame, float *box)
+{
+	const float *b = s->last_box;
+	int x0 = (int)fmaxf(b[0] - b[2] / 2, 0), y0 = (int)fmaxf(b[1] - b[3] / 2, 0);
+	int x1 = (int)fminf(b[0] + 1.5f * b[2], (float)frame->width);
+	int y1 = (int)fminf(b[1] + 1.5f * b[3], (float)frame->height);
+	if (x1 - x0 < 24 || y1 - y0 < 24)
+		return 0;
+	media_image crop = media_image_view(frame->data + (size_t)y0 * frame->stride + 3 * (size_t)x0, x1 - x0,
+	                                    y1 - y0, 3, frame->stride);
+	int found = largest_face(s->det, &crop, (int)fmaxf(24, 0.7f * b[2]), box);
+	if (found > 0) {
+		box[0] += (float)x0;
+		box[1] += (float)y0;
+	}
+	return found;
+}
+
 /* Finds, fits and steadies the face; returns 1 with pts set, 0 with rep->reason. */
 static int follow_face(perform_swapper *s, const media_image *frame, double t, float *pts,
                        perform_swap_report *rep)
 {
 	float box[4];
-	int found = 0;
-	if (s->have_face && s->frame_no % DETECT_EVERY != 0) {
-		memcpy(box, s->last_box, sizeof(box));
-		found = 1;
-	} else {
-		/* a followed face is looked for at no less than 70 % of its size */
-		int min_size = s->have_face ? (int)fmaxf(24, 0.7f * s->last_box[2]) : 24;
-		found = largest_face(s->det, frame, min_size, box);
-		if (found < 0)
-			return found;
-	}
+	int found = s->have_face ? near_last(s, frame, box) : 0;
+	if (!found)
+		found = largest_face(s->det, frame, 24, box);
+	if (found < 0)
+		return found;
 	if (found && box[2] < s->o.min_face) {
 		snprintf(rep->reason, sizeof(rep->reason), "face %.0f px < %d px", box[2], s->o.min_face);
 		forget_face(s);

@@ -12,7 +12,8 @@
  *     perform_swapper_free(s);
  *
  * Per frame: detect faces (vision/detect.h; if none, the last face's box for a
- * few frames, so one missed detection does not drop the face), fit the 68
+ * few frames, so one missed detection does not drop the face; a followed face
+ * is looked for near its last box first), fit the 68
  * landmarks and steady them with the one-euro filter, pick the star photo whose
  * head pose is nearest (yaw, pitch; a new photo only when it is 5 degrees
  * nearer, so the choice does not flicker), warp it piecewise-affinely onto the
