@@ -100,7 +100,8 @@ static int load_stars(perform_swapper *s, const char *path, long max)
 				names[n++] = bj_xasprintf("%s/%s", path, e->d_name);
 			}
 		closedir(d);
-		qsort(names, n, sizeof(*names), cmp_str);
+		if (n)
+			qsort(names, n, sizeof(*names), cmp_str);
 	} else {
 		names = bj_xmalloc(sizeof(*names));
 		names[n++] = bj_xstrdup(path);
