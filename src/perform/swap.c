@@ -21,6 +21,7 @@
 #define MAX_MISSED 2          /* frames a face outlives its last detection */
 #define STAR_HYSTERESIS 5.0   /* degrees a new star photo must be nearer by */
 #define COLOUR_RATE 0.3       /* weight of the new frame in the colour statistics */
+#define BOX_RATE 0.15f        /* weight of a new detection in a followed face's box */
 #define BLUR_EVERY 15         /* frames between sharpness measurements */
 
 typedef struct star_photo {
@@ -294,6 +295,13 @@ static int follow_face(perform_swapper *s, const media_image *frame, double t, f
 		return 0;
 	}
 	if (found) {
+		/* the landmarks follow the box a little: a box that wobbles by a few
+		 * pixels from frame to frame would make the face shimmer, so a face
+		 * that stayed put keeps a box steadied like its landmarks */
+		const float *b = s->last_box;
+		if (s->have_face && fabsf(box[0] - b[0]) < 0.2f * b[2] && fabsf(box[1] - b[1]) < 0.2f * b[3])
+			for (int k = 0; k < 4; k++)
+				box[k] = (1 - BOX_RATE) * b[k] + BOX_RATE * box[k];
 		memcpy(s->last_box, box, sizeof(box));
 		s->missed = 0;
 	} else if (s->have_face && s->missed < MAX_MISSED) {
