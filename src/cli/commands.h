@@ -20,6 +20,9 @@ extern const char *const cmd_corpus_usage[];
 int cmd_faces(int argc, char **argv);
 extern const char *const cmd_faces_usage[];
 
+int cmd_swap(int argc, char **argv);
+extern const char *const cmd_swap_usage[];
+
 int cmd_index(int argc, char **argv);
 extern const char *const cmd_index_usage[];
 

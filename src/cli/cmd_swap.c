@@ -1,0 +1,361 @@
+/*
+ * cmd_swap.c - `benjamin swap --star DIR_OR_IMAGE --in VIDEO_OR_IMAGE --out OUT`:
+ * the one-shot face swap of perform/swap.h on a film or a picture, with its
+ * flicker and seam scores.
+ */
+#include <dirent.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "base/alloc.h"
+#include "base/atomic.h"
+#include "base/error.h"
+#include "base/progress.h"
+#include "base/threads.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "media/audio.h"
+#include "media/decoder.h"
+#include "media/encoder.h"
+#include "media/imagefile.h"
+#include "perform/swap.h"
+#include "vision/cascade.h"
+#include "vision/shape_model.h"
+
+#define CASCADE "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml"
+#define AUDIO_RATE 48000
+
+const char *const cmd_swap_usage[] = {
+	"benjamin swap --star DIR_OR_IMAGE --in VIDEO_OR_IMAGE --out OUT [--strength S] [--seed N]",
+	"              [--stars N] [--min-face PX] [--json] [--threads N]",
+	"",
+	"Puts the star's face (from one photo or a folder of photos) onto the largest",
+	"face of every frame: warped to its landmarks, matched in colour, grain and",
+	"blur, and blended seamlessly.  Frames without a face pass through unchanged.",
+	"The sound of a film is kept.  At the end prints the flicker score (change",
+	"inside the face from frame to frame, swapped / original: 1 or below adds no",
+	"flicker) and the seam score (edge gradient / inside gradient, original's in",
+	"brackets).",
+	"",
+	"  --star DIR_OR_IMAGE  the star's photos (.jpg, .jpeg, .png)",
+	"  --in VIDEO_OR_IMAGE  the footage; --out the result (.mp4, or .png/.jpg for a picture)",
+	"  --strength S         0..1, how much of the star (default 1)",
+	"  --seed N             the added grain's seed (default 1)",
+	"  --stars N            use at most N photos of a folder, spread over it (default 40)",
+	"  --min-face PX        leave faces narrower than PX alone (default 48)",
+	"  --json               the scores and per-frame reasons as JSON on stdout",
+	"  --threads N          threads (default 2)",
+	"",
+	"Example:",
+	"  benjamin swap --star faces/star_George_W_Bush --in talk.mp4 --out swapped.mp4",
+	NULL,
+};
+
+struct swap_options {
+	const char *star, *in, *out;
+	perform_swap_opts p;
+	long stars, threads;
+	int json;
+};
+
+static int has_ext(const char *path, const char *const *exts)
+{
+	const char *dot = strrchr(path, '.');
+	for (; dot && *exts; exts++)
+		if (!strcasecmp(dot, *exts))
+			return 1;
+	return 0;
+}
+
+static const char *const image_exts[] = { ".jpg", ".jpeg", ".png", NULL };
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Loads up to max star photos (spread evenly over a folder sorted by name). */
+static int load_stars(perform_swapper *s, const char *path, long max)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return cli_error("'%s': no such file or folder", path);
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		if (!d)
+			return cli_error("'%s': cannot read the folder", path);
+		struct dirent *e;
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.' && has_ext(e->d_name, image_exts)) {
+				BJ_GROW(names, cap, n + 1);
+				names[n++] = bj_xasprintf("%s/%s", path, e->d_name);
+			}
+		closedir(d);
+		if (n)
+			qsort(names, n, sizeof(*names), cmp_str);
+	} else {
+		names = bj_xmalloc(sizeof(*names));
+		names[n++] = bj_xstrdup(path);
+	}
+	size_t use = n < (size_t)max ? n : (size_t)max;
+	for (size_t k = 0; k < use; k++) {
+		const char *name = names[k * n / use];
+		media_image *img = media_image_load(name, 3);
+		if (!img || perform_swapper_add_star(s, img, name) < 0)
+			fprintf(stderr, "benjamin: swap: skipping star photo: %s\n", bj_error_message());
+		media_image_free(img);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (!perform_swapper_stars(s))
+		return cli_error("'%s': no star photo with a usable face", path);
+	return CLI_EXIT_OK;
+}
+
+static json_t *report_json(long frame, const perform_swap_report *r)
+{
+	return r->swapped ? json_pack("{s:i, s:b, s:i}", "frame", (json_int_t)frame, "swapped", 1, "star", r->star)
+	                  : json_pack("{s:i, s:b, s:s}", "frame", (json_int_t)frame, "swapped", 0, "reason", r->reason);
+}
+
+static int swap_image(perform_swapper *s, const struct swap_options *o, json_t *frames)
+{
+	media_image *img = media_image_load(o->in, 3);
+	if (!img)
+		return cli_error_bj();
+	perform_swap_report rep;
+	int status = CLI_EXIT_OK;
+	if (perform_swapper_frame(s, img, 0, &rep) < 0) {
+		status = cli_error_bj();
+		goto out;
+	}
+	json_array_append_new(frames, report_json(0, &rep));
+	size_t size;
+	uint8_t *bytes = has_ext(o->out, (const char *const[]){ ".png", NULL }) ? media_image_encode_png(img, &size)
+	                                                                       : media_image_encode_jpeg(img, 92, &size);
+	bj_atomic *a;
+	if (!bytes || bj_atomic_open(o->out, &a) < 0) {
+		free(bytes);
+		status = cli_error_bj();
+		goto out;
+	}
+	if (fwrite(bytes, 1, size, bj_atomic_stream(a)) != size) {
+		bj_atomic_abort(a);
+		status = cli_error("'%s': cannot write", o->out);
+	} else if (bj_atomic_commit(a) < 0) {
+		status = cli_error_bj();
+	}
+	free(bytes);
+out:
+	media_image_free(img);
+	return status;
+}
+
+static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *frames)
+{
+	media_decoder *d;
+	if (media_decoder_open(o->in, &d) < 0)
+		return cli_error_bj();
+	const media_info *info = media_decoder_info(d);
+	int status = CLI_EXIT_OK;
+	media_encoder *e = NULL;
+	media_audio audio = { 0 };
+	bj_progress *bar = NULL;
+	if (info->video < 0) {
+		status = cli_error("'%s': no video stream", o->in);
+		goto out;
+	}
+	const media_stream_info *v = &info->streams[info->video];
+	if (media_decoder_set_output(d, 0, 0, 3) < 0 ||
+	    (info->audio >= 0 && media_audio_load(o->in, AUDIO_RATE, 2, &audio) < 0)) {
+		status = cli_error_bj();
+		goto out;
+	}
+	int fps_num = v->fps_num > 0 ? v->fps_num : 25, fps_den = v->fps_num > 0 ? v->fps_den : 1;
+	/* the encoder wants even sides: an odd last row or column is dropped */
+	media_encoder_opts eo = media_encoder_defaults(v->width & ~1, v->height & ~1, fps_num, fps_den);
+	eo.threads = (int)o->threads;
+	if (info->audio >= 0) {
+		eo.audio_rate = AUDIO_RATE;
+		eo.audio_channels = 2;
+	}
+	if (media_encoder_open(o->out, &eo, &e) < 0) {
+		status = cli_error_bj();
+		goto out;
+	}
+	int64_t total = v->frames > 0 ? v->frames : (int64_t)(info->duration * fps_num / fps_den + 0.5);
+	bar = bj_progress_new("swap", (uint64_t)(total > 0 ? total : 0), "frames");
+	const media_frame *f;
+	int ret;
+	long n = 0;
+	size_t audio_done = 0;
+	while ((ret = media_decoder_read(d, &f)) > 0) {
+		media_image frame = f->image;
+		perform_swap_report rep;
+		if (perform_swapper_frame(s, &frame, f->time, &rep) < 0) {
+			ret = -1;
+			break;
+		}
+		json_array_append_new(frames, report_json(n, &rep));
+		media_image even = media_image_view(frame.data, eo.width, eo.height, 3, frame.stride);
+		if (media_encoder_write_video(e, &even) < 0) {
+			ret = -1;
+			break;
+		}
+		n++;
+		if (audio.frames) {
+			size_t upto = (size_t)((double)n * fps_den * AUDIO_RATE / fps_num + 0.5);
+			upto = upto < audio.frames ? upto : audio.frames;
+			if (upto > audio_done &&
+			    media_encoder_write_audio(e, audio.samples + audio_done * 2, upto - audio_done) < 0) {
+				ret = -1;
+				break;
+			}
+			audio_done = upto > audio_done ? upto : audio_done;
+		}
+		bj_progress_set(bar, (uint64_t)n, NULL);
+	}
+	bj_progress_finish(bar);
+	bar = NULL;
+	if (ret < 0 || (audio_done < audio.frames &&
+	                media_encoder_write_audio(e, audio.samples + audio_done * 2, audio.frames - audio_done) < 0) ||
+	    media_encoder_finish(e) < 0)
+		status = cli_error_bj();
+out:
+	bj_progress_finish(bar);
+	media_encoder_close(e);
+	media_audio_release(&audio);
+	media_decoder_close(d);
+	return status;
+}
+
+static int parse_args(int argc, char **argv, struct swap_options *o)
+{
+	static const struct option options[] = {
+		{ "star", required_argument, NULL, 's' },
+		{ "in", required_argument, NULL, 'i' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "strength", required_argument, NULL, 'S' },
+		{ "seed", required_argument, NULL, 'r' },
+		{ "stars", required_argument, NULL, 'n' },
+		{ "min-face", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "threads", required_argument, NULL, 't' },
+		{ 0 },
+	};
+	int opt;
+	long v;
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			o->star = optarg;
+			break;
+		case 'i':
+			o->in = optarg;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'S':
+			if (cli_parse_real(optarg, 0, 1, &o->p.strength) < 0)
+				return cli_usage_error(cmd_swap_usage, "--strength must be a number from 0 to 1");
+			break;
+		case 'r':
+			if (cli_parse_int(optarg, 0, 2147483647L, &v) < 0)
+				return cli_usage_error(cmd_swap_usage, "--seed must be a whole number from 0");
+			o->p.seed = (uint64_t)v;
+			break;
+		case 'n':
+			if (cli_parse_int(optarg, 1, 10000, &o->stars) < 0)
+				return cli_usage_error(cmd_swap_usage, "--stars must be a whole number from 1 to 10000");
+			break;
+		case 'm':
+			if (cli_parse_int(optarg, 16, MEDIA_IMAGE_MAX_SIDE, &v) < 0)
+				return cli_usage_error(cmd_swap_usage, "--min-face must be a whole number of pixels, 16 or more");
+			o->p.min_face = (int)v;
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		case 't':
+			if (cli_parse_int(optarg, 1, BJ_POOL_MAX_THREADS, &o->threads) < 0)
+				return cli_usage_error(cmd_swap_usage, "--threads must be a whole number from 1 to %d",
+				                       BJ_POOL_MAX_THREADS);
+			break;
+		default:
+			return cli_usage_error(cmd_swap_usage, "unknown option or missing value in '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(cmd_swap_usage, "unexpected argument '%s'", argv[optind]);
+	if (!o->star || !o->in || !o->out)
+		return cli_usage_error(cmd_swap_usage, "--star, --in and --out are all needed");
+	return CLI_EXIT_OK;
+}
+
+static double seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+int cmd_swap(int argc, char **argv)
+{
+	struct swap_options o = { .p = PERFORM_SWAP_DEFAULTS, .stars = 40, .threads = 2 };
+	int status = parse_args(argc, argv, &o);
+	if (status != CLI_EXIT_OK)
+		return status;
+	vision_cascade *c = vision_cascade_load(CASCADE);
+	vision_shape_model *m = c ? vision_shape_model_load(VISION_SHAPE_MODEL_68) : NULL;
+	bj_pool *pool = m ? bj_pool_new((int)o.threads) : NULL;
+	perform_swapper *s = pool ? perform_swapper_new(c, m, pool, &o.p) : NULL;
+	json_t *frames = json_array();
+	if (!s) {
+		status = cli_error_bj();
+		goto out;
+	}
+	status = load_stars(s, o.star, o.stars);
+	if (status != CLI_EXIT_OK)
+		goto out;
+	double t0 = seconds();
+	status = has_ext(o.in, image_exts) ? swap_image(s, &o, frames) : swap_video(s, &o, frames);
+	if (status != CLI_EXIT_OK)
+		goto out;
+	double took = seconds() - t0;
+	perform_swap_stats st;
+	perform_swapper_stats(s, &st);
+	if (o.json) {
+		json_t *j = json_pack("{s:s, s:i, s:i, s:f, s:f, s:f, s:f, s:o}", "out", o.out, "frames",
+		                      (json_int_t)st.frames, "swapped", (json_int_t)st.swapped, "flicker", st.flicker,
+		                      "seam", st.seam, "seam_original", st.seam_original, "fps",
+		                      took > 0 ? st.frames / took : 0.0, "per_frame", frames);
+		frames = NULL;
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+		putchar('\n');
+		json_decref(j);
+	} else {
+		printf("%s: %ld frames, %ld swapped; flicker %.3f (swapped / original); seam %.3f (original %.3f); "
+		       "%.1f frames/s\n", o.out, st.frames, st.swapped, st.flicker, st.seam, st.seam_original,
+		       took > 0 ? st.frames / took : 0.0);
+	}
+out:
+	json_decref(frames);
+	perform_swapper_free(s);
+	bj_pool_free(pool);
+	vision_shape_model_free(m);
+	vision_cascade_free(c);
+	return status;
+}

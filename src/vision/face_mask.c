@@ -1,0 +1,124 @@
+#include "vision/face_mask.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Convex hull (Andrew's monotone chain) of n points, counter-clockwise in a
+ * y-up frame; returns its size (hull holds up to 2n points). */
+static int cmp_pt(const void *a, const void *b)
+{
+	const float *p = a, *q = b;
+	return p[0] != q[0] ? (p[0] > q[0]) - (p[0] < q[0]) : (p[1] > q[1]) - (p[1] < q[1]);
+}
+
+static double cross(const float *o, const float *a, const float *b)
+{
+	return (a[0] - o[0]) * (double)(b[1] - o[1]) - (a[1] - o[1]) * (double)(b[0] - o[0]);
+}
+
+static int convex_hull(float *pts, int n, float *hull)
+{
+	qsort(pts, (size_t)n, 2 * sizeof(float), cmp_pt);
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		while (k >= 2 && cross(hull + 2 * (k - 2), hull + 2 * (k - 1), pts + 2 * i) <= 0)
+			k--;
+		hull[2 * k] = pts[2 * i], hull[2 * k + 1] = pts[2 * i + 1], k++;
+	}
+	for (int i = n - 2, t = k + 1; i >= 0; i--) {
+		while (k >= t && cross(hull + 2 * (k - 2), hull + 2 * (k - 1), pts + 2 * i) <= 0)
+			k--;
+		hull[2 * k] = pts[2 * i], hull[2 * k + 1] = pts[2 * i + 1], k++;
+	}
+	return k - 1;
+}
+
+/* Signed distance from (x, y) to a closed polygon's edges: positive inside
+ * (even-odd rule), negative outside. */
+static double poly_distance(const float *poly, int n, double x, double y)
+{
+	double best = INFINITY;
+	int inside = 0;
+	for (int i = 0, j = n - 1; i < n; j = i++) {
+		double ax = poly[2 * j], ay = poly[2 * j + 1], bx = poly[2 * i], by = poly[2 * i + 1];
+		if ((ay > y) != (by > y) && x < ax + (y - ay) * (bx - ax) / (by - ay))
+			inside = !inside;
+		double ex = bx - ax, ey = by - ay, len2 = ex * ex + ey * ey;
+		double t = len2 > 0 ? ((x - ax) * ex + (y - ay) * ey) / len2 : 0;
+		t = t < 0 ? 0 : t > 1 ? 1 : t;
+		double dx = x - (ax + t * ex), dy = y - (ay + t * ey);
+		best = fmin(best, dx * dx + dy * dy);
+	}
+	return inside ? sqrt(best) : -sqrt(best);
+}
+
+void vision_face_mask(const float *lm, int w, int h, uint8_t *mask, vision_rect *box)
+{
+	float pts[2 * 27], hull[2 * 54];
+	double brow_y = 0, chin_y = lm[2 * 8 + 1];
+	for (int i = 17; i < 27; i++)
+		brow_y += lm[2 * i + 1] / 10.0;
+	float lift = (float)((chin_y - brow_y) / 5);
+	for (int i = 0; i < 27; i++) {
+		pts[2 * i] = lm[2 * i];
+		pts[2 * i + 1] = lm[2 * i + 1] - (i >= 17 ? lift : 0);
+	}
+	int nh = convex_hull(pts, 27, hull);
+	float minx = hull[0], maxx = hull[0], miny = hull[1], maxy = hull[1];
+	for (int i = 0; i < nh; i++) {
+		minx = fminf(minx, hull[2 * i]), maxx = fmaxf(maxx, hull[2 * i]);
+		miny = fminf(miny, hull[2 * i + 1]), maxy = fmaxf(maxy, hull[2 * i + 1]);
+	}
+	box->x0 = (int)fmaxf(floorf(minx) - 2, 0);
+	box->y0 = (int)fmaxf(floorf(miny) - 2, 0);
+	box->x1 = (int)fminf(ceilf(maxx) + 3, (float)w);
+	box->y1 = (int)fminf(ceilf(maxy) + 3, (float)h);
+	if (box->x1 < box->x0)
+		box->x1 = box->x0;
+	if (box->y1 < box->y0)
+		box->y1 = box->y0;
+	double feather = fmax((maxx - minx) / 12, 1), mouth_feather = fmax(feather / 3, 1);
+	for (int y = box->y0; y < box->y1; y++)
+		for (int x = box->x0; x < box->x1; x++) {
+			double d = poly_distance(hull, nh, x, y);
+			double a = d <= 0 ? 0 : fmin(d / feather, 1);
+			if (a > 0) {
+				double m = poly_distance(lm + 2 * 60, 8, x, y);
+				if (m > -mouth_feather)
+					a *= fmax(0, -m / mouth_feather);
+			}
+			mask[(size_t)y * w + x] = (uint8_t)(255 * a + 0.5);
+		}
+}
+
+static double luma_at(const media_image *img, int x, int y)
+{
+	x = x < 0 ? 0 : x >= img->width ? img->width - 1 : x;
+	y = y < 0 ? 0 : y >= img->height ? img->height - 1 : y;
+	const uint8_t *p = img->data + (size_t)y * img->stride + (size_t)x * img->channels;
+	return img->channels == 3 ? 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2] : p[0];
+}
+
+double vision_seam_score(const media_image *img, const uint8_t *mask, vision_rect box)
+{
+	double edge = 0, inner = 0;
+	long ne = 0, ni = 0;
+	int w = img->width;
+	for (int y = box.y0; y < box.y1; y++)
+		for (int x = box.x0; x < box.x1; x++) {
+			if (mask[(size_t)y * w + x] < 128)
+				continue;
+			double gx = (luma_at(img, x + 1, y) - luma_at(img, x - 1, y)) / 2;
+			double gy = (luma_at(img, x, y + 1) - luma_at(img, x, y - 1)) / 2;
+			double g = sqrt(gx * gx + gy * gy);
+			int on_edge = (x > 0 && mask[(size_t)y * w + x - 1] < 128) ||
+			              (x + 1 < w && mask[(size_t)y * w + x + 1] < 128) ||
+			              (y > 0 && mask[(size_t)(y - 1) * w + x] < 128) ||
+			              (y + 1 < img->height && mask[(size_t)(y + 1) * w + x] < 128);
+			if (on_edge)
+				edge += g, ne++;
+			else
+				inner += g, ni++;
+		}
+	return ne && ni && inner > 0 ? (edge / ne) / (inner / ni) : 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * face_mask.h - where a pasted face goes: a feathered mask from 68 landmarks,
+ * and the seam score that says whether its edge shows.
+ *
+ *     uint8_t *mask = calloc(w * h, 1);
+ *     vision_rect box;
+ *     vision_face_mask(landmarks, w, h, mask, &box);   // 0..255, 0 outside box
+ *     double seam = vision_seam_score(result, mask, box);
+ *
+ * The mask is the convex hull of the jaw (0-16) and the brows (17-26) lifted
+ * towards the forehead by a fifth of the brow-to-chin height, less the inside
+ * of the mouth (60-67) so the footage's own teeth and tongue stay.  It rises
+ * from 0 at the hull to 255 over a band a twelfth of the face's width wide
+ * (distance to the hull's edges), and falls to 0 inside the mouth over a band
+ * of a third of that.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "vision/tone.h"
+
+/* Writes the mask for one face into mask (w x h bytes; only pixels inside *box
+ * are written, the caller zeroes the rest).  *box gets the hull's bounding
+ * rectangle grown by 2 pixels, clipped to the image (possibly empty). */
+void vision_face_mask(const float *landmarks, int w, int h, uint8_t *mask, vision_rect *box);
+
+/* Mean gradient magnitude (luma, central differences) on the mask's edge -
+ * pixels >= 128 with a 4-neighbour below 128 - over the mean inside the mask
+ * (>= 128), within box.  About 1 when nothing marks the edge; a visible seam
+ * raises it.  0 when either set is empty. */
+double vision_seam_score(const media_image *img, const uint8_t *mask, vision_rect box);

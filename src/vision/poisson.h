@@ -1,0 +1,37 @@
+/*
+ * poisson.h - gradient-domain (Poisson) image editing: a multigrid solver for
+ * the discrete Poisson equation on a rectangle, and seamless cloning with it
+ * (Perez, Gangnet and Blake, "Poisson Image Editing", SIGGRAPH 2003).
+ *
+ *     vision_rect r = { x0, y0, x1, y1 };      // holds the mask with a pixel to spare
+ *     vision_seamless_clone(frame, warped_star, mask, r);
+ *
+ * The equation: 4 u(p) - sum of u over p's 4 neighbours = f(p) at every
+ * interior point of a w x h grid, with u fixed on the grid's border (Dirichlet).
+ * The solver runs multigrid V-cycles (red-black Gauss-Seidel smoothing, full-
+ * weighting restriction, bilinear prolongation, coarsening to (n - 1) / 2
+ * points a side) until the largest residual is below the tolerance: a few
+ * cycles, each about 10 sweeps' work, where Gauss-Seidel alone needs on the
+ * order of n^2 sweeps.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "media/image.h"
+#include "vision/tone.h"
+
+/* Solves for u (w x h, row-major; its border values are the boundary condition
+ * and its interior the starting guess) given f (w x h, only the interior is
+ * read).  Stops when max |f - A u| <= tol or after 100 cycles; *cycles (may be
+ * NULL) gets the number run.  Returns 0, or BJ_EINVAL for w or h below 3. */
+int vision_poisson_solve(float *u, int w, int h, const float *f, double tol, int *cycles);
+
+/* Seamless cloning of src into dst (same size, RGB) inside rectangle r (clipped
+ * to the image): the result keeps dst on r's border and takes the gradients of
+ * src wherever a pixel or its neighbour is in the mask (>= 128), those of dst
+ * elsewhere; then each pixel moves from dst towards the result by mask / 255,
+ * so a feathered mask also feathers the clone.  Returns 0, or BJ_EINVAL when
+ * the images differ in size or are not RGB, or r is under 3 x 3 pixels. */
+int vision_seamless_clone(media_image *dst, const media_image *src, const uint8_t *mask,
+                          vision_rect r);

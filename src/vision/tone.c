@@ -1,0 +1,269 @@
+#include "vision/tone.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/rng.h"
+
+#define IN(mask, i) ((mask)[i] >= 128)
+
+static float srgb_to_linear(int v)
+{
+	static float lut[256];
+	static int ready;
+	if (!ready) {
+		for (int i = 0; i < 256; i++) {
+			double c = i / 255.0;
+			lut[i] = (float)(c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4));
+		}
+		ready = 1;
+	}
+	return lut[v];
+}
+
+static uint8_t linear_to_srgb(float v)
+{
+	double c = v <= 0.0031308f ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
+	c = c * 255 + 0.5;
+	return (uint8_t)(c < 0 ? 0 : c > 255 ? 255 : c);
+}
+
+/* D65 white */
+static const double XN = 0.95047, YN = 1.0, ZN = 1.08883;
+
+static double lab_f(double t)
+{
+	return t > 216.0 / 24389 ? cbrt(t) : (24389.0 / 27 * t + 16) / 116;
+}
+
+static double lab_finv(double f)
+{
+	return f * f * f > 216.0 / 24389 ? f * f * f : (116 * f - 16) * 27 / 24389;
+}
+
+void vision_rgb_to_lab(const uint8_t rgb[3], float lab[3])
+{
+	double r = srgb_to_linear(rgb[0]), g = srgb_to_linear(rgb[1]), b = srgb_to_linear(rgb[2]);
+	double x = 0.4124564 * r + 0.3575761 * g + 0.1804375 * b;
+	double y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
+	double z = 0.0193339 * r + 0.1191920 * g + 0.9503041 * b;
+	double fx = lab_f(x / XN), fy = lab_f(y / YN), fz = lab_f(z / ZN);
+	lab[0] = (float)(116 * fy - 16);
+	lab[1] = (float)(500 * (fx - fy));
+	lab[2] = (float)(200 * (fy - fz));
+}
+
+void vision_lab_to_rgb(const float lab[3], uint8_t rgb[3])
+{
+	double fy = (lab[0] + 16) / 116.0, fx = fy + lab[1] / 500.0, fz = fy - lab[2] / 200.0;
+	double x = XN * lab_finv(fx), y = YN * lab_finv(fy), z = ZN * lab_finv(fz);
+	rgb[0] = linear_to_srgb((float)(3.2404542 * x - 1.5371385 * y - 0.4985314 * z));
+	rgb[1] = linear_to_srgb((float)(-0.9692660 * x + 1.8760108 * y + 0.0415560 * z));
+	rgb[2] = linear_to_srgb((float)(0.0556434 * x - 0.2040259 * y + 1.0572252 * z));
+}
+
+long vision_lab_stats(const media_image *img, const uint8_t *mask, double stats[6])
+{
+	double s[3] = { 0 }, s2[3] = { 0 };
+	long n = 0;
+	for (int y = 0; y < img->height; y++)
+		for (int x = 0; x < img->width; x++) {
+			if (!IN(mask, (size_t)y * img->width + x))
+				continue;
+			float lab[3];
+			vision_rgb_to_lab(img->data + (size_t)y * img->stride + 3 * (size_t)x, lab);
+			for (int c = 0; c < 3; c++)
+				s[c] += lab[c], s2[c] += (double)lab[c] * lab[c];
+			n++;
+		}
+	for (int c = 0; c < 3; c++) {
+		stats[c] = n ? s[c] / n : 0;
+		stats[3 + c] = n ? sqrt(fmax(s2[c] / n - stats[c] * stats[c], 0)) : 0;
+	}
+	return n;
+}
+
+void vision_lab_transfer(media_image *img, const uint8_t *mask, const double from[6],
+                         const double to[6], int mono)
+{
+	double gain[3];
+	for (int c = 0; c < 3; c++) {
+		gain[c] = from[3 + c] > 1e-6 ? to[3 + c] / from[3 + c] : 1;
+		gain[c] = fmin(fmax(gain[c], 0.25), 4);
+	}
+	for (int y = 0; y < img->height; y++)
+		for (int x = 0; x < img->width; x++) {
+			if (!mask[(size_t)y * img->width + x])
+				continue;
+			uint8_t *p = img->data + (size_t)y * img->stride + 3 * (size_t)x;
+			float lab[3];
+			vision_rgb_to_lab(p, lab);
+			for (int c = 0; c < 3; c++)
+				lab[c] = (float)((lab[c] - from[c]) * gain[c] + to[c]);
+			if (mono)
+				lab[1] = lab[2] = 0;
+			vision_lab_to_rgb(lab, p);
+		}
+}
+
+double vision_chroma(const media_image *img, const uint8_t *mask)
+{
+	double s = 0;
+	long n = 0;
+	for (int y = 0; y < img->height; y++)
+		for (int x = 0; x < img->width; x++) {
+			if (!IN(mask, (size_t)y * img->width + x))
+				continue;
+			float lab[3];
+			vision_rgb_to_lab(img->data + (size_t)y * img->stride + 3 * (size_t)x, lab);
+			s += (double)lab[1] * lab[1] + (double)lab[2] * lab[2];
+			n++;
+		}
+	return n ? sqrt(s / n) : 0;
+}
+
+int vision_is_monochrome(const media_image *img, const uint8_t *mask)
+{
+	return vision_chroma(img, mask) < 4;
+}
+
+static float luma(const media_image *img, int x, int y)
+{
+	const uint8_t *p = img->data + (size_t)y * img->stride + 3 * (size_t)x;
+	return 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2];
+}
+
+/* The mean of the luma over the (2r+1)^2 square around (x, y), clamped. */
+static float box_mean(const media_image *img, int x, int y, int r)
+{
+	float s = 0;
+	for (int dy = -r; dy <= r; dy++)
+		for (int dx = -r; dx <= r; dx++) {
+			int xx = x + dx < 0 ? 0 : x + dx >= img->width ? img->width - 1 : x + dx;
+			int yy = y + dy < 0 ? 0 : y + dy >= img->height ? img->height - 1 : y + dy;
+			s += luma(img, xx, yy);
+		}
+	return s / (float)((2 * r + 1) * (2 * r + 1));
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
+}
+
+double vision_noise_sigma(const media_image *img, const uint8_t *mask)
+{
+	size_t cap = 0, n = 0;
+	float *r = NULL;
+	for (int y = 1; y + 1 < img->height; y++)
+		for (int x = 1; x + 1 < img->width; x++) {
+			if (!IN(mask, (size_t)y * img->width + x))
+				continue;
+			BJ_GROW(r, cap, n + 1);
+			r[n++] = fabsf(luma(img, x, y) - box_mean(img, x, y, 1));
+		}
+	if (!n)
+		return 0;
+	qsort(r, n, sizeof(float), cmp_float);
+	double med = r[n / 2];
+	free(r);
+	/* for white noise of sigma s, pixel minus its 3x3 mean has sd s * sqrt(8/9);
+	 * a normal's median absolute value is 0.6745 sd */
+	return med / 0.6745 / sqrt(8.0 / 9);
+}
+
+void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint64_t seed)
+{
+	if (!(sigma > 0))
+		return;
+	bj_rng rng;
+	bj_rng_init(&rng, seed);
+	for (int y = 0; y < img->height; y++)
+		for (int x = 0; x < img->width; x++) {
+			if (!IN(mask, (size_t)y * img->width + x))
+				continue;
+			double g = sigma * bj_rng_normal(&rng);
+			uint8_t *p = img->data + (size_t)y * img->stride + 3 * (size_t)x;
+			for (int c = 0; c < 3; c++) {
+				double v = p[c] + g + 0.5;
+				p[c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+			}
+		}
+}
+
+double vision_sharpness(const media_image *img, const uint8_t *mask)
+{
+	double fine = 0, coarse = 0;
+	for (int y = 0; y < img->height; y++)
+		for (int x = 0; x < img->width; x++) {
+			if (!IN(mask, (size_t)y * img->width + x))
+				continue;
+			float v = luma(img, x, y);
+			fine += fabsf(v - box_mean(img, x, y, 1));
+			coarse += fabsf(v - box_mean(img, x, y, 4));
+		}
+	return coarse > 0 ? fine / coarse : 0;
+}
+
+void vision_blur(media_image *img, vision_rect r, double sigma)
+{
+	if (!(sigma > 0) || r.x1 <= r.x0 || r.y1 <= r.y0)
+		return;
+	int rad = (int)ceil(3 * sigma), w = r.x1 - r.x0, h = r.y1 - r.y0;
+	float *k = bj_xmalloc((size_t)(2 * rad + 1) * sizeof(float));
+	float ks = 0;
+	for (int i = -rad; i <= rad; i++)
+		ks += k[i + rad] = (float)exp(-0.5 * i * i / (sigma * sigma));
+	for (int i = 0; i <= 2 * rad; i++)
+		k[i] /= ks;
+	float *tmp = bj_xmalloc((size_t)w * h * 3 * sizeof(float));
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			for (int c = 0; c < 3; c++) {
+				float s = 0;
+				for (int i = -rad; i <= rad; i++) {
+					int xx = x + i < 0 ? 0 : x + i >= w ? w - 1 : x + i;
+					s += k[i + rad] * img->data[(size_t)(r.y0 + y) * img->stride + 3 * (size_t)(r.x0 + xx) + c];
+				}
+				tmp[((size_t)y * w + x) * 3 + c] = s;
+			}
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			for (int c = 0; c < 3; c++) {
+				float s = 0;
+				for (int i = -rad; i <= rad; i++) {
+					int yy = y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i;
+					s += k[i + rad] * tmp[((size_t)yy * w + x) * 3 + c];
+				}
+				img->data[(size_t)(r.y0 + y) * img->stride + 3 * (size_t)(r.x0 + x) + c] = (uint8_t)(s + 0.5f);
+			}
+	free(tmp);
+	free(k);
+}
+
+double vision_blur_to_match(const media_image *face, const media_image *footage,
+                            const uint8_t *mask, vision_rect r)
+{
+	double want = vision_sharpness(footage, mask);
+	media_image *tmp = media_image_new(face->width, face->height, 3);
+	if (!tmp)
+		return 0;
+	double best = 0, best_err = INFINITY;
+	for (int step = 0; step <= 12; step++) {
+		double sigma = step * 0.25;
+		for (int y = 0; y < face->height; y++)
+			memcpy(tmp->data + (size_t)y * tmp->stride, face->data + (size_t)y * face->stride,
+			       (size_t)face->width * 3);
+		vision_blur(tmp, r, sigma);
+		double err = fabs(vision_sharpness(tmp, mask) - want);
+		if (err < best_err)
+			best_err = err, best = sigma;
+		else if (err > best_err + 0.05)
+			break;   /* sharpness falls with sigma: well past the nearest */
+	}
+	media_image_free(tmp);
+	return best;
+}

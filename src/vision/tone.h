@@ -1,0 +1,68 @@
+/*
+ * tone.h - making a pasted face look shot on the same film: colour (CIE Lab
+ * mean and spread), black and white, grain and blur measured on the footage
+ * and applied to the face.
+ *
+ *     double want[6], have[6];
+ *     vision_lab_stats(frame, mask, want);            // the footage's face
+ *     vision_lab_stats(star, mask, have);             // the warped star face
+ *     vision_lab_transfer(star, mask, have, want, vision_is_monochrome(frame, mask));
+ *     vision_blur(star, box, vision_blur_to_match(star, frame, mask, box));
+ *     vision_add_grain(star, mask, vision_noise_sigma(frame, mask), seed);
+ *
+ * Masks are one byte per pixel of the image (width x height); a pixel counts
+ * when its mask value is 128 or more.  Images are RGB.  Colours are CIE L*a*b*
+ * of sRGB with a D65 white: L 0..100, a and b about -100..100.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "media/image.h"
+
+/* A rectangle of pixels: x0 <= x < x1, y0 <= y < y1. */
+typedef struct vision_rect {
+	int x0, y0, x1, y1;
+} vision_rect;
+
+void vision_rgb_to_lab(const uint8_t rgb[3], float lab[3]);
+void vision_lab_to_rgb(const float lab[3], uint8_t rgb[3]);
+
+/* Mean and standard deviation of L, a, b over the mask: stats = {mean L, a, b,
+ * sd L, a, b}.  Returns the number of pixels counted (all zero for none). */
+long vision_lab_stats(const media_image *img, const uint8_t *mask, double stats[6]);
+
+/* Wherever the mask is not 0 (so a feathered mask's whole band is done), moves each Lab channel from the statistics `from` to `to`:
+ * v' = (v - from.mean) * to.sd / from.sd + to.mean (the ratio kept within
+ * 0.25..4).  mono: a and b become 0 (grey).  */
+void vision_lab_transfer(media_image *img, const uint8_t *mask, const double from[6],
+                         const double to[6], int mono);
+
+/* RMS chroma sqrt(a^2 + b^2) over the mask, and whether it says black and
+ * white (below 4: the tint of a sepia or blue-toned print still counts). */
+double vision_chroma(const media_image *img, const uint8_t *mask);
+int vision_is_monochrome(const media_image *img, const uint8_t *mask);
+
+/* The grain: the standard deviation of white noise on the luma that explains
+ * the high-pass residual (pixel minus its 3 x 3 mean), from the residual's
+ * median absolute value (robust to edges).  Grey levels 0..255. */
+double vision_noise_sigma(const media_image *img, const uint8_t *mask);
+
+/* Adds Gaussian grain of this sigma to the luma inside the mask (the same
+ * amount on R, G and B), from a generator seeded with seed: the same call gives
+ * the same pixels. */
+void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint64_t seed);
+
+/* Sharpness: mean |pixel - 3x3 mean| over mean |pixel - 9x9 mean| of the luma
+ * inside the mask, 0..1: fine detail against coarser detail; blurring lowers
+ * it, independent of contrast. */
+double vision_sharpness(const media_image *img, const uint8_t *mask);
+
+/* Gaussian blur of the pixels in r (samples clamped to r), sigma in pixels;
+ * sigma <= 0 does nothing. */
+void vision_blur(media_image *img, vision_rect r, double sigma);
+
+/* The Gaussian sigma (0..3 in steps of 0.25) that brings face's sharpness
+ * nearest to footage's, both measured inside the mask over r. */
+double vision_blur_to_match(const media_image *face, const media_image *footage,
+                            const uint8_t *mask, vision_rect r);

@@ -1,0 +1,87 @@
+#include "vision/warp.h"
+
+#include <math.h>
+
+#include "base/error.h"
+
+void vision_warp_frame(const float *pts, int n, float *out)
+{
+	float minx = pts[0], maxx = pts[0], miny = pts[1], maxy = pts[1];
+	for (int i = 0; i < n; i++) {
+		out[2 * i] = pts[2 * i];
+		out[2 * i + 1] = pts[2 * i + 1];
+		minx = fminf(minx, pts[2 * i]);
+		maxx = fmaxf(maxx, pts[2 * i]);
+		miny = fminf(miny, pts[2 * i + 1]);
+		maxy = fmaxf(maxy, pts[2 * i + 1]);
+	}
+	float w = maxx - minx, h = maxy - miny;
+	float l = minx - 0.3f * w, r = maxx + 0.3f * w, t = miny - 0.6f * h, b = maxy + 0.3f * h;
+	const float frame[VISION_WARP_FRAME_POINTS][2] = {
+		{ l, t }, { (l + r) / 2, t }, { r, t }, { r, (t + b) / 2 },
+		{ r, b }, { (l + r) / 2, b }, { l, b }, { l, (t + b) / 2 },
+	};
+	for (int k = 0; k < VISION_WARP_FRAME_POINTS; k++) {
+		out[2 * (n + k)] = frame[k][0];
+		out[2 * (n + k) + 1] = frame[k][1];
+	}
+}
+
+/* Bilinear sample of channel-interleaved src at (x, y), clamped at the edges. */
+static void sample(const media_image *src, float x, float y, uint8_t *out)
+{
+	x = fminf(fmaxf(x, 0), (float)src->width - 1);
+	y = fminf(fmaxf(y, 0), (float)src->height - 1);
+	int x0 = (int)x, y0 = (int)y;
+	int x1 = x0 + 1 < src->width ? x0 + 1 : x0, y1 = y0 + 1 < src->height ? y0 + 1 : y0;
+	float fx = x - (float)x0, fy = y - (float)y0;
+	int c = src->channels;
+	const uint8_t *r0 = src->data + (size_t)y0 * src->stride, *r1 = src->data + (size_t)y1 * src->stride;
+	for (int k = 0; k < c; k++) {
+		float top = r0[x0 * c + k] + fx * (r0[x1 * c + k] - r0[x0 * c + k]);
+		float bot = r1[x0 * c + k] + fx * (r1[x1 * c + k] - r1[x0 * c + k]);
+		out[k] = (uint8_t)(top + fy * (bot - top) + 0.5f);
+	}
+}
+
+int vision_warp_affine(const media_image *src, const float *src_pts, media_image *dst,
+                       const float *dst_pts, const int *tris, int n_tris, uint8_t *covered)
+{
+	if (src->channels != dst->channels)
+		return bj_error_set(BJ_EINVAL, "warp: source has %d channels, destination %d",
+		                    src->channels, dst->channels);
+	int c = dst->channels;
+	for (int i = 0; i < n_tris; i++) {
+		const int *v = tris + 3 * i;
+		double dx0 = dst_pts[2 * v[0]], dy0 = dst_pts[2 * v[0] + 1];
+		double e1x = dst_pts[2 * v[1]] - dx0, e1y = dst_pts[2 * v[1] + 1] - dy0;
+		double e2x = dst_pts[2 * v[2]] - dx0, e2y = dst_pts[2 * v[2] + 1] - dy0;
+		double det = e1x * e2y - e1y * e2x;
+		double sx0 = src_pts[2 * v[0]], sy0 = src_pts[2 * v[0] + 1];
+		double s1x = src_pts[2 * v[1]] - sx0, s1y = src_pts[2 * v[1] + 1] - sy0;
+		double s2x = src_pts[2 * v[2]] - sx0, s2y = src_pts[2 * v[2] + 1] - sy0;
+		if (fabs(det) < 1e-9 || fabs(s1x * s2y - s1y * s2x) < 1e-9)
+			continue;
+		double minx = fmin(dx0, fmin(dx0 + e1x, dx0 + e2x)), maxx = fmax(dx0, fmax(dx0 + e1x, dx0 + e2x));
+		double miny = fmin(dy0, fmin(dy0 + e1y, dy0 + e2y)), maxy = fmax(dy0, fmax(dy0 + e1y, dy0 + e2y));
+		int x0 = (int)fmax(ceil(minx), 0), x1 = (int)fmin(floor(maxx), dst->width - 1);
+		int y0 = (int)fmax(ceil(miny), 0), y1 = (int)fmin(floor(maxy), dst->height - 1);
+		/* barycentric (b1, b2) of a pixel, and the edge tolerance that keeps
+		 * pixels on a shared edge from falling between two triangles */
+		const double eps = 1e-7;
+		for (int y = y0; y <= y1; y++) {
+			uint8_t *row = dst->data + (size_t)y * dst->stride;
+			for (int x = x0; x <= x1; x++) {
+				double px = x - dx0, py = y - dy0;
+				double b1 = (px * e2y - py * e2x) / det, b2 = (e1x * py - e1y * px) / det;
+				if (b1 < -eps || b2 < -eps || b1 + b2 > 1 + eps)
+					continue;
+				float sx = (float)(sx0 + b1 * s1x + b2 * s2x), sy = (float)(sy0 + b1 * s1y + b2 * s2y);
+				sample(src, sx, sy, row + (size_t)x * c);
+				if (covered)
+					covered[(size_t)y * dst->width + x] = 255;
+			}
+		}
+	}
+	return 0;
+}

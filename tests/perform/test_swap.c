@@ -1,0 +1,170 @@
+/* The face swap on a few frames of a real talking head with a real star photo:
+ * faces are swapped, face-less and tiny-face frames pass unchanged with a
+ * reason, strength 0 changes nothing, the output is deterministic, and the
+ * flicker and seam scores come out in range. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "media/decoder.h"
+#include "media/imagefile.h"
+#include "media/resize.h"
+#include "perform/swap.h"
+#include "vision/cascade.h"
+#include "vision/shape_model.h"
+
+#define CASCADE "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml"
+#define FRAMES 12
+
+static vision_cascade *cascade;
+static vision_shape_model *model;
+static media_image *frames[FRAMES], *star;
+
+static int setup(void)
+{
+	if (star)
+		return 1;
+	const char *photo = test_data("faces/star_George_W_Bush/George_W_Bush_0001.jpg");
+	if (!photo)
+		return 0;
+	star = media_image_load(photo, 3);
+	const char *clip = test_data("footage/talking_heads/hdtf/videoretalking_face_1.mp4");
+	if (!clip)
+		return 0;
+	cascade = vision_cascade_load(CASCADE);
+	model = vision_shape_model_load(VISION_SHAPE_MODEL_68);
+	media_decoder *d;
+	CHECK(cascade && model && star && media_decoder_open(clip, &d) == 0);
+	if (!cascade || !model || !star)
+		return 0;
+	CHECK(media_decoder_set_output(d, 0, 0, 3) == 0);
+	const media_frame *f;
+	for (int i = 0; i < FRAMES && media_decoder_read(d, &f) > 0; i++) {
+		frames[i] = media_image_new(f->image.width, f->image.height, 3);
+		for (int y = 0; y < f->image.height; y++)
+			memcpy(frames[i]->data + y * frames[i]->stride, f->image.data + y * f->image.stride,
+			       (size_t)f->image.width * 3);
+	}
+	media_decoder_close(d);
+	CHECK(frames[FRAMES - 1] != NULL);
+	return frames[FRAMES - 1] != NULL;
+}
+
+static media_image *copy(const media_image *img)
+{
+	media_image *c = media_image_new(img->width, img->height, 3);
+	memcpy(c->data, img->data, (size_t)img->height * img->stride);
+	return c;
+}
+
+static int same(const media_image *a, const media_image *b)
+{
+	return a->width == b->width && a->height == b->height &&
+	       memcmp(a->data, b->data, (size_t)a->height * a->stride) == 0;
+}
+
+/* Swaps all frames; out[i] gets copies of the results (or NULL). */
+static perform_swapper *run(double strength, media_image **out, perform_swap_stats *st)
+{
+	perform_swap_opts o = PERFORM_SWAP_DEFAULTS;
+	o.strength = strength;
+	perform_swapper *s = perform_swapper_new(cascade, model, NULL, &o);
+	CHECK(s && perform_swapper_add_star(s, star, "star") == 0);
+	for (int i = 0; i < FRAMES; i++) {
+		media_image *f = copy(frames[i]);
+		perform_swap_report rep;
+		CHECK(perform_swapper_frame(s, f, i / 30.0, &rep) == 0);
+		CHECK(rep.swapped || i == 0, "frame %d: %s", i, rep.reason);
+		if (out)
+			out[i] = f;
+		else
+			media_image_free(f);
+	}
+	perform_swapper_stats(s, st);
+	return s;
+}
+
+static void test_swap_frames(void)
+{
+	if (!setup())
+		return;
+	media_image *a[FRAMES], *b[FRAMES];
+	perform_swap_stats st;
+	perform_swapper *s = run(1, a, &st);
+	CHECK(st.frames == FRAMES && st.swapped >= FRAMES - 1, "%ld of %ld swapped", st.swapped, st.frames);
+	CHECK(st.flicker > 0 && st.flicker < 2.5, "flicker %g", st.flicker);
+	CHECK(st.seam > 0 && st.seam < 1.5, "seam %g (original %g)", st.seam, st.seam_original);
+	CHECK(!same(a[5], frames[5]), "frame 5 unchanged");
+	/* a frame with no face passes through (after a cut: a followed face is
+	 * kept for a few frames without detections), and so does a tiny face */
+	perform_swapper_reset(s);
+	media_image *black = media_image_new(320, 240, 3), *keep = media_image_new(320, 240, 3);
+	perform_swap_report rep;
+	CHECK(perform_swapper_frame(s, black, 1, &rep) == 0);
+	CHECK(!rep.swapped && strcmp(rep.reason, "no face") == 0 && same(black, keep), "%s", rep.reason);
+	media_image *tiny = media_image_resize(frames[5], 100, 100), *tiny_keep = copy(tiny);
+	perform_swapper_reset(s);
+	CHECK(perform_swapper_frame(s, tiny, 2, &rep) == 0);
+	CHECK(!rep.swapped && same(tiny, tiny_keep), "tiny face: %s", rep.reason);
+	perform_swapper_free(s);
+	/* deterministic */
+	s = run(1, b, &st);
+	for (int i = 0; i < FRAMES; i++)
+		CHECK(same(a[i], b[i]), "frame %d differs between runs", i);
+	perform_swapper_free(s);
+	for (int i = 0; i < FRAMES; i++)
+		media_image_free(b[i]);
+	/* strength 0: nothing changes */
+	s = run(0, b, &st);
+	for (int i = 0; i < FRAMES; i++)
+		CHECK(same(b[i], frames[i]), "strength 0 changed frame %d", i);
+	perform_swapper_free(s);
+	for (int i = 0; i < FRAMES; i++) {
+		media_image_free(a[i]);
+		media_image_free(b[i]);
+	}
+	media_image_free(black);
+	media_image_free(keep);
+	media_image_free(tiny);
+	media_image_free(tiny_keep);
+}
+
+static void test_bad(void)
+{
+	if (!setup())
+		return;
+	perform_swap_opts o = PERFORM_SWAP_DEFAULTS;
+	o.strength = 2;
+	CHECK(perform_swapper_new(cascade, model, NULL, &o) == NULL);
+	o.strength = 1;
+	perform_swapper *s = perform_swapper_new(cascade, model, NULL, &o);
+	perform_swap_report rep;
+	media_image *f = copy(frames[3]);
+	CHECK(perform_swapper_frame(s, f, 0, &rep) < 0, "no star yet");
+	media_image *black = media_image_new(200, 200, 3);
+	CHECK(perform_swapper_add_star(s, black, "black.png") < 0);
+	CHECK(perform_swapper_stars(s) == 0);
+	media_image_free(black);
+	media_image_free(f);
+	perform_swapper_free(s);
+}
+
+static void test_cleanup(void)
+{
+	for (int i = 0; i < FRAMES; i++)
+		media_image_free(frames[i]);
+	media_image_free(star);
+	vision_cascade_free(cascade);
+	vision_shape_model_free(model);
+}
+
+int main(void)
+{
+	static const struct test_case cases[] = {
+		TEST_CASE(test_swap_frames),
+		TEST_CASE(test_bad),
+		TEST_CASE(test_cleanup),
+		{ 0 },
+	};
+	return test_main(cases);
+}

@@ -1,0 +1,189 @@
+/* The multigrid Poisson solver (the discrete equation holds inside, the border
+ * is kept, far fewer sweeps than Gauss-Seidel), seamless cloning, the face mask
+ * and the seam score. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/rng.h"
+#include "harness.h"
+#include "media/image.h"
+#include "vision/align.h"
+#include "vision/face_mask.h"
+#include "vision/poisson.h"
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static double max_residual(const float *u, const float *f, int w, int h)
+{
+	double worst = 0;
+	for (int y = 1; y < h - 1; y++)
+		for (int x = 1; x < w - 1; x++) {
+			size_t i = (size_t)y * w + x;
+			worst = fmax(worst, fabs(f[i] - (4 * u[i] - u[i - 1] - u[i + 1] - u[i - w] - u[i + w])));
+		}
+	return worst;
+}
+
+/* Plain Gauss-Seidel to the same tolerance, for the comparison. */
+static int gauss_seidel(float *u, const float *f, int w, int h, double tol)
+{
+	int sweeps = 0;
+	while (max_residual(u, f, w, h) > tol && sweeps < 20000) {
+		for (int y = 1; y < h - 1; y++)
+			for (int x = 1; x < w - 1; x++) {
+				size_t i = (size_t)y * w + x;
+				u[i] = (f[i] + u[i - 1] + u[i + 1] + u[i - w] + u[i + w]) / 4;
+			}
+		sweeps++;
+	}
+	return sweeps;
+}
+
+static void test_solve(void)
+{
+	static const int sizes[][2] = { { 3, 3 }, { 4, 7 }, { 65, 49 }, { 100, 77 }, { 160, 160 } };
+	bj_rng rng;
+	bj_rng_init(&rng, 3);
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		int w = sizes[s][0], h = sizes[s][1];
+		float *u = malloc((size_t)w * h * sizeof(float)), *f = malloc((size_t)w * h * sizeof(float));
+		float *keep = malloc((size_t)w * h * sizeof(float));
+		for (int i = 0; i < w * h; i++) {
+			u[i] = 255 * bj_rng_uniform(&rng);
+			f[i] = 20 * (bj_rng_uniform(&rng) - 0.5f);
+		}
+		memcpy(keep, u, (size_t)w * h * sizeof(float));
+		int cycles;
+		double t0 = now();
+		CHECK(vision_poisson_solve(u, w, h, f, 1e-2, &cycles) == 0);
+		double t_mg = now() - t0;
+		CHECK(max_residual(u, f, w, h) <= 1e-2, "%dx%d: residual %g after %d cycles", w, h,
+		      max_residual(u, f, w, h), cycles);
+		CHECK(cycles <= 20, "%dx%d: %d cycles", w, h, cycles);
+		int border_moved = 0;
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				if (x == 0 || y == 0 || x == w - 1 || y == h - 1)
+					border_moved += u[y * w + x] != keep[y * w + x];
+		CHECK(border_moved == 0, "%d border values moved", border_moved);
+		if (w == 100) {
+			memcpy(u, keep, (size_t)w * h * sizeof(float));
+			t0 = now();
+			int sweeps = gauss_seidel(u, f, w, h, 1e-2);
+			double t_gs = now() - t0;
+			printf("# %dx%d: multigrid %d cycles %.2f ms, Gauss-Seidel %d sweeps %.2f ms\n", w, h,
+			       cycles, 1e3 * t_mg, sweeps, 1e3 * t_gs);
+			CHECK(t_mg < t_gs, "multigrid %g s, Gauss-Seidel %g s", t_mg, t_gs);
+		}
+		free(u);
+		free(f);
+		free(keep);
+	}
+	float u[4];
+	CHECK(vision_poisson_solve(u, 2, 2, u, 1, NULL) < 0);
+}
+
+static media_image *ramp(int w, int h, int offset)
+{
+	media_image *img = media_image_new(w, h, 3);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			for (int c = 0; c < 3; c++)
+				img->data[y * img->stride + 3 * x + c] =
+				        (uint8_t)(offset + 60 + 50 * sin(0.15 * x + c) * cos(0.1 * y));
+	return img;
+}
+
+static void test_clone(void)
+{
+	int w = 80, h = 70;
+	uint8_t *mask = calloc((size_t)w * h, 1);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			mask[y * w + x] = (x - 40) * (x - 40) + (y - 35) * (y - 35) < 400 ? 255 : 0;
+	vision_rect r = { 10, 5, 70, 65 };
+	/* the same picture, brighter: gradients agree, so nothing changes */
+	media_image *dst = ramp(w, h, 0), *src = ramp(w, h, 40), *orig = ramp(w, h, 0);
+	CHECK(vision_seamless_clone(dst, src, mask, r) == 0);
+	int worst = 0;
+	for (int i = 0; i < w * h * 3; i++)
+		worst = abs(dst->data[i] - orig->data[i]) > worst ? abs(dst->data[i] - orig->data[i]) : worst;
+	CHECK(worst <= 1, "offset clone moved a value by %d", worst);
+	/* a flat target takes the source's Laplacian inside the mask */
+	memset(dst->data, 100, (size_t)h * dst->stride);
+	media_image_free(src);
+	src = ramp(w, h, 0);
+	CHECK(vision_seamless_clone(dst, src, mask, r) == 0);
+	double lap_err = 0;
+	for (int y = 20; y < 50; y++)
+		for (int x = 25; x < 55; x++) {
+			if ((x - 40) * (x - 40) + (y - 35) * (y - 35) >= 300)
+				continue;
+			for (int c = 0; c < 3; c++) {
+#define L(img) (4.0 * img->data[y * w * 3 + 3 * x + c] - img->data[y * w * 3 + 3 * (x - 1) + c] - \
+                img->data[y * w * 3 + 3 * (x + 1) + c] - img->data[(y - 1) * w * 3 + 3 * x + c] - \
+                img->data[(y + 1) * w * 3 + 3 * x + c])
+				lap_err = fmax(lap_err, fabs(L(dst) - L(src)));
+#undef L
+			}
+		}
+	CHECK(lap_err <= 4, "Laplacian differs by %g (rounding allows about 2.5)", lap_err);
+	CHECK(dst->data[2 * dst->stride + 6] == 100, "outside the rectangle changed");
+	media_image *grey = media_image_new(w, h, 1);
+	CHECK(vision_seamless_clone(grey, src, mask, r) < 0);
+	vision_rect tiny = { 0, 0, 2, 2 };
+	CHECK(vision_seamless_clone(dst, src, mask, tiny) < 0);
+	media_image_free(grey);
+	media_image_free(dst);
+	media_image_free(src);
+	media_image_free(orig);
+	free(mask);
+}
+
+static void test_mask_and_seam(void)
+{
+	int w = 200, h = 200;
+	float lm[136];
+	vision_align_template(200, lm);
+	uint8_t *mask = calloc((size_t)w * h, 1);
+	vision_rect box;
+	vision_face_mask(lm, w, h, mask, &box);
+	CHECK(mask[(int)lm[2 * 30 + 1] * w + (int)lm[2 * 30]] == 255, "nose tip");
+	CHECK(mask[0] == 0 && mask[w * h - 1] == 0);
+	/* the brows are raised: just above the brow line is inside */
+	int bx = (int)lm[2 * 19], by = (int)lm[2 * 19 + 1] - 5;
+	CHECK(mask[by * w + bx] > 0, "above the brow: %d", mask[by * w + bx]);
+	CHECK(box.x0 >= 0 && box.x1 <= w && box.x1 > box.x0 && box.y1 > box.y0);
+	/* a smooth picture has no seam; a step at the mask's edge does */
+	media_image *img = ramp(w, h, 0);
+	double clean = vision_seam_score(img, mask, box);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			if (mask[y * w + x] < 128)
+				for (int c = 0; c < 3; c++)
+					img->data[y * img->stride + 3 * x + c] /= 2;
+	double seam = vision_seam_score(img, mask, box);
+	CHECK(clean > 0.5 && clean < 1.5, "clean seam score %g", clean);
+	CHECK(seam > 2 * clean, "stepped seam score %g vs clean %g", seam, clean);
+	media_image_free(img);
+	free(mask);
+}
+
+int main(void)
+{
+	static const struct test_case cases[] = {
+		TEST_CASE(test_solve),
+		TEST_CASE(test_clone),
+		TEST_CASE(test_mask_and_seam),
+		{ 0 },
+	};
+	return test_main(cases);
+}

@@ -1,0 +1,123 @@
+/* Colour, black-and-white, grain and blur matching on synthetic images. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/rng.h"
+#include "harness.h"
+#include "media/image.h"
+#include "vision/tone.h"
+
+#define W 96
+#define H 96
+
+static media_image *texture(uint64_t seed, int tint)
+{
+	bj_rng rng;
+	bj_rng_init(&rng, seed);
+	media_image *img = media_image_new(W, H, 3);
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++) {
+			double v = 120 + 40 * sin(0.3 * x) * cos(0.23 * y) + 10 * bj_rng_normal(&rng);
+			for (int c = 0; c < 3; c++) {
+				double t = v + (tint ? 30 * (1 - c) : 0);
+				img->data[y * img->stride + 3 * x + c] = (uint8_t)fmin(fmax(t, 0), 255);
+			}
+		}
+	return img;
+}
+
+static uint8_t *full_mask(void)
+{
+	uint8_t *m = malloc(W * H);
+	memset(m, 255, W * H);
+	return m;
+}
+
+static void test_lab_roundtrip(void)
+{
+	int worst = 0;
+	for (int r = 0; r < 256; r += 15)
+		for (int g = 0; g < 256; g += 15)
+			for (int b = 0; b < 256; b += 15) {
+				uint8_t in[3] = { (uint8_t)r, (uint8_t)g, (uint8_t)b }, out[3];
+				float lab[3];
+				vision_rgb_to_lab(in, lab);
+				vision_lab_to_rgb(lab, out);
+				for (int c = 0; c < 3; c++)
+					worst = abs(in[c] - out[c]) > worst ? abs(in[c] - out[c]) : worst;
+			}
+	CHECK(worst <= 1, "round trip off by %d", worst);
+	float lab[3];
+	vision_rgb_to_lab((const uint8_t[]){ 255, 255, 255 }, lab);
+	CHECK_NEAR(lab[0], 100, 0.05);
+	CHECK_NEAR(lab[1], 0, 0.05);
+}
+
+static void test_transfer_and_mono(void)
+{
+	media_image *a = texture(1, 1), *b = texture(2, 0);
+	uint8_t *m = full_mask();
+	double sa[6], sb[6], s2[6];
+	vision_lab_stats(a, m, sa);
+	vision_lab_stats(b, m, sb);
+	CHECK(!vision_is_monochrome(a, m), "tinted image chroma %g", vision_chroma(a, m));
+	CHECK(vision_is_monochrome(b, m), "grey image chroma %g", vision_chroma(b, m));
+	vision_lab_transfer(a, m, sa, sb, 0);
+	vision_lab_stats(a, m, s2);
+	for (int c = 0; c < 6; c++)
+		CHECK(fabs(s2[c] - sb[c]) < 1.5, "stat %d: %g, want %g", c, s2[c], sb[c]);
+	media_image_free(a);
+	a = texture(1, 1);
+	vision_lab_transfer(a, m, sa, sa, 1);
+	CHECK(vision_is_monochrome(a, m), "made mono, chroma %g", vision_chroma(a, m));
+	free(m);
+	media_image_free(a);
+	media_image_free(b);
+}
+
+static void test_grain(void)
+{
+	uint8_t *m = full_mask();
+	for (int s = 2; s <= 8; s += 3) {
+		media_image *a = media_image_new(W, H, 3), *b = media_image_new(W, H, 3);
+		memset(a->data, 128, (size_t)H * a->stride);
+		memset(b->data, 128, (size_t)H * b->stride);
+		vision_add_grain(a, m, s, 5);
+		vision_add_grain(b, m, s, 5);
+		CHECK(memcmp(a->data, b->data, (size_t)H * a->stride) == 0, "grain not deterministic");
+		double est = vision_noise_sigma(a, m);
+		CHECK(fabs(est - s) < 0.15 * s + 0.3, "sigma %d estimated %g", s, est);
+		media_image_free(a);
+		media_image_free(b);
+	}
+	free(m);
+}
+
+static void test_blur_match(void)
+{
+	uint8_t *m = full_mask();
+	vision_rect r = { 0, 0, W, H };
+	for (double want = 0.5; want <= 2.0; want += 0.75) {
+		media_image *sharp = texture(3, 0), *soft = texture(3, 0);
+		vision_blur(soft, r, want);
+		double got = vision_blur_to_match(sharp, soft, m, r);
+		CHECK(fabs(got - want) <= 0.5, "blurred by %g, matched %g", want, got);
+		CHECK(vision_sharpness(soft, m) < vision_sharpness(sharp, m));
+		media_image_free(sharp);
+		media_image_free(soft);
+	}
+	free(m);
+}
+
+int main(void)
+{
+	static const struct test_case cases[] = {
+		TEST_CASE(test_lab_roundtrip),
+		TEST_CASE(test_transfer_and_mono),
+		TEST_CASE(test_grain),
+		TEST_CASE(test_blur_match),
+		{ 0 },
+	};
+	return test_main(cases);
+}
