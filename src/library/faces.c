@@ -83,7 +83,7 @@ int library_faces_frame(library_faces *f, int64_t frame, double time, const medi
 {
 	vision_detect_params p = VISION_DETECT_DEFAULTS;
 	p.min_width = p.min_height = img->height / MIN_FACE_PART;
-	p.scale_factor = 1.25;
+	p.scale_factor = 1.2;
 	const vision_box *b;
 	size_t n;
 	int ret = vision_detect(f->det, img, &p, &b, &n);
