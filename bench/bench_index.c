@@ -14,8 +14,10 @@
  * The machine is shared: the wall-clock ratio moves with the load (a process
  * with more threads than another gets more of a busy machine), so the CPU time
  * (user + system, all threads) of both is printed too, and its ratio, which the
- * load changes much less.
+ * load changes much less.  Then indexing with faces (library/faces.h) against
+ * the same decode: the target there is a ratio of at least 0.5.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,8 @@ struct job {
 	int shots;
 	double duration;
 	int failed;
+	library_faces *faces;     /* NULL: index without faces */
+	int64_t n_faces, n_tracks;
 };
 
 static void decode_all(void *ctx)
@@ -62,7 +66,8 @@ static void index_once(void *ctx)
 	unlink(wal);
 	library *lib;
 	library_index_report r;
-	if (library_open(j->db, &lib) < 0 || library_index_file(lib, j->path, NULL, &r) < 0 ||
+	library_index_options o = { .faces = j->faces };
+	if (library_open(j->db, &lib) < 0 || library_index_file(lib, j->path, &o, &r) < 0 ||
 	    r.status != LIBRARY_INDEXED) {
 		j->failed = 1;
 		library_close(lib);
@@ -71,6 +76,8 @@ static void index_once(void *ctx)
 	j->shots = r.shots;
 	j->duration = r.duration;
 	j->frames = (long)r.frames;
+	j->n_faces = r.faces;
+	j->n_tracks = r.tracks;
 	library_close(lib);
 }
 
@@ -143,7 +150,7 @@ static void alternate(struct job *j, int with_sound, double *wall, double *cpu, 
 
 int main(int argc, char **argv)
 {
-	struct job j = { argc > 1 ? argv[1] : "../shared/data/eval/shots/constructed_edit_640x360_25fps.mp4", "", 0, 0, 0, 0 };
+	struct job j = { .path = argc > 1 ? argv[1] : "../shared/data/eval/shots/constructed_edit_640x360_25fps.mp4" };
 	snprintf(j.db, sizeof(j.db), "/tmp/bench_index.%d.db", (int)getpid());
 	/* Checked before timed: the index has every frame and the shots of the edit. */
 	decode_all(&j);
@@ -177,6 +184,16 @@ int main(int argc, char **argv)
 	if (ff[0] < 0)
 		printf("ffmpeg -f null: not installed\n");
 	printf("index: %.1f min of footage per minute  threads=2\n", j.duration / (index / 1e3));
+	/* the same with faces (library/faces.h): detection, landmarks, tracks */
+	if (!(j.faces = library_faces_new())) {
+		fprintf(stderr, "bench_index: %s\n", bj_error_message());
+		return 1;
+	}
+	double faces = bench_median_ms(index_once, &j, 5);
+	printf("index with faces %ld frames (%" PRId64 " faces, %" PRId64 " tracks)  ours %.1f ms  decode %.1f ms  "
+	       "ratio %.2f  (without faces %.1f ms)\n", j.frames, j.n_faces, j.n_tracks, faces, decode, decode / faces,
+	       index);
+	library_faces_free(j.faces);
 	unlink(j.db);
 	char wal[300];
 	snprintf(wal, sizeof(wal), "%s-wal", j.db);

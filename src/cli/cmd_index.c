@@ -3,6 +3,7 @@
  * and describe them in the footage library.
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 #include "media/decoder.h"
 
 const char *const cmd_index_usage[] = {
-	"benjamin index PATH... [--library FILE]",
+	"benjamin index PATH... [--library FILE] [--no-faces]",
 	"",
 	"Indexes every video under each PATH (files, or folders walked recursively)",
 	"into the footage library: shots (cuts and gradual transitions), a keyframe",
@@ -26,9 +27,13 @@ const char *const cmd_index_usage[] = {
 	"Files already indexed (same content) are skipped, so a second run only adds",
 	"new or changed files; an interrupted run resumes at the film it stopped in.",
 	"Files that are not video, or are damaged, are reported and skipped.  The",
-	"footage is only read, never changed.",
+	"footage is only read, never changed.  Faces are found in two frames a",
+	"second (OpenCV's haarcascade_frontalface_alt2 and dlib's 68 landmarks, see",
+	"`benjamin faces`), followed through each shot, and stored with their head",
+	"pose.",
 	"",
 	"  --library FILE  the library (default ./library.db; created if missing)",
+	"  --no-faces      do not look for faces (faster)",
 	"  -h, --help      show this help",
 	NULL,
 };
@@ -57,14 +62,20 @@ static const char *base_name(const char *path)
 	return b ? b + 1 : path;
 }
 
-static int index_all(const char *db, char *const *paths, size_t n_paths)
+static int index_all(const char *db, char *const *paths, size_t n_paths, int faces)
 {
 	char **files;
 	size_t n;
 	if (library_collect_files(paths, n_paths, &files, &n) < 0)
 		return cli_error_bj();
+	library_faces *lf = NULL;
+	if (faces && !(lf = library_faces_new())) {
+		library_files_free(files, n);
+		return cli_error_bj();
+	}
 	library *lib;
 	if (library_open(db, &lib) < 0) {
+		library_faces_free(lf);
 		library_files_free(files, n);
 		return cli_error_bj();
 	}
@@ -83,7 +94,7 @@ static int index_all(const char *db, char *const *paths, size_t n_paths)
 	int status = CLI_EXIT_OK;
 	size_t indexed = 0, unchanged = 0, skipped = 0, shots = 0;
 	double minutes = 0;
-	library_index_options opts = { .progress = on_progress, .progress_ctx = &o };
+	library_index_options opts = { .progress = on_progress, .progress_ctx = &o, .faces = lf };
 	for (size_t i = 0; i < n; i++) {
 		o.film = i;
 		o.name = base_name(files[i]);
@@ -99,7 +110,8 @@ static int index_all(const char *db, char *const *paths, size_t n_paths)
 			indexed++;
 			shots += (size_t)r.shots;
 			minutes += r.duration / 60;
-			bj_log(BJ_LOG_INFO, "'%s': %d shots in %.1f s", files[i], r.shots, r.duration);
+			bj_log(BJ_LOG_INFO, "'%s': %d shots in %.1f s, %" PRId64 " faces in %" PRId64 " tracks", files[i],
+			       r.shots, r.duration, r.faces, r.tracks);
 			break;
 		case LIBRARY_UNCHANGED:
 			unchanged++;
@@ -119,6 +131,7 @@ static int index_all(const char *db, char *const *paths, size_t n_paths)
 		       indexed, shots, minutes, unchanged, skipped);
 	free(durations);
 	library_close(lib);
+	library_faces_free(lf);
 	library_files_free(files, n);
 	return status;
 }
@@ -127,16 +140,20 @@ int cmd_index(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "library", required_argument, NULL, 'l' },
+		{ "no-faces", no_argument, NULL, 'f' },
 		{ 0 },
 	};
 	const char *db = "library.db";
-	int opt;
+	int opt, faces = 1;
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
 		case 'l':
 			db = optarg;
+			break;
+		case 'f':
+			faces = 0;
 			break;
 		default:
 			return cli_usage_error(cmd_index_usage, "unknown option or missing value in '%s'",
@@ -145,5 +162,5 @@ int cmd_index(int argc, char **argv)
 	}
 	if (optind == argc)
 		return cli_usage_error(cmd_index_usage, "no file or folder given");
-	return index_all(db, argv + optind, (size_t)(argc - optind));
+	return index_all(db, argv + optind, (size_t)(argc - optind), faces);
 }

@@ -337,7 +337,7 @@ static void keyframes_by_seeking(media_decoder *dec, struct film_state *st, int 
 
 static int write_film(library *lib, const char *path, const char *hash, const media_info *info,
                       double fps, int64_t frames, int has_audio, struct film_state *st,
-                      int64_t *film_id)
+                      library_faces *faces, int64_t *film_id)
 {
 	const media_stream_info *v = &info->streams[info->video];
 	sqlite3_stmt *ins = NULL, *shot = NULL;
@@ -423,6 +423,8 @@ static int write_film(library *lib, const char *path, const char *hash, const me
 			goto fail;
 		}
 	}
+	if (faces && (ret = library_faces_write(faces, lib, *film_id, v->width, v->height)) < 0)
+		goto fail;
 	sqlite3_finalize(ins);
 	sqlite3_finalize(shot);
 	return library_exec(lib, "COMMIT");
@@ -486,6 +488,8 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 		r->film_id = id;
 		return 0;
 	}
+	if (opts->faces)
+		library_faces_reset(opts->faces);
 	media_decoder *dec;
 	if (media_decoder_open(path, &dec) < 0)
 		return skipped(r, LIBRARY_SKIPPED);
@@ -588,6 +592,10 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 			if (s->is_candidate) {
 				if (opts->sampled)
 					opts->sampled(opts->sampled_ctx, frames, s->time, s->thumb);
+				if (opts->faces && library_faces_frame(opts->faces, frames, s->time, s->thumb) < 0) {
+					bj_error_prefix("'%s'", path);
+					failed = 1;
+				}
 				add_candidate(&st, frames, s->thumb);
 				s->thumb = take_image(&st);
 			}
@@ -639,7 +647,9 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 		prog.seconds_done = prog.duration;
 		opts->progress(opts->progress_ctx, &prog);
 	}
-	ret = write_film(lib, path, hash, info, fps, frames, has_audio, &st, &r->film_id);
+	ret = write_film(lib, path, hash, info, fps, frames, has_audio, &st, opts->faces, &r->film_id);
+	if (ret == 0 && opts->faces)
+		library_faces_counts(opts->faces, &r->faces, &r->tracks);
 	if (ret == 0) {
 		r->status = LIBRARY_INDEXED;
 		r->shots = (int)st.n_shots;

@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "library/faces.h"
 #include "library/library.h"
 #include "media/image.h"
 
@@ -60,6 +61,9 @@ typedef struct library_index_options {
 	 * in order; may be NULL */
 	void (*sampled)(void *ctx, int64_t frame, double time, const media_image *img);
 	void *sampled_ctx;
+	/* finds, tracks and stores the faces of the sampled frames (library/faces.h);
+	 * NULL: no faces */
+	library_faces *faces;
 } library_index_options;
 
 typedef struct library_index_report {
@@ -67,6 +71,7 @@ typedef struct library_index_report {
 	int64_t film_id;        /* 0 when skipped or damaged */
 	int shots;
 	int64_t frames;
+	int64_t faces, tracks;  /* with options.faces: faces (per sampled frame) and tracks stored */
 	double duration;        /* seconds of footage */
 	char message[512];      /* for SKIPPED and DAMAGED: one line, as bj_error_message */
 } library_index_report;

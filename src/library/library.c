@@ -91,6 +91,15 @@ static const char *const migrations[] = {
 	" thumbnail BLOB);"
 	"CREATE INDEX faces_shot ON faces(shot_id, frame);"
 	"CREATE INDEX faces_track ON faces(track_id);",
+
+	/* 3: faces found while indexing: head pose, and whether a face was
+	 * detected or filled in along its track; tracks' times */
+	"ALTER TABLE faces ADD COLUMN yaw REAL;"
+	"ALTER TABLE faces ADD COLUMN pitch REAL;"
+	"ALTER TABLE faces ADD COLUMN roll REAL;"
+	"ALTER TABLE faces ADD COLUMN detected INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE tracks ADD COLUMN start_s REAL;"
+	"ALTER TABLE tracks ADD COLUMN end_s REAL;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LIBRARY_SCHEMA_VERSION,

@@ -1,5 +1,6 @@
 #include "vision/draw.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -7,9 +8,11 @@
 #define GAP 4
 #define GAP_GREY 40
 
-static void fill(media_image *img, int x0, int y0, int x1, int y1)
+static const uint8_t green[3] = { 0, 255, 0 }, red[3] = { 255, 40, 40 };
+
+/* Paints [x0, x1) x [y0, y1), clipped, in colour (RGB) or white (grey). */
+static void fill_colour(media_image *img, int x0, int y0, int x1, int y1, const uint8_t colour[3])
 {
-	static const uint8_t green[3] = { 0, 255, 0 };
 	x0 = x0 < 0 ? 0 : x0;
 	y0 = y0 < 0 ? 0 : y0;
 	x1 = x1 > img->width ? img->width : x1;
@@ -18,10 +21,15 @@ static void fill(media_image *img, int x0, int y0, int x1, int y1)
 		for (int x = x0; x < x1; x++) {
 			uint8_t *p = img->data + (size_t)y * img->stride + (size_t)x * (size_t)img->channels;
 			if (img->channels == 3)
-				memcpy(p, green, 3);
+				memcpy(p, colour, 3);
 			else
 				*p = 255;
 		}
+}
+
+static void fill(media_image *img, int x0, int y0, int x1, int y1)
+{
+	fill_colour(img, x0, y0, x1, y1, green);
 }
 
 void vision_draw_boxes(media_image *img, const vision_box *boxes, size_t n, int thickness)
@@ -35,6 +43,17 @@ void vision_draw_boxes(media_image *img, const vision_box *boxes, size_t n, int 
 		fill(img, b->x, b->y + b->height - t, b->x + b->width, b->y + b->height);
 		fill(img, b->x, b->y, b->x + t, b->y + b->height);
 		fill(img, b->x + b->width - t, b->y, b->x + b->width, b->y + b->height);
+	}
+}
+
+void vision_draw_points(media_image *img, const float *points, size_t n, int radius)
+{
+	for (size_t i = 0; i < n; i++) {
+		float x = points[2 * i], y = points[2 * i + 1];
+		if (!(x > -radius - 1 && x < img->width + radius + 1 && y > -radius - 1 && y < img->height + radius + 1))
+			continue;   /* also skips NaN */
+		int cx = (int)lrintf(x), cy = (int)lrintf(y);
+		fill_colour(img, cx - radius, cy - radius, cx + radius + 1, cy + radius + 1, red);
 	}
 }
 

@@ -72,7 +72,7 @@ static void test_migrate_from_v1(void)
 	library_close(lib);
 	/* a read-only open refuses the old version */
 	CHECK(library_open_readonly(db, &lib) == BJ_EUNSUPPORTED);
-	char *want = bj_xasprintf("'%s': library schema version 1, this benjamin reads 2 (index into it once to migrate)", db);
+	char *want = bj_xasprintf("'%s': library schema version 1, this benjamin reads 3 (index into it once to migrate)", db);
 	CHECK_STR(bj_error_message(), want);
 	free(want);
 	CHECK(library_open(db, &lib) == 0, "%s", bj_error_message());
@@ -100,6 +100,40 @@ out:
 	free(db);
 }
 
+/* Version 3 adds each face's pose and whether it was detected, and tracks'
+ * times; faces a version 2 library holds count as detected. */
+static void test_migrate_from_v2(void)
+{
+	char *db = bj_xstrdup(test_path("v2.db"));
+	library *lib;
+	CHECK(library_open_version(db, 2, &lib) == 0, "%s", bj_error_message());
+	if (!lib)
+		goto out;
+	CHECK(library_exec(lib, "INSERT INTO films (path, hash, size, duration, fps, width, height, frames)"
+	                        " VALUES ('reel.mp4', 'abc', 10, 5.0, 25, 640, 480, 125);"
+	                        "INSERT INTO shots (film_id, number, start_frame, end_frame, start_s, end_s)"
+	                        " VALUES (1, 1, 0, 124, 0, 5.0);"
+	                        "INSERT INTO tracks (shot_id, start_frame, end_frame) VALUES (1, 0, 24);"
+	                        "INSERT INTO faces (shot_id, track_id, frame, x, y, w, h) VALUES (1, 1, 0, 1, 2, 3, 4)") == 0,
+	      "%s", bj_error_message());
+	library_close(lib);
+	CHECK(library_open(db, &lib) == 0, "%s", bj_error_message());
+	if (!lib)
+		goto out;
+	CHECK(library_schema_version(lib) == 3);
+	sqlite3_stmt *st;
+	CHECK(library_prepare(lib, "SELECT f.detected, f.yaw IS NULL, t.start_s IS NULL FROM faces f"
+	                           " JOIN tracks t ON t.id = f.track_id", &st) == 0);
+	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1 && sqlite3_column_int(st, 1) == 1 &&
+	      sqlite3_column_int(st, 2) == 1);
+	sqlite3_finalize(st);
+	CHECK(library_exec(lib, "UPDATE faces SET yaw = 10, pitch = -5, roll = 2, detected = 0;"
+	                        "UPDATE tracks SET start_s = 0, end_s = 1") == 0, "%s", bj_error_message());
+	library_close(lib);
+out:
+	free(db);
+}
+
 static void test_not_a_library(void)
 {
 	const char *path = test_path("text.db");
@@ -116,7 +150,7 @@ static void test_not_a_library(void)
 	CHECK(library_exec(lib, "UPDATE schema_version SET version = 9") == 0);
 	library_close(lib);
 	CHECK(library_open(newer, &lib) == BJ_EUNSUPPORTED);
-	want = bj_xasprintf("'%s': library schema version 9 is newer than this benjamin (2)", newer);
+	want = bj_xasprintf("'%s': library schema version 9 is newer than this benjamin (3)", newer);
 	CHECK_STR(bj_error_message(), want);
 	free(want);
 }
@@ -576,6 +610,7 @@ int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_migrate_from_v1),
+		TEST_CASE(test_migrate_from_v2),
 		TEST_CASE(test_not_a_library),
 		TEST_CASE(test_hash),
 		TEST_CASE(test_incremental),

@@ -1,0 +1,264 @@
+#include "library/faces.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/error.h"
+#include "base/threads.h"
+#include "library/internal.h"
+#include "vision/align.h"
+#include "vision/detect.h"
+#include "vision/landmarks.h"
+#include "vision/track.h"
+
+#define PARTS 68
+#define NP (2 * PARTS)
+#define MIN_FACE_PART 6   /* the smallest face looked for: frame height / this */
+#define THREADS 2         /* the detector's: it uses what the decoder leaves idle */
+
+/* One sampled frame's faces: boxes (x y w h) and landmarks, in its pixels. */
+struct sample {
+	int64_t frame;
+	double time;
+	int width, height;
+	int n;
+	float *boxes;
+	float *points;
+	int *neighbors;
+};
+
+struct library_faces {
+	vision_cascade *cascade;
+	bj_pool *pool;
+	vision_detector *det;
+	vision_shape_model *model;
+	struct sample *samples;
+	size_t n_samples, cap_samples;
+	int64_t n_faces, n_tracks;
+};
+
+library_faces *library_faces_new(void)
+{
+	vision_cascade *c = vision_cascade_load(LIBRARY_FACES_CASCADE);
+	if (!c)
+		return NULL;
+	vision_shape_model *m = vision_shape_model_load(VISION_SHAPE_MODEL_68);
+	if (!m) {
+		vision_cascade_free(c);
+		return NULL;
+	}
+	if (vision_shape_model_parts(m) != PARTS) {
+		vision_shape_model_free(m);
+		vision_cascade_free(c);
+		return bj_error_set(BJ_EFORMAT, "'%s': not a 68-point model", VISION_SHAPE_MODEL_68), NULL;
+	}
+	bj_pool *pool = bj_pool_new(THREADS);
+	if (!pool) {
+		vision_shape_model_free(m);
+		vision_cascade_free(c);
+		return NULL;
+	}
+	library_faces *f = bj_xcalloc(1, sizeof *f);
+	f->cascade = c;
+	f->pool = pool;
+	f->det = vision_detector_new(c, pool);
+	f->model = m;
+	return f;
+}
+
+void library_faces_reset(library_faces *f)
+{
+	for (size_t i = 0; i < f->n_samples; i++) {
+		free(f->samples[i].boxes);
+		free(f->samples[i].points);
+		free(f->samples[i].neighbors);
+	}
+	f->n_samples = 0;
+	f->n_faces = f->n_tracks = 0;
+}
+
+int library_faces_frame(library_faces *f, int64_t frame, double time, const media_image *img)
+{
+	vision_detect_params p = VISION_DETECT_DEFAULTS;
+	p.min_width = p.min_height = img->height / MIN_FACE_PART;
+	p.scale_factor = 1.2;
+	const vision_box *b;
+	size_t n;
+	int ret = vision_detect(f->det, img, &p, &b, &n);
+	if (ret < 0)
+		return ret;
+	/* frames without faces are kept too: the tracker counts a track's gaps in
+	 * sampled frames */
+	struct sample s = { frame, time, img->width, img->height, (int)n, bj_xmalloc(n * 4 * sizeof(float)),
+	                    bj_xmalloc(n * NP * sizeof(float)), bj_xmalloc(n * sizeof(int)) };
+	for (size_t i = 0; i < n; i++) {
+		float *bx = s.boxes + 4 * i, fit[4];
+		bx[0] = (float)b[i].x, bx[1] = (float)b[i].y, bx[2] = (float)b[i].width, bx[3] = (float)b[i].height;
+		fit[0] = bx[0], fit[1] = bx[1], fit[2] = bx[0] + bx[2] - 1, fit[3] = bx[1] + bx[3] - 1;
+		s.neighbors[i] = b[i].neighbors;
+		if ((ret = vision_landmarks_fit(f->model, img, fit, s.points + NP * i)) < 0)
+			break;
+	}
+	if (ret < 0) {
+		free(s.boxes);
+		free(s.points);
+		free(s.neighbors);
+		return ret;
+	}
+	BJ_GROW(f->samples, f->cap_samples, f->n_samples + 1);
+	f->samples[f->n_samples++] = s;
+	return 0;
+}
+
+/* The neighbour count of the detection of sample s whose box the tracker
+ * copied into a track. */
+static int neighbors_of(const struct sample *s, const float *box)
+{
+	for (int i = 0; i < s->n; i++)
+		if (!memcmp(s->boxes + 4 * i, box, 4 * sizeof *box))
+			return s->neighbors[i];
+	return 0;
+}
+
+struct writer {
+	library *lib;
+	sqlite3_stmt *track, *face;
+	double sx, sy;   /* sample pixels to video pixels */
+};
+
+static int insert_track(struct writer *w, int64_t shot_id, const vision_track *tr, const struct sample *const *by_entry)
+{
+	sqlite3_reset(w->track);
+	sqlite3_bind_int64(w->track, 1, shot_id);
+	sqlite3_bind_int64(w->track, 2, by_entry[0]->frame);
+	sqlite3_bind_int64(w->track, 3, by_entry[tr->n - 1]->frame);
+	sqlite3_bind_double(w->track, 4, tr->time[0]);
+	sqlite3_bind_double(w->track, 5, tr->time[tr->n - 1]);
+	if (sqlite3_step(w->track) != SQLITE_DONE)
+		return library_sqlite_error(w->lib, "cannot write library");
+	int64_t track_id = sqlite3_last_insert_rowid(w->lib->db);
+	for (int i = 0; i < tr->n; i++) {
+		const float *bx = tr->boxes + 4 * i, *pts = tr->points + NP * i;
+		float video_pts[NP];
+		for (int k = 0; k < PARTS; k++) {
+			video_pts[2 * k] = (float)(pts[2 * k] * w->sx);
+			video_pts[2 * k + 1] = (float)(pts[2 * k + 1] * w->sy);
+		}
+		vision_pose pose;
+		int has_pose = vision_pose_estimate(pts, &pose) == 0;
+		sqlite3_stmt *st = w->face;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, shot_id);
+		sqlite3_bind_int64(st, 2, track_id);
+		sqlite3_bind_int64(st, 3, by_entry[i]->frame);
+		sqlite3_bind_double(st, 4, bx[0] * w->sx);
+		sqlite3_bind_double(st, 5, bx[1] * w->sy);
+		sqlite3_bind_double(st, 6, bx[2] * w->sx);
+		sqlite3_bind_double(st, 7, bx[3] * w->sy);
+		if (tr->detected[i])
+			sqlite3_bind_int(st, 8, neighbors_of(by_entry[i], bx));
+		else
+			sqlite3_bind_null(st, 8);
+		/* float32 little-endian: the machines we build on are */
+		sqlite3_bind_blob(st, 9, video_pts, (int)sizeof video_pts, SQLITE_TRANSIENT);
+		for (int k = 0; k < 3; k++)
+			if (has_pose)
+				sqlite3_bind_double(st, 10 + k, k == 0 ? pose.yaw : k == 1 ? pose.pitch : pose.roll);
+			else
+				sqlite3_bind_null(st, 10 + k);
+		sqlite3_bind_int(st, 13, tr->detected[i]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return library_sqlite_error(w->lib, "cannot write library");
+	}
+	return 0;
+}
+
+/* Tracks the samples [a, b) (one shot) and writes them. */
+static int write_shot(library_faces *f, struct writer *w, int64_t shot_id, size_t a, size_t b)
+{
+	vision_tracker *t = vision_tracker_new(PARTS, NULL);
+	if (!t)
+		return bj_error_code();
+	int ret = 0;
+	/* the tracker numbers the frames it is given; sampled frames without faces
+	 * were not kept, so give each kept one and remember which it was */
+	const struct sample **frames = bj_xmalloc((b - a + 1) * sizeof *frames);
+	for (size_t i = a; i < b && ret == 0; i++) {
+		frames[i - a] = &f->samples[i];
+		ret = vision_tracker_add(t, f->samples[i].time, f->samples[i].n, f->samples[i].boxes,
+		                         f->samples[i].points);
+	}
+	const vision_track *tr;
+	size_t n = 0;
+	if (ret == 0)
+		ret = vision_tracker_finish(t, &tr, &n);
+	for (size_t j = 0; j < n && ret == 0; j++) {
+		ret = insert_track(w, shot_id, &tr[j], frames + tr[j].first_frame);
+		f->n_tracks++;
+		f->n_faces += tr[j].n;
+	}
+	free(frames);
+	vision_tracker_free(t);
+	return ret;
+}
+
+int library_faces_write(library_faces *f, library *lib, int64_t film_id, int video_w, int video_h)
+{
+	if (f->n_samples == 0)
+		return 0;
+	struct writer w = { lib, NULL, NULL, (double)video_w / f->samples[0].width,
+	                    (double)video_h / f->samples[0].height };
+	sqlite3_stmt *shots = NULL;
+	int ret;
+	if ((ret = library_prepare(lib, "SELECT id, start_frame, end_frame FROM shots WHERE film_id = ?"
+	                                " ORDER BY start_frame", &shots)) < 0 ||
+	    (ret = library_prepare(lib, "INSERT INTO tracks (shot_id, start_frame, end_frame, start_s, end_s)"
+	                                " VALUES (?, ?, ?, ?, ?)", &w.track)) < 0 ||
+	    (ret = library_prepare(lib, "INSERT INTO faces (shot_id, track_id, frame, x, y, w, h, score, landmarks,"
+	                                " yaw, pitch, roll, detected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                           &w.face)) < 0)
+		goto out;
+	sqlite3_bind_int64(shots, 1, film_id);
+	size_t next = 0;
+	int rc;
+	while (ret == 0 && (rc = sqlite3_step(shots)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(shots, 0), first = sqlite3_column_int64(shots, 1),
+		        last = sqlite3_column_int64(shots, 2);
+		while (next < f->n_samples && f->samples[next].frame < first)
+			next++;
+		size_t end = next;
+		while (end < f->n_samples && f->samples[end].frame <= last)
+			end++;
+		if (end > next)
+			ret = write_shot(f, &w, id, next, end);
+		next = end;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = library_sqlite_error(lib, "cannot read library");
+out:
+	sqlite3_finalize(shots);
+	sqlite3_finalize(w.track);
+	sqlite3_finalize(w.face);
+	return ret;
+}
+
+void library_faces_counts(const library_faces *f, int64_t *faces, int64_t *tracks)
+{
+	*faces = f->n_faces;
+	*tracks = f->n_tracks;
+}
+
+void library_faces_free(library_faces *f)
+{
+	if (!f)
+		return;
+	library_faces_reset(f);
+	free(f->samples);
+	vision_detector_free(f->det);
+	bj_pool_free(f->pool);
+	vision_shape_model_free(f->model);
+	vision_cascade_free(f->cascade);
+	free(f);
+}
