@@ -141,13 +141,18 @@ endef
 $(foreach t,$(TEST_SRCS),$(eval $(call TEST_RULE,$(t))))
 
 # Benchmarks: every bench/bench_*.c is one binary, with bench/bench.c's timing helpers.
-BENCH_SRCS := $(wildcard bench/bench_*.c)
+# bench_voice_wer needs PocketSphinx (scripts/setup --bench) and is left out without it.
+HAVE_POCKETSPHINX := $(shell pkg-config --exists pocketsphinx 2>/dev/null && echo yes)
+BENCH_SRCS := $(filter-out $(if $(HAVE_POCKETSPHINX),,bench/bench_voice_wer.c),$(wildcard bench/bench_*.c))
 BENCH_BINS := $(patsubst %.c,$(B)/%,$(BENCH_SRCS))
 BENCH_OBJ := $(call obj,bench/bench.c)
+$(B)/obj/bench/bench_voice_wer.o: LAYER_CFLAGS := $(shell pkg-config --cflags pocketsphinx 2>/dev/null)
+$(B)/bench/bench_voice_wer: BENCH_LIBS := $(shell pkg-config --libs pocketsphinx 2>/dev/null)
 $(B)/bench/%: $(B)/obj/bench/%.o $(BENCH_OBJ) $(call link_archives,cli)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(BJ_LDFLAGS) $(LDFLAGS) -o $@ $< $(BENCH_OBJ) $(call link_archives,cli) $(call link_libs,cli)
+	$(Q)$(CC) $(BJ_LDFLAGS) $(LDFLAGS) -o $@ $< $(BENCH_OBJ) $(call link_archives,cli) $(call link_libs,cli) \
+		$(BENCH_LIBS)
 
 # Fuzz targets: every fuzz/fuzz_*.c is one libFuzzer binary (clang only).
 FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)

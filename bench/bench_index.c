@@ -7,6 +7,10 @@
  * indexed per minute.  Uses the constructed edit of ../shared/data/eval/shots, or
  * the file named as the first argument.
  *
+ * Files with sound: ours decodes and analyses the soundtrack too, so a second
+ * reference decodes both streams (`ffmpeg -f null` without -an: a bare decode
+ * of the whole file); the first (-an) decodes the pictures only.
+ *
  * The machine is shared: the wall-clock ratio moves with the load (a process
  * with more threads than another gets more of a busy machine), so the CPU time
  * (user + system, all threads) of both is printed too, and its ratio, which the
@@ -90,15 +94,32 @@ static double median5(double v[5])
 	return v[2];
 }
 
-/* Wall and CPU milliseconds of one index of the file and of one `ffmpeg -f null`
- * of it, run alternately 5 times so that the machine's load falls on both
- * alike; medians.  ff_wall is -1 when ffmpeg is not installed. */
-static void alternate(struct job *j, double *wall, double *cpu, double *ff_wall, double *ff_cpu)
+/* Runs cmd; its wall and CPU milliseconds, or -1 if it failed. */
+static int run_timed(const char *cmd, double *wall, double *cpu)
 {
-	char cmd[4200];
-	snprintf(cmd, sizeof(cmd), "ffmpeg -v error -nostdin -threads 2 -i '%s' -an -f null - 2>/dev/null", j->path);
+	struct timespec a, b;
+	double c0 = cpu_ms(RUSAGE_CHILDREN);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	int ok = system(cmd) == 0;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	*cpu = cpu_ms(RUSAGE_CHILDREN) - c0;
+	*wall = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+	return ok ? 0 : -1;
+}
+
+/* Wall and CPU milliseconds of one index of the file, of one `ffmpeg -f null -an`
+ * of it and (with_sound) of one with its sound decoded too, run alternately 5
+ * times so that the machine's load falls on all alike; medians.  ff_wall[] is
+ * -1 when ffmpeg is not installed or not run. */
+static void alternate(struct job *j, int with_sound, double *wall, double *cpu, double ff_wall[2],
+                      double ff_cpu[2])
+{
+	char cmd[2][4200];
+	snprintf(cmd[0], sizeof(cmd[0]), "ffmpeg -v error -nostdin -threads 2 -i '%s' -an -f null - 2>/dev/null",
+	         j->path);
+	snprintf(cmd[1], sizeof(cmd[1]), "ffmpeg -v error -nostdin -threads 2 -i '%s' -f null - 2>/dev/null", j->path);
 	int have_ffmpeg = system("ffmpeg -version >/dev/null 2>&1") == 0;
-	double w[5], c[5], fw[5], fc[5];
+	double w[5], c[5], fw[2][5], fc[2][5];
 	for (int i = 0; i < 5; i++) {
 		struct timespec a, b;
 		double c0 = cpu_ms(RUSAGE_SELF);
@@ -107,20 +128,17 @@ static void alternate(struct job *j, double *wall, double *cpu, double *ff_wall,
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		c[i] = cpu_ms(RUSAGE_SELF) - c0;
 		w[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
-		if (!have_ffmpeg)
-			continue;
-		c0 = cpu_ms(RUSAGE_CHILDREN);
-		clock_gettime(CLOCK_MONOTONIC, &a);
-		if (system(cmd) != 0)
-			have_ffmpeg = 0;
-		clock_gettime(CLOCK_MONOTONIC, &b);
-		fc[i] = cpu_ms(RUSAGE_CHILDREN) - c0;
-		fw[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+		for (int k = 0; k < 1 + with_sound && have_ffmpeg; k++)
+			if (run_timed(cmd[k], &fw[k][i], &fc[k][i]) < 0)
+				have_ffmpeg = 0;
 	}
 	*wall = median5(w);
 	*cpu = median5(c);
-	*ff_wall = have_ffmpeg ? median5(fw) : -1;
-	*ff_cpu = have_ffmpeg ? median5(fc) : -1;
+	for (int k = 0; k < 2; k++) {
+		int ran = have_ffmpeg && k <= with_sound;
+		ff_wall[k] = ran ? median5(fw[k]) : -1;
+		ff_cpu[k] = ran ? median5(fc[k]) : -1;
+	}
 }
 
 int main(int argc, char **argv)
@@ -138,15 +156,25 @@ int main(int argc, char **argv)
 	}
 	printf("bench_index: '%s': %ld frames, %d shots, %.1f s of footage\n", j.path, j.frames, j.shots, j.duration);
 	double decode = bench_median_ms(decode_all, &j, 5);
-	double index, cpu, ff, ff_cpu;
-	alternate(&j, &index, &cpu, &ff, &ff_cpu);
+	int with_sound = 0;
+	media_decoder *d;
+	if (media_decoder_open(j.path, &d) == 0) {
+		with_sound = media_decoder_info(d)->audio >= 0;
+		media_decoder_close(d);
+	}
+	double index, cpu, ff[2], ff_cpu[2];
+	alternate(&j, with_sound, &index, &cpu, ff, ff_cpu);
 	printf("index %ld frames  ours %.1f ms  decode (media_decoder, RGB at full size) %.1f ms  ratio %.2f\n",
 	       j.frames, index, decode, decode / index);
-	if (ff > 0) {
-		printf("index %ld frames  ours %.1f ms  ffmpeg -f null %.1f ms  ratio %.2f\n", j.frames, index, ff, ff / index);
-		printf("index %ld frames  CPU time ours %.1f ms  ffmpeg -f null %.1f ms  ratio %.2f\n", j.frames, cpu, ff_cpu,
-		       ff_cpu / cpu);
-	} else
+	static const char *what[2] = { "ffmpeg -f null -an", "ffmpeg -f null (with sound)" };
+	for (int k = 0; k < 2; k++)
+		if (ff[k] > 0) {
+			printf("index %ld frames  ours %.1f ms  %s %.1f ms  ratio %.2f\n", j.frames, index, what[k], ff[k],
+			       ff[k] / index);
+			printf("index %ld frames  CPU time ours %.1f ms  %s %.1f ms  ratio %.2f\n", j.frames, cpu, what[k],
+			       ff_cpu[k], ff_cpu[k] / cpu);
+		}
+	if (ff[0] < 0)
 		printf("ffmpeg -f null: not installed\n");
 	printf("index: %.1f min of footage per minute  threads=2\n", j.duration / (index / 1e3));
 	unlink(j.db);

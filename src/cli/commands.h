@@ -35,6 +35,9 @@ extern const char *const cmd_strip_usage[];
 int cmd_sample(int argc, char **argv);
 extern const char *const cmd_sample_usage[];
 
+int cmd_cut(int argc, char **argv);
+extern const char *const cmd_cut_usage[];
+
 int cmd_render(int argc, char **argv);
 extern const char *const cmd_render_usage[];
 int cmd_compose(int argc, char **argv);
@@ -44,3 +47,11 @@ int cmd_score(int argc, char **argv);
 extern const char *const cmd_score_usage[];
 int cmd_write(int argc, char **argv);
 extern const char *const cmd_write_usage[];
+int cmd_voices(int argc, char **argv);
+extern const char *const cmd_voices_usage[];
+
+int cmd_say(int argc, char **argv);
+extern const char *const cmd_say_usage[];
+
+int cmd_voice(int argc, char **argv);
+extern const char *const cmd_voice_usage[];

@@ -23,10 +23,14 @@ const struct cli_command cli_commands[] = {
 	{ "train", cmd_train, "train a model (writer, composer) on examples", cmd_train_usage },
 	{ "strip", cmd_strip, "a trained model without its training state, to ship", cmd_strip_usage },
 	{ "sample", cmd_sample, "write text with a trained writer model", cmd_sample_usage },
+	{ "cut", cmd_cut, "choose footage for every line of a screenplay (timeline.json)", cmd_cut_usage },
 	{ "render", cmd_render, "render a timeline as a film (MP4, SRT, EDL, OTIO)", cmd_render_usage },
 	{ "score", cmd_score, "score a film: cues to exact lengths, ducked under dialogue", cmd_score_usage },
 	{ "compose", cmd_compose, "compose a music cue (MIDI, WAV) with a trained composer", cmd_compose_usage },
 	{ "write", cmd_write, "write a screenplay to a brief (title, line, prop, action, pages)", cmd_write_usage },
+	{ "voices", cmd_voices, "list the voices characters can speak with", cmd_voices_usage },
+	{ "say", cmd_say, "speak a line of text into a WAV file", cmd_say_usage },
+	{ "voice", cmd_voice, "speak every line of a screenplay's dialogue, with timings", cmd_voice_usage },
 	{ 0 },
 };
 

@@ -24,12 +24,14 @@
 #define SLOTS 8           /* frames in flight between the decoding and analysing threads */
 #define BATCH 4           /* the analysing thread wakes for this many frames at once */
 #define THUMB_QUALITY 85
+#define MAX_CANDIDATES 64 /* keyframe candidates held in one open shot before every other is dropped */
 
 /* ---- the decoding thread ----------------------------------------------------- */
 
 struct slot {
 	media_image *img;         /* the analysis size */
-	media_image *thumb;       /* the keyframe size, for candidates */
+	media_image *thumb;       /* the keyframe size, for candidates (the analysing
+	                             thread takes it and leaves a free one or NULL) */
 	int is_candidate;         /* thumb holds this frame */
 	int64_t index;
 	double time;
@@ -88,16 +90,16 @@ static void *producer(void *arg)
 			media_image_free(s->img);
 			s->img = media_image_new(w, h, 3);
 		}
-		if (!s->thumb)
+		s->is_candidate = f->index % p->thumb_every == 0;
+		if (s->is_candidate && !s->thumb)
 			s->thumb = media_image_new(p->thumb_w, p->thumb_h, 3);
-		if (!s->img || !s->thumb) {
+		if (!s->img || (s->is_candidate && !s->thumb)) {
 			ret = bj_error_code();
 			break;
 		}
 		for (int y = 0; y < h; y++)
 			memcpy(s->img->data + (size_t)y * s->img->stride, f->image.data + (size_t)y * f->image.stride,
 			       (size_t)w * 3);
-		s->is_candidate = f->index % p->thumb_every == 0;
 		if (s->is_candidate && (ret = media_decoder_picture(p->dec, s->thumb)) < 0)
 			break;
 		s->index = f->index;
@@ -148,15 +150,17 @@ struct record {
 	library_frame_look look;
 };
 
-struct thumb {
+/* A keyframe candidate, kept as pixels: only the one chosen for a shot is
+ * encoded (encoding every candidate cost more than choosing). */
+struct candidate {
 	int64_t frame;
-	uint8_t *jpeg;
-	size_t size;
+	media_image *img;
 };
 
 struct shot_out {
 	library_shot shot;
-	uint8_t *jpeg;
+	double mid_time;          /* the time of its middle frame */
+	uint8_t *jpeg;            /* NULL until a keyframe is found */
 	size_t size;
 };
 
@@ -165,14 +169,28 @@ struct film_state {
 	int64_t first;              /* frame index of records[0] */
 	struct record *records;     /* frames not yet summarised */
 	size_t n_records, cap_records;
-	struct thumb *thumbs;       /* keyframe candidates not yet used */
-	size_t n_thumbs, cap_thumbs;
+	struct candidate *cands;    /* keyframe candidates not yet used, in order */
+	size_t n_cands, cap_cands;
+	media_image **pool;         /* candidate images free for reuse */
+	size_t n_pool, cap_pool;
 	size_t n_final;             /* transitions already summarised */
 	int64_t shot_start;         /* first frame of the shot being built */
 	const char *shot_how;       /* how it began */
 	struct shot_out *shots;
 	size_t n_shots, cap_shots;
 };
+
+static void release_image(struct film_state *st, media_image *img)
+{
+	BJ_GROW(st->pool, st->cap_pool, st->n_pool + 1);
+	st->pool[st->n_pool++] = img;
+}
+
+/* A free candidate image for a slot, or NULL (the decoding thread makes one). */
+static media_image *take_image(struct film_state *st)
+{
+	return st->n_pool ? st->pool[--st->n_pool] : NULL;
+}
 
 static void drop_before(struct film_state *st, int64_t frame)
 {
@@ -185,13 +203,32 @@ static void drop_before(struct film_state *st, int64_t frame)
 		st->first = frame;
 	}
 	size_t k = 0;
-	for (size_t i = 0; i < st->n_thumbs; i++) {
-		if (st->thumbs[i].frame < frame)
-			free(st->thumbs[i].jpeg);
+	for (size_t i = 0; i < st->n_cands; i++) {
+		if (st->cands[i].frame < frame)
+			release_image(st, st->cands[i].img);
 		else
-			st->thumbs[k++] = st->thumbs[i];
+			st->cands[k++] = st->cands[i];
 	}
-	st->n_thumbs = k;
+	st->n_cands = k;
+}
+
+/* Keeps the candidate img of frame (taken from its slot).  A long shot holds at
+ * most MAX_CANDIDATES: beyond, every other is dropped, so the one nearest its
+ * middle is still within 1/MAX_CANDIDATES of the shot's length. */
+static void add_candidate(struct film_state *st, int64_t frame, media_image *img)
+{
+	if (st->n_cands == MAX_CANDIDATES) {
+		size_t k = 0;
+		for (size_t i = 0; i < st->n_cands; i++) {
+			if (i % 2)
+				release_image(st, st->cands[i].img);
+			else
+				st->cands[k++] = st->cands[i];
+		}
+		st->n_cands = k;
+	}
+	BJ_GROW(st->cands, st->cap_cands, st->n_cands + 1);
+	st->cands[st->n_cands++] = (struct candidate){ frame, img };
 }
 
 /* Summarises frames [a, b] as one shot. */
@@ -206,6 +243,8 @@ static void make_shot(struct film_state *st, int64_t a, int64_t b, const char *h
 	o.shot.end_frame = b;
 	o.shot.start = st->records[a - st->first].time;
 	o.shot.end = st->records[b - st->first].time + 1.0 / st->fps;
+	o.shot.keyframe = (a + b) / 2;
+	o.mid_time = st->records[o.shot.keyframe - st->first].time;
 	snprintf(o.shot.transition_in, sizeof(o.shot.transition_in), "%s", how);
 	int n = (int)(b - a + 1);
 	library_frame_look *looks = bj_xmalloc((size_t)n * sizeof(*looks));
@@ -213,27 +252,19 @@ static void make_shot(struct film_state *st, int64_t a, int64_t b, const char *h
 		looks[i] = st->records[a - st->first + i].look;
 	library_look_shot(looks, n, st->fps, &o.shot);
 	free(looks);
-	/* the keyframe: the candidate nearest the middle */
-	int64_t mid = (a + b) / 2;
+	/* The keyframe: the candidate nearest the middle.  A shot shorter than the
+	 * candidates' spacing may have none: keyframe_by_seeking() finds its middle
+	 * frame after the pass. */
+	int64_t mid = o.shot.keyframe;
 	int best = -1;
-	for (size_t i = 0; i < st->n_thumbs; i++) {
-		int64_t f = st->thumbs[i].frame;
-		if (f < a || f > b || !st->thumbs[i].jpeg)
-			continue;
-		if (best < 0 || llabs(f - mid) < llabs(st->thumbs[best].frame - mid))
+	for (size_t i = 0; i < st->n_cands; i++) {
+		int64_t f = st->cands[i].frame;
+		if (f >= a && f <= b && (best < 0 || llabs(f - mid) < llabs(st->cands[best].frame - mid)))
 			best = (int)i;
 	}
-	/* A shot shorter than the candidates' spacing: the first candidate after
-	 * it (those before it are gone). */
-	for (size_t i = 0; best < 0 && i < st->n_thumbs; i++)
-		if (st->thumbs[i].jpeg)
-			best = (int)i;
 	if (best >= 0) {
-		o.shot.keyframe = st->thumbs[best].frame;
-		o.jpeg = st->thumbs[best].jpeg;
-		o.size = st->thumbs[best].size;
-		st->thumbs[best].jpeg = NULL;
-		st->thumbs[best].frame = -1;   /* dropped below */
+		o.shot.keyframe = st->cands[best].frame;
+		o.jpeg = media_image_encode_jpeg(st->cands[best].img, THUMB_QUALITY, &o.size);
 	}
 	BJ_GROW(st->shots, st->cap_shots, st->n_shots + 1);
 	st->shots[st->n_shots++] = o;
@@ -258,12 +289,48 @@ static void settle(struct film_state *st, vision_shots *det, int finished)
 static void film_state_release(struct film_state *st)
 {
 	free(st->records);
-	for (size_t i = 0; i < st->n_thumbs; i++)
-		free(st->thumbs[i].jpeg);
-	free(st->thumbs);
+	for (size_t i = 0; i < st->n_cands; i++)
+		media_image_free(st->cands[i].img);
+	free(st->cands);
+	for (size_t i = 0; i < st->n_pool; i++)
+		media_image_free(st->pool[i]);
+	free(st->pool);
 	for (size_t i = 0; i < st->n_shots; i++)
 		free(st->shots[i].jpeg);
 	free(st->shots);
+}
+
+/* Keyframes for the shots that had no candidate (shorter than the candidates'
+ * spacing, such as a last shot of a few frames): their middle frame, found again
+ * after the pass by seeking (or reading on, when it is near).  The pass has
+ * decoded these frames once; should one fail now, its shot is left without a
+ * thumbnail rather than the film without an index. */
+static void keyframes_by_seeking(media_decoder *dec, struct film_state *st, int tw, int th)
+{
+	media_image *img = NULL;
+	double at = -1;   /* time of the frame last read, -1 before any */
+	int ret = 0;
+	for (size_t i = 0; i < st->n_shots && ret >= 0; i++) {
+		struct shot_out *o = &st->shots[i];
+		if (o->jpeg)
+			continue;
+		if (!img && !(img = media_image_new(tw, th, 3)))
+			return;
+		/* reading on from the last found costs less than seeking back up to a
+		 * key frame when the next is within a few seconds */
+		if ((at < 0 || o->mid_time < at || o->mid_time - at > 5.0) &&
+		    (ret = media_decoder_seek(dec, o->mid_time - 0.5 / st->fps)) < 0)
+			break;
+		const media_frame *f;
+		while ((ret = media_decoder_read(dec, &f)) > 0 && f->time < o->mid_time - 0.5 / st->fps)
+			;
+		if (ret <= 0)
+			break;
+		at = f->time;
+		if ((ret = media_decoder_picture(dec, img)) == 0)
+			o->jpeg = media_image_encode_jpeg(img, THUMB_QUALITY, &o->size);
+	}
+	media_image_free(img);
 }
 
 /* ---- writing ------------------------------------------------------------------ */
@@ -445,6 +512,7 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	int tw, tht;
 	thumb_size(v->width, v->height, sar, &tw, &tht);
 	media_decoder_set_fast(dec, 1);
+	media_decoder_set_rough(dec, 1);
 	if (media_decoder_set_output(dec, tw / 4 > 16 ? tw / 4 : 16, tht / 4 > 16 ? tht / 4 : 16, 3) < 0) {
 		media_decoder_close(dec);
 		return skipped(r, LIBRARY_DAMAGED);
@@ -520,12 +588,8 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 			if (s->is_candidate) {
 				if (opts->sampled)
 					opts->sampled(opts->sampled_ctx, frames, s->time, s->thumb);
-				struct thumb t = { frames, NULL, 0 };
-				t.jpeg = media_image_encode_jpeg(s->thumb, THUMB_QUALITY, &t.size);
-				if (t.jpeg) {
-					BJ_GROW(st.thumbs, st.cap_thumbs, st.n_thumbs + 1);
-					st.thumbs[st.n_thumbs++] = t;
-				}
+				add_candidate(&st, frames, s->thumb);
+				s->thumb = take_image(&st);
 			}
 			frames++;
 			settle(&st, det, 0);
@@ -564,6 +628,7 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	vision_shots_finish(det);
 	settle(&st, det, 1);
 	make_shot(&st, st.shot_start, frames - 1, st.shot_how);
+	keyframes_by_seeking(dec, &st, tw, tht);
 	int has_audio = sj.sound != NULL;
 	for (size_t i = 0; i < st.n_shots && sj.sound; i++)
 		library_sound_measure(sj.sound, st.shots[i].shot.start, st.shots[i].shot.end,

@@ -18,10 +18,13 @@
  * already indexed replaces that film, and a new file is added.  Everything about a
  * film is written in one transaction at its end, so a run killed mid-film leaves
  * the library as it was before that film and the next run indexes it again.
- * Files are opened read-only.  Three threads: one decodes the pictures, shrunk
- * by the decoder straight from YUV to 80 pixels wide for analysis (and to 320
- * wide twice a second for keyframe candidates), one streams the soundtrack, and
- * the calling thread analyses.  Per-frame work is kept to a fraction of the
+ * Files are opened read-only.  Three threads: one decodes the pictures (without
+ * the in-loop deblocking filter, media_decoder_set_rough), shrunk by the decoder
+ * straight from YUV to 80 pixels wide for analysis (and to 320 wide twice a
+ * second for keyframe candidates), one streams the soundtrack, and the calling
+ * thread analyses.  Each shot's keyframe is the candidate nearest its middle,
+ * the only one encoded as JPEG; a shot shorter than the candidates' spacing gets
+ * its middle frame by seeking after the pass.  Per-frame work is kept to a fraction of the
  * decode's (bench/bench_index.c), with room left for per-sampled-frame work such
  * as face detection through the sampled hook.
  */

@@ -135,6 +135,11 @@ static int query_int(library *lib, const char *sql, int64_t *out)
 	return ret;
 }
 
+const char *library_path(library *lib)
+{
+	return lib->path;
+}
+
 int library_schema_version(library *lib)
 {
 	int64_t v = -1;

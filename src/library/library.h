@@ -82,6 +82,9 @@ int library_open_readonly(const char *path, library **out);
 /* NULL-safe. */
 void library_close(library *lib);
 
+/* The path the library was opened with (for messages). */
+const char *library_path(library *lib);
+
 /* The schema version of the open database. */
 int library_schema_version(library *lib);
 

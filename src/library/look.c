@@ -19,6 +19,8 @@ struct library_look {
 	int have_prev;
 	float *luma;      /* (luma_size) luma of the frame, 0..1 */
 	size_t luma_size;
+	int *mcol;        /* (mcol_width) column x to motion cell x * MW / width */
+	int mcol_width;
 };
 
 library_look *library_look_new(void)
@@ -31,6 +33,7 @@ void library_look_free(library_look *lk)
 	if (!lk)
 		return;
 	free(lk->luma);
+	free(lk->mcol);
 	free(lk);
 }
 
@@ -179,10 +182,12 @@ static void scene(const float *L, const media_image *img, library_frame_look *o)
 				top += l;
 				top_tex += t;
 				ntop++;
-				sky += l > 0.5f && t < 0.04f;
+				/* & rather than &&: these tests go either way at random,
+				 * and a mispredicted branch costs more than the test */
+				sky += (l > 0.5f) & (t < 0.04f);
 				if (img->channels == 3) {
 					const uint8_t *p = row + 3 * x;
-					blue_sky += l > 0.45f && p[2] > p[0] + 20 && p[2] >= p[1];
+					blue_sky += (l > 0.45f) & (p[2] > p[0] + 20) & (p[2] >= p[1]);
 				}
 			} else if (y >= bot_start) {
 				bottom += l;
@@ -208,6 +213,14 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 		lk->luma_size = (size_t)W * H;
 		lk->luma = bj_xmalloc(lk->luma_size * sizeof(float));
 	}
+	if (lk->mcol_width != W) {
+		free(lk->mcol);
+		lk->mcol = bj_xmalloc((size_t)W * sizeof(int));
+		for (int x = 0; x < W; x++)
+			lk->mcol[x] = x * MW / W;   /* a division per pixel cost more than the rest of it */
+		lk->mcol_width = W;
+	}
+	const int *mcol = lk->mcol;
 	float *L = lk->luma;
 	double sy = 0, sy2 = 0, rg = 0, yb = 0, rg2 = 0, yb2 = 0;
 	float mcell[MH * MW];
@@ -229,16 +242,19 @@ void library_look_frame(library_look *lk, const media_image *img, library_frame_
 			yb += c;
 			rg2 += a * a;
 			yb2 += c * c;
-			int m = my * MW + x * MW / W;
+			int m = my * MW + mcol[x];
 			mcell[m] += l;
 			mcount[m]++;
-			if (((x | y) & 1) == 0) {
-				int bin = ((int)r >> 6) * 16 + ((int)g >> 6) * 4 + ((int)b >> 6);
-				o->bins[bin]++;
-				o->bin_rgb[bin][0] += r;
-				o->bin_rgb[bin][1] += g;
-				o->bin_rgb[bin][2] += b;
-			}
+		}
+		/* dominant colours from every other pixel of every other row */
+		for (int x = 0; x < W && (y & 1) == 0; x += 2) {
+			const uint8_t *p = row + (size_t)x * ch;
+			int r = p[0], g = ch == 3 ? p[1] : p[0], b = ch == 3 ? p[2] : p[0];
+			int bin = (r >> 6) * 16 + (g >> 6) * 4 + (b >> 6);
+			o->bins[bin]++;
+			o->bin_rgb[bin][0] += (float)r;
+			o->bin_rgb[bin][1] += (float)g;
+			o->bin_rgb[bin][2] += (float)b;
 		}
 	}
 	double n = (double)W * H;

@@ -270,6 +270,12 @@ void media_decoder_set_fast(media_decoder *d, int fast)
 	d->fast = fast != 0;
 }
 
+void media_decoder_set_rough(media_decoder *d, int rough)
+{
+	if (d->dec)
+		d->dec->skip_loop_filter = rough ? AVDISCARD_ALL : AVDISCARD_DEFAULT;
+}
+
 /* Records an error that ends packet reading.  The frames the decoder still holds
  * come out first; then read() returns it. */
 static void set_damage(media_decoder *d, int code)

@@ -133,6 +133,13 @@ int media_decoder_set_output(media_decoder *d, int width, int height, int channe
  * not for output. */
 void media_decoder_set_fast(media_decoder *d, int fast);
 
+/* With rough set, the decoder skips its in-loop deblocking filter (H.264, HEVC
+ * and others that have one), which is a fifth of an H.264 decode: block edges
+ * show faintly, and later frames predicted from unfiltered ones drift a little
+ * from the true pictures until the next key frame.  For analysis at a fraction
+ * of the size and thumbnails, never for output. */
+void media_decoder_set_rough(media_decoder *d, int rough);
+
 /* Converts the frame last read again, to out's size and channels (out is the
  * caller's image, of any size), the way read() would with that output set: a
  * second size of the same picture (a thumbnail beside small analysis frames)

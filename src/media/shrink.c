@@ -36,6 +36,19 @@ static void edges(int *e, int src, int dst)
 		box(i, src, dst, &e[2 * i], &e[2 * i + 1]);
 }
 
+/* The narrowest box of the edges e (n boxes), or 0 when some box is more than
+ * one column wider than it. */
+static int narrowest(const int *e, int n)
+{
+	int lo = e[1] - e[0], hi = lo;
+	for (int i = 1; i < n; i++) {
+		int w = e[2 * i + 1] - e[2 * i];
+		lo = w < lo ? w : lo;
+		hi = w > hi ? w : hi;
+	}
+	return hi <= lo + 1 ? lo : 0;
+}
+
 static void setup(media_shrink *sh, int w, int cw, int dw, int dcw)
 {
 	if (sh->src_w == w && sh->src_cw == cw && sh->dst_w == dw && sh->dst_cw == dcw)
@@ -53,8 +66,11 @@ static void setup(media_shrink *sh, int w, int cw, int dw, int dcw)
 	for (int k = 0; k < 3; k++)
 		sh->row[k] = bj_xmalloc((size_t)dw);
 	edges(sh->x0, w, dw);
-	if (cw > 0)
+	sh->xq = narrowest(sh->x0, dw);
+	if (cw > 0) {
 		edges(sh->cx0, cw, dcw);
+		sh->cxq = narrowest(sh->cx0, dcw);
+	}
 }
 
 /* Sums rows [y0, y1) of a plane into acc (n columns).  In blocks of 16 columns
@@ -77,9 +93,9 @@ static void add_row(uint32_t *restrict acc, const uint8_t *restrict r, int n, in
 	}
 }
 
-/* Boxes of SPARSE or more rows (columns) are sampled on every other row
- * (column): still a mean of 4 or more pixels spread over the box, for a
- * quarter of the reading when shrinking 4 times or more. */
+/* Boxes of SPARSE or more rows are sampled on every other row: still a mean of
+ * pixels spread over the box, for half the reading when shrinking 4 times or
+ * more. */
 #define SPARSE 4
 
 static int box_step(int size)
@@ -147,17 +163,46 @@ static void reciprocals(media_shrink *sh, int H, int oh)
 	sh->n_recip = n;
 }
 
-/* The rounded means of the boxes of one output row: out[i] = the sum of acc over
- * the columns sampled in e[2i]..e[2i+1], divided by their count times rows. */
-static void box_means(const media_shrink *sh, const uint32_t *acc, const int *e, int n, int rows, uint8_t *out)
+/* The rounded means of the boxes of one output row: out[i] = the sum of acc
+ * over columns e[2i]..e[2i+1], divided by their count times rows.  Boxes are q
+ * or q + 1 columns wide; inlined with q a constant, the sum of the first q
+ * needs no loop and the last column is added without a branch (a loop of a few
+ * columns per box cost more than reading the rows). */
+static inline __attribute__((always_inline)) void means_q(const uint32_t *recip, const uint32_t *acc,
+                                                          const int *e, int n, int rows, int q, uint8_t *out)
 {
 	for (int i = 0; i < n; i++) {
-		int a = e[2 * i], b = e[2 * i + 1], step = box_step(b - a), cols = 0;
+		int a = e[2 * i], wide = e[2 * i + 1] - a > q;
 		uint32_t s = 0;
-		for (int x = a; x < b; x += step, cols++)
-			s += acc[x];
-		uint64_t m = ((uint64_t)s * sh->recip[cols * rows] + (1u << 23)) >> 24;
+		for (int j = 0; j < q; j++)
+			s += acc[a + j];
+		s += wide ? acc[a + q] : 0;
+		uint64_t m = ((uint64_t)s * recip[(q + wide) * rows] + (1u << 23)) >> 24;
 		out[i] = (uint8_t)(m > 255 ? 255 : m);
+	}
+}
+
+static void box_means(const media_shrink *sh, const uint32_t *acc, const int *e, int n, int q, int rows,
+                      uint8_t *out)
+{
+	const uint32_t *r = sh->recip;
+	switch (q) {
+	case 1: means_q(r, acc, e, n, rows, 1, out); break;
+	case 2: means_q(r, acc, e, n, rows, 2, out); break;
+	case 3: means_q(r, acc, e, n, rows, 3, out); break;
+	case 4: means_q(r, acc, e, n, rows, 4, out); break;
+	case 5: means_q(r, acc, e, n, rows, 5, out); break;
+	case 6: means_q(r, acc, e, n, rows, 6, out); break;
+	case 7: means_q(r, acc, e, n, rows, 7, out); break;
+	case 8: means_q(r, acc, e, n, rows, 8, out); break;
+	default:
+		for (int i = 0; i < n; i++) {
+			uint32_t s = 0;
+			for (int x = e[2 * i]; x < e[2 * i + 1]; x++)
+				s += acc[x];
+			uint64_t m = ((uint64_t)s * r[(e[2 * i + 1] - e[2 * i]) * rows] + (1u << 23)) >> 24;
+			out[i] = (uint8_t)(m > 255 ? 255 : m);
+		}
 	}
 }
 
@@ -180,7 +225,7 @@ int media_shrink_yuv(media_shrink *sh, const media_yuv_planes *p, media_image *o
 		int y0, y1;
 		box(oy, H, oh, &y0, &y1);
 		int rows = sum_rows(sh->acc, p->plane[0], p->stride[0], y0, y1, W);
-		box_means(sh, sh->acc, sh->x0, ow, rows, sh->row[0]);
+		box_means(sh, sh->acc, sh->x0, ow, sh->xq, rows, sh->row[0]);
 		uint8_t *o = out->data + (size_t)oy * out->stride;
 		if (out->channels == 1) {
 			for (int x = 0; x < ow; x++)
@@ -193,7 +238,7 @@ int media_shrink_yuv(media_shrink *sh, const media_yuv_planes *p, media_image *o
 			box(last_cy, ch, coh, &cy0, &cy1);
 			for (int k = 0; k < 2; k++) {
 				int crows = sum_rows(sh->cacc[k], p->plane[1 + k], p->stride[1 + k], cy0, cy1, cw);
-				box_means(sh, sh->cacc[k], sh->cx0, cow, crows, sh->row[1 + k]);
+				box_means(sh, sh->cacc[k], sh->cx0, cow, sh->cxq, crows, sh->row[1 + k]);
 			}
 		} else if (!colour) {
 			memset(sh->row[1], 128, (size_t)ow);

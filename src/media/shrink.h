@@ -8,8 +8,8 @@
  *     media_shrink_release(&sh);
  *
  * Each output pixel is the mean of the source pixels under it (luma and chroma
- * planes each averaged over their own box; a box 4 or more pixels wide or tall
- * is sampled on every other column or row; chroma at half the output's size
+ * planes each averaged over their own box; a box 4 or more pixels tall is
+ * sampled on every other row; chroma at half the output's size
  * when the source's is subsampled), then converted with the stream's
  * matrix and range to full-range RGB, or full-range luma for grey.  Reading the
  * planes the decoder produced once, with integer sums, costs less than a quarter
@@ -40,6 +40,8 @@ typedef struct media_shrink {
 	uint32_t *cacc[2];         /* (src_cw) the same for Cb and Cr */
 	uint8_t *row[3];           /* (dst_w) box means of one output row: Y, Cb, Cr */
 	uint32_t *recip;           /* (n_recip) 2^24 / pixels in a box */
+	int xq, cxq;               /* the narrowest box, luma and chroma, if all are that or one
+	                              column wider, else 0 */
 	int n_recip;
 	int have_tables, full_range;
 	double kr, kb;

@@ -23,6 +23,7 @@
 #include "library/ingest.h"
 #include "library/internal.h"
 #include "library/sound.h"
+#include "media/decoder.h"
 #include "media/imagefile.h"
 #include "harness.h"
 
@@ -31,6 +32,7 @@
 #define GRID3 "footage/talking_heads/grid/grid_lbax4n.mp4"
 #define LONG "footage/talking_heads/hdtf/sadtalker_WDA_KatieHill_000.mp4"
 #define STEAMBOAT "footage/steamboat_willie_1928_excerpt.mp4"
+#define TIFFANY "footage/more/breakfast_at_tiffanys_1961_trailer_excerpt.mp4"
 
 /* Copies shared data into the case's folder (the library keeps paths). */
 static char *copy_data(const char *rel, const char *name)
@@ -368,6 +370,66 @@ static void test_sampled_hook(void)
 	library_close(lib);
 }
 
+/* Mean absolute difference of two RGB images of one size, in levels. */
+static double mean_abs_diff(const media_image *a, const media_image *b)
+{
+	double s = 0;
+	for (int y = 0; y < a->height; y++)
+		for (int x = 0; x < a->width * 3; x++)
+			s += abs(a->data[(size_t)y * a->stride + x] - b->data[(size_t)y * b->stride + x]);
+	return s / ((double)a->width * a->height * 3);
+}
+
+/* Every shot has a keyframe inside it, also one shorter than the candidates'
+ * spacing (half a second): the trailer ends with a shot of 3 frames, which had
+ * none (a blank tile on the contact sheet).  Its thumbnail is that frame. */
+static void test_short_last_shot_keyframe(void)
+{
+	const char *path = test_data(TIFFANY);
+	if (!path)
+		return;
+	library *lib;
+	CHECK(library_open(test_path("lib.db"), &lib) == 0);
+	library_index_report r;
+	CHECK(library_index_file(lib, path, NULL, &r) == 0 && r.status == LIBRARY_INDEXED);
+	library_shot *shots;
+	size_t n;
+	CHECK(library_shots(lib, r.film_id, &shots, &n) == 0 && n >= 2, "%zu shots", n);
+	const library_shot *last = &shots[n - 1];
+	CHECK(last->end_frame - last->start_frame + 1 < 12, "last shot %" PRId64 "-%" PRId64, last->start_frame,
+	      last->end_frame);
+	for (size_t i = 0; i < n; i++) {
+		const library_shot *s = &shots[i];
+		CHECK(s->keyframe >= s->start_frame && s->keyframe <= s->end_frame, "shot %d: keyframe %" PRId64, s->number,
+		      s->keyframe);
+		uint8_t *jpeg = NULL;
+		size_t size = 0;
+		CHECK(library_shot_thumbnail(lib, s->id, &jpeg, &size) == 0 && jpeg && size > 0, "shot %d", s->number);
+		if (i + 1 < n || !jpeg) {
+			free(jpeg);
+			continue;
+		}
+		/* the last shot's thumbnail shows its keyframe, decoded afresh */
+		media_image *thumb = media_image_decode(jpeg, size, "thumbnail", 3);
+		media_decoder *d;
+		CHECK(thumb && media_decoder_open(path, &d) == 0);
+		CHECK(media_decoder_set_output(d, thumb->width, thumb->height, 3) == 0);
+		const media_frame *f = NULL;
+		while (media_decoder_read(d, &f) > 0 && f->index < s->keyframe)
+			;
+		CHECK(f && f->index == s->keyframe);
+		if (f && thumb) {
+			double diff = mean_abs_diff(thumb, &f->image);
+			CHECK(diff < 4, "thumbnail differs from frame %" PRId64 " by %.1f levels", s->keyframe, diff);
+		}
+		media_decoder_close(d);
+		media_image_free(thumb);
+		free(jpeg);
+	}
+	free(shots);
+	library_close(lib);
+}
+
 static void test_shot_fields(void)
 {
 	char *f = copy_data(STEAMBOAT, "steamboat.mp4");
@@ -521,6 +583,7 @@ int main(void)
 		TEST_CASE(test_sigkill_resume),
 		TEST_CASE(test_shot_fields),
 		TEST_CASE(test_sampled_hook),
+		TEST_CASE(test_short_last_shot_keyframe),
 		TEST_CASE(test_voice_activity),
 		TEST_CASE(test_sound_streamed),
 		{ 0 },

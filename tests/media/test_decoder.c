@@ -586,6 +586,40 @@ static void test_fast_output(void)
 	media_decoder_close(d);
 }
 
+/* Rough decoding (no deblocking) of a frame late in a group of pictures: close
+ * to the true picture, but not the same; and exact again once turned off. */
+static void test_rough_output(void)
+{
+	const char *path = test_data(NOSFERATU);
+	if (!path)
+		return;
+	media_decoder *d;
+	CHECK(media_decoder_open(path, &d) == 0);
+	if (!d)
+		return;
+	const media_frame *f;
+	CHECK(media_decoder_seek(d, 3.0) == 0 && media_decoder_read(d, &f) == 1);
+	int w = f->image.width, h = f->image.height;
+	media_image *exact = media_image_new(w, h, 3);
+	for (int y = 0; y < h; y++)
+		memcpy(exact->data + y * exact->stride, f->image.data + y * f->image.stride, (size_t)w * 3);
+	double err[2];
+	for (int k = 0; k < 2; k++) {
+		media_decoder_set_rough(d, k == 0);
+		CHECK(media_decoder_seek(d, 3.0) == 0 && media_decoder_read(d, &f) == 1);
+		err[k] = 0;
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w * 3; x++)
+				err[k] += abs(exact->data[y * exact->stride + x] - f->image.data[y * f->image.stride + x]);
+		err[k] /= (double)w * h * 3;
+	}
+	/* 0.54 levels here */
+	CHECK(err[0] > 0.05 && err[0] < 3, "rough: mean difference %.3f", err[0]);
+	CHECK(err[1] == 0, "exact again: mean difference %.3f", err[1]);
+	media_image_free(exact);
+	media_decoder_close(d);
+}
+
 /* Video levels (Y 16..235) come out full range: black 0, white 255, in grey and
  * RGB, at the coded size and resized. */
 static void test_full_range_output(void)
@@ -1154,6 +1188,7 @@ int main(void)
 		TEST_CASE(test_output_sizes_keep_aspect),
 		TEST_CASE(test_grey_and_rgb_agree),
 		TEST_CASE(test_fast_output),
+		TEST_CASE(test_rough_output),
 		TEST_CASE(test_full_range_output),
 		TEST_CASE(test_info_matches_ffprobe),
 		TEST_CASE(test_every_footage_file_decodes),

@@ -1,6 +1,6 @@
 /*
  * test_shrink.c - the fast mode's own shrink of YUV planes: box means, video and
- * full range, the matrix, 4:2:0 chroma, grey output, sparse sampling of large
+ * full range, the matrix, 4:2:0 chroma, grey output, sparse rows in tall
  * boxes, and refusing to enlarge.  (test_decoder.c compares it with swscale on
  * real frames.)
  */
@@ -68,8 +68,8 @@ static void test_levels_and_matrix(void)
 }
 
 /* Each output pixel is the mean of its box: halves of a step average to the
- * step's levels, a box across it to their mean; boxes of 4 and more sample
- * every other row and column, which a checkerboard of 2x2 cells shows. */
+ * step's levels, a box across it to their mean (boxes of 4 rows and more
+ * sample every other row). */
 static void test_box_means(void)
 {
 	media_shrink sh = { 0 };

@@ -1,0 +1,67 @@
+/*
+ * cast.c - the director's reading of cast.json: character -> library identity.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/error.h"
+#include "base/json.h"
+#include "film/cut.h"
+
+int film_cast_load(const char *path, film_cast *c)
+{
+	memset(c, 0, sizeof *c);
+	json_t *root;
+	int ret = bj_json_load(path, &root);
+	if (ret < 0)
+		return ret;
+	const json_t *arr = json_object_get(root, "cast");
+	if (!json_is_array(arr)) {
+		json_decref(root);
+		return bj_error_set(BJ_EFORMAT, "'%s': no \"cast\" array", path);
+	}
+	size_t n = json_array_size(arr);
+	c->characters = bj_xcalloc(n + 1, sizeof *c->characters);
+	c->identities = bj_xcalloc(n + 1, sizeof *c->identities);
+	for (size_t i = 0; i < n; i++) {
+		const json_t *o = json_array_get(arr, i);
+		const json_t *who = json_object_get(o, "character"), *id = json_object_get(o, "identity");
+		if (!json_is_string(who) || !*json_string_value(who)) {
+			ret = bj_error_set(BJ_EFORMAT, "'%s': cast[%zu].character: missing", path, i);
+			break;
+		}
+		if (id && !json_is_null(id) && (!json_is_integer(id) || json_integer_value(id) < 0)) {
+			ret = bj_error_set(BJ_EFORMAT, "'%s': cast[%zu].identity: not an identity id "
+			                   "(a whole number >= 0)", path, i);
+			break;
+		}
+		c->characters[i] = bj_xstrdup(json_string_value(who));
+		c->identities[i] = json_is_integer(id) ? (int64_t)json_integer_value(id) : 0;
+		c->n = i + 1;
+	}
+	json_decref(root);
+	if (ret < 0)
+		film_cast_release(c);
+	return ret;
+}
+
+int64_t film_cast_identity(const film_cast *c, const char *character)
+{
+	for (size_t i = 0; c && i < c->n; i++)
+		if (!strcmp(c->characters[i], character))
+			return c->identities[i];
+	return 0;
+}
+
+void film_cast_release(film_cast *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		free(c->characters[i]);
+	free(c->characters);
+	free(c->identities);
+	memset(c, 0, sizeof *c);
+}
