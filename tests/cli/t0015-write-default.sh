@@ -6,16 +6,16 @@
 
 set -- --title "Out of the Box" --line "The storm will not wait for us." \
 	--prop "a brass key" --action "Thunder rolls over the harbour."
-run "$BENJAMIN" write -o "$tmp/film.fountain" --pdf "$tmp/film.pdf" --seed 2 --threads 1 "$@"
+run "$BENJAMIN" -q write -o "$tmp/film.fountain" --pdf "$tmp/film.pdf" --seed 2 --threads 1 "$@"
 expect "write with the shipped model" 0 ""
 check "write says one page" grep -q "^wrote '$tmp/film.fountain' and '$tmp/film.pdf': 1 page, " "$tmp/out"
 run "$BENJAMIN" write --check "$tmp/film.fountain" "$@"
 expect "the screenplay meets its brief" 0 ""
 check "the check passes" grep -q "^ok" "$tmp/out"
-run "$BENJAMIN" write -o "$tmp/again.fountain" --seed 2 --threads 1 "$@"
+run "$BENJAMIN" -q write -o "$tmp/again.fountain" --seed 2 --threads 1 "$@"
 expect "write again" 0 ""
 check "the same seed writes the same screenplay" cmp -s "$tmp/film.fountain" "$tmp/again.fountain"
-run "$BENJAMIN" write --model "${BENJAMIN%/*}/../models/writer.safetensors" \
+run "$BENJAMIN" -q write --model "${BENJAMIN%/*}/../models/writer.safetensors" \
 	-o "$tmp/given.fountain" --seed 2 --threads 1 "$@"
 expect "write with the model given" 0 ""
 check "the default is models/writer.safetensors" cmp -s "$tmp/film.fountain" "$tmp/given.fountain"
@@ -29,7 +29,7 @@ check "nothing written without a model" test ! -e "$tmp/x.fountain"
 # An install: PREFIX/bin/benjamin and PREFIX/share/benjamin/writer.safetensors.
 mkdir -p "$tmp/share/benjamin"
 cp "${BENJAMIN%/*}/../models/writer.safetensors" "$tmp/share/benjamin/"
-run "$tmp/bin/benjamin" write -o "$tmp/installed.fountain" --seed 2 --threads 1 "$@"
+run "$tmp/bin/benjamin" -q write -o "$tmp/installed.fountain" --seed 2 --threads 1 "$@"
 expect "write from an install" 0 ""
 check "an install finds its model" cmp -s "$tmp/film.fountain" "$tmp/installed.fountain"
 finish
