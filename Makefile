@@ -6,7 +6,8 @@
 #   make bench        build and run the benchmarks in bench/ (never part of check)
 #   make fuzz         fuzz every parser of untrusted input with libFuzzer (clang), in
 #                     build/fuzz/, FUZZ_SECONDS each (default 60)
-#   make install      PREFIX=/usr/local; installs the binary and its --help text
+#   make install      PREFIX=/usr/local; installs the binary, its --help text and
+#                     the default writer model (share/benjamin/writer.safetensors)
 #   make clean
 #
 # Each src/<layer>/ becomes $(B)/lib<layer>.a.  A binary links only its own layer and
@@ -183,8 +184,10 @@ fuzz-run: $(FUZZ_BINS)
 	@fuzz/run $(B) $(FUZZ_SECONDS)
 
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/benjamin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/benjamin \
+	    $(DESTDIR)$(PREFIX)/share/benjamin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/benjamin
+	install -m 644 models/writer.safetensors $(DESTDIR)$(PREFIX)/share/benjamin/writer.safetensors
 	$(BIN) help --all > $(DESTDIR)$(PREFIX)/share/doc/benjamin/help.txt
 
 clean:

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -501,6 +502,29 @@ static float half_to_float(uint16_t h)
 	float f;
 	memcpy(&f, &bits, sizeof(f));
 	return f;
+}
+
+uint16_t bj_f16_from_f32(float f)
+{
+	uint32_t x;
+	memcpy(&x, &f, sizeof(x));
+	uint16_t sign = (uint16_t)((x >> 16) & 0x8000);
+	uint32_t a = x & 0x7fffffffu;
+	if (a > 0x7f800000u)
+		return (uint16_t)(sign | 0x7e00);   /* NaN */
+	if (a >= 0x477ff000u)
+		return (uint16_t)(sign | 0x7c00);   /* rounds beyond 65504: infinity */
+	if (a < 0x38800000u) {
+		/* A subnormal half: units of 2^-24, rounded to nearest even. */
+		float q = fabsf(f) * 0x1p24f;       /* exact */
+		return (uint16_t)(sign | (uint16_t)lrintf(q));
+	}
+	/* Normal: rebias the exponent and round the 23-bit mantissa to 10. */
+	uint32_t h = ((a >> 13) - ((127u - 15u) << 10));
+	uint32_t rest = a & 0x1fffu;
+	if (rest > 0x1000u || (rest == 0x1000u && (h & 1u)))
+		h++;                                /* may carry into the exponent: right */
+	return (uint16_t)(sign | h);
 }
 
 void bj_st_tensor_to_f32(const bj_st_tensor *t, float *out)

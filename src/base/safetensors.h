@@ -125,6 +125,10 @@ void bj_safetensors_meta_at(const bj_safetensors *st, size_t i, const char **key
  * values beyond 2^24 round to the nearest float; F16 and BF16 convert exactly. */
 void bj_st_tensor_to_f32(const bj_st_tensor *t, float *out);
 
+/* The IEEE binary16 bits nearest to f (ties to even): beyond the largest half
+ * (65504) infinity, below the smallest subnormal zero, NaN stays NaN. */
+uint16_t bj_f16_from_f32(float f);
+
 /* Copies the tensor name, converted to float32, into out, after checking that it
  * has ndim dimensions of the given shape (ndim) - out holds their product.
  * Returns 0, or BJ_ENOENT ("'<path>': no tensor '<name>'") or BJ_EFORMAT

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/error.h"
 
@@ -99,4 +100,28 @@ int cli_wants_help(int argc, char **argv, const char *const *usage)
 		}
 	}
 	return 0;
+}
+
+const char *cli_default_writer(char *buf, size_t n)
+{
+	static const char *const beside[] = { "../models/writer.safetensors",
+	                                      "../share/benjamin/writer.safetensors" };
+	char exe[4096];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len <= 0 || (size_t)len >= sizeof(exe) - 1) {
+		bj_error_set(BJ_ENOENT, "cannot find the default writer model: the executable's "
+		             "path is unknown; give one with --model");
+		return NULL;
+	}
+	exe[len] = '\0';
+	char *slash = strrchr(exe, '/');
+	slash[1] = '\0';
+	for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+		if ((size_t)snprintf(buf, n, "%s%s", exe, beside[i]) < n && access(buf, R_OK) == 0)
+			return buf;
+	}
+	bj_error_set(BJ_ENOENT, "no default writer model in '%s../models/' or '%s../share/"
+	             "benjamin/'; give one with --model, or make it with "
+	             "scripts/make-default-writer", exe, exe);
+	return NULL;
 }

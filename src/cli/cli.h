@@ -54,3 +54,10 @@ int cli_parse_real(const char *text, double min, double max, double *value);
 
 /* Common handling of --help (-h): 1 if argv asks for help (usage printed). */
 int cli_wants_help(int argc, char **argv, const char *const *usage);
+
+/* The writer model shipped with benjamin, found beside the executable: in
+ * ../models/ of a build (build/benjamin) or ../share/benjamin/ of an install
+ * (PREFIX/bin/benjamin).  Stores its path in buf (size n) and returns buf, or
+ * returns NULL with the error set: "no default writer model (...); give one
+ * with --model or run scripts/make-default-writer". */
+const char *cli_default_writer(char *buf, size_t n);

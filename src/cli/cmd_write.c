@@ -22,7 +22,7 @@
 #include "writer/write.h"
 
 const char *const cmd_write_usage[] = {
-	"benjamin write --model MODEL -o FILM.fountain [--title T] [--line TEXT]",
+	"benjamin write [--model MODEL] -o FILM.fountain [--title T] [--line TEXT]",
 	"               [--prop P] [--action TEXT] [--pages N] [--cast N] [--seed S]",
 	"               [--temperature T] [--pdf FILM.pdf] [--paper letter|a4]",
 	"or: benjamin write --check FILM.fountain [--title T] [--line TEXT] [--prop P]",
@@ -43,7 +43,9 @@ const char *const cmd_write_usage[] = {
 	"first, dialogue under every cue, at most N speakers, N pages within one.",
 	"It exits 1 when it does not.",
 	"",
-	"  --model FILE       the writer model (safetensors)",
+	"  --model FILE       the writer model (safetensors; default: the one shipped,",
+	"                     trained on Shakespeare's plays, in models/ beside the",
+	"                     build or share/benjamin/ of the install)",
 	"  -o, --output FILE  the screenplay to write (Fountain)",
 	"  --title T          the title (default: the model writes one)",
 	"  --line TEXT        a line of dialogue to include",
@@ -208,8 +210,10 @@ int cmd_write(int argc, char **argv)
 			return cli_usage_error(usage, "--check takes a brief, not --model, -o or --pdf");
 		return check_brief(check, &o, pages_set, cast_set);
 	}
-	if (status == CLI_EXIT_OK && !o.model_path)
-		status = cli_usage_error(usage, "no model given (--model)");
+	char shipped[4200];
+	if (status == CLI_EXIT_OK && !o.model_path &&
+	    !(o.model_path = cli_default_writer(shipped, sizeof(shipped))))
+		return cli_error_bj();
 	if (status == CLI_EXIT_OK && !output)
 		status = cli_usage_error(usage, "no output file given (-o)");
 	if (status == CLI_EXIT_OK && writer_write_check(&o) < 0)

@@ -32,6 +32,9 @@ extern const char *const cmd_library_usage[];
 int cmd_train(int argc, char **argv);
 extern const char *const cmd_train_usage[];
 
+int cmd_strip(int argc, char **argv);
+extern const char *const cmd_strip_usage[];
+
 int cmd_sample(int argc, char **argv);
 extern const char *const cmd_sample_usage[];
 

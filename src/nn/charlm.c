@@ -401,7 +401,8 @@ static int set_meta(struct bj_st_writer *w, const char *key, const char *fmt, ..
 	return bj_st_writer_set_meta(w, key, buf);
 }
 
-int nn_charlm_write(const nn_charlm *m, struct bj_st_writer *w, int with_optimizer)
+/* The shape and vocabulary of m, as nn_charlm_write describes. */
+static int write_shape(const nn_charlm *m, struct bj_st_writer *w)
 {
 	const nn_charlm_config *c = &m->cfg;
 	int ret;
@@ -424,9 +425,14 @@ int nn_charlm_write(const nn_charlm *m, struct bj_st_writer *w, int with_optimiz
 	if (ret < 0)
 		return ret;
 	/* Code points are at most 0x10FFFF: the same bytes as int32. */
-	ret = bj_st_writer_add(w, TENSOR_CODEPOINTS, BJ_DTYPE_I32, 1, (int64_t[]){ c->vocab },
-	                       m->codepoints);
-	if (ret < 0 || (ret = nn_params_write(&m->params, NN_DATA, "", w)) < 0)
+	return bj_st_writer_add(w, TENSOR_CODEPOINTS, BJ_DTYPE_I32, 1, (int64_t[]){ c->vocab },
+	                        m->codepoints);
+}
+
+int nn_charlm_write(const nn_charlm *m, struct bj_st_writer *w, int with_optimizer)
+{
+	int ret;
+	if ((ret = write_shape(m, w)) < 0 || (ret = nn_params_write(&m->params, NN_DATA, "", w)) < 0)
 		return ret;
 	if (!with_optimizer)
 		return 0;
@@ -584,6 +590,41 @@ int nn_charlm_load(nn_charlm *m, const char *path, unsigned flags)
 	if (ret < 0)
 		return ret;
 	ret = nn_charlm_read(m, st, flags);
+	bj_safetensors_free(st);
+	return ret;
+}
+
+int nn_charlm_strip(const char *in_path, const char *out_path, int half)
+{
+	bj_safetensors *st;
+	nn_charlm m;
+	memset(&m, 0, sizeof(m));
+	int ret = bj_safetensors_load(in_path, &st);
+	if (ret < 0)
+		return ret;
+	uint16_t *buf = NULL;
+	bj_st_writer *w = bj_st_writer_new();
+	if ((ret = nn_charlm_read(&m, st, 0)) < 0 || (ret = write_shape(&m, w)) < 0)
+		goto out;
+	if (half) {
+		buf = bj_xmalloc(m.params.count * sizeof(*buf));
+		ret = nn_params_write_f16(&m.params, NN_DATA, "", w, buf);
+	} else {
+		ret = nn_params_write(&m.params, NN_DATA, "", w);
+	}
+	/* The others' metadata: the shape's is written, the optimizer's dropped. */
+	for (size_t i = 0; ret >= 0 && i < bj_safetensors_meta_count(st); i++) {
+		const char *key, *value;
+		bj_safetensors_meta_at(st, i, &key, &value);
+		if (strncmp(key, "adam.", 5) != 0 && strncmp(key, "charlm.", 7) != 0)
+			ret = bj_st_writer_set_meta(w, key, value);
+	}
+	if (ret >= 0)
+		ret = bj_st_writer_save(w, out_path);
+out:
+	bj_st_writer_free(w);
+	free(buf);
+	nn_charlm_release(&m);
 	bj_safetensors_free(st);
 	return ret;
 }

@@ -194,5 +194,16 @@ int nn_charlm_read(nn_charlm *m, const struct bj_safetensors *st, unsigned flags
 /* nn_charlm_write to a new writer saved atomically at path. */
 int nn_charlm_save(const nn_charlm *m, const char *path, int with_optimizer);
 
+/* Writes the model of the file in_path (a checkpoint, or a file this wrote) to
+ * out_path, atomically, without what only training needs: the weights, the
+ * vocabulary and the shape as nn_charlm_write without the optimizer, the
+ * weights as float16 when half is set (nn_params_write_f16: half the size),
+ * and every other metadata entry of in_path except Adam's ("adam.*"), so
+ * settings and figures stay for people; other tensors (a trainer's carried
+ * state) are dropped.  nn_charlm_load reads the result as it reads in_path
+ * (weights converted back to float32).  Returns 0, or an error of
+ * nn_charlm_load or bj_st_writer_save with the error set. */
+int nn_charlm_strip(const char *in_path, const char *out_path, int half);
+
 /* bj_safetensors_load, then nn_charlm_read. */
 int nn_charlm_load(nn_charlm *m, const char *path, unsigned flags);

@@ -143,21 +143,38 @@ static void full_name(char *buf, size_t size, const char *prefix, const char *na
 	BJ_ASSERT(n >= 0 && (size_t)n < size);
 }
 
-int nn_params_write(const nn_params *p, enum nn_block b, const char *prefix,
-                    struct bj_st_writer *w)
+/* Adds every view to w as a tensor of dtype over data, the block's layout at
+ * size bytes an element. */
+static int write_views(const nn_params *p, const char *prefix, struct bj_st_writer *w,
+                       bj_dtype dtype, const unsigned char *data, size_t size)
 {
-	BJ_ASSERT(b >= 0 && b < NN_BLOCKS && p->block[b]);
 	BJ_ASSERT(!prefix || strlen(prefix) < 256);
 	for (int i = 0; i < p->n_views; i++) {
 		const nn_param *v = &p->views[i];
 		char name[256 + NN_PARAM_NAME_MAX];
 		full_name(name, sizeof(name), prefix, v->name);
-		int ret = bj_st_writer_add(w, name, BJ_DTYPE_F32, v->ndim, v->shape,
-		                           p->block[b] + v->offset);
+		int ret = bj_st_writer_add(w, name, dtype, v->ndim, v->shape, data + v->offset * size);
 		if (ret < 0)
 			return ret;
 	}
 	return 0;
+}
+
+int nn_params_write(const nn_params *p, enum nn_block b, const char *prefix,
+                    struct bj_st_writer *w)
+{
+	BJ_ASSERT(b >= 0 && b < NN_BLOCKS && p->block[b]);
+	return write_views(p, prefix, w, BJ_DTYPE_F32, (const unsigned char *)p->block[b],
+	                   sizeof(float));
+}
+
+int nn_params_write_f16(const nn_params *p, enum nn_block b, const char *prefix,
+                        struct bj_st_writer *w, uint16_t *buf)
+{
+	BJ_ASSERT(b >= 0 && b < NN_BLOCKS && p->block[b]);
+	for (size_t i = 0; i < p->count; i++)
+		buf[i] = bj_f16_from_f32(p->block[b][i]);
+	return write_views(p, prefix, w, BJ_DTYPE_F16, (const unsigned char *)buf, sizeof(*buf));
 }
 
 int nn_params_read(nn_params *p, enum nn_block b, const char *prefix,

@@ -114,6 +114,13 @@ void nn_params_fill_normal(nn_params *p, int i, float mean, float std, bj_rng *r
 int nn_params_write(const nn_params *p, enum nn_block b, const char *prefix,
                     struct bj_st_writer *w);
 
+/* nn_params_write with every value rounded to float16 (F16 tensors): buf, of
+ * p->count elements, receives them and is borrowed by w likewise.  Halves the
+ * size of a file of weights; float16 keeps 11 significant bits. */
+int nn_params_write_f16(const nn_params *p, enum nn_block b, const char *prefix,
+                        struct bj_st_writer *w,
+                        uint16_t *buf);   // (p->count)
+
 /* Reads every view of block b from st, where it is called prefix + name and must
  * have the view's shape; any dtype bj_st_tensor_to_f32 converts.  Tensors in st
  * that are not views are ignored.  Returns 0, or BJ_ENOENT ("'<path>': no tensor

@@ -843,11 +843,45 @@ static void test_failed_save_keeps_old_file(void)
 	bj_st_writer_free(w);
 }
 
+/* bj_f16_from_f32: every half back to itself through float32, and rounding to
+ * nearest even between them, overflow and underflow at the edges. */
+static void test_f32_to_f16(void)
+{
+	for (uint32_t h = 0; h < 0x10000u; h++) {
+		if ((h & 0x7c00u) == 0x7c00u && (h & 0x3ffu))
+			continue;   /* NaNs: checked below */
+		uint16_t bits = (uint16_t)h;
+		bj_st_tensor t = { .dtype = BJ_DTYPE_F16, .count = 1, .data = &bits };
+		float f;
+		bj_st_tensor_to_f32(&t, &f);
+		uint16_t back = bj_f16_from_f32(f);
+		CHECK(back == h, "0x%04x -> %g -> 0x%04x", (unsigned)h, (double)f, (unsigned)back);
+		if (back != h)
+			return;
+	}
+	struct { float f; uint16_t h; } cases[] = {
+		{ 1.0f, 0x3c00 }, { -2.0f, 0xc000 }, { 65504.0f, 0x7bff },
+		{ 65519.0f, 0x7bff }, { 65520.0f, 0x7c00 }, { 1e9f, 0x7c00 }, { -INFINITY, 0xfc00 },
+		{ 1.0f + 0x1p-11f, 0x3c00 },             /* a tie: to even, down */
+		{ 1.0f + 3 * 0x1p-11f, 0x3c02 },         /* a tie: to even, up */
+		{ 1.0f + 0x1p-11f + 0x1p-20f, 0x3c01 },  /* above the tie */
+		{ 0x1p-24f, 0x0001 }, { 0x1p-25f, 0x0000 }, { 0x1.8p-25f, 0x0001 },
+		{ 0x1p-14f - 0x1p-26f, 0x0400 },         /* rounds up to the least normal */
+		{ -0.0f, 0x8000 },
+	};
+	for (size_t i = 0; i < BJ_ARRAY_SIZE(cases); i++)
+		CHECK(bj_f16_from_f32(cases[i].f) == cases[i].h, "%a -> 0x%04x, want 0x%04x",
+		      (double)cases[i].f, (unsigned)bj_f16_from_f32(cases[i].f), (unsigned)cases[i].h);
+	uint16_t nan = bj_f16_from_f32(NAN);
+	CHECK((nan & 0x7c00) == 0x7c00 && (nan & 0x3ff), "NaN -> 0x%04x", (unsigned)nan);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_roundtrip_every_dtype),
 		TEST_CASE(test_f16_conversion_every_value),
+		TEST_CASE(test_f32_to_f16),
 		TEST_CASE(test_empty_file_round_trip),
 		TEST_CASE(test_header_golden),
 		TEST_CASE(test_truncated_at_every_header_byte),

@@ -292,6 +292,116 @@ static void test_save_and_load_for_sampling(void)
 	tiny_release(&t);
 }
 
+/* Collects what nn_charlm_generate draws. */
+struct drawn {
+	uint32_t cps[64];
+	int n;
+};
+
+static int collect(void *ctx, uint32_t cp)
+{
+	struct drawn *d = ctx;
+	d->cps[d->n++] = cp;
+	return 0;
+}
+
+/* 60 characters drawn from the model in path after a prime, with seed 7. */
+static void draw_from(const char *path, struct drawn *d)
+{
+	nn_charlm m;
+	memset(d, 0, sizeof(*d));
+	CHECK(nn_charlm_load(&m, path, 0) == 0, "%s", bj_error_message());
+	nn_charlm_state s;
+	nn_charlm_state_init(&s, &m, 1);
+	int32_t prime[8];
+	size_t np = nn_charlm_encode(&m, "the ca", 6, prime);
+	bj_rng rng;
+	bj_rng_init(&rng, 7);
+	CHECK(nn_charlm_feed(&m, &s, prime, (int)np) == 0);
+	CHECK(nn_charlm_generate(&m, &s, 60, &(nn_sample_opts){ .temperature = 1.0f }, 0, &rng,
+	                         collect, d) == 0);
+	nn_charlm_state_release(&s);
+	nn_charlm_release(&m);
+}
+
+static long file_size(const char *path)
+{
+	size_t size;
+	char *data = test_read_file(path, &size);
+	free(data);
+	return data ? (long)size : -1;
+}
+
+/* A stripped checkpoint: smaller, the same draws, no optimizer state, the
+ * other metadata kept; halved weights within float16's rounding. */
+static void test_strip(void)
+{
+	struct tiny t;
+	tiny_init(&t, 0.0f);
+	train(&t, 5, 8, 0);
+	/* test_path's answer lasts until its next call. */
+	char full[4096], lean[4096], half[4096];
+	snprintf(full, sizeof(full), "%s", test_path("full.safetensors"));
+	snprintf(lean, sizeof(lean), "%s", test_path("lean.safetensors"));
+	snprintf(half, sizeof(half), "%s", test_path("half.safetensors"));
+	bj_st_writer *w = bj_st_writer_new();
+	CHECK(nn_charlm_write(&t.m, w, 1) == 0);
+	CHECK(bj_st_writer_set_meta(w, "writer.note", "kept") == 0);
+	CHECK(bj_st_writer_save(w, full) == 0);
+	bj_st_writer_free(w);
+	CHECK(nn_charlm_strip(full, lean, 0) == 0, "%s", bj_error_message());
+	CHECK(nn_charlm_strip(full, half, 1) == 0, "%s", bj_error_message());
+	long sf = file_size(full), sl = file_size(lean), sh = file_size(half);
+	printf("    %ld bytes -> %ld, %ld halved\n", sf, sl, sh);
+	CHECK(sl > 0 && sl < sf / 2 && sh < sl * 2 / 3, "%ld %ld %ld", sf, sl, sh);
+
+	struct drawn a, b;
+	draw_from(full, &a);
+	draw_from(lean, &b);
+	CHECK(a.n == 60 && b.n == 60 && memcmp(a.cps, b.cps, sizeof(a.cps)) == 0);
+
+	bj_safetensors *st;
+	CHECK(bj_safetensors_load(lean, &st) == 0);
+	CHECK(!bj_safetensors_meta(st, "adam.step") && !bj_safetensors_find(st, "adam.m.head.bias"));
+	CHECK(bj_safetensors_meta(st, "writer.note") &&
+	      strcmp(bj_safetensors_meta(st, "writer.note"), "kept") == 0);
+	bj_safetensors_free(st);
+	/* Resuming training needs the optimizer: a training load starts Adam afresh. */
+	nn_charlm r;
+	CHECK(nn_charlm_load(&r, lean, NN_CHARLM_TRAIN) == 0 && r.opt.step == 0);
+	nn_charlm_release(&r);
+
+	nn_charlm m;
+	CHECK(nn_charlm_load(&m, half, 0) == 0, "%s", bj_error_message());
+	CHECK(bj_safetensors_load(half, &st) == 0);
+	CHECK(bj_safetensors_find(st, "head.weight")->dtype == BJ_DTYPE_F16);
+	bj_safetensors_free(st);
+	double worst = 0.0;
+	for (size_t i = 0; i < m.params.count; i++) {
+		double x = t.m.params.block[NN_DATA][i], y = m.params.block[NN_DATA][i];
+		double err = fabs(x - y) / fmax(fabs(x), 0x1p-14);
+		worst = fmax(worst, err);
+	}
+	CHECK(worst <= 0x1p-11, "relative error %g", worst);
+	nn_charlm_release(&m);
+
+	/* Truncated stripped files are refused. */
+	for (int k = 0; k < 2; k++) {
+		const char *path = k ? half : lean;
+		size_t size;
+		char *whole = test_read_file(path, &size);
+		const size_t cuts[] = { 0, 8, 200, size / 2, size - 2 };
+		for (size_t i = 0; whole && i < BJ_ARRAY_SIZE(cuts); i++) {
+			test_write_file(path, whole, cuts[i]);
+			CHECK(nn_charlm_strip(path, test_path("again.safetensors"), 0) < 0);
+			CHECK(nn_charlm_load(&m, path, 0) < 0, "cut at %zu loaded", cuts[i]);
+			nn_charlm_release(&m);
+		}
+		free(whole);
+	}
+	tiny_release(&t);
+}
+
 /* Saves m with one metadata value replaced. */
 static void save_with_meta(const nn_charlm *m, const char *path, const char *key, const char *value)
 {
@@ -453,6 +563,7 @@ int main(void)
 		TEST_CASE(test_carried_state),
 		TEST_CASE(test_resume_is_exact),
 		TEST_CASE(test_save_and_load_for_sampling),
+		TEST_CASE(test_strip),
 		TEST_CASE(test_bad_files),
 		TEST_CASE(test_missing_tensor),
 		TEST_CASE(test_encode),
