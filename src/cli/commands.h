@@ -44,3 +44,6 @@ int cmd_score(int argc, char **argv);
 extern const char *const cmd_score_usage[];
 int cmd_write(int argc, char **argv);
 extern const char *const cmd_write_usage[];
+
+int cmd_make(int argc, char **argv);
+extern const char *const cmd_make_usage[];
