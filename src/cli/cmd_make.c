@@ -67,7 +67,7 @@ static int parse_size(const char *text, int *w, int *h)
 static void on_stage(void *ctx, int k, int n, const char *name, int skipped, double eta)
 {
 	(void)ctx;
-	if (!bj_log_enabled(BJ_LOG_INFO))
+	if (!bj_log_enabled(BJ_LOG_WARN))
 		return;
 	char left[32];
 	bj_progress_format_duration(left, sizeof(left), eta);
