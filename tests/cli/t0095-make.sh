@@ -3,7 +3,7 @@
 # here in seconds, checked with ffprobe against its timeline; the same seed
 # twice gives the same bytes; a second run does no work; a new --size redoes
 # only the render; a SIGKILL during the render and a re-run give the film of an
-# uninterrupted run.  Then usage errors and bad input.
+# uninterrupted run; a composer adds the score stage and redoes only the render.  Then usage errors and bad input.
 . tests/cli/lib.sh
 
 run "$BENJAMIN" make --help
@@ -114,5 +114,16 @@ make_film "$tmp/b" 160x96
 expect "the same film uninterrupted" 0 -
 check "the resumed film is the uninterrupted one" cmp -s "$tmp/a/film.mp4" "$tmp/b/film.mp4"
 check "the other products follow the new render" cmp -s "$tmp/a/film.otio" "$tmp/b/film.otio"
+
+# A composer adds the score stage: only it and the render are made.
+"$BENJAMIN" -q train composer --abc tests/fixtures/score/tiny.abc -o "$tmp/c.safetensors" \
+	--steps 300 --hidden 48 --layers 1 --embed 16 --batch 8 --seq 64 --val-fraction 0 \
+	--min-count 1 --lr 0.01 >/dev/null 2>&1
+make_film "$tmp/a" 160x96 --composer "$tmp/c.safetensors"
+expect "a film with music" 0 -
+check "a composer redoes only the score and the render" made score render
+check "the timeline lays the score under the film" grep -q '"audio": ".stages/score-[0-9a-f]*/score.wav"' "$tmp/a/timeline.json"
+check "the score is there to play" test -s "$(ls -d "$tmp"/a/.stages/score-*)/score.wav"
+check "the film with music differs" sh -c "! cmp -s '$tmp/a/film.mp4' '$tmp/b/film.mp4'"
 
 finish
