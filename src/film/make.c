@@ -314,7 +314,8 @@ static const stage_def stages[N_STAGES] = {
 
 /* ---- the run ---- */
 
-/* The seconds each stage took in the last run (make.json), for the ETA. */
+/* The seconds making each stage took when it was last made (make.json), for
+ * the ETA. */
 static void last_times(const char *out_dir, double seconds[N_STAGES])
 {
 	for (int i = 0; i < N_STAGES; i++)
@@ -330,10 +331,9 @@ static void last_times(const char *out_dir, double seconds[N_STAGES])
 	json_t *st;
 	json_array_foreach(json_object_get(root, "stages"), i, st) {
 		const char *name = json_string_value(json_object_get(st, "name"));
-		json_t *secs = json_object_get(st, "seconds");
+		json_t *secs = json_object_get(st, "made_seconds");
 		for (int k = 0; k < N_STAGES && name; k++)
-			if (!strcmp(name, stages[k].name) && json_is_number(secs) &&
-			    !json_is_true(json_object_get(st, "skipped")))
+			if (!strcmp(name, stages[k].name) && json_is_number(secs))
 				seconds[k] = json_number_value(secs);
 	}
 	json_decref(root);
@@ -350,6 +350,8 @@ static int save_report(const char *out_dir, const film_make_report *r)
 		json_object_set_new(st, "key", json_string(r->stages[i].key));
 		json_object_set_new(st, "seconds", json_real(r->stages[i].seconds));
 		json_object_set_new(st, "skipped", json_boolean(r->stages[i].skipped));
+		if (r->stages[i].made_seconds >= 0)
+			json_object_set_new(st, "made_seconds", json_real(r->stages[i].made_seconds));
 		json_array_append_new(list, st);
 	}
 	json_object_set_new(root, "stages", list);
@@ -428,6 +430,7 @@ static int run_stages(make *m, film_make_report *r)
 		memcpy(sr->key, s->key, sizeof(sr->key));
 		sr->seconds = now() - t0;
 		sr->skipped = skipped;
+		sr->made_seconds = skipped ? last[k] : sr->seconds;
 		r->ran += !sr->skipped;
 		if (k == CUT || k == SCORE)
 			m->picture_from = k;

@@ -55,6 +55,7 @@ typedef struct film_make_stage_report {
 	char key[LIBRARY_HASH_LEN + 1];
 	double seconds;
 	int skipped;             /* its folder was complete */
+	double made_seconds;     /* what making it took (this run or the last), < 0 unknown */
 } film_make_stage_report;
 
 typedef struct film_make_report {
