@@ -89,6 +89,21 @@ int cli_parse_real(const char *text, double min, double max, double *value)
 	return 0;
 }
 
+int cli_parse_size(const char *text, int *w, int *h)
+{
+	char *end;
+	long a = strtol(text, &end, 10);
+	if (*end != 'x' || end == text)
+		return -1;
+	const char *rest = end + 1;
+	long b = strtol(rest, &end, 10);
+	if (*end || end == rest || a < 16 || b < 16 || a > 4096 || b > 4096 || (a & 1) || (b & 1))
+		return -1;
+	*w = (int)a;
+	*h = (int)b;
+	return 0;
+}
+
 int cli_wants_help(int argc, char **argv, const char *const *usage)
 {
 	for (int i = 1; i < argc; i++) {

@@ -52,6 +52,9 @@ int cli_parse_int(const char *text, long min, long max, long *value);
 /* Parses a finite decimal number in [min, max].  Returns 0 or -1. */
 int cli_parse_real(const char *text, double min, double max, double *value);
 
+/* Parses a frame size "WxH", each even and from 16 to 4096.  Returns 0 or -1. */
+int cli_parse_size(const char *text, int *width, int *height);
+
 /* Common handling of --help (-h): 1 if argv asks for help (usage printed). */
 int cli_wants_help(int argc, char **argv, const char *const *usage);
 

@@ -40,21 +40,6 @@ const char *const cmd_render_usage[] = {
 	NULL,
 };
 
-static int parse_size(const char *text, int *w, int *h)
-{
-	char *end;
-	long a = strtol(text, &end, 10);
-	if (*end != 'x' || end == text)
-		return -1;
-	const char *rest = end + 1;
-	long b = strtol(rest, &end, 10);
-	if (*end || end == rest || a < 16 || b < 16 || a > 4096 || b > 4096 || (a & 1) || (b & 1))
-		return -1;
-	*w = (int)a;
-	*h = (int)b;
-	return 0;
-}
-
 static int parse_fps(const char *text, int *num, int *den)
 {
 	char *end;
@@ -105,7 +90,7 @@ int cmd_render(int argc, char **argv)
 			o.output = optarg;
 			break;
 		case O_SIZE:
-			if (parse_size(optarg, &o.width, &o.height) < 0)
+			if (cli_parse_size(optarg, &o.width, &o.height) < 0)
 				status = cli_usage_error(usage, "--size must be WxH, even, each from 16 to 4096, "
 				                         "not '%s'", optarg);
 			break;

@@ -58,3 +58,6 @@ extern const char *const cmd_say_usage[];
 
 int cmd_voice(int argc, char **argv);
 extern const char *const cmd_voice_usage[];
+
+int cmd_make(int argc, char **argv);
+extern const char *const cmd_make_usage[];

@@ -189,7 +189,8 @@ void film_subtitles_build(const film_timeline *t, film_subtitles *s)
 	memset(s, 0, sizeof *s);
 	for (size_t i = 0; i < t->n_lines; i++)
 		add_line(s, &cap, &t->lines[i]);
-	qsort(s->cues, s->n, sizeof *s->cues, by_start);
+	if (s->n)   /* qsort's array may not be NULL, even empty */
+		qsort(s->cues, s->n, sizeof *s->cues, by_start);
 	/* Long enough to read, and never on screen together with the next cue. */
 	for (size_t i = 0; i < s->n; i++) {
 		film_cue *c = &s->cues[i];

@@ -92,6 +92,17 @@ out:
 	film_subtitles_release(&s);
 }
 
+/* A film without dialogue (no voices yet) has no cues, and an empty list is
+ * not sorted (qsort may not be given NULL). */
+static void test_no_lines(void)
+{
+	film_timeline t = { 0 };
+	film_subtitles s;
+	film_subtitles_build(&t, &s);
+	CHECK(s.n == 0);
+	film_subtitles_release(&s);
+}
+
 static void test_save(void)
 {
 	film_line l = line(0.5, "Hello.", 2.0);
@@ -112,6 +123,7 @@ int main(void)
 	static const struct test_case cases[] = {
 		TEST_CASE(test_wrap),
 		TEST_CASE(test_timing),
+		TEST_CASE(test_no_lines),
 		TEST_CASE(test_save),
 		{ 0 },
 	};

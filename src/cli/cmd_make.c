@@ -1,0 +1,150 @@
+/*
+ * cmd_make.c - `benjamin make --footage DIR -o film/`: the whole film in one
+ * command, each stage cached so that a second run does nothing.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "base/log.h"
+#include "base/progress.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "film/make.h"
+#include "writer/write.h"
+
+const char *const cmd_make_usage[] = {
+	"benjamin make --footage DIR -o FILM/ [--title T] [--line TEXT] [--prop P]",
+	"              [--action TEXT] [--pages N] [--seed S] [--writer MODEL]",
+	"              [--composer MODEL] [--size WxH]",
+	"",
+	"Makes a film from the footage in DIR and a brief: writes the screenplay,",
+	"indexes the footage, cuts the screenplay from it, scores it (with a",
+	"composer model; without one the film has no music) and renders it.  Each",
+	"stage works in FILM/.stages/<stage>-<key>/, the key a hash of its inputs",
+	"and settings, so a second run does nothing, a changed setting redoes only",
+	"the stages after it, and a killed run resumes where it stopped.  The film",
+	"is placed at the top of FILM/: film.mp4, film.srt, film.fountain, film.pdf,",
+	"film.edl, film.otio, timeline.json, and make.json with each stage's key and",
+	"time.  The same inputs and seed give the same bytes.",
+	"",
+	"  --footage DIR      the footage (videos and stills, walked recursively)",
+	"  -o, --output DIR   the film's folder (created if missing)",
+	"  --title T          the title (default: the writer writes one)",
+	"  --line TEXT        a line of dialogue to include",
+	"  --prop P           a prop to name in the action",
+	"  --action TEXT      a line of action to include",
+	"  --pages N          length in pages, one a minute (default 1)",
+	"  --seed S           the random draws of every stage (default 1)",
+	"  --writer MODEL     the writer model (default: the one shipped, models/ of",
+	"                     the build or share/benjamin/ of the install)",
+	"  --composer MODEL   a composer model for the score (default: no music)",
+	"  --size WxH         frame size, even (default: from the footage)",
+	"  -h, --help         show this help",
+	NULL,
+};
+
+static void on_stage(void *ctx, int k, int n, const char *name, int skipped, double eta)
+{
+	(void)ctx;
+	if (!bj_log_enabled(BJ_LOG_WARN))
+		return;
+	char left[32];
+	bj_progress_format_duration(left, sizeof(left), eta);
+	if (skipped)
+		fprintf(stderr, "make: stage %d/%d %s: up to date\n", k, n, name);
+	else
+		fprintf(stderr, "make: stage %d/%d %s (ETA %s for the rest)\n", k, n, name, left);
+}
+
+static void summary(const film_make_opts *o, const film_make_report *r)
+{
+	for (int i = 0; i < r->n; i++)
+		printf("  %-7s %8.2f s  %s  %.16s\n", r->stages[i].name, r->stages[i].seconds,
+		       r->stages[i].skipped ? "up to date" : "made      ", r->stages[i].key);
+	if (r->ran == 0)
+		printf("every stage is up to date (%.2f s): nothing to do\n", r->seconds);
+	else
+		printf("%d of %d stages made in %.2f s\n", r->ran, r->n, r->seconds);
+	printf("%s/film.mp4%s\n", o->out_dir,
+	       o->composer ? "" : " (no music: no composer model given, --composer)");
+}
+
+int cmd_make(int argc, char **argv)
+{
+	enum { O_FOOTAGE = 256, O_TITLE, O_LINE, O_PROP, O_ACTION, O_PAGES, O_SEED, O_WRITER,
+	       O_COMPOSER, O_SIZE };
+	static const struct option options[] = {
+		{ "footage", required_argument, NULL, O_FOOTAGE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "title", required_argument, NULL, O_TITLE },
+		{ "line", required_argument, NULL, O_LINE },
+		{ "prop", required_argument, NULL, O_PROP },
+		{ "action", required_argument, NULL, O_ACTION },
+		{ "pages", required_argument, NULL, O_PAGES },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "writer", required_argument, NULL, O_WRITER },
+		{ "composer", required_argument, NULL, O_COMPOSER },
+		{ "size", required_argument, NULL, O_SIZE },
+		{ 0 },
+	};
+	const char *const *usage = cmd_make_usage;
+	film_make_opts o;
+	film_make_opts_init(&o);
+	o.progress = 1;
+	o.on_stage = on_stage;
+	long v;
+	int opt, status = CLI_EXIT_OK;
+	optind = 0;
+	opterr = 0;
+	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+		switch (opt) {
+		case O_FOOTAGE: o.footage = optarg; break;
+		case 'o': o.out_dir = optarg; break;
+		case O_TITLE: o.title = optarg; break;
+		case O_LINE: o.line = optarg; break;
+		case O_PROP: o.prop = optarg; break;
+		case O_ACTION: o.action = optarg; break;
+		case O_WRITER: o.writer = optarg; break;
+		case O_COMPOSER: o.composer = optarg; break;
+		case O_PAGES:
+			if (cli_parse_int(optarg, 1, WRITER_MAX_PAGES, &v) < 0)
+				status = cli_usage_error(usage, "--pages must be a whole number from 1 to %d, "
+				                         "not '%s'", WRITER_MAX_PAGES, optarg);
+			o.pages = (int)v;
+			break;
+		case O_SEED:
+			if (cli_parse_int(optarg, 0, 2147483647L, &v) < 0)
+				status = cli_usage_error(usage, "--seed must be a whole number from 0 to "
+				                         "2147483647, not '%s'", optarg);
+			o.seed = (uint64_t)v;
+			break;
+		case O_SIZE:
+			if (cli_parse_size(optarg, &o.width, &o.height) < 0)
+				status = cli_usage_error(usage, "--size must be WxH, even, each from 16 to 4096, "
+				                         "not '%s'", optarg);
+			break;
+		default:
+			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
+			                         argv[optind - 1]);
+		}
+	}
+	if (status == CLI_EXIT_OK && optind < argc)
+		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (status == CLI_EXIT_OK && !o.footage)
+		status = cli_usage_error(usage, "no footage given (--footage)");
+	if (status == CLI_EXIT_OK && !o.out_dir)
+		status = cli_usage_error(usage, "no output folder given (-o)");
+	if (status != CLI_EXIT_OK)
+		return status;
+	char writer[4200];
+	if (!o.writer && !(o.writer = cli_default_writer(writer, sizeof(writer))))
+		return cli_error_bj();
+	film_make_report r;
+	if (film_make(&o, &r) < 0)
+		return cli_error_bj();
+	summary(&o, &r);
+	return CLI_EXIT_OK;
+}

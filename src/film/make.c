@@ -1,0 +1,459 @@
+/*
+ * make.c - the whole pipeline, stage by stage, each cached (see make.h).
+ *
+ * A stage is one row of the table at the bottom: its name, what its key is
+ * made of, how it runs and which of its files are products.  A stage to come
+ * (cast, voice, swap) is one more row.
+ */
+#include "film/make.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "base/error.h"
+#include "base/json.h"
+#include "base/progress.h"
+#include "film/cut.h"
+#include "film/render.h"
+#include "film/stage.h"
+#include "film/timeline.h"
+#include "library/ingest.h"
+#include "library/library.h"
+#include "media/wav.h"
+#include "score/composer.h"
+#include "score/cuesheet.h"
+#include "score/synth.h"
+#include "text/fountain.h"
+#include "text/layout.h"
+#include "text/pdf.h"
+#include "writer/write.h"
+
+enum { WRITE, INDEX, CUT, SCORE, RENDER, N_STAGES };
+
+typedef struct make {
+	const film_make_opts *o;
+	char root[4096];            /* out_dir/.stages */
+	film_stage st[N_STAGES];
+	int picture_from;           /* the stage whose timeline.json is rendered */
+	char **files;               /* the footage, absolute */
+	size_t n_files;
+} make;
+
+typedef struct stage_def {
+	const char *name;
+	int keep;                   /* resumes its own half-done work */
+	int (*wanted)(const make *m);
+	int (*key)(make *m, film_stage *s);
+	int (*run)(make *m, film_stage *s);
+	const char *products[5];
+} stage_def;
+
+void film_make_opts_init(film_make_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->pages = 1;
+	o->seed = 1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int add_int(film_stage *s, const char *what, long long v)
+{
+	char text[32];
+	snprintf(text, sizeof(text), "%lld", v);
+	return film_stage_key_add(s, what, text);
+}
+
+static int add_file(film_stage *s, const char *what, const char *path)
+{
+	char hex[LIBRARY_HASH_LEN + 1];
+	if (library_hash_file(path, hex) < 0)
+		return bj_error_code();
+	return film_stage_key_add(s, what, hex);
+}
+
+static char *in(const make *m, int stage, const char *file, char *buf, size_t size)
+{
+	return film_stage_path(&m->st[stage], file, buf, size);
+}
+
+/* ---- write: the screenplay ---- */
+
+static int write_key(make *m, film_stage *s)
+{
+	const film_make_opts *o = m->o;
+	int ret = add_file(s, "writer", o->writer);
+	if (ret == 0)
+		ret = film_stage_key_add(s, "title", o->title);
+	if (ret == 0)
+		ret = film_stage_key_add(s, "line", o->line);
+	if (ret == 0)
+		ret = film_stage_key_add(s, "prop", o->prop);
+	if (ret == 0)
+		ret = film_stage_key_add(s, "action", o->action);
+	if (ret == 0)
+		ret = add_int(s, "pages", o->pages);
+	if (ret == 0)
+		ret = add_int(s, "seed", (long long)o->seed);
+	return ret;
+}
+
+static int write_run(make *m, film_stage *s)
+{
+	writer_write_opts w;
+	writer_write_opts_init(&w);
+	w.model_path = m->o->writer;
+	w.title = m->o->title;
+	w.line = m->o->line;
+	w.prop = m->o->prop;
+	w.action = m->o->action;
+	w.pages = m->o->pages;
+	w.seed = m->o->seed;
+	w.progress = m->o->progress;
+	text_screenplay *sp;
+	if (writer_write_check(&w) < 0 || writer_write(&w, &sp, NULL) < 0)
+		return bj_error_code();
+	char path[4400];
+	text_layout l;
+	text_layout_init(&l, sp, NULL);
+	int ret = text_fountain_save(sp, film_stage_path(s, "film.fountain", path, sizeof(path)));
+	if (ret == 0)
+		ret = text_pdf_save(&l, film_stage_path(s, "film.pdf", path, sizeof(path)));
+	text_layout_release(&l);
+	text_screenplay_free(sp);
+	return ret;
+}
+
+/* ---- index: the footage library ---- */
+
+static int index_key(make *m, film_stage *s)
+{
+	for (size_t i = 0; i < m->n_files; i++)
+		if (add_file(s, m->files[i], m->files[i]) < 0)
+			return bj_error_code();
+	return 0;
+}
+
+struct index_bar {
+	bj_progress *bar;
+	size_t film;
+};
+
+static void index_progress(void *ctx, const library_index_progress *p)
+{
+	struct index_bar *b = ctx;
+	const char *name = strrchr(p->path, '/');
+	char item[300];
+	int pct = p->duration > 0 ? (int)(100 * p->seconds_done / p->duration) : 0;
+	snprintf(item, sizeof(item), "%s %d%%", name ? name + 1 : p->path, pct > 100 ? 100 : pct);
+	bj_progress_set(b->bar, b->film, item);
+}
+
+static int index_run(make *m, film_stage *s)
+{
+	char path[4400];
+	library *lib;
+	if (library_open(film_stage_path(s, "library.db", path, sizeof(path)), &lib) < 0)
+		return bj_error_code();
+	struct index_bar b = { m->o->progress ? bj_progress_new("index", m->n_files, "films") : NULL,
+	                       0 };
+	library_index_options opts = { .progress = b.bar ? index_progress : NULL, .progress_ctx = &b };
+	int ret = 0;
+	for (size_t i = 0; i < m->n_files && ret == 0; i++) {
+		library_index_report r;
+		b.film = i;
+		ret = library_index_file(lib, m->files[i], &opts, &r);
+		bj_progress_set(b.bar, i + 1, NULL);
+	}
+	bj_progress_finish(b.bar);
+	library_close(lib);
+	return ret;
+}
+
+/* ---- cut: the director's timeline ---- */
+
+static int cut_key(make *m, film_stage *s)
+{
+	int ret = film_stage_key_add(s, "write", m->st[WRITE].key);
+	if (ret == 0)
+		ret = film_stage_key_add(s, "index", m->st[INDEX].key);
+	if (ret == 0)
+		ret = add_int(s, "seed", (long long)m->o->seed);
+	return ret;
+}
+
+static int cut_run(make *m, film_stage *s)
+{
+	char script[4400], db[4400], path[4400];
+	in(m, WRITE, "film.fountain", script, sizeof(script));
+	text_screenplay *sp = NULL;
+	library *lib = NULL;
+	film_timeline t = { 0 };
+	film_cues cues = { 0 };
+	film_cut_opts co = { .seed = m->o->seed };
+	int ret = text_fountain_load(script, &sp);
+	if (ret == 0)
+		ret = library_open_readonly(in(m, INDEX, "library.db", db, sizeof(db)), &lib);
+	if (ret == 0)
+		ret = film_cut(sp, script, lib, NULL, NULL, &co, &t, &cues);
+	if (ret == 0)
+		ret = film_cues_save(&cues, film_stage_path(s, "cues.json", path, sizeof(path)));
+	if (ret == 0)
+		ret = film_timeline_save(&t, film_stage_path(s, "timeline.json", path, sizeof(path)));
+	film_timeline_release(&t);
+	film_cues_release(&cues);
+	library_close(lib);
+	text_screenplay_free(sp);
+	return ret;
+}
+
+/* ---- score: the music, laid under the cut ---- */
+
+static int scoring_wanted(const make *m)
+{
+	return m->o->composer != NULL;
+}
+
+static int scoring_key(make *m, film_stage *s)
+{
+	int ret = film_stage_key_add(s, "cut", m->st[CUT].key);
+	if (ret == 0)
+		ret = add_file(s, "composer", m->o->composer);
+	if (ret == 0)
+		ret = add_int(s, "seed", (long long)m->o->seed);
+	return ret;
+}
+
+static int scoring_run(make *m, film_stage *s)
+{
+	char path[4400], wav[4400];
+	score_cues cues = { 0 };
+	score_composer *c = NULL;
+	score_synth *syn = NULL;
+	media_audio audio = { 0 };
+	film_timeline t = { 0 };
+	score_render_opts so;
+	score_render_opts_init(&so);
+	so.seed = m->o->seed;
+	score_render_report r;
+	film_stage_path(s, "score.wav", wav, sizeof(wav));
+	int ret = score_cues_load(in(m, CUT, "cues.json", path, sizeof(path)), &cues);
+	if (ret == 0)
+		ret = score_composer_open(m->o->composer, &c);
+	if (ret == 0)
+		ret = score_synth_open(SCORE_SOUNDFONT, 48000, &syn);
+	if (ret == 0)
+		ret = score_cues_render(c, syn, &cues, &so, &audio, &r);
+	if (ret == 0)
+		ret = media_wav_write(wav, &audio, MEDIA_WAV_PCM16);
+	if (ret == 0)
+		ret = film_timeline_load(in(m, CUT, "timeline.json", path, sizeof(path)), &t);
+	if (ret == 0) {
+		free(t.score.audio);
+		t.score.audio = strdup(wav);
+		ret = t.score.audio ? film_timeline_save(&t, film_stage_path(s, "timeline.json", path,
+		                                                              sizeof(path)))
+		                    : bj_error_set(BJ_ENOMEM, "out of memory");
+	}
+	film_timeline_release(&t);
+	media_audio_release(&audio);
+	score_synth_close(syn);
+	score_composer_close(c);
+	score_cues_release(&cues);
+	return ret;
+}
+
+/* ---- render: the film ---- */
+
+static int render_key(make *m, film_stage *s)
+{
+	int ret = film_stage_key_add(s, "timeline", m->st[m->picture_from].key);
+	if (ret == 0)
+		ret = add_int(s, "width", m->o->width);
+	if (ret == 0)
+		ret = add_int(s, "height", m->o->height);
+	if (ret == 0)
+		ret = add_int(s, "seed", (long long)m->o->seed);
+	return ret;
+}
+
+static int render_run(make *m, film_stage *s)
+{
+	char path[4400], mp4[4400];
+	film_timeline t;
+	if (film_timeline_load(in(m, m->picture_from, "timeline.json", path, sizeof(path)), &t) < 0)
+		return bj_error_code();
+	film_render_opts ro = film_render_defaults(film_stage_path(s, "film.mp4", mp4, sizeof(mp4)));
+	ro.width = m->o->width;
+	ro.height = m->o->height;
+	ro.seed = m->o->seed;
+	int ret = film_render(&t, &ro, NULL);
+	film_timeline_release(&t);
+	return ret;
+}
+
+static const stage_def stages[N_STAGES] = {
+	[WRITE] = { "write", 0, NULL, write_key, write_run, { "film.fountain", "film.pdf" } },
+	[INDEX] = { "index", 1, NULL, index_key, index_run, { NULL } },
+	[CUT] = { "cut", 0, NULL, cut_key, cut_run, { NULL } },
+	[SCORE] = { "score", 0, scoring_wanted, scoring_key, scoring_run, { NULL } },
+	[RENDER] = { "render", 0, NULL, render_key, render_run,
+	             { "film.mp4", "film.srt", "film.edl", "film.otio" } },
+};
+
+/* ---- the run ---- */
+
+/* The seconds making each stage took when it was last made (make.json), for
+ * the ETA. */
+static void last_times(const char *out_dir, double seconds[N_STAGES])
+{
+	for (int i = 0; i < N_STAGES; i++)
+		seconds[i] = -1;
+	char path[4400];
+	snprintf(path, sizeof(path), "%s/make.json", out_dir);
+	json_t *root;
+	if (bj_json_load(path, &root) < 0) {
+		bj_error_clear();
+		return;
+	}
+	size_t i;
+	json_t *st;
+	json_array_foreach(json_object_get(root, "stages"), i, st) {
+		const char *name = json_string_value(json_object_get(st, "name"));
+		json_t *secs = json_object_get(st, "made_seconds");
+		for (int k = 0; k < N_STAGES && name; k++)
+			if (!strcmp(name, stages[k].name) && json_is_number(secs))
+				seconds[k] = json_number_value(secs);
+	}
+	json_decref(root);
+}
+
+static int save_report(const char *out_dir, const film_make_report *r)
+{
+	json_t *root = json_object(), *list = json_array();
+	json_object_set_new(root, "format", json_string("benjamin-make"));
+	json_object_set_new(root, "version", json_integer(1));
+	for (int i = 0; i < r->n; i++) {
+		json_t *st = json_object();
+		json_object_set_new(st, "name", json_string(r->stages[i].name));
+		json_object_set_new(st, "key", json_string(r->stages[i].key));
+		json_object_set_new(st, "seconds", json_real(r->stages[i].seconds));
+		json_object_set_new(st, "skipped", json_boolean(r->stages[i].skipped));
+		if (r->stages[i].made_seconds >= 0)
+			json_object_set_new(st, "made_seconds", json_real(r->stages[i].made_seconds));
+		json_array_append_new(list, st);
+	}
+	json_object_set_new(root, "stages", list);
+	json_object_set_new(root, "seconds", json_real(r->seconds));
+	char path[4400];
+	snprintf(path, sizeof(path), "%s/make.json", out_dir);
+	int ret = bj_json_save(path, root, 0);
+	json_decref(root);
+	return ret;
+}
+
+/* The products at the top of out_dir; timeline.json saved again so that its
+ * paths hold from there. */
+static int publish(make *m, int k)
+{
+	char file[4400], dest[4400];
+	for (int p = 0; p < 5 && stages[k].products[p]; p++) {
+		film_stage_path(&m->st[k], stages[k].products[p], file, sizeof(file));
+		snprintf(dest, sizeof(dest), "%s/%s", m->o->out_dir, stages[k].products[p]);
+		if (film_stage_publish(file, dest) < 0)
+			return bj_error_code();
+	}
+	if (k != RENDER)
+		return 0;
+	film_timeline t;
+	if (film_timeline_load(in(m, m->picture_from, "timeline.json", file, sizeof(file)), &t) < 0)
+		return bj_error_code();
+	snprintf(dest, sizeof(dest), "%s/timeline.json", m->o->out_dir);
+	int ret = film_timeline_save(&t, dest);
+	film_timeline_release(&t);
+	return ret;
+}
+
+static int collect_footage(make *m)
+{
+	char *real = realpath(m->o->footage, NULL);
+	if (!real)
+		return bj_error_set_errno(errno, "'%s'", m->o->footage);
+	int ret = library_collect_files(&real, 1, &m->files, &m->n_files);
+	free(real);
+	if (ret == 0 && m->n_files == 0)
+		ret = bj_error_set(BJ_EINVAL, "'%s': no footage in it", m->o->footage);
+	return ret;
+}
+
+static int run_stages(make *m, film_make_report *r)
+{
+	double last[N_STAGES];
+	last_times(m->o->out_dir, last);
+	int n = 0;
+	for (int k = 0; k < N_STAGES; k++)
+		n += !stages[k].wanted || stages[k].wanted(m);
+	double t_all = now();
+	for (int k = 0, i = 0; k < N_STAGES; k++) {
+		if (stages[k].wanted && !stages[k].wanted(m))
+			continue;
+		film_stage *s = &m->st[k];
+		double t0 = now();
+		film_stage_key_init(s, stages[k].name);
+		if (stages[k].key(m, s) < 0 || film_stage_open(s, m->root, stages[k].keep) < 0)
+			return bj_error_prefix("%s", stages[k].name);
+		if (m->o->on_stage) {
+			double eta = 0;
+			for (int j = k; j < N_STAGES && eta >= 0; j++)
+				if (!(j == k && s->done) && (!stages[j].wanted || stages[j].wanted(m)))
+					eta = last[j] < 0 ? -1 : eta + last[j];
+			m->o->on_stage(m->o->ctx, i + 1, n, stages[k].name, s->done, eta);
+		}
+		int skipped = s->done;
+		if (!s->done && (stages[k].run(m, s) < 0 || film_stage_commit(s) < 0))
+			return bj_error_prefix("%s", stages[k].name);
+		if (publish(m, k) < 0)
+			return bj_error_prefix("%s", stages[k].name);
+		film_make_stage_report *sr = &r->stages[r->n++];
+		snprintf(sr->name, sizeof(sr->name), "%s", stages[k].name);
+		memcpy(sr->key, s->key, sizeof(sr->key));
+		sr->seconds = now() - t0;
+		sr->skipped = skipped;
+		sr->made_seconds = skipped ? last[k] : sr->seconds;
+		r->ran += !sr->skipped;
+		if (k == CUT || k == SCORE)
+			m->picture_from = k;
+		i++;
+	}
+	r->seconds = now() - t_all;
+	return save_report(m->o->out_dir, r);
+}
+
+int film_make(const film_make_opts *o, film_make_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (!o->footage || !o->writer || !o->out_dir)
+		return bj_error_set(BJ_EINVAL, "make needs footage, a writer model and an output folder");
+	make m = { .o = o, .picture_from = CUT };
+	if ((size_t)snprintf(m.root, sizeof(m.root), "%s/.stages", o->out_dir) >= sizeof(m.root))
+		return bj_error_set(BJ_EINVAL, "'%s': path too long", o->out_dir);
+	if (mkdir(o->out_dir, 0777) < 0 && errno != EEXIST)
+		return bj_error_set_errno(errno, "'%s': cannot create folder", o->out_dir);
+	int ret = collect_footage(&m);
+	if (ret == 0)
+		ret = run_stages(&m, r);
+	for (int k = 0; k < N_STAGES; k++)
+		film_stage_release(&m.st[k]);
+	library_files_free(m.files, m.n_files);
+	return ret;
+}

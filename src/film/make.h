@@ -1,0 +1,70 @@
+/*
+ * make.h - `benjamin make`: footage and a brief made into a finished film by
+ * running every stage in turn, each cached (film/stage.h) so that a second run
+ * does nothing, a changed setting redoes only the stages that depend on it and
+ * a killed run resumes.
+ *
+ *     film_make_opts o;
+ *     film_make_opts_init(&o);
+ *     o.footage = "reels";  o.writer = "writer.safetensors";  o.out_dir = "film";
+ *     o.title = "Sunspring";  o.seed = 7;
+ *     film_make_report r;
+ *     if (film_make(&o, &r) < 0) ... bj_error_message() ...
+ *     film_make_report_release(&r);
+ *
+ * The stages, in order (FILM_MAKE_STAGES):
+ *   write   the screenplay to the brief     writer model, brief, pages, seed
+ *   index   the footage library             the footage files' content hashes
+ *   cut     timeline.json and cues.json     write, index, seed
+ *   score   score.wav, the scored timeline  cut, composer model, seed (only with a composer)
+ *   render  film.mp4, .srt, .edl, .otio     cut or score, size, seed
+ * Each runs in out_dir/.stages/<stage>-<key>/, its key the hash of what the
+ * table says.  The products are then placed at the top of out_dir (hard
+ * links): film.fountain, film.pdf, timeline.json, film.mp4, film.srt, film.edl,
+ * film.otio; and make.json says what each stage did and how long it took.
+ * The same inputs and seed give the same bytes.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "library/hash.h"
+
+typedef struct film_make_opts {
+	const char *footage;     /* folder (or file) of footage */
+	const char *writer;      /* writer model (safetensors) */
+	const char *composer;    /* composer model, or NULL: a film without music */
+	const char *title, *line, *prop, *action;   /* the brief; NULL for none */
+	int pages;               /* 1..WRITER_MAX_PAGES */
+	uint64_t seed;
+	int width, height;       /* 0: chosen from the footage */
+	const char *out_dir;
+	int progress;            /* show the stages' progress displays */
+	/* Called at the start of every stage (may be NULL): k of n, its name, and
+	 * the seconds the stages to come took last time (< 0: unknown). */
+	void (*on_stage)(void *ctx, int k, int n, const char *name, int skipped, double eta);
+	void *ctx;
+} film_make_opts;
+
+/* Defaults: 1 page, seed 1, size from the footage, no progress. */
+void film_make_opts_init(film_make_opts *o);
+
+typedef struct film_make_stage_report {
+	char name[32];
+	char key[LIBRARY_HASH_LEN + 1];
+	double seconds;
+	int skipped;             /* its folder was complete */
+	double made_seconds;     /* what making it took (this run or the last), < 0 unknown */
+} film_make_stage_report;
+
+typedef struct film_make_report {
+	film_make_stage_report stages[8];
+	int n;
+	int ran;                 /* stages that did work */
+	double seconds;
+} film_make_report;
+
+/* Runs the stages.  Returns 0, or the first stage's error with the error set
+ * and prefixed by the stage ("cut: ..."); finished stages stay cached. */
+int film_make(const film_make_opts *o, film_make_report *r);
