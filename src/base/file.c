@@ -95,3 +95,35 @@ int bj_file_write(const char *path, const void *data, size_t size)
 	fwrite(data, 1, size, bj_atomic_stream(a));
 	return bj_atomic_commit(a);
 }
+
+static int make_one_dir(const char *path)
+{
+	if (mkdir(path, 0777) == 0)
+		return 0;
+	int err = errno;
+	struct stat st;
+	if (err == EEXIST && stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		return bj_error_set(BJ_EIO, "'%s': not a folder", path);
+	}
+	return bj_error_set_errno(err, "'%s': cannot create folder", path);
+}
+
+int bj_make_dirs(const char *path)
+{
+	char *p = bj_xstrdup(path);
+	int ret = 0;
+	/* Each parent in turn, from the first component after a leading slash. */
+	for (char *s = p + 1; ret == 0 && *s; s++) {
+		if (*s != '/' || s[-1] == '/')
+			continue;
+		*s = '\0';
+		ret = make_one_dir(p);
+		*s = '/';
+	}
+	if (ret == 0)
+		ret = make_one_dir(p);
+	free(p);
+	return ret;
+}

@@ -24,3 +24,8 @@ int bj_file_read(const char *path, size_t max_size, uint8_t **data, size_t *size
 
 /* Writes size bytes to path atomically (see atomic.h). */
 int bj_file_write(const char *path, const void *data, size_t size);
+
+/* Creates the folder path and any missing parents (mkdir -p); one that exists
+ * already is fine.  Fails with "'<path>': cannot create folder: <reason>" naming
+ * the folder that could not be made, or "'<path>': not a folder". */
+int bj_make_dirs(const char *path);

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "base/error.h"
+#include "base/file.h"
 #include "base/json.h"
 #include "base/progress.h"
 #include "film/cut.h"
@@ -447,8 +448,8 @@ int film_make(const film_make_opts *o, film_make_report *r)
 	make m = { .o = o, .picture_from = CUT };
 	if ((size_t)snprintf(m.root, sizeof(m.root), "%s/.stages", o->out_dir) >= sizeof(m.root))
 		return bj_error_set(BJ_EINVAL, "'%s': path too long", o->out_dir);
-	if (mkdir(o->out_dir, 0777) < 0 && errno != EEXIST)
-		return bj_error_set_errno(errno, "'%s': cannot create folder", o->out_dir);
+	if (bj_make_dirs(o->out_dir) < 0)
+		return bj_error_code();
 	int ret = collect_footage(&m);
 	if (ret == 0)
 		ret = run_stages(&m, r);

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/error.h"
 #include "harness.h"
@@ -49,12 +50,33 @@ static void test_write_is_atomic(void)
 	CHECK_STR(bj_error_message(), "'/dev/full': cannot write: No space left on device");
 }
 
+static void test_make_dirs(void)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/a/b//c/", test_tmpdir());
+	CHECK(bj_make_dirs(path) == 0, "%s", bj_error_message());
+	struct stat st;
+	CHECK(stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK(bj_make_dirs(path) == 0, "an existing folder is fine");
+	snprintf(path, sizeof(path), "%s/file", test_tmpdir());
+	test_write_file(path, "x", 1);
+	CHECK(bj_make_dirs(path) == BJ_EIO);
+	char want[4300];
+	snprintf(want, sizeof(want), "'%s': not a folder", path);
+	CHECK_STR(bj_error_message(), want);
+	snprintf(path, sizeof(path), "%s/file/sub", test_tmpdir());
+	CHECK(bj_make_dirs(path) < 0);
+	snprintf(want, sizeof(want), "'%s/file': not a folder", test_tmpdir());
+	CHECK_STR(bj_error_message(), want);   /* the parent in the way is named */
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_read_whole_file),
 		TEST_CASE(test_read_errors),
 		TEST_CASE(test_write_is_atomic),
+		TEST_CASE(test_make_dirs),
 		{ 0 },
 	};
 	return test_main(cases);
