@@ -359,6 +359,24 @@ static char *stand_in_name(int i)
 	return i < 3 ? bj_xstrdup(names[i]) : bj_xasprintf("C%d", i - 1);
 }
 
+/* Someone to answer the last speaker: the cast's likeliest other member, or,
+ * when the last speaker is the whole cast so far and it has room, a stand-in
+ * who joins it.  Leaves the pen at start. */
+static int another_speaker(struct writer *w)
+{
+	if (w->n_cast == 1 && w->prev_speaker == 0 && w->o->cast > 1) {
+		char *name = stand_in_name(1);
+		for (int i = 2; strcmp(name, w->cast[0]) == 0; i++) {
+			free(name);
+			name = stand_in_name(i);
+		}
+		w->cast[w->n_cast] = name;
+		w->rep.fallbacks++;
+		return w->n_cast++;
+	}
+	return likeliest_cast(w);
+}
+
 /* The speaker of a speech the writer must place: a cue the model writes here
  * when its name fits the cast, else the cast's likeliest.  Leaves the pen at
  * start. */
@@ -376,7 +394,8 @@ static int choose_speaker(struct writer *w)
 		    !p->elements[1].dual && !strchr(w->pen.text, '[') && !strchr(w->pen.text, '/'))
 			c = cast_member(w, p->elements[1].text);
 		text_screenplay_free(p);
-		if (c >= 0) {
+		/* Not the one who just spoke, when there is anyone else. */
+		if (c >= 0 && (c != w->prev_speaker || w->n_cast == 1)) {
 			writer_pen_back(&w->pen, &w->start);
 			return c;
 		}
@@ -387,7 +406,7 @@ static int choose_speaker(struct writer *w)
 		w->rep.fallbacks++;
 		return 0;
 	}
-	return likeliest_cast(w);
+	return another_speaker(w);
 }
 
 /* ---- paragraphs ---- */
@@ -667,6 +686,9 @@ static int next_paragraph(struct writer *w)
 			ret = cast_member(w, p->elements[1].text);
 			if (ret == -2 && w->n_cast == 0)
 				break;
+			/* The only speaker so far again: draw again for someone new. */
+			if (ret == w->prev_speaker && w->n_cast == 1 && w->o->cast > 1)
+				break;
 			/* The same speaker twice running, or one outside the cast. */
 			if (ret < 0 || (ret == w->prev_speaker && w->n_cast > 1)) {
 				text_screenplay_free(p);
@@ -697,7 +719,7 @@ static int next_paragraph(struct writer *w)
 	}
 	if (w->n_cast > 0) {
 		w->rep.repaired++;
-		return speech_by(w, likeliest_cast(w), NULL);
+		return speech_by(w, another_speaker(w), NULL);
 	}
 	return fallback_action(w);
 }

@@ -29,6 +29,24 @@ run "$BENJAMIN" -q write --model "$shipped" \
 expect "write with the model given" 0 ""
 check "the default is models/writer.safetensors" cmp -s "$tmp/film.fountain" "$tmp/given.fountain"
 
+# Nobody speaks twice running (seed 7 once gave BRUTUS / BRUTUS: the model
+# repeated the only name it had written so far).
+twice=""
+for seed in 5 6 7 8; do
+	"$BENJAMIN" -q write -o "$tmp/s$seed.fountain" --seed $seed --pages 2 --threads 1 \
+		--title "The Pit" --line "Nobody leaves this house." --prop "a lantern" >/dev/null
+	# Paragraph by paragraph: a speech is a cue (an upper-case line) with text
+	# under it; anything else between two speeches resets the last speaker.
+	awk 'BEGIN { RS = "" }
+	     { n = split($0, l, "\n") }
+	     n >= 2 && l[1] ~ /^[A-Z][A-Z0-9 .'"'"'-]*$/ && l[1] !~ /^(INT|EXT)[. ]/ {
+	         if (l[1] == last) bad = 1
+	         last = l[1]; next }
+	     { last = "" }
+	     END { exit bad }' "$tmp/s$seed.fountain" || twice="$twice $seed"
+done
+check "nobody speaks twice running (seeds with a repeat:$twice)" test -z "$twice"
+
 # A binary with no model beside it.
 run "$tmp/usr/bin/benjamin" write -o "$tmp/x.fountain"
 expect "no shipped model" 1 "benjamin: error: no default writer model in '$tmp/usr/bin/../models/' or '$tmp/usr/bin/../share/benjamin/'; give one with --model, or make it with scripts/make-default-writer"

@@ -81,6 +81,27 @@ static char *write_one(const writer_write_opts *o, writer_write_report *rep)
 	return text;
 }
 
+/* The first speaker who speaks twice running (no other element between their
+ * speeches), or NULL (free()). */
+static char *twice_running(const text_screenplay *sp)
+{
+	char *prev = NULL;
+	for (size_t i = 0; i < sp->n_elements; i++) {
+		text_element_type t = sp->elements[i].type;
+		if (t == TEXT_DIALOGUE || t == TEXT_PARENTHETICAL)
+			continue;
+		char *name = t == TEXT_CHARACTER ? text_character_name(sp->elements[i].text) : NULL;
+		if (name && prev && strcmp(name, prev) == 0) {
+			free(prev);
+			return name;
+		}
+		free(prev);
+		prev = name;
+	}
+	free(prev);
+	return NULL;
+}
+
 static void test_brief_is_always_met(void)
 {
 	train_model();
@@ -120,6 +141,9 @@ static void test_brief_is_always_met(void)
 		      r.action, r.title_page, r.opens_with_heading, r.cues_have_dialogue, r.cast,
 		      r.speakers, r.pages, r.n_pages, o.pages, text);
 		CHECK(rep.pages == r.n_pages && rep.n_cast == r.speakers);
+		char *twice = rep.n_cast > 1 ? twice_running(sp) : NULL;
+		CHECK(!twice, "seed %d: %s speaks twice running\n%s", i + 1, twice, text);
+		free(twice);
 		/* The prompts are not tacked on at the end: the model wrote after them. */
 		const text_element *last = &sp->elements[sp->n_elements - 1];
 		CHECK(!o.action || strcmp(last->text, o.action) != 0, "seed %d", i + 1);
