@@ -29,3 +29,11 @@ int bj_file_write(const char *path, const void *data, size_t size);
  * already is fine.  Fails with "'<path>': cannot create folder: <reason>" naming
  * the folder that could not be made, or "'<path>': not a folder". */
 int bj_make_dirs(const char *path);
+
+/* The regular files of folder path (hidden ones left out), as "path/name",
+ * sorted by name, into a new array of n new strings (free each and the array;
+ * bj_free_strings).  An empty folder gives n = 0.  Fails with "'<path>': <reason>". */
+int bj_dir_files(const char *path, char ***names, size_t *n);
+
+/* Frees the n strings of names and the array. */
+void bj_free_strings(char **names, size_t n);

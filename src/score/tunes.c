@@ -1,6 +1,5 @@
 #include "score/tunes.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,40 +62,17 @@ static int add_file(score_tunes *t, const char *path)
 	return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
+/* Adds the regular files of folder path, sorted by name. */
 static int add_folder(score_tunes *t, const char *path)
 {
-	DIR *d = opendir(path);
-	if (!d)
-		return bj_error_set_errno(errno, "'%s'", path);
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *full = bj_xasprintf("%s/%s", path, e->d_name);
-		struct stat st;
-		if (stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
-			free(full);
-			continue;
-		}
-		BJ_GROW(names, cap, n + 1);
-		names[n++] = full;
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
-	int ret = n ? 0 : bj_error_set(BJ_EFORMAT, "'%s': no files in folder", path);
-	for (size_t i = 0; i < n; i++) {
-		if (ret == 0)
-			ret = add_file(t, names[i]);
-		free(names[i]);
-	}
-	free(names);
+	char **names;
+	size_t n;
+	int ret = bj_dir_files(path, &names, &n);
+	if (ret == 0 && n == 0)
+		ret = bj_error_set(BJ_EFORMAT, "'%s': no files in folder", path);
+	for (size_t i = 0; ret == 0 && i < n; i++)
+		ret = add_file(t, names[i]);
+	bj_free_strings(names, n);
 	return ret;
 }
 

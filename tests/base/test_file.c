@@ -70,6 +70,31 @@ static void test_make_dirs(void)
 	CHECK_STR(bj_error_message(), want);   /* the parent in the way is named */
 }
 
+static void test_dir_files(void)
+{
+	char path[4200];
+	const char *const files[] = { "b.txt", "a.txt", ".hidden" };
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", test_tmpdir(), files[i]);
+		test_write_file(path, "x", 1);
+	}
+	snprintf(path, sizeof(path), "%s/sub", test_tmpdir());
+	CHECK(mkdir(path, 0777) == 0);
+	char **names;
+	size_t n;
+	CHECK(bj_dir_files(test_tmpdir(), &names, &n) == 0);
+	CHECK(n == 2, "regular, visible files only: %zu", n);
+	if (n == 2) {
+		snprintf(path, sizeof(path), "%s/a.txt", test_tmpdir());
+		CHECK_STR(names[0], path);
+		snprintf(path, sizeof(path), "%s/b.txt", test_tmpdir());
+		CHECK_STR(names[1], path);
+	}
+	bj_free_strings(names, n);
+	snprintf(path, sizeof(path), "%s/none", test_tmpdir());
+	CHECK(bj_dir_files(path, &names, &n) == BJ_ENOENT && n == 0 && !names);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -77,6 +102,7 @@ int main(void)
 		TEST_CASE(test_read_errors),
 		TEST_CASE(test_write_is_atomic),
 		TEST_CASE(test_make_dirs),
+		TEST_CASE(test_dir_files),
 		{ 0 },
 	};
 	return test_main(cases);
