@@ -104,6 +104,15 @@ int cli_parse_size(const char *text, int *w, int *h)
 	return 0;
 }
 
+int cli_int_arg(const char *const *usage, const char *name, const char *text, long min, long max,
+                long *value)
+{
+	if (cli_parse_int(text, min, max, value) == 0)
+		return CLI_EXIT_OK;
+	return cli_usage_error(usage, "%s must be a whole number from %ld to %ld, not '%s'", name, min,
+	                       max, text);
+}
+
 int cli_wants_help(int argc, char **argv, const char *const *usage)
 {
 	for (int i = 1; i < argc; i++) {

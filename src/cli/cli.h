@@ -49,6 +49,12 @@ int cli_parse_time(const char *text, double *seconds);
 /* Parses a whole decimal number in [min, max].  Returns 0 or -1. */
 int cli_parse_int(const char *text, long min, long max, long *value);
 
+/* Parses text, the value of option name ("--seed"), as a whole number in
+ * [min, max] into *value; otherwise reports "NAME must be a whole number from
+ * MIN to MAX, not 'TEXT'" as a usage error.  Returns CLI_EXIT_OK or its status. */
+int cli_int_arg(const char *const *usage, const char *name, const char *text, long min, long max,
+                long *value);
+
 /* Parses a finite decimal number in [min, max].  Returns 0 or -1. */
 int cli_parse_real(const char *text, double min, double max, double *value);
 

@@ -176,9 +176,7 @@ int cmd_compose(int argc, char **argv)
 			o.qpm = d;
 			break;
 		case O_REDRAW:
-			if (cli_parse_int(optarg, 0, 1000, &v) < 0)
-				status = cli_usage_error(usage, "--redraw-bars must be a whole number from 0 "
-				                         "to 1000, not '%s'", optarg);
+			status = cli_int_arg(usage, "--redraw-bars", optarg, 0, 1000, &v);
 			o.redraws = (int)v;
 			break;
 		case O_TEMPERATURE:
@@ -188,20 +186,14 @@ int cmd_compose(int argc, char **argv)
 			o.temperature = (float)d;
 			break;
 		case O_SEED:
-			if (cli_parse_int(optarg, 0, 2147483647L, &v) < 0)
-				status = cli_usage_error(usage, "--seed must be a whole number from 0 to "
-				                         "2147483647, not '%s'", optarg);
+			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
 			o.seed = (uint64_t)v;
 			break;
 		case O_CHECK:
-			if (cli_parse_int(optarg, 1, 1000000L, &n_check) < 0)
-				status = cli_usage_error(usage, "--check must be a whole number from 1 to "
-				                         "1000000, not '%s'", optarg);
+			status = cli_int_arg(usage, "--check", optarg, 1, 1000000L, &n_check);
 			break;
 		case O_THREADS:
-			if (cli_parse_int(optarg, 1, 256, &threads) < 0)
-				status = cli_usage_error(usage, "--threads must be a whole number from 1 to "
-				                         "256, not '%s'", optarg);
+			status = cli_int_arg(usage, "--threads", optarg, 1, 256, &threads);
 			break;
 		default:
 			status = cli_usage_error(usage, "unknown option or missing value in '%s'",

@@ -96,9 +96,7 @@ int cmd_cut(int argc, char **argv)
 		case O_CAST: cast_path = optarg; break;
 		case O_CUES: cues_path = optarg; break;
 		case O_SEED:
-			if (cli_parse_int(optarg, 0, 2147483647L, &v) < 0)
-				status = cli_usage_error(usage, "--seed must be a whole number from 0 to "
-				                         "2147483647, not '%s'", optarg);
+			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
 			o.seed = (uint64_t)v;
 			break;
 		default:

@@ -110,15 +110,11 @@ int cmd_make(int argc, char **argv)
 		case O_WRITER: o.writer = optarg; break;
 		case O_COMPOSER: o.composer = optarg; break;
 		case O_PAGES:
-			if (cli_parse_int(optarg, 1, WRITER_MAX_PAGES, &v) < 0)
-				status = cli_usage_error(usage, "--pages must be a whole number from 1 to %d, "
-				                         "not '%s'", WRITER_MAX_PAGES, optarg);
+			status = cli_int_arg(usage, "--pages", optarg, 1, WRITER_MAX_PAGES, &v);
 			o.pages = (int)v;
 			break;
 		case O_SEED:
-			if (cli_parse_int(optarg, 0, 2147483647L, &v) < 0)
-				status = cli_usage_error(usage, "--seed must be a whole number from 0 to "
-				                         "2147483647, not '%s'", optarg);
+			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
 			o.seed = (uint64_t)v;
 			break;
 		case O_SIZE:

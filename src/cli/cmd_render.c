@@ -103,18 +103,14 @@ int cmd_render(int argc, char **argv)
 			o.burn_subtitles = 1;
 			break;
 		case O_SEED:
-			if (cli_parse_int(optarg, 0, 2147483647L, &v) < 0)
-				status = cli_usage_error(usage, "--seed must be a whole number from 0 to "
-				                         "2147483647, not '%s'", optarg);
+			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
 			o.seed = (uint64_t)v;
 			break;
 		case O_PRESET:
 			o.preset = optarg;
 			break;
 		case O_CRF:
-			if (cli_parse_int(optarg, 0, 51, &v) < 0)
-				status = cli_usage_error(usage, "--crf must be a whole number from 0 to 51, "
-				                         "not '%s'", optarg);
+			status = cli_int_arg(usage, "--crf", optarg, 0, 51, &v);
 			o.crf = (int)v;
 			break;
 		default:

@@ -98,27 +98,19 @@ int cmd_sample(int argc, char **argv)
 			o.sample.top_p = (float)d;
 			break;
 		case O_TOP_K:
-			if (cli_parse_int(optarg, 1, 2000000, &v) < 0)
-				status = cli_usage_error(usage, "--top-k must be a whole number from 1 to "
-				                         "2000000, not '%s'", optarg);
+			status = cli_int_arg(usage, "--top-k", optarg, 1, 2000000, &v);
 			o.sample.top_k = (int)v;
 			break;
 		case O_LENGTH:
-			if (cli_parse_int(optarg, 0, 1000000000L, &v) < 0)
-				status = cli_usage_error(usage, "--length must be a whole number from 0 to "
-				                         "1000000000, not '%s'", optarg);
+			status = cli_int_arg(usage, "--length", optarg, 0, 1000000000L, &v);
 			o.length = v;
 			break;
 		case O_SEED:
-			if (cli_parse_int(optarg, 0, 2147483647L, &v) < 0)
-				status = cli_usage_error(usage, "--seed must be a whole number from 0 to "
-				                         "2147483647, not '%s'", optarg);
+			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
 			o.seed = (uint64_t)v;
 			break;
 		case O_THREADS:
-			if (cli_parse_int(optarg, 1, 256, &threads) < 0)
-				status = cli_usage_error(usage, "--threads must be a whole number from 1 to "
-				                         "256, not '%s'", optarg);
+			status = cli_int_arg(usage, "--threads", optarg, 1, 256, &threads);
 			break;
 		default:
 			status = cli_usage_error(usage, "unknown option or missing value in '%s'",

@@ -96,15 +96,11 @@ int cmd_score(int argc, char **argv)
 		REAL_OPTION(O_LUFS, "lufs", -70.0, 0.0, o.bed_lufs)
 #undef REAL_OPTION
 		case O_SEED:
-			if (cli_parse_int(optarg, 0, 2147483647L, &v) < 0)
-				status = cli_usage_error(usage, "--seed must be a whole number from 0 to "
-				                         "2147483647, not '%s'", optarg);
+			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
 			o.seed = (uint64_t)v;
 			break;
 		case O_THREADS:
-			if (cli_parse_int(optarg, 1, 256, &threads) < 0)
-				status = cli_usage_error(usage, "--threads must be a whole number from 1 to "
-				                         "256, not '%s'", optarg);
+			status = cli_int_arg(usage, "--threads", optarg, 1, 256, &threads);
 			break;
 		default:
 			status = cli_usage_error(usage, "unknown option or missing value in '%s'",

@@ -205,11 +205,8 @@ static int train_model(const struct model_kind *kind, int argc, char **argv)
 			break;
 #define INT_OPTION(code, name, lo, hi, field)                                                  \
 		case code:                                                                         \
-			if (cli_parse_int(optarg, lo, hi, &v) < 0)                                     \
-				status = cli_usage_error(usage, "--" name " must be a whole number from %ld " \
-				                         "to %ld, not '%s'", (long)(lo), (long)(hi), optarg); \
-			else                                                                           \
-				field = v;                                                                 \
+			if ((status = cli_int_arg(usage, "--" name, optarg, lo, hi, &v)) == CLI_EXIT_OK) \
+				field = v; \
 			break;
 		INT_OPTION(O_STEPS, "steps", 1, 1000000000L, t.steps)
 		INT_OPTION(O_LAYERS, "layers", 1, 8, t.layers)

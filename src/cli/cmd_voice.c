@@ -282,9 +282,7 @@ int cmd_voice(int argc, char **argv)
 			cast = optarg;
 			break;
 		case O_SEED:
-			if (cli_parse_int(optarg, 0, 2147483647L, &seed) < 0)
-				status = cli_usage_error(usage, "--seed must be a whole number from 0 to "
-				                         "2147483647, not '%s'", optarg);
+			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &seed);
 			break;
 		case O_FILTER:
 			if ((f = perform_filter_parse(optarg)) < 0)
@@ -293,9 +291,7 @@ int cmd_voice(int argc, char **argv)
 			o.extension_filter = (perform_filter)f;
 			break;
 		case O_THREADS:
-			if (cli_parse_int(optarg, 1, 256, &v) < 0)
-				status = cli_usage_error(usage, "--threads must be a whole number from 1 to "
-				                         "256, not '%s'", optarg);
+			status = cli_int_arg(usage, "--threads", optarg, 1, 256, &v);
 			o.threads = (int)v;
 			break;
 		default:

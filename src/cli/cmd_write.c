@@ -173,11 +173,8 @@ int cmd_write(int argc, char **argv)
 			break;
 #define INT_OPTION(code, name, lo, hi, field)                                                  \
 		case code:                                                                         \
-			if (cli_parse_int(optarg, lo, hi, &v) < 0)                                     \
-				status = cli_usage_error(usage, "--" name " must be a whole number from %ld " \
-				                         "to %ld, not '%s'", (long)(lo), (long)(hi), optarg); \
-			else                                                                           \
-				field = v;                                                                 \
+			if ((status = cli_int_arg(usage, "--" name, optarg, lo, hi, &v)) == CLI_EXIT_OK) \
+				field = v; \
 			break;
 		INT_OPTION(O_PAGES, "pages", 1, WRITER_MAX_PAGES, o.pages = pages_set)
 		INT_OPTION(O_CAST, "cast", 1, WRITER_MAX_CAST, o.cast = cast_set)
