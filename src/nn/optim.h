@@ -12,6 +12,15 @@
  *         nn_adamw_step(&opt, &p, nn_lr_schedule_at(&sched, s));
  *     }
  *
+ * A GAN trains its generator and discriminator with two optimisers: one arena
+ * and one nn_adamw each, so each has its own moments and step count, and
+ * betas (0.5, 0.999) as DCGAN and CycleGAN use them (with weight decay 0 this
+ * is torch.optim.Adam; tests/nn/test_norm_torch.c checks it against PyTorch):
+ *
+ *     nn_adamw opt_g, opt_d;
+ *     nn_adamw_init(&opt_g, 0.0);  opt_g.beta1 = 0.5;      // likewise opt_d
+ *     ...nn_adamw_step(&opt_d, &disc_params, 2e-4); ...nn_adamw_step(&opt_g, &gen_params, 2e-4);
+ *
  * AdamW is torch.optim.AdamW's (PyTorch 1.13, amsgrad off): decoupled weight
  * decay (not on views marked no_decay), bias-corrected moments, eps added after
  * the corrected square root.  Moments live in the arena's NN_ADAM_M/NN_ADAM_V
