@@ -119,6 +119,10 @@ $(BIN): $(call obj,$(CLI_SRCS)) $(call link_archives,cli)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(BJ_LDFLAGS) $(LDFLAGS) -o $@ $(call obj,$(CLI_SRCS)) $(call link_archives,cli) $(call link_libs,cli)
 
+# GCC 12 vectorises at -O2 only loops without a remainder; the image layers'
+# loops over rows and planes of any width need -O3 (exact: no reassociation).
+$(B)/obj/src/nn/activation.o $(B)/obj/src/nn/norm.o $(B)/obj/src/nn/ssim.o: OPTFLAGS += -O3
+
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")

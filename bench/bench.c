@@ -32,7 +32,7 @@ double bench_median_ms(void (*fn)(void *ctx), void *ctx, int n)
 	return times[n / 2];
 }
 
-double bench_reference(const char *script, const char *args)
+double bench_reference_check(const char *script, const char *args, double *check)
 {
 	char cmd[1024];
 	snprintf(cmd, sizeof(cmd),
@@ -43,11 +43,20 @@ double bench_reference(const char *script, const char *args)
 		return -1;
 	char line[256];
 	double ms = -1;
-	while (fgets(line, sizeof(line), p))
-		if (sscanf(line, "%lf", &ms) != 1)
+	while (fgets(line, sizeof(line), p)) {
+		double v;
+		if (check && sscanf(line, "check %lf", &v) == 1)
+			*check = v;
+		else if (sscanf(line, "%lf", &ms) != 1)
 			ms = -1;
+	}
 	int status = pclose(p);
 	return status == 0 ? ms : -1;
+}
+
+double bench_reference(const char *script, const char *args)
+{
+	return bench_reference_check(script, args, NULL);
 }
 
 void bench_report(const char *what, const char *ref_name, double ours_ms, double ref_ms)

@@ -15,5 +15,10 @@ double bench_median_ms(void (*fn)(void *ctx), void *ctx, int n);
  * or -1 when the reference module is not installed (the script exits 3). */
 double bench_reference(const char *script, const char *args);
 
+/* bench_reference for a script that also prints a line "check V" (a value
+ * computed by the reference on the same input, to compare with ours before
+ * trusting the timing): V is stored in *check, left alone when absent. */
+double bench_reference_check(const char *script, const char *args, double *check);
+
 /* Prints "<what>  ours X ms  ref Y ms  ratio R  threads=2" (ref: not installed). */
 void bench_report(const char *what, const char *ref_name, double ours_ms, double ref_ms);

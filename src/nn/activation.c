@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "base/error.h"
+#include "nn/internal.h"
 #include "nn/parallel.h"
 
 enum op { RELU, RELU_BACK, LEAKY, LEAKY_BACK, SIGMOID, SIGMOID_BACK, TANH, TANH_BACK };
@@ -18,7 +19,7 @@ struct job {
 	int tasks;
 };
 
-static void run_range(const struct job *j, size_t lo, size_t hi)
+NN_CLONES static void run_range(const struct job *j, size_t lo, size_t hi)
 {
 	const float *a = j->a, *b = j->b;
 	float *o = j->out, s = j->slope;

@@ -21,3 +21,9 @@ void nn_gemm_force_blas(int on);
 /* The sigmoid and tanh of the LSTM's cell pass (polynomial approximations,
  * vectorised) of n floats x, into sig and th. */
 void nn_lstm_activations(const float *x, size_t n, float *sig, float *th);
+
+/* A kernel compiled three times, for AVX-512, AVX2 and the baseline, the best
+ * chosen at load time.  Without -ffast-math and with -std=c11 (no contraction
+ * into fused multiply-adds) every version gives the same bytes, as long as
+ * the kernel fixes its order of summation itself. */
+#define NN_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))

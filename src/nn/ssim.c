@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "nn/internal.h"
 #include "nn/parallel.h"
 
 #define R (NN_SSIM_WINDOW / 2)
@@ -43,15 +44,20 @@ static void taps(int i, int n, int *k0, int *k1)
 	*k1 = i + R >= n ? n - i + R : NN_SSIM_WINDOW;
 }
 
-/* out[c] = sum_k g[k] in[c + k - R] over the taps inside the row: the
- * horizontal pass, taps outside, columns inside, so the inner loop vectorises. */
-static void hpass(const float *in, int W, const float *g, float *out)
+/* A row of the vertical pass with R zeros either side, so the horizontal
+ * pass needs no bounds: the zero padding of the image. */
+#define ROW (NN_SSIM_MAX_WIDTH + 2 * R)
+
+/* out[c] = sum_k g[k] row[c + k] for c < W, row padded as ROW says: the
+ * horizontal pass, vectorised over c (each output's taps in order). */
+static inline void hpass(const float *restrict row, int W, const float *restrict g,
+                         float *restrict out)
 {
-	memset(out, 0, (size_t)W * sizeof(float));
-	for (int k = 0; k < NN_SSIM_WINDOW; k++) {
-		int lo = R - k > 0 ? R - k : 0, hi = W + R - k < W ? W + R - k : W;
-		for (int c = lo; c < hi; c++)
-			out[c] += g[k] * in[c + k - R];
+	for (int c = 0; c < W; c++) {
+		float s = 0.0f;
+		for (int k = 0; k < NN_SSIM_WINDOW; k++)
+			s += g[k] * row[c + k];
+		out[c] = s;
 	}
 }
 
@@ -66,15 +72,18 @@ struct job {
 
 /* The five moments of one plane into its cache; returns the sum of its SSIM
  * map. */
-static double forward_plane(const struct job *j, const float *x, const float *y, float *cache)
+NN_CLONES static double forward_plane(const struct job *j, const float *x, const float *y,
+                                      float *cache)
 {
 	int H = j->H, W = j->W;
 	size_t HW = (size_t)H * W;
-	float t[MAPS][NN_SSIM_MAX_WIDTH];
+	float t[MAPS][ROW];
 	double sum = 0.0;
+	for (int m = 0; m < MAPS; m++)
+		memset(t[m], 0, (size_t)(W + 2 * R) * sizeof(float));
 	for (int r = 0; r < H; r++) {
 		for (int m = 0; m < MAPS; m++)
-			memset(t[m], 0, (size_t)W * sizeof(float));
+			memset(t[m] + R, 0, (size_t)W * sizeof(float));
 		int k0, k1;
 		taps(r, H, &k0, &k1);
 		for (int k = k0; k < k1; k++) {
@@ -82,11 +91,11 @@ static double forward_plane(const struct job *j, const float *x, const float *y,
 			float gk = j->g[k];
 			for (int c = 0; c < W; c++) {
 				float a = xr[c], b = yr[c];
-				t[MU_X][c] += gk * a;
-				t[MU_Y][c] += gk * b;
-				t[E_XX][c] += gk * a * a;
-				t[E_YY][c] += gk * b * b;
-				t[E_XY][c] += gk * a * b;
+				t[MU_X][R + c] += gk * a;
+				t[MU_Y][R + c] += gk * b;
+				t[E_XX][R + c] += gk * a * a;
+				t[E_YY][R + c] += gk * b * b;
+				t[E_XY][R + c] += gk * a * b;
 			}
 		}
 		for (int m = 0; m < MAPS; m++)
@@ -112,8 +121,8 @@ static double forward_plane(const struct job *j, const float *x, const float *y,
  * = G*(x x), E_xy = G*(x y) and the symmetric window is its own adjoint,
  *     dx = G*(dmu_x) + 2 x G*(dE_xx) + y G*(dE_xy).
  */
-static void backward_plane(const struct job *j, const float *x, const float *y, float *cache,
-                           float *dx)
+NN_CLONES static void backward_plane(const struct job *j, const float *x, const float *y,
+                                     float *cache, float *dx)
 {
 	int H = j->H, W = j->W;
 	size_t HW = (size_t)H * W;
@@ -127,10 +136,12 @@ static void backward_plane(const struct job *j, const float *x, const float *y, 
 		cache[1 * HW + i] = (float)(j->grad * (-s / b2));
 		cache[2 * HW + i] = (float)(j->grad * (2.0 * a1 / d));
 	}
-	float t[3][NN_SSIM_MAX_WIDTH], o[3][NN_SSIM_MAX_WIDTH];
+	float t[3][ROW], o[3][NN_SSIM_MAX_WIDTH];
+	for (int m = 0; m < 3; m++)
+		memset(t[m], 0, (size_t)(W + 2 * R) * sizeof(float));
 	for (int r = 0; r < H; r++) {
 		for (int m = 0; m < 3; m++)
-			memset(t[m], 0, (size_t)W * sizeof(float));
+			memset(t[m] + R, 0, (size_t)W * sizeof(float));
 		int k0, k1;
 		taps(r, H, &k0, &k1);
 		for (int k = k0; k < k1; k++) {
@@ -139,7 +150,7 @@ static void backward_plane(const struct job *j, const float *x, const float *y, 
 			for (int m = 0; m < 3; m++) {
 				const float *src = cache + m * HW + row;
 				for (int c = 0; c < W; c++)
-					t[m][c] += gk * src[c];
+					t[m][R + c] += gk * src[c];
 			}
 		}
 		for (int m = 0; m < 3; m++)
