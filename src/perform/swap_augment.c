@@ -8,6 +8,12 @@
 #include "base/error.h"
 #include "vision/face_mask.h"
 
+/* Space one face's warp needs, one per thread. */
+struct scratch {
+	float *field;   /* (2, S, S) displacement, x then y, pixels */
+	float *rows;    /* (2, grid, S) the lattice interpolated along x */
+};
+
 #define MAX_GRID 16
 
 struct perform_augmenter {
@@ -19,8 +25,9 @@ struct perform_augmenter {
 	 * lattice indices and weights, 4 per pixel */
 	int *tap;            /* (S, 4) */
 	float *tap_w;        /* (S, 4) */
-	float *field;        /* (2, S, S) warp displacement, scratch */
-	float *rows;         /* (2, grid, S) lattice rows interpolated along x, scratch */
+	bj_pool *pool;       /* NULL: the caller's thread */
+	int n_scratch;
+	struct scratch *scratch;   /* (n_scratch) */
 };
 
 /* Even-odd test: is (x, y) inside the closed polygon of n points? */
@@ -86,7 +93,7 @@ static int valid(const perform_augment_opts *o)
 	       o->feature_weight >= 1 && o->feature_weight <= 100;
 }
 
-perform_augmenter *perform_augmenter_new(const perform_crops *set, const perform_augment_opts *o)
+perform_augmenter *perform_augmenter_new(const perform_crops *set, const perform_augment_opts *o, bj_pool *pool)
 {
 	if (!valid(o) || !set->n) {
 		bj_error_set(BJ_EINVAL, "augment: settings out of range or no faces");
@@ -103,6 +110,9 @@ perform_augmenter *perform_augmenter_new(const perform_crops *set, const perform
 		const float *lm = set->landmarks + i * 2 * PERFORM_CROPS_POINTS;
 		vision_rect box;
 		vision_face_mask(lm, S, S, a->masks + i * area, &box);
+		/* the one-shot swap's mask leaves the footage's mouth; a trained
+		 * decoder redraws it, so the mask target takes it in */
+		mark_feature(lm, 48, 12, 1.25f, S, a->masks + i * area);
 		mark_features(lm, S, a->features + i * area);
 	}
 	a->tap = bj_xmalloc((size_t)S * 4 * sizeof(int));
@@ -118,8 +128,13 @@ perform_augmenter *perform_augmenter_new(const perform_crops *set, const perform
 			a->tap[4 * x + k] = j < 0 ? 0 : j > G - 1 ? G - 1 : j;
 		}
 	}
-	a->field = bj_xmalloc(2 * area * sizeof(float));
-	a->rows = bj_xmalloc(2 * (size_t)G * S * sizeof(float));
+	a->pool = pool;
+	a->n_scratch = pool ? bj_pool_threads(pool) : 1;
+	a->scratch = bj_xcalloc((size_t)a->n_scratch, sizeof(*a->scratch));
+	for (int t = 0; t < a->n_scratch; t++) {
+		a->scratch[t].field = bj_xmalloc(2 * area * sizeof(float));
+		a->scratch[t].rows = bj_xmalloc(2 * (size_t)G * S * sizeof(float));
+	}
 	return a;
 }
 
@@ -131,8 +146,11 @@ void perform_augmenter_free(perform_augmenter *a)
 	free(a->features);
 	free(a->tap);
 	free(a->tap_w);
-	free(a->field);
-	free(a->rows);
+	for (int t = 0; t < a->n_scratch; t++) {
+		free(a->scratch[t].field);
+		free(a->scratch[t].rows);
+	}
+	free(a->scratch);
 	free(a);
 }
 
@@ -165,9 +183,9 @@ static float sym(bj_rng *r)
 	return 2 * bj_rng_uniform(r) - 1;
 }
 
-/* Fills a->field with the warp's displacement (pixels) at every pixel: the
+/* Fills sc->field with the warp's displacement (pixels) at every pixel: the
  * lattice's random displacements interpolated along x, then along y. */
-static void make_field(perform_augmenter *a, bj_rng *rng)
+static void make_field(const perform_augmenter *a, bj_rng *rng, struct scratch *sc)
 {
 	int S = a->set->size, G = a->o.grid;
 	float sigma = a->o.warp_sigma * (float)S, lattice[2][MAX_GRID * MAX_GRID];
@@ -176,7 +194,7 @@ static void make_field(perform_augmenter *a, bj_rng *rng)
 			lattice[c][i] = sigma * (float)bj_rng_normal(rng);
 	for (int c = 0; c < 2; c++)
 		for (int gy = 0; gy < G; gy++) {
-			float *row = a->rows + ((size_t)c * G + gy) * S;
+			float *row = sc->rows + ((size_t)c * G + gy) * S;
 			for (int x = 0; x < S; x++) {
 				const int *t = a->tap + 4 * x;
 				const float *w = a->tap_w + 4 * x, *l = lattice[c] + gy * G;
@@ -186,37 +204,38 @@ static void make_field(perform_augmenter *a, bj_rng *rng)
 	for (int c = 0; c < 2; c++)
 		for (int y = 0; y < S; y++) {
 			const int *t = a->tap + 4 * y;
-			const float *w = a->tap_w + 4 * y, *rows = a->rows + (size_t)c * G * S;
-			float *out = a->field + ((size_t)c * S + y) * S;
+			const float *w = a->tap_w + 4 * y, *rows = sc->rows + (size_t)c * G * S;
+			float *out = sc->field + ((size_t)c * S + y) * S;
 			for (int x = 0; x < S; x++)
 				out[x] = w[0] * rows[t[0] * S + x] + w[1] * rows[t[1] * S + x] + w[2] * rows[t[2] * S + x] +
 				         w[3] * rows[t[3] * S + x];
 		}
 }
 
-/* Bilinear tap positions for (x, y) in an S x S plane, edges repeated. */
+/* The four pixels around (x, y) of an S x S plane and their bilinear
+ * weights, edges repeated. */
 struct taps {
-	size_t i00, i01, i10, i11;
-	float fx, fy;
+	int i[4];     /* (y0, x0), (y0, x1), (y1, x0), (y1, x1) as y * S + x */
+	float w[4];
 };
 
-static struct taps taps_at(float x, float y, int S)
+static inline struct taps taps_at(float x, float y, int S)
 {
 	float hi = (float)(S - 1);
 	x = x < 0 ? 0 : x > hi ? hi : x;
 	y = y < 0 ? 0 : y > hi ? hi : y;
 	int x0 = (int)x, y0 = (int)y;
-	int x1 = x0 + 1 < S ? x0 + 1 : x0, y1 = y0 + 1 < S ? y0 + 1 : y0;
-	struct taps t = { (size_t)y0 * S + x0, (size_t)y0 * S + x1, (size_t)y1 * S + x0, (size_t)y1 * S + x1,
-	                  x - (float)x0, y - (float)y0 };
+	int dx = x0 + 1 < S, dy = y0 + 1 < S ? S : 0;
+	float fx = x - (float)x0, fy = y - (float)y0;
+	struct taps t;
+	t.i[0] = y0 * S + x0, t.i[1] = t.i[0] + dx, t.i[2] = t.i[0] + dy, t.i[3] = t.i[2] + dx;
+	t.w[0] = (1 - fx) * (1 - fy), t.w[1] = fx * (1 - fy), t.w[2] = (1 - fx) * fy, t.w[3] = fx * fy;
 	return t;
 }
 
-static float lerp_plane(const uint8_t *p, const struct taps *t, int stride)
+static inline float lerp_plane(const uint8_t *p, const struct taps *t)
 {
-	float top = p[t->i00 * stride] + t->fx * (float)(p[t->i01 * stride] - p[t->i00 * stride]);
-	float bot = p[t->i10 * stride] + t->fx * (float)(p[t->i11 * stride] - p[t->i10 * stride]);
-	return top + t->fy * (bot - top);
+	return t->w[0] * p[t->i[0]] + t->w[1] * p[t->i[1]] + t->w[2] * p[t->i[2]] + t->w[3] * p[t->i[3]];
 }
 
 /* The colour move of one face: saturation about the luma, contrast about
@@ -225,12 +244,14 @@ struct colour {
 	float brightness, contrast, saturation;
 };
 
-static void sample_rgb(const uint8_t *rgb, const struct taps *t, const struct colour *c, float *out,
-                       size_t plane)
+static inline void sample_rgb(const uint8_t *rgb, const struct taps *t, const struct colour *c, float *out,
+                              size_t plane)
 {
+	const uint8_t *p0 = rgb + 3 * t->i[0], *p1 = rgb + 3 * t->i[1], *p2 = rgb + 3 * t->i[2],
+	              *p3 = rgb + 3 * t->i[3];
 	float v[3];
 	for (int k = 0; k < 3; k++)
-		v[k] = lerp_plane(rgb + k, t, 3) * (1.0f / 255);
+		v[k] = (t->w[0] * p0[k] + t->w[1] * p1[k] + t->w[2] * p2[k] + t->w[3] * p3[k]) * (1.0f / 255);
 	float luma = 0.299f * v[0] + 0.587f * v[1] + 0.114f * v[2];
 	for (int k = 0; k < 3; k++) {
 		float x = luma + c->saturation * (v[k] - luma);
@@ -239,7 +260,8 @@ static void sample_rgb(const uint8_t *rgb, const struct taps *t, const struct co
 	}
 }
 
-void perform_augment_face(perform_augmenter *a, int crop, bj_rng *rng, perform_batch *b, int k)
+static void augment_face(const perform_augmenter *a, int crop, bj_rng *rng, perform_batch *b, int k,
+                         struct scratch *sc)
 {
 	const perform_crops *set = a->set;
 	const perform_augment_opts *o = &a->o;
@@ -252,9 +274,9 @@ void perform_augment_face(perform_augmenter *a, int crop, bj_rng *rng, perform_b
 	int flip = bj_rng_uniform(rng) < o->flip;
 	struct colour col = { o->brightness * sym(rng), 1 + o->contrast * sym(rng), 1 + o->saturation * sym(rng) };
 	if (o->warp_sigma > 0)
-		make_field(a, rng);
+		make_field(a, rng, sc);
 	else
-		memset(a->field, 0, 2 * area * sizeof(float));
+		memset(sc->field, 0, 2 * area * sizeof(float));
 
 	/* The output pixel p comes from q = F(c + R(-angle) (p - c - t) / scale)
 	 * of the crop, F the flip x -> S - 1 - x: q = M p + m. */
@@ -269,7 +291,7 @@ void perform_augment_face(perform_augmenter *a, int crop, bj_rng *rng, perform_b
 	const uint8_t *mask = a->masks + (size_t)crop * area, *feat = a->features + (size_t)crop * area;
 	float *in = b->input + (size_t)k * 3 * area, *tg = b->target + (size_t)k * 3 * area;
 	float *mk = b->mask + (size_t)k * area, *wt = b->weight + (size_t)k * area;
-	const float *dx = a->field, *dy = a->field + area;
+	const float *dx = sc->field, *dy = sc->field + area;
 	float extra = o->feature_weight - 1;
 	for (int y = 0; y < S; y++)
 		for (int x = 0; x < S; x++) {
@@ -277,8 +299,8 @@ void perform_augment_face(perform_augmenter *a, int crop, bj_rng *rng, perform_b
 			float px = (float)x, py = (float)y;
 			struct taps t = taps_at(M[0] * px + M[1] * py + m[0], M[2] * px + M[3] * py + m[1], S);
 			sample_rgb(rgb, &t, &col, tg + i, area);
-			mk[i] = lerp_plane(mask, &t, 1) * (1.0f / 255);
-			wt[i] = 1 + extra * lerp_plane(feat, &t, 1) * (1.0f / 255);
+			mk[i] = lerp_plane(mask, &t) * (1.0f / 255);
+			wt[i] = 1 + extra * lerp_plane(feat, &t) * (1.0f / 255);
 			float wx = px + dx[i], wy = py + dy[i];
 			struct taps u = taps_at(M[0] * wx + M[1] * wy + m[0], M[2] * wx + M[3] * wy + m[1], S);
 			sample_rgb(rgb, &u, &col, in + i, area);
@@ -286,13 +308,33 @@ void perform_augment_face(perform_augmenter *a, int crop, bj_rng *rng, perform_b
 	b->index[k] = crop;
 }
 
+void perform_augment_face(perform_augmenter *a, int crop, bj_rng *rng, perform_batch *b, int k)
+{
+	augment_face(a, crop, rng, b, k, &a->scratch[0]);
+}
+
+struct batch_job {
+	const perform_augmenter *a;
+	perform_batch *b;
+	bj_rng root;
+};
+
+static void batch_task(void *ctx, int k, int thread)
+{
+	struct batch_job *j = ctx;
+	bj_rng face = bj_rng_fork(&j->root, (uint64_t)k);
+	augment_face(j->a, j->b->index[k], &face, j->b, k, &j->a->scratch[thread]);
+}
+
 void perform_augment_batch(perform_augmenter *a, bj_rng *rng, perform_batch *b)
 {
-	bj_rng root;
-	bj_rng_init(&root, bj_rng_u64(rng));
-	for (int k = 0; k < b->n; k++) {
-		int crop = (int)bj_rng_below(rng, a->set->n);
-		bj_rng face = bj_rng_fork(&root, (uint64_t)k);
-		perform_augment_face(a, crop, &face, b, k);
-	}
+	struct batch_job j = { a, b, { { 0 } } };
+	bj_rng_init(&j.root, bj_rng_u64(rng));
+	for (int k = 0; k < b->n; k++)
+		b->index[k] = (int32_t)bj_rng_below(rng, a->set->n);
+	if (a->pool)
+		bj_pool_run(a->pool, b->n, batch_task, &j);
+	else
+		for (int k = 0; k < b->n; k++)
+			batch_task(&j, k, 0);
 }

@@ -6,7 +6,7 @@
  * lets one identity's decoder redraw another's face (the recipe of
  * DeepFaceLab and faceswap-GAN).
  *
- *     perform_augmenter *a = perform_augmenter_new(set, &opts);   // set must outlive a
+ *     perform_augmenter *a = perform_augmenter_new(set, &opts, pool);  // pool may be NULL
  *     perform_batch b;
  *     perform_batch_init(&b, 16, set->size);
  *     bj_rng rng;
@@ -27,18 +27,21 @@
  * the target sampled through it.  Bilinear sampling, edges repeated.
  *
  * Batches are NCHW float32 in [0, 1], what src/nn's layers take.  The mask
- * target is the face's hull (vision/face_mask.h) and the weight map 1 with
+ * target is the face's hull (vision/face_mask.h) with the mouth filled in (the
+ * one-shot swap keeps the footage's mouth; a trained decoder redraws it too),
+ * and the weight map 1 with
  * feature_weight over the eyes and the mouth (a loss weighted there learns
  * them first, as the eyes and mouth carry the identity and the speech).
  * Masks and weights are drawn once per crop when the augmenter is made.
- * The same rng state gives the same batch, bit for bit; each face draws from
- * its own fork of one draw, so the faces could be spread over threads.
+ * The same rng state gives the same batch, bit for bit, on any number of
+ * threads: each face draws from its own fork of one draw (bj_rng_fork).
  */
 #pragma once
 
 #include <stdint.h>
 
 #include "base/rng.h"
+#include "base/threads.h"
 #include "perform/swap_crops.h"
 
 typedef struct perform_augment_opts {
@@ -68,9 +71,10 @@ typedef struct perform_batch {
 
 typedef struct perform_augmenter perform_augmenter;
 
-/* An augmenter for set (borrowed, must outlive it).  NULL with BJ_EINVAL for
- * options out of range or an empty set. */
-perform_augmenter *perform_augmenter_new(const perform_crops *set, const perform_augment_opts *o);
+/* An augmenter for set (borrowed, must outlive it) whose batches are spread
+ * over pool's threads (NULL: the caller's; the pool must outlive it too).
+ * NULL with BJ_EINVAL for options out of range or an empty set. */
+perform_augmenter *perform_augmenter_new(const perform_crops *set, const perform_augment_opts *o, bj_pool *pool);
 
 void perform_augmenter_free(perform_augmenter *a);
 
@@ -85,6 +89,7 @@ void perform_batch_release(perform_batch *b);
  * picks its crop. */
 void perform_augment_batch(perform_augmenter *a, bj_rng *rng, perform_batch *b);
 
-/* One face: crop `crop` moved and warped with randomness from rng, written to
- * slot k of b (b->index[k] = crop). */
+/* One face on the caller's thread: crop `crop` moved and warped with
+ * randomness from rng, written to slot k of b (b->index[k] = crop).  Not while
+ * a batch of the same augmenter runs. */
 void perform_augment_face(perform_augmenter *a, int crop, bj_rng *rng, perform_batch *b, int k);

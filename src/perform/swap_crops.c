@@ -151,6 +151,12 @@ int perform_crops_add_folder(perform_crops *set, const char *dir, vision_detecto
 	if (ret < 0)
 		return ret;
 	int added = 0;
+	if (progress) {
+		size_t photos = 0;
+		for (size_t i = 0; i < n; i++)
+			photos += (size_t)is_photo(names[i]);
+		bj_progress_set_total(progress, photos);
+	}
 	for (size_t i = 0; i < n && ret >= 0; i++) {
 		if (!is_photo(names[i]))
 			continue;

@@ -52,7 +52,7 @@ static size_t batch_floats(const perform_batch *b)
 
 static void run(const perform_crops *set, const perform_augment_opts *o, uint64_t seed, perform_batch *b)
 {
-	perform_augmenter *a = perform_augmenter_new(set, o);
+	perform_augmenter *a = perform_augmenter_new(set, o, NULL);
 	CHECK(a != NULL);
 	bj_rng rng;
 	bj_rng_init(&rng, seed);
@@ -85,6 +85,29 @@ static void test_deterministic(void)
 	perform_crops_free(set);
 }
 
+/* Two threads give the bytes one gives. */
+static void test_threads(void)
+{
+	perform_crops *set = faces();
+	perform_augment_opts o = PERFORM_AUGMENT_DEFAULTS;
+	bj_pool *pool = bj_pool_new(2);
+	perform_augmenter *one = perform_augmenter_new(set, &o, NULL), *two = perform_augmenter_new(set, &o, pool);
+	perform_batch a, b;
+	perform_batch_init(&a, 5, S), perform_batch_init(&b, 5, S);
+	bj_rng r1, r2;
+	bj_rng_init(&r1, 11), bj_rng_init(&r2, 11);
+	for (int step = 0; step < 3; step++) {
+		perform_augment_batch(one, &r1, &a);
+		perform_augment_batch(two, &r2, &b);
+		CHECK(memcmp(a.input, b.input, 3 * batch_floats(&a) * sizeof(float)) == 0, "step %d", step);
+		CHECK(memcmp(a.weight, b.weight, batch_floats(&a) * sizeof(float)) == 0, "step %d", step);
+	}
+	perform_batch_release(&a), perform_batch_release(&b);
+	perform_augmenter_free(one), perform_augmenter_free(two);
+	bj_pool_free(pool);
+	perform_crops_free(set);
+}
+
 /* Warp sigma 0: the input is the target, bit for bit, whatever else moves. */
 static void test_no_warp(void)
 {
@@ -104,7 +127,7 @@ static void test_moves(void)
 {
 	perform_crops *set = faces();
 	perform_augment_opts o = still();
-	perform_augmenter *a = perform_augmenter_new(set, &o);
+	perform_augmenter *a = perform_augmenter_new(set, &o, NULL);
 	perform_batch b;
 	perform_batch_init(&b, 2, S);
 	bj_rng rng;
@@ -112,7 +135,7 @@ static void test_moves(void)
 	perform_augment_face(a, 1, &rng, &b, 0);
 	perform_augmenter_free(a);
 	o.flip = 1;
-	a = perform_augmenter_new(set, &o);
+	a = perform_augmenter_new(set, &o, NULL);
 	perform_augment_face(a, 1, &rng, &b, 1);
 	CHECK(b.index[0] == 1 && b.index[1] == 1);
 	const uint8_t *px = set->pixels + (size_t)S * S * 3;
@@ -170,7 +193,7 @@ static void test_mask_and_weight(void)
 	perform_augment_opts o = still();
 	perform_batch b;
 	perform_batch_init(&b, 1, S);
-	perform_augmenter *a = perform_augmenter_new(set, &o);
+	perform_augmenter *a = perform_augmenter_new(set, &o, NULL);
 	bj_rng rng;
 	bj_rng_init(&rng, 3);
 	perform_augment_face(a, 0, &rng, &b, 0);
@@ -198,7 +221,7 @@ static void test_mask_and_weight(void)
 	perform_batch_release(&b);
 
 	o.feature_weight = 0.5f;
-	CHECK(perform_augmenter_new(set, &o) == NULL && bj_error_code() == BJ_EINVAL);
+	CHECK(perform_augmenter_new(set, &o, NULL) == NULL && bj_error_code() == BJ_EINVAL);
 	perform_crops_free(set);
 }
 
@@ -206,6 +229,7 @@ int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_deterministic),
+		TEST_CASE(test_threads),
 		TEST_CASE(test_no_warp),
 		TEST_CASE(test_moves),
 		TEST_CASE(test_warp),
