@@ -20,6 +20,9 @@ extern const char *const cmd_corpus_usage[];
 int cmd_faces(int argc, char **argv);
 extern const char *const cmd_faces_usage[];
 
+int cmd_crops(int argc, char **argv);
+extern const char *const cmd_crops_usage[];
+
 int cmd_swap(int argc, char **argv);
 extern const char *const cmd_swap_usage[];
 

@@ -18,6 +18,7 @@ const struct cli_command cli_commands[] = {
 	{ "screenplay", cmd_screenplay, "print a screenplay as a PDF, or count its scenes and pages", cmd_screenplay_usage },
 	{ "corpus", cmd_corpus, "turn plain-text screenplays into a Fountain corpus", cmd_corpus_usage },
 	{ "faces", cmd_faces, "find the faces in images and videos (box per face)", cmd_faces_usage },
+	{ "crops", cmd_crops, "aligned face crops of a star or a footage identity, to train a swap", cmd_crops_usage },
 	{ "swap", cmd_swap, "put a star's face onto the faces of a film or picture", cmd_swap_usage },
 	{ "index", cmd_index, "index films into the footage library (shots, look, sound)", cmd_index_usage },
 	{ "library", cmd_library, "browse the footage library: films, shots, contact sheets, queries", cmd_library_usage },
