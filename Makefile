@@ -123,6 +123,10 @@ $(BIN): $(call obj,$(CLI_SRCS)) $(call link_archives,cli)
 # loops over rows and planes of any width need -O3 (exact: no reassociation).
 $(B)/obj/src/nn/activation.o $(B)/obj/src/nn/norm.o $(B)/obj/src/nn/ssim.o: OPTFLAGS += -O3
 
+# The LSTM's 64-byte vectors are passed between always-inline helpers that never
+# exist as calls, so GCC's note about their calling convention says nothing.
+$(B)/obj/src/nn/lstm.o: BJ_CFLAGS += -Wno-psabi
+
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
