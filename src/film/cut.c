@@ -45,6 +45,12 @@ struct identity_faces {
 	film_onscreen *on;         /* (n_shots) */
 };
 
+/* The spans of one shot already cut into the film: (n, 2) in, out. */
+struct spans {
+	double *t;
+	size_t n, cap;
+};
+
 /* Closed eyes seen in a shot, at most this many considered. */
 #define MAX_BLINKS 64
 
@@ -61,6 +67,7 @@ struct director {
 	library_face_sample *faces;  /* every face sample, by shot id */
 	size_t n_faces;
 	size_t *face_first, *face_count;  /* (n_shots) each shot's samples in faces */
+	struct spans *shown;       /* (n_shots) what of each shot the film shows */
 	film_onscreen *any;        /* (n_shots) any face on screen */
 	struct identity_faces *ids;
 	size_t n_ids;
@@ -134,6 +141,7 @@ static int load_footage(struct director *d)
 	d->face_first = bj_xcalloc(d->n_shots, sizeof *d->face_first);
 	d->face_count = bj_xcalloc(d->n_shots, sizeof *d->face_count);
 	d->any = bj_xcalloc(d->n_shots, sizeof *d->any);
+	d->shown = bj_xcalloc(d->n_shots, sizeof *d->shown);
 	for (size_t i = 0; i < d->n_shots; i++) {
 		film_candidate *c = &d->cands[i];
 		c->shot = &d->shots[i];
@@ -216,6 +224,29 @@ static double *face_times(struct director *d, size_t i, const film_need *need, s
 	return t;
 }
 
+/* Seconds of [from, to] inside the spans (which may overlap). */
+static double shown_seconds(const struct spans *sp, double from, double to)
+{
+	double total = 0, end = from;
+	/* few spans per shot: take them in order of start by repeated search */
+	while (end < to) {
+		double lo = INFINITY, hi = 0;
+		for (size_t k = 0; k < sp->n; k++)
+			if (sp->t[2 * k + 1] > end && sp->t[2 * k] < lo) {
+				lo = sp->t[2 * k];
+				hi = sp->t[2 * k + 1];
+			}
+		if (lo == INFINITY || lo >= to)
+			return total;
+		lo = fmax(lo, end);
+		hi = fmin(hi, to);
+		if (hi > lo)
+			total += hi - lo;
+		end = fmax(end, hi);
+	}
+	return total;
+}
+
 /* Chooses the window [in, in + len] of shot i within [from, to]. */
 static int cut_points(struct director *d, size_t i, const film_need *need, double from, double to,
                       double len, film_window *w)
@@ -238,6 +269,7 @@ static int cut_points(struct director *d, size_t i, const film_need *need, doubl
 		                         : 25,
 		.motion = motion, .n_motion = n_motion, .blinks = blinks, .n_blinks = n_blinks,
 		.faces = faces, .n_faces = n_faces, .avoid_faces = need->kind != FILM_NEED_DIALOGUE,
+		.shown = d->shown[i].t, .n_shown = d->shown[i].n,
 	};
 	film_window_choose(&a, w);
 	free(motion);
@@ -269,6 +301,10 @@ static json_t *why_cut(const film_window *w)
 	                      w->centred_blinks);
 	json_object_set_new(c, "face", json_real(round4(w->face)));
 	json_object_set_new(m, "face", json_real(round4(w->centred_face)));
+	if (w->repeat > 0 || w->centred_repeat > 0) {
+		json_object_set_new(c, "repeat", json_real(round4(w->repeat)));
+		json_object_set_new(m, "repeat", json_real(round4(w->centred_repeat)));
+	}
 	json_object_set_new(c, "centred", m);
 	return c;
 }
@@ -372,6 +408,13 @@ static int cover(struct director *d, const text_element *e, const char *characte
 		d->now += out - in;
 		remaining -= out - in;
 		c->uses++;
+		struct spans *sp = &d->shown[r.best];
+		BJ_GROW(sp->t, sp->cap, 2 * sp->n + 2);
+		sp->t[2 * sp->n] = in;
+		sp->t[2 * sp->n++ + 1] = out;
+		double u0, u1;
+		film_usable(c, &u0, &u1);
+		c->shown = shown_seconds(sp, u0, u1);
 		d->prev = c->shot;
 		if (!c->in_scene) {
 			BJ_GROW(d->scene_films, d->cap_scene_films, d->n_scene_films + 1);
@@ -645,6 +688,9 @@ int film_cut(const text_screenplay *sp, const char *name, library *lib, const fi
 	free(d.face_first);
 	free(d.face_count);
 	free(d.any);
+	for (size_t i = 0; d.shown && i < d.n_shots; i++)
+		free(d.shown[i].t);
+	free(d.shown);
 	for (size_t j = 0; j < d.n_ids; j++)
 		free(d.ids[j].on);
 	free(d.ids);

@@ -86,7 +86,7 @@ void film_score_shot(const film_need *need, const film_candidate *c, const libra
 	const library_shot *sh = c->shot;
 	double from, to;
 	film_usable(c, &from, &to);
-	double usable = to - from, spare = (sh->end - sh->start) - need->seconds;
+	double usable = fmax(0, to - from - c->shown), spare = (sh->end - sh->start) - need->seconds;
 	double motion = fmax(sh->motion / (2 * LIBRARY_MOTION_MIN),
 	                     fabs(sh->camera_motion) / (2 * LIBRARY_CAMERA_MIN));
 	double *f = s->f;

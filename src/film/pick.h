@@ -57,11 +57,12 @@ typedef struct film_candidate {
 	double seen;            /* fraction of the shot the need's identity is tracked in */
 	double cast_seen;       /* fraction of the shot showing any of the cast's identities */
 	int in_scene;           /* its film has been cut into the scene already */
+	double shown;           /* seconds of its usable part the film shows already */
 	int uses;               /* times already cut into the film */
 } film_candidate;
 
 enum film_feature {
-	FILM_F_LENGTH,     /* usable length / wanted length, at most 1 */
+	FILM_F_LENGTH,     /* usable length not shown yet / wanted length, at most 1 */
 	FILM_F_TRIM,       /* room to leave the shot's edges out (0.5 s spare each side = 1) */
 	FILM_F_SPEECH,     /* fraction of the shot's sound that is voice */
 	FILM_F_IDENTITY,   /* screen time of the speaker's identity / wanted time, at most 1 */

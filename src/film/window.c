@@ -15,6 +15,7 @@
  * the middle only breaks near ties. */
 #define BLINK_COST 3.0
 #define FACE_COST 6.0
+#define REPEAT_COST 8.0
 #define CENTRE_COST 0.3
 
 /* Mean motion of the frames within FILM_CUT_FRAMES of the cut at time t: the
@@ -58,6 +59,18 @@ static double face_cover(const film_window_ask *a, double in, double out)
 	return out > in ? covered / (out - in) : 1;
 }
 
+/* Fraction of [in, out] inside the spans already shown (they may overlap). */
+static double repeated(const film_window_ask *a, double in, double out)
+{
+	double shown = 0;
+	for (size_t i = 0; i < a->n_shown; i++) {
+		double lo = fmax(a->shown[2 * i], in), hi = fmin(a->shown[2 * i + 1], out);
+		if (hi > lo)
+			shown += hi - lo;
+	}
+	return out > in ? fmin(1, shown / (out - in)) : 0;
+}
+
 static void measure(const film_window_ask *a, double in, double centre, film_window *w)
 {
 	double out = in + a->len;
@@ -67,9 +80,10 @@ static void measure(const film_window_ask *a, double in, double centre, film_win
 	w->out_motion = motion_at(a, out);
 	w->blinks = near_blink(a, in) + near_blink(a, out);
 	w->face = face_cover(a, in, out);
+	w->repeat = repeated(a, in, out);
 	double spare = a->to - a->from - a->len;
 	w->cost = (w->in_motion + w->out_motion) / LIBRARY_MOTION_MIN + BLINK_COST * w->blinks +
-	          FACE_COST * (a->avoid_faces ? w->face : 1 - w->face) +
+	          FACE_COST * (a->avoid_faces ? w->face : 1 - w->face) + REPEAT_COST * w->repeat +
 	          (spare > 0 ? CENTRE_COST * fabs(in - centre) / (spare / 2) : 0);
 }
 
@@ -94,4 +108,5 @@ void film_window_choose(const film_window_ask *a, film_window *w)
 	w->centred_out_motion = c.out_motion;
 	w->centred_blinks = c.blinks;
 	w->centred_face = c.face;
+	w->centred_repeat = c.repeat;
 }

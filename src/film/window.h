@@ -14,7 +14,9 @@
  * differences of FILM_CUT_FRAMES frames each side, in units of the library's
  * motion threshold), a blink penalty for each cut within FILM_BLINK_SECONDS of
  * a sample with closed eyes, a face penalty for the part of the window without
- * the wanted face (with faces to avoid: the part with them), and a small pull towards the middle of the span so that a
+ * the wanted face (with faces to avoid: the part with them), a repeat penalty
+ * for the part already shown (a shot cut in again once the library is
+ * exhausted shows other frames where it has them), and a small pull towards the middle of the span so that a
  * shot without motion stored, or all still, is cut centred as before.  In-points
  * are tried frame by frame; the first of equal costs wins.
  */
@@ -41,6 +43,8 @@ typedef struct film_window_ask {
 	                             sorted; NULL: the window's faces do not matter */
 	size_t n_faces;
 	int avoid_faces;          /* faces are to be kept out of the window, not in */
+	const double *shown;      /* (n_shown, 2) spans of the shot already in the film */
+	size_t n_shown;
 } film_window_ask;
 
 typedef struct film_window {
@@ -49,10 +53,11 @@ typedef struct film_window {
 	double in_motion, out_motion;   /* motion at the cuts, as library_shot.motion */
 	int blinks;                     /* cuts within FILM_BLINK_SECONDS of a blink (0..2) */
 	double face;                    /* fraction of the window with the faces (1 if not asked) */
+	double repeat;                  /* fraction of the window already shown */
 	/* the same figures for the centred window, what the choice improved on */
 	double centred_in, centred_cost, centred_in_motion, centred_out_motion;
 	int centred_blinks;
-	double centred_face;
+	double centred_face, centred_repeat;
 } film_window;
 
 void film_window_choose(const film_window_ask *a, film_window *w);

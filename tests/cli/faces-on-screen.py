@@ -4,7 +4,8 @@
 For each kind of need (dialogue, description, action): the clips and the share
 of their screen time with a tracked face on screen (a track's span, widened by
 a quarter second each side: faces are sampled twice a second).  Then the cut
-points against the centred windows, and continuity within scenes.  Prints
+points against the centred windows, the seconds of footage shown twice, and
+continuity within scenes.  Prints
 "key value" lines for the CLI test and a reader.
 """
 import json
@@ -48,6 +49,15 @@ if cuts:  # timelines cut before cut points were chosen have none
     print("centred_motion %.5f" % statistics.mean(sum(c["centred"]["motion"]) / 2 for c in cuts))
     print("cut_blinks %d" % sum(c["blinks"] for c in cuts))
     print("centred_blinks %d" % sum(c["centred"]["blinks"] for c in cuts))
+
+# frames shown twice: overlaps between clips of one shot
+spans, repeated = {}, 0.0
+for c in clips:
+    sid = c["why"]["shot"]["id"]
+    for a, b in spans.get(sid, []):
+        repeated += max(0.0, min(b, c["out"]) - max(a, c["in"]))
+    spans.setdefault(sid, []).append((c["in"], c["out"]))
+print("repeated_seconds %.2f" % repeated)
 
 cuts_in_scene = hops = 0
 for a, b in zip(clips, clips[1:]):

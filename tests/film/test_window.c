@@ -1,7 +1,8 @@
 /*
  * test_window.c - cut points (film/window.h): still ends beat a motion spike,
- * a blink at a cut is avoided, a line's window lands on the face, flat motion
- * cuts centred; and a shot's faces summarised (film/onscreen.h).
+ * a blink at a cut is avoided, a line's window lands on the face, a shot cut
+ * in again shows other frames, flat motion cuts centred; and a shot's faces
+ * summarised (film/onscreen.h).
  */
 #include <math.h>
 #include <string.h>
@@ -93,6 +94,27 @@ static void test_window_on_the_face(void)
 	CHECK(w.in >= 14.75 - 1e-9, "in %g", w.in);
 }
 
+/* A shot cut in again shows frames it has not shown yet. */
+static void test_repeat_avoided(void)
+{
+	float m[200];
+	film_window_ask a = ask(m, 200);
+	double shown[4] = { 12.4, 14.6, 15.0, 15.5 };
+	a.shown = shown;
+	a.n_shown = 2;
+	film_window w;
+	film_window_choose(&a, &w);
+	CHECK(w.repeat == 0 && fabs(w.centred_repeat - 0.8) < 1e-9, "repeat %g, centred %g", w.repeat,
+	      w.centred_repeat);
+	CHECK(w.out <= 12.4 + 1e-9 || w.in >= 15.5 - 1e-9, "%g..%g", w.in, w.out);
+	/* nothing fresh is long enough: the least shown */
+	a.from = 12.4;
+	a.to = 14.6;
+	a.len = 2;
+	film_window_choose(&a, &w);
+	CHECK(w.repeat == 1);
+}
+
 static library_face_sample sample(int64_t track, int64_t id, int64_t frame, float h, float yaw,
                                   float eyes, float mouth)
 {
@@ -140,6 +162,7 @@ int main(void)
 		TEST_CASE(test_flat_is_centred),
 		TEST_CASE(test_motion_spike_and_blink),
 		TEST_CASE(test_window_on_the_face),
+		TEST_CASE(test_repeat_avoided),
 		TEST_CASE(test_onscreen),
 		{ 0 },
 	};
