@@ -293,12 +293,17 @@ static double round4(double x)
 /* The cut points chosen and those of the centred window they improved on. */
 static json_t *why_cut(const film_window *w)
 {
-	json_t *c = json_pack("{s:f,s:f,s:[f,f],s:i}", "in", round4(w->in), "out", round4(w->out),
-	                      "motion", round4(w->in_motion), round4(w->out_motion), "blinks",
-	                      w->blinks);
-	json_t *m = json_pack("{s:f,s:[f,f],s:i}", "in", round4(w->centred_in), "motion",
-	                      round4(w->centred_in_motion), round4(w->centred_out_motion), "blinks",
-	                      w->centred_blinks);
+	json_t *c = json_pack("{s:f,s:f}", "in", round4(w->in), "out", round4(w->out));
+	json_t *m = json_pack("{s:f}", "in", round4(w->centred_in));
+	/* a shot indexed before motion was kept frame by frame has none to show */
+	if (w->has_motion) {
+		json_object_set_new(c, "motion", json_pack("[f,f]", round4(w->in_motion),
+		                                           round4(w->out_motion)));
+		json_object_set_new(m, "motion", json_pack("[f,f]", round4(w->centred_in_motion),
+		                                           round4(w->centred_out_motion)));
+	}
+	json_object_set_new(c, "blinks", json_integer(w->blinks));
+	json_object_set_new(m, "blinks", json_integer(w->centred_blinks));
 	json_object_set_new(c, "face", json_real(round4(w->face)));
 	json_object_set_new(m, "face", json_real(round4(w->centred_face)));
 	if (w->repeat > 0 || w->centred_repeat > 0) {

@@ -102,6 +102,7 @@ void film_window_choose(const film_window_ask *a, film_window *w)
 			best = t;
 	}
 	*w = best;
+	w->has_motion = a->motion && a->n_motion;
 	w->centred_in = c.in;
 	w->centred_cost = c.cost;
 	w->centred_in_motion = c.in_motion;

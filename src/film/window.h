@@ -50,7 +50,8 @@ typedef struct film_window_ask {
 typedef struct film_window {
 	double in, out;
 	double cost;
-	double in_motion, out_motion;   /* motion at the cuts, as library_shot.motion */
+	int has_motion;                 /* the shot's motion frame by frame was known */
+	double in_motion, out_motion;   /* motion at the cuts, as library_shot.motion (0 without) */
 	int blinks;                     /* cuts within FILM_BLINK_SECONDS of a blink (0..2) */
 	double face;                    /* fraction of the window with the faces (1 if not asked) */
 	double repeat;                  /* fraction of the window already shown */

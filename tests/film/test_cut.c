@@ -347,6 +347,10 @@ static void test_cut_screenplay(void)
 			CHECK(json_is_object(json_object_get(why, "features")));
 			CHECK(json_is_number(json_object_get(why, "total")));
 			CHECK(json_is_object(json_object_get(why, "runner_up")));
+			/* cut points, without motion figures: the library has no profiles */
+			json_t *cut = json_object_get(why, "cut");
+			CHECK(json_is_integer(json_object_get(cut, "blinks")) &&
+			      !json_object_get(cut, "motion"), "%s", t.clips[i].why);
 			json_decref(why);
 		}
 		/* the night scene's establishing shot comes from the night film */

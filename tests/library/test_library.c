@@ -103,7 +103,8 @@ out:
 }
 
 /* Version 3 adds each face's pose and whether it was detected, and tracks'
- * times; faces a version 2 library holds count as detected. */
+ * times; faces a version 2 library holds count as detected.  Version 4 adds a
+ * motion profile per shot, absent for shots indexed before. */
 static void test_migrate_from_v2(void)
 {
 	char *db = bj_xstrdup(test_path("v2.db"));
@@ -129,6 +130,10 @@ static void test_migrate_from_v2(void)
 	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1 && sqlite3_column_int(st, 1) == 1 &&
 	      sqlite3_column_int(st, 2) == 1);
 	sqlite3_finalize(st);
+	/* version 4: shots indexed before have no motion profile */
+	float *m = NULL;
+	size_t k = 1;
+	CHECK(library_shot_profile(lib, 1, &m, &k) == 0 && m == NULL && k == 0, "%s", bj_error_message());
 	CHECK(library_exec(lib, "UPDATE faces SET yaw = 10, pitch = -5, roll = 2, detected = 0;"
 	                        "UPDATE tracks SET start_s = 0, end_s = 1") == 0, "%s", bj_error_message());
 	library_close(lib);
