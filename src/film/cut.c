@@ -13,10 +13,13 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "film/cut.h"
+#include "film/onscreen.h"
 #include "film/pick.h"
 #include "film/titles.h"
+#include "film/window.h"
 #include "film/words.h"
-#include "library/presence.h"
+#include "library/profile.h"
+#include "library/samples.h"
 #include "text/markup.h"
 
 /* Verbs that make an action line an action shot (stems; film_word_in adds endings). */
@@ -36,12 +39,20 @@ static const char *const action_verbs[] = {
 /* Speaking rate for lines without a voice: words per second. */
 #define WORDS_PER_SECOND 2.5
 
-/* The presence of one identity in the library's shots. */
+/* One cast identity on screen in each shot. */
 struct identity_faces {
 	int64_t identity;
-	library_presence *p;
-	size_t n;
+	film_onscreen *on;         /* (n_shots) */
 };
+
+/* The spans of one shot already cut into the film: (n, 2) in, out. */
+struct spans {
+	double *t;
+	size_t n, cap;
+};
+
+/* Closed eyes seen in a shot, at most this many considered. */
+#define MAX_BLINKS 64
 
 struct director {
 	const text_screenplay *sp;
@@ -53,8 +64,11 @@ struct director {
 	size_t n_shots;
 	const char **sources;      /* (n_shots) each shot's film path */
 	film_candidate *cands;     /* (n_shots) */
-	library_presence *faces;   /* every shot with faces, by shot id */
+	library_face_sample *faces;  /* every face sample, by shot id */
 	size_t n_faces;
+	size_t *face_first, *face_count;  /* (n_shots) each shot's samples in faces */
+	struct spans *shown;       /* (n_shots) what of each shot the film shows */
+	film_onscreen *any;        /* (n_shots) any face on screen */
 	struct identity_faces *ids;
 	size_t n_ids;
 	const film_voices *voices;
@@ -68,6 +82,8 @@ struct director {
 	int scene;
 	const char *daynight, *place;
 	const library_shot *prev;
+	int64_t *scene_films;      /* the films cut into the scene so far */
+	size_t n_scene_films, cap_scene_films;
 	double scene_start, look_seconds;
 	film_mood_votes words, looks;
 	film_cues *cues;
@@ -76,17 +92,18 @@ struct director {
 
 /* --- the library ---------------------------------------------------------- */
 
-static const library_presence *presence_of(const library_presence *p, size_t n, int64_t shot)
+/* The first of the samples of shot in f[0..n) (sorted by shot id). */
+static size_t first_sample(const library_face_sample *f, size_t n, int64_t shot)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (p[mid].shot_id < shot)
+		if (f[mid].shot_id < shot)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < n && p[lo].shot_id == shot ? &p[lo] : NULL;
+	return lo;
 }
 
 static int load_footage(struct director *d)
@@ -118,12 +135,22 @@ static int load_footage(struct director *d)
 		return bj_error_set(BJ_ENOENT, "'%s': the library has no shots of films that can be "
 		                    "read (index footage with `benjamin index`)",
 		                    library_path(d->lib));
-	if ((ret = library_shot_presence(d->lib, 0, &d->faces, &d->n_faces)) < 0)
+	if ((ret = library_face_samples(d->lib, &d->faces, &d->n_faces)) < 0)
 		return ret;
 	d->cands = bj_xcalloc(d->n_shots, sizeof *d->cands);
+	d->face_first = bj_xcalloc(d->n_shots, sizeof *d->face_first);
+	d->face_count = bj_xcalloc(d->n_shots, sizeof *d->face_count);
+	d->any = bj_xcalloc(d->n_shots, sizeof *d->any);
+	d->shown = bj_xcalloc(d->n_shots, sizeof *d->shown);
 	for (size_t i = 0; i < d->n_shots; i++) {
 		film_candidate *c = &d->cands[i];
 		c->shot = &d->shots[i];
+		size_t a = first_sample(d->faces, d->n_faces, c->shot->id), b = a;
+		while (b < d->n_faces && d->faces[b].shot_id == c->shot->id)
+			b++;
+		d->face_first[i] = a;
+		d->face_count[i] = b - a;
+		film_onscreen_of(d->faces + a, b - a, c->shot, 0, &d->any[i]);
 		c->fade_in = !strcmp(c->shot->transition_in, "gradual");
 		c->fade_out = i + 1 < d->n_shots && d->shots[i + 1].film_id == c->shot->film_id &&
 		              !strcmp(d->shots[i + 1].transition_in, "gradual");
@@ -139,8 +166,13 @@ static int load_footage(struct director *d)
 		d->ids = bj_xrealloc(d->ids, (d->n_ids + 1) * sizeof *d->ids);
 		struct identity_faces *f = &d->ids[d->n_ids++];
 		f->identity = id;
-		if ((ret = library_shot_presence(d->lib, id, &f->p, &f->n)) < 0)
-			return ret;
+		f->on = bj_xcalloc(d->n_shots, sizeof *f->on);
+		for (size_t i = 0; i < d->n_shots; i++) {
+			film_onscreen_of(d->faces + d->face_first[i], d->face_count[i], &d->shots[i], id,
+			                 &f->on[i]);
+			if (f->on[i].seen > d->cands[i].cast_seen)
+				d->cands[i].cast_seen = f->on[i].seen;
+		}
 	}
 	return 0;
 }
@@ -154,12 +186,95 @@ static void faces_for(struct director *d, const film_need *need)
 			idf = &d->ids[j];
 	for (size_t i = 0; i < d->n_shots; i++) {
 		film_candidate *c = &d->cands[i];
-		const library_presence *all = presence_of(d->faces, d->n_faces, c->shot->id);
-		const library_presence *own = idf ? presence_of(idf->p, idf->n, c->shot->id) : NULL;
-		c->faces = all ? all->faces : 0;
-		c->face_height = own ? own->face_height : all ? all->face_height : 0;
+		const film_onscreen *own = idf && idf->on[i].samples ? &idf->on[i] : NULL;
+		const film_onscreen *face = own ? own : &d->any[i];
+		c->face_seen = d->any[i].seen;
+		c->face_height = face->height;
+		c->frontal = face->frontal;
+		c->mouth = face->mouth;
 		c->seen = own ? own->seen : 0;
+		c->in_scene = 0;
+		for (size_t k = 0; k < d->n_scene_films; k++)
+			c->in_scene |= d->scene_films[k] == c->shot->film_id;
 	}
+}
+
+/* The times of the samples showing the face the need wants in shot i: the
+ * speaker's when on screen there, else any face; *n = 0 when none. */
+static double *face_times(struct director *d, size_t i, const film_need *need, size_t *n)
+{
+	const library_face_sample *s = d->faces + d->face_first[i];
+	size_t k = d->face_count[i];
+	int own = 0;
+	for (size_t j = 0; need->identity && j < k; j++)
+		own |= s[j].identity_id == need->identity;
+	double *t = bj_xmalloc((k ? k : 1) * sizeof *t);
+	*n = 0;
+	for (size_t j = 0; j < k; j++)
+		if (!own || s[j].identity_id == need->identity)
+			t[(*n)++] = film_onscreen_time(&d->shots[i], s[j].frame);
+	/* by time: samples come by track */
+	for (size_t a = 1; a < *n; a++) {
+		double v = t[a];
+		size_t b = a;
+		for (; b > 0 && t[b - 1] > v; b--)
+			t[b] = t[b - 1];
+		t[b] = v;
+	}
+	return t;
+}
+
+/* Seconds of [from, to] inside the spans (which may overlap). */
+static double shown_seconds(const struct spans *sp, double from, double to)
+{
+	double total = 0, end = from;
+	/* few spans per shot: take them in order of start by repeated search */
+	while (end < to) {
+		double lo = INFINITY, hi = 0;
+		for (size_t k = 0; k < sp->n; k++)
+			if (sp->t[2 * k + 1] > end && sp->t[2 * k] < lo) {
+				lo = sp->t[2 * k];
+				hi = sp->t[2 * k + 1];
+			}
+		if (lo == INFINITY || lo >= to)
+			return total;
+		lo = fmax(lo, end);
+		hi = fmin(hi, to);
+		if (hi > lo)
+			total += hi - lo;
+		end = fmax(end, hi);
+	}
+	return total;
+}
+
+/* Chooses the window [in, in + len] of shot i within [from, to]. */
+static int cut_points(struct director *d, size_t i, const film_need *need, double from, double to,
+                      double len, film_window *w)
+{
+	const library_shot *s = &d->shots[i];
+	float *motion;
+	size_t n_motion;
+	int ret = library_shot_profile(d->lib, s->id, &motion, &n_motion);
+	if (ret < 0)
+		return ret;
+	double blinks[MAX_BLINKS];
+	size_t n_blinks = film_onscreen_blinks(d->faces + d->face_first[i], d->face_count[i], s,
+	                                       blinks, MAX_BLINKS);
+	/* a line wants the face on screen; other needs want it out of the shot */
+	size_t n_faces = 0;
+	double *faces = face_times(d, i, need, &n_faces);
+	film_window_ask a = {
+		.from = from, .to = to, .len = len, .start = s->start,
+		.fps = s->end > s->start ? (double)(s->end_frame - s->start_frame + 1) / (s->end - s->start)
+		                         : 25,
+		.motion = motion, .n_motion = n_motion, .blinks = blinks, .n_blinks = n_blinks,
+		.faces = faces, .n_faces = n_faces, .avoid_faces = need->kind != FILM_NEED_DIALOGUE,
+		.shown = d->shown[i].t, .n_shown = d->shown[i].n,
+	};
+	film_window_choose(&a, w);
+	free(motion);
+	free(faces);
+	return 0;
 }
 
 /* --- why a shot was chosen ------------------------------------------------ */
@@ -175,8 +290,33 @@ static double round4(double x)
 	return round(x * 1e4) / 1e4;
 }
 
+/* The cut points chosen and those of the centred window they improved on. */
+static json_t *why_cut(const film_window *w)
+{
+	json_t *c = json_pack("{s:f,s:f}", "in", round4(w->in), "out", round4(w->out));
+	json_t *m = json_pack("{s:f}", "in", round4(w->centred_in));
+	/* a shot indexed before motion was kept frame by frame has none to show */
+	if (w->has_motion) {
+		json_object_set_new(c, "motion", json_pack("[f,f]", round4(w->in_motion),
+		                                           round4(w->out_motion)));
+		json_object_set_new(m, "motion", json_pack("[f,f]", round4(w->centred_in_motion),
+		                                           round4(w->centred_out_motion)));
+	}
+	json_object_set_new(c, "blinks", json_integer(w->blinks));
+	json_object_set_new(m, "blinks", json_integer(w->centred_blinks));
+	json_object_set_new(c, "face", json_real(round4(w->face)));
+	json_object_set_new(m, "face", json_real(round4(w->centred_face)));
+	if (w->repeat > 0 || w->centred_repeat > 0) {
+		json_object_set_new(c, "repeat", json_real(round4(w->repeat)));
+		json_object_set_new(m, "repeat", json_real(round4(w->centred_repeat)));
+	}
+	json_object_set_new(c, "centred", m);
+	return c;
+}
+
 static char *why_text(struct director *d, const text_element *e, const char *character,
-                      const film_need *need, const film_pick_result *r, int part)
+                      const film_need *need, const film_pick_result *r, const film_window *cw,
+                      int part)
 {
 	film_weights w;
 	film_weights_for(need, &w);
@@ -216,6 +356,7 @@ static char *why_text(struct director *d, const text_element *e, const char *cha
 	}
 	if (r->reused)
 		json_object_set_new(why, "reused", json_true());
+	json_object_set_new(why, "cut", why_cut(cw));
 	char *text = json_dumps(why, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(why);
 	char *copy = bj_xstrdup(text);
@@ -225,12 +366,15 @@ static char *why_text(struct director *d, const text_element *e, const char *cha
 
 /* --- the timeline --------------------------------------------------------- */
 
-/* Fills the screen time of need with shots from now on; returns where the
- * first one starts. */
-static double cover(struct director *d, const text_element *e, const char *character,
-                    film_need need)
+/* Fills the screen time of need with shots from now on; *start (may be NULL)
+ * is where the first one starts. */
+static int cover(struct director *d, const text_element *e, const char *character,
+                 film_need need, double *start)
 {
-	double start = d->now, remaining = need.seconds;
+	if (start)
+		*start = d->now;
+	double remaining = need.seconds;
+	need.cast = d->n_ids > 0;
 	faces_for(d, &need);
 	for (int part = 1; remaining > 1e-6; part++) {
 		need.seconds = remaining;
@@ -254,22 +398,39 @@ static double cover(struct director *d, const text_element *e, const char *chara
 			    remaining - FILM_MIN_CLIP >= FILM_MIN_CLIP)
 				len = remaining - FILM_MIN_CLIP;
 		}
-		/* centred in the usable part: as far from the shot's own cuts as it can be */
-		double in = from + (to - from - len) / 2, out = in + len;
+		/* within the usable part, cut on still moments (film/window.h) */
+		film_window w;
+		int ret = cut_points(d, r.best, &need, from, to, len, &w);
+		if (ret < 0)
+			return ret;
+		double in = w.in, out = w.out;
 		BJ_GROW(d->t->clips, d->cap_clips, d->t->n_clips + 1);
 		d->t->clips[d->t->n_clips++] = (film_clip){
 			.source = bj_xstrdup(d->sources[r.best]),
 			.in = in, .out = out, .at = d->now, .scene = d->scene,
-			.why = why_text(d, e, character, &need, &r, part),
+			.why = why_text(d, e, character, &need, &r, &w, part),
 		};
 		d->now += out - in;
 		remaining -= out - in;
 		c->uses++;
+		struct spans *sp = &d->shown[r.best];
+		BJ_GROW(sp->t, sp->cap, 2 * sp->n + 2);
+		sp->t[2 * sp->n] = in;
+		sp->t[2 * sp->n++ + 1] = out;
+		double u0, u1;
+		film_usable(c, &u0, &u1);
+		c->shown = shown_seconds(sp, u0, u1);
 		d->prev = c->shot;
+		if (!c->in_scene) {
+			BJ_GROW(d->scene_films, d->cap_scene_films, d->n_scene_films + 1);
+			d->scene_films[d->n_scene_films++] = c->shot->film_id;
+			for (size_t k = 0; k < d->n_shots; k++)
+				d->cands[k].in_scene |= d->cands[k].shot->film_id == c->shot->film_id;
+		}
 		film_mood_look(&d->looks, c->shot, out - in);
 		d->look_seconds += out - in;
 	}
-	return start;
+	return 0;
 }
 
 static void end_scene(struct director *d)
@@ -290,6 +451,7 @@ static void start_scene(struct director *d, const char *heading)
 	/* the first scene's cue plays under the title card too */
 	d->scene_start = d->scene == 1 ? 0 : d->now;
 	d->prev = NULL;
+	d->n_scene_films = 0;
 	d->look_seconds = 0;
 	film_mood_votes_init(&d->words);
 	film_mood_votes_init(&d->looks);
@@ -361,8 +523,13 @@ static int speak(struct director *d, const text_element *e, const char *who)
 	film_mood_text(&d->words, text);
 	double seconds = v ? v->duration : (double)film_words_total(text) / WORDS_PER_SECOND;
 	film_need need = { FILM_NEED_DIALOGUE, FILM_LINE_LEAD + seconds + FILM_LINE_TAIL,
-		           d->daynight, d->place, film_cast_identity(d->cast, who) };
-	double at = cover(d, e, who, need) + FILM_LINE_LEAD;
+		           d->daynight, d->place, film_cast_identity(d->cast, who), 0 };
+	double at;
+	if ((ret = cover(d, e, who, need, &at)) < 0) {
+		free(text);
+		return ret;
+	}
+	at += FILM_LINE_LEAD;
 	if (!v) {
 		free(text);
 		return 0;
@@ -379,7 +546,7 @@ static int speak(struct director *d, const text_element *e, const char *who)
 	return 0;
 }
 
-static void act(struct director *d, const text_element *e)
+static int act(struct director *d, const text_element *e)
 {
 	char *text = plain_text(e->text);
 	size_t words = film_words_total(text);
@@ -387,9 +554,9 @@ static void act(struct director *d, const text_element *e)
 	double seconds = fmin(ACTION_MAX, fmax(ACTION_MIN, ACTION_BASE + ACTION_PER_WORD * words));
 	film_need need = { film_words_count(text, action_verbs) ? FILM_NEED_ACTION
 		                                                 : FILM_NEED_DESCRIPTION,
-		           seconds, d->daynight, d->place, 0 };
+		           seconds, d->daynight, d->place, 0, 0 };
 	free(text);
-	cover(d, e, NULL, need);
+	return cover(d, e, NULL, need, NULL);
 }
 
 static int walk(struct director *d)
@@ -405,11 +572,11 @@ static int walk(struct director *d)
 		switch (e->type) {
 		case TEXT_SCENE_HEADING:
 			start_scene(d, e->text);
-			cover(d, e, NULL, (film_need){ FILM_NEED_DESCRIPTION, FILM_HEADING_SECONDS,
-			                               d->daynight, d->place, 0 });
+			ret = cover(d, e, NULL, (film_need){ FILM_NEED_DESCRIPTION, FILM_HEADING_SECONDS,
+			                                     d->daynight, d->place, 0, 0 }, NULL);
 			break;
 		case TEXT_ACTION:
-			act(d, e);
+			ret = act(d, e);
 			break;
 		case TEXT_CHARACTER:
 			free(who);
@@ -522,8 +689,15 @@ int film_cut(const text_screenplay *sp, const char *name, library *lib, const fi
 	free(d.sources);
 	free(d.cands);
 	free(d.faces);
+	free(d.scene_films);
+	free(d.face_first);
+	free(d.face_count);
+	free(d.any);
+	for (size_t i = 0; d.shown && i < d.n_shots; i++)
+		free(d.shown[i].t);
+	free(d.shown);
 	for (size_t j = 0; j < d.n_ids; j++)
-		free(d.ids[j].p);
+		free(d.ids[j].on);
 	free(d.ids);
 	if (ret < 0) {
 		film_timeline_release(t);

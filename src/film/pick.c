@@ -10,20 +10,28 @@
 #include "library/query.h"
 
 static const char *const names[FILM_FEATURES] = {
-	"length", "trim", "speech", "identity", "face", "close", "no_face", "motion", "still",
-	"daynight", "place", "same_film", "look", "variety",
+	"length", "trim", "speech", "identity", "face", "close", "frontal", "mouth", "no_face",
+	"no_cast", "motion", "still", "daynight", "place", "same_film", "look", "variety",
 };
 
 /* Weights per kind of need, in feature order.  Length dominates: a shot that
- * cannot hold the line makes a jump cut inside it.  The identity of the
- * speaker outweighs everything else a dialogue shot offers; continuity (same
- * film, similar look) and the heading's day/night and place come next;
- * variety only breaks near ties. */
+ * cannot hold the line makes a jump cut inside it.  For a line, the speaker's
+ * identity and a face on screen, close, frontal and speaking come next, and
+ * continuity (same film, similar look) weighs about as much as they do
+ * together, so that a conversation stays in one film where that film has the
+ * faces; the heading's day/night and place follow; variety only breaks near
+ * ties.  Descriptions and action lines keep off faces, above all the cast's,
+ * which leaves the faces for the lines.  Tuned on ../shared/data/footage with
+ * screenplays of 1 to 18 pages (docs/timeline.md has the figures). */
 static const double weights[3][FILM_FEATURES] = {
-	/*            len  trim speech ident face close noface motion still  d/n place film look variety */
-	[FILM_NEED_DIALOGUE]    = { 3, 0.5, 1.5, 3, 1, 1, 0, 0, 0.3, 1, 1, 1, 1, 0.05 },
-	[FILM_NEED_DESCRIPTION] = { 3, 0.5, 0, 0, 0, 0, 1.5, 0, 1, 1, 1, 1, 1, 0.05 },
-	[FILM_NEED_ACTION]      = { 3, 0.5, 0, 0, 0, 0, 0.3, 2, 0, 1, 1, 1, 1, 0.05 },
+	/*                        len trim speech ident face close front mouth noface nocast
+	 *                        motion still d/n place film look variety */
+	[FILM_NEED_DIALOGUE]    = { 3, 0.5, 1.5, 3, 2, 1, 1, 1, 0, 0,
+	                            0, 0.3, 1, 1, 4, 2, 0.05 },
+	[FILM_NEED_DESCRIPTION] = { 3, 0.5, 0, 0, 0, 0, 0, 0, 3, 1.5,
+	                            0, 1, 1, 1, 2, 1.5, 0.05 },
+	[FILM_NEED_ACTION]      = { 3, 0.5, 0, 0, 0, 0, 0, 0, 2, 1.5,
+	                            2, 0, 1, 1, 2, 1.5, 0.05 },
 };
 
 const char *film_feature_name(int f)
@@ -36,6 +44,8 @@ void film_weights_for(const film_need *need, film_weights *w)
 	memcpy(w->w, weights[need->kind], sizeof w->w);
 	if (!need->identity)
 		w->w[FILM_F_IDENTITY] = 0;
+	if (!need->cast)
+		w->w[FILM_F_NO_CAST] = 0;
 }
 
 static double clamp01(double x)
@@ -76,22 +86,28 @@ void film_score_shot(const film_need *need, const film_candidate *c, const libra
 	const library_shot *sh = c->shot;
 	double from, to;
 	film_usable(c, &from, &to);
-	double usable = to - from, spare = (sh->end - sh->start) - need->seconds;
+	double usable = fmax(0, to - from - c->shown), spare = (sh->end - sh->start) - need->seconds;
 	double motion = fmax(sh->motion / (2 * LIBRARY_MOTION_MIN),
 	                     fabs(sh->camera_motion) / (2 * LIBRARY_CAMERA_MIN));
 	double *f = s->f;
 	f[FILM_F_LENGTH] = need->seconds > 0 ? clamp01(usable / need->seconds) : 1;
 	f[FILM_F_TRIM] = clamp01(spare / 1.0);
 	f[FILM_F_SPEECH] = clamp01(sh->speech);
-	f[FILM_F_IDENTITY] = need->identity ? clamp01(c->seen) : 0;
-	f[FILM_F_FACE] = c->faces > 0;
+	/* screen time with (or without) faces, against the time wanted: the cut
+	 * points put the clip where the faces are (or are not), film/window.h */
+	double len = sh->end - sh->start, want = need->seconds > 0 ? need->seconds : 1;
+	f[FILM_F_IDENTITY] = need->identity ? clamp01(c->seen * len / want) : 0;
+	f[FILM_F_FACE] = clamp01(c->face_seen * len / want);
 	f[FILM_F_CLOSE] = clamp01(c->face_height / 0.3);
-	f[FILM_F_NO_FACE] = c->faces == 0;
+	f[FILM_F_FRONTAL] = clamp01(c->frontal);
+	f[FILM_F_MOUTH] = clamp01(c->mouth);
+	f[FILM_F_NO_FACE] = clamp01((1 - clamp01(c->face_seen)) * len / want);
+	f[FILM_F_NO_CAST] = need->cast ? clamp01((1 - clamp01(c->cast_seen)) * len / want) : 0;
 	f[FILM_F_MOTION] = clamp01(motion);
 	f[FILM_F_STILL] = 1 - f[FILM_F_MOTION];
 	f[FILM_F_DAYNIGHT] = match(need->daynight, sh->daynight);
 	f[FILM_F_PLACE] = match(need->place, sh->place);
-	f[FILM_F_SAME_FILM] = prev ? prev->film_id == sh->film_id : 0.5;
+	f[FILM_F_SAME_FILM] = !prev ? 0.5 : prev->film_id == sh->film_id ? 1 : c->in_scene ? 0.5 : 0;
 	f[FILM_F_LOOK] = prev ? look_similarity(prev, sh) : 0.5;
 	f[FILM_F_VARIETY] = clamp01(variety);
 	s->total = 0;

@@ -42,31 +42,42 @@ typedef struct film_need {
 	const char *daynight;  /* "day", "night" or NULL when the heading says neither */
 	const char *place;     /* "interior", "exterior" or NULL */
 	int64_t identity;      /* dialogue: the cast identity of the speaker; 0 unknown */
+	int cast;              /* the cast has library identities (no_cast means something) */
 } film_need;
 
-/* A shot as the director sees it. */
+/* A shot as the director sees it.  The face figures are of the need's
+ * identity when it is on screen in the shot, else of any face (film/onscreen.h). */
 typedef struct film_candidate {
 	const library_shot *shot;
 	int fade_in, fade_out;  /* the shot begins / ends with a gradual transition */
-	int faces;              /* face detections in the shot */
+	double face_seen;       /* fraction of the shot with any face on screen */
 	double face_height;     /* the largest face, fraction of the frame height */
+	double frontal;         /* how squarely the face looks into the camera, 0..1 */
+	double mouth;           /* how much its mouth moves (speaking), 0..1 */
 	double seen;            /* fraction of the shot the need's identity is tracked in */
+	double cast_seen;       /* fraction of the shot showing any of the cast's identities */
+	int in_scene;           /* its film has been cut into the scene already */
+	double shown;           /* seconds of its usable part the film shows already */
 	int uses;               /* times already cut into the film */
 } film_candidate;
 
 enum film_feature {
-	FILM_F_LENGTH,     /* usable length / wanted length, at most 1 */
+	FILM_F_LENGTH,     /* usable length not shown yet / wanted length, at most 1 */
 	FILM_F_TRIM,       /* room to leave the shot's edges out (0.5 s spare each side = 1) */
 	FILM_F_SPEECH,     /* fraction of the shot's sound that is voice */
-	FILM_F_IDENTITY,   /* fraction of the shot the speaker's identity is on screen */
-	FILM_F_FACE,       /* a face is on screen */
+	FILM_F_IDENTITY,   /* screen time of the speaker's identity / wanted time, at most 1 */
+	FILM_F_FACE,       /* screen time with a face / wanted time, at most 1 */
 	FILM_F_CLOSE,      /* largest face height / 0.3 of the frame, at most 1 (close-up) */
-	FILM_F_NO_FACE,    /* no face on screen (descriptions, establishing) */
+	FILM_F_FRONTAL,    /* the face looks into the camera (candidate's frontal) */
+	FILM_F_MOUTH,      /* the face's mouth moves: someone speaks on screen */
+	FILM_F_NO_FACE,    /* screen time without faces / wanted time, at most 1 (descriptions) */
+	FILM_F_NO_CAST,    /* screen time without the cast's identities / wanted time, at most 1 */
 	FILM_F_MOTION,     /* subject or camera motion, 1 at twice the library's motion threshold */
 	FILM_F_STILL,      /* 1 - motion */
 	FILM_F_DAYNIGHT,   /* the look's day/night guess matches the heading (0.5: heading silent) */
 	FILM_F_PLACE,      /* the interior/exterior guess matches the heading (0.5: silent) */
-	FILM_F_SAME_FILM,  /* same film as the scene's previous clip (0.5 first in scene) */
+	FILM_F_SAME_FILM,  /* same film as the scene's previous clip; 0.5 first in scene, or
+	                      cutting back to a film the scene has shown (shot, reverse shot) */
 	FILM_F_LOOK,       /* similar brightness, black-and-white, colourfulness (0.5 first) */
 	FILM_F_VARIETY,    /* seeded random 0..1: breaks ties */
 	FILM_FEATURES
@@ -79,7 +90,8 @@ typedef struct film_weights {
 	double w[FILM_FEATURES];
 } film_weights;
 
-/* The weights for a kind of need; identity weight is 0 when need->identity is 0. */
+/* The weights for a kind of need; identity weight is 0 when need->identity is
+ * 0, and no_cast weight 0 when need->cast is 0. */
 void film_weights_for(const film_need *need, film_weights *w);
 
 typedef struct film_score {

@@ -15,6 +15,8 @@
 #include "library/hash.h"
 #include "library/internal.h"
 #include "library/look.h"
+#include "library/profile.h"
+#include "library/samples.h"
 #include "library/sound.h"
 #include "media/decoder.h"
 #include "media/imagefile.h"
@@ -162,6 +164,7 @@ struct shot_out {
 	double mid_time;          /* the time of its middle frame */
 	uint8_t *jpeg;            /* NULL until a keyframe is found */
 	size_t size;
+	uint8_t *profile;         /* (frames) motion per frame, library/profile.h */
 };
 
 struct film_state {
@@ -251,6 +254,13 @@ static void make_shot(struct film_state *st, int64_t a, int64_t b, const char *h
 	for (int i = 0; i < n; i++)
 		looks[i] = st->records[a - st->first + i].look;
 	library_look_shot(looks, n, st->fps, &o.shot);
+	/* the first frame's difference is the cut into the shot, not motion in it */
+	float *motion = bj_xmalloc((size_t)n * sizeof(*motion));
+	for (int i = 0; i < n; i++)
+		motion[i] = looks[i == 0 && n > 1 ? 1 : i].motion;
+	o.profile = bj_xmalloc((size_t)n);
+	library_profile_encode(motion, (size_t)n, o.profile);
+	free(motion);
 	free(looks);
 	/* The keyframe: the candidate nearest the middle.  A shot shorter than the
 	 * candidates' spacing may have none: keyframe_by_seeking() finds its middle
@@ -295,8 +305,10 @@ static void film_state_release(struct film_state *st)
 	for (size_t i = 0; i < st->n_pool; i++)
 		media_image_free(st->pool[i]);
 	free(st->pool);
-	for (size_t i = 0; i < st->n_shots; i++)
+	for (size_t i = 0; i < st->n_shots; i++) {
 		free(st->shots[i].jpeg);
+		free(st->shots[i].profile);
+	}
 	free(st->shots);
 }
 
@@ -379,8 +391,8 @@ static int write_film(library *lib, const char *path, const char *hash, const me
 	if ((ret = library_prepare(lib,
 	                           "INSERT INTO shots (film_id, number, start_frame, end_frame, start_s, end_s,"
 	                           " thumbnail, transition_in, brightness, contrast, colourfulness, bw, colours,"
-	                           " motion, camera_motion, loudness, speech, daynight, place, keyframe)"
-	                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &shot)) < 0)
+	                           " motion, camera_motion, loudness, speech, daynight, place, keyframe, motion_profile)"
+	                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &shot)) < 0)
 		goto fail;
 	for (size_t i = 0; i < st->n_shots; i++) {
 		const library_shot *s = &st->shots[i].shot;
@@ -418,6 +430,8 @@ static int write_film(library *lib, const char *path, const char *hash, const me
 		sqlite3_bind_text(shot, 18, s->daynight, -1, SQLITE_STATIC);
 		sqlite3_bind_text(shot, 19, s->place, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(shot, 20, s->keyframe);
+		sqlite3_bind_blob(shot, 21, st->shots[i].profile, (int)(s->end_frame - s->start_frame + 1),
+		                  SQLITE_STATIC);
 		if (sqlite3_step(shot) != SQLITE_DONE) {
 			ret = library_sqlite_error(lib, "cannot write library");
 			goto fail;
@@ -536,7 +550,7 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 	struct film_state st;
 	memset(&st, 0, sizeof(st));
 	st.fps = fps;
-	p.thumb_every = (int)lround(fps / 2) > 0 ? (int)lround(fps / 2) : 1;   /* twice a second */
+	p.thumb_every = library_sample_every(fps);
 	st.shot_how = "start";
 	vision_shots *det = vision_shots_new(fps);
 	library_look *lk = library_look_new();

@@ -100,6 +100,10 @@ static const char *const migrations[] = {
 	"ALTER TABLE faces ADD COLUMN detected INTEGER NOT NULL DEFAULT 1;"
 	"ALTER TABLE tracks ADD COLUMN start_s REAL;"
 	"ALTER TABLE tracks ADD COLUMN end_s REAL;",
+
+	/* 4: each shot's motion frame by frame (library/profile.h), for cut points
+	 * on still moments */
+	"ALTER TABLE shots ADD COLUMN motion_profile BLOB;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LIBRARY_SCHEMA_VERSION,

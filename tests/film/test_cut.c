@@ -18,7 +18,9 @@
 #include "harness.h"
 #include "library/internal.h"
 #include "library/presence.h"
+#include "film/window.h"
 #include "text/fountain.h"
+#include "vision/align.h"
 
 /* --- the scorer ----------------------------------------------------------- */
 
@@ -39,8 +41,9 @@ static void test_features_and_total(void)
 	s.speech = 0.8;
 	s.motion = 0.06;
 	snprintf(s.daynight, sizeof s.daynight, "%s", "night");
-	film_candidate c = { .shot = &s, .faces = 4, .face_height = 0.15, .seen = 0.5 };
-	film_need need = { FILM_NEED_DIALOGUE, 2.5, "night", "exterior", 7 };
+	film_candidate c = { .shot = &s, .face_seen = 0.4, .face_height = 0.15, .frontal = 0.8,
+		             .mouth = 0.6, .seen = 0.3, .cast_seen = 0.8 };
+	film_need need = { FILM_NEED_DIALOGUE, 2.5, "night", "exterior", 7, 1 };
 	film_weights w;
 	film_weights_for(&need, &w);
 	film_score sc;
@@ -48,10 +51,14 @@ static void test_features_and_total(void)
 	CHECK_NEAR(sc.f[FILM_F_LENGTH], 1, 1e-12);
 	CHECK_NEAR(sc.f[FILM_F_TRIM], 1, 1e-12);
 	CHECK_NEAR(sc.f[FILM_F_SPEECH], 0.8, 1e-12);
-	CHECK_NEAR(sc.f[FILM_F_IDENTITY], 0.5, 1e-12);
-	CHECK_NEAR(sc.f[FILM_F_FACE], 1, 1e-12);
+	/* screen times against the 2.5 s wanted, of a shot of 5 s */
+	CHECK_NEAR(sc.f[FILM_F_IDENTITY], 0.3 * 5 / 2.5, 1e-12);
+	CHECK_NEAR(sc.f[FILM_F_FACE], 0.4 * 5 / 2.5, 1e-12);
 	CHECK_NEAR(sc.f[FILM_F_CLOSE], 0.5, 1e-12);
-	CHECK_NEAR(sc.f[FILM_F_NO_FACE], 0, 1e-12);
+	CHECK_NEAR(sc.f[FILM_F_FRONTAL], 0.8, 1e-12);
+	CHECK_NEAR(sc.f[FILM_F_MOUTH], 0.6, 1e-12);
+	CHECK_NEAR(sc.f[FILM_F_NO_FACE], 1, 1e-12);            /* 3 s without, at most 1 */
+	CHECK_NEAR(sc.f[FILM_F_NO_CAST], 0.2 * 5 / 2.5, 1e-12);
 	CHECK_NEAR(sc.f[FILM_F_MOTION], 1, 1e-12);   /* 0.06 is twice and more the threshold */
 	CHECK_NEAR(sc.f[FILM_F_STILL], 0, 1e-12);
 	CHECK_NEAR(sc.f[FILM_F_DAYNIGHT], 1, 1e-12);
@@ -78,10 +85,15 @@ static void test_features_and_total(void)
 	CHECK_NEAR(from, FILM_EDGE_FADE, 1e-12);
 	CHECK_NEAR(to, 1.24 - FILM_EDGE_CUT, 1e-12);
 
-	/* no identity: the identity weight is 0, never a silent penalty */
+	/* no identity: the identity weight is 0, never a silent penalty; no cast
+	 * identities: nor is no_cast's */
 	need.identity = 0;
+	need.cast = 0;
 	film_weights_for(&need, &w);
-	CHECK(w.w[FILM_F_IDENTITY] == 0);
+	CHECK(w.w[FILM_F_IDENTITY] == 0 && w.w[FILM_F_NO_CAST] == 0);
+	need.kind = FILM_NEED_DESCRIPTION;
+	film_weights_for(&need, &w);
+	CHECK(w.w[FILM_F_NO_FACE] > 0 && w.w[FILM_F_FACE] == 0, "descriptions keep off faces");
 	CHECK_STR(film_feature_name(FILM_F_SAME_FILM), "same_film");
 }
 
@@ -93,7 +105,7 @@ static void test_continuity(void)
 	other.brightness = 0.8;
 	other.colourfulness = 70;
 	film_candidate c[2] = { { .shot = &other }, { .shot = &same } };
-	film_need need = { FILM_NEED_DESCRIPTION, 2, NULL, NULL, 0 };
+	film_need need = { FILM_NEED_DESCRIPTION, 2, NULL, NULL, 0, 0 };
 	film_weights w;
 	film_weights_for(&need, &w);
 	film_score a, b;
@@ -119,24 +131,24 @@ static void test_pick_length_identity_action(void)
 	bj_rng rng;
 	bj_rng_init(&rng, 3);
 	film_pick_result r;
-	film_need need = { FILM_NEED_DIALOGUE, 4, NULL, NULL, 5 };
+	film_need need = { FILM_NEED_DIALOGUE, 4, NULL, NULL, 5, 0 };
 	film_pick(&need, c, 2, NULL, &rng, &r);
 	CHECK(r.best == 1, "the shot long enough for the line, got %zu", r.best);
 	/* the speaker's identity on screen beats a faceless shot of the same length */
 	c[2].seen = 1;
-	c[2].faces = 2;
+	c[2].face_seen = 1;
 	c[2].face_height = 0.3;
 	film_pick(&need, c, 3, NULL, &rng, &r);
 	CHECK(r.best == 2, "the speaker's shot, got %zu", r.best);
 	/* an action line wants motion */
 	s[1].motion = 0.1;
-	need = (film_need){ FILM_NEED_ACTION, 3, NULL, NULL, 0 };
-	c[2].faces = 0;
+	need = (film_need){ FILM_NEED_ACTION, 3, NULL, NULL, 0, 0 };
+	c[2].face_seen = 0;
 	film_pick(&need, c, 3, NULL, &rng, &r);
 	CHECK(r.best == 1, "the moving shot, got %zu", r.best);
 	/* a night heading wants the night guess */
 	snprintf(s[2].daynight, sizeof s[2].daynight, "%s", "night");
-	need = (film_need){ FILM_NEED_DESCRIPTION, 3, "night", NULL, 0 };
+	need = (film_need){ FILM_NEED_DESCRIPTION, 3, "night", NULL, 0, 0 };
 	film_pick(&need, c, 3, NULL, &rng, &r);
 	CHECK(r.best == 2, "the night shot, got %zu", r.best);
 }
@@ -146,7 +158,7 @@ static void test_no_reuse_and_exhaustion(void)
 	library_shot s[3] = { shot(1, 0, 10), shot(1, 10, 11.5), shot(2, 0, 0.5) };
 	s[0].speech = 1;
 	film_candidate c[3] = { { .shot = &s[0] }, { .shot = &s[1] }, { .shot = &s[2] } };
-	film_need need = { FILM_NEED_DIALOGUE, 5, NULL, NULL, 0 };
+	film_need need = { FILM_NEED_DIALOGUE, 5, NULL, NULL, 0, 0 };
 	bj_rng rng;
 	bj_rng_init(&rng, 9);
 	film_pick_result r;
@@ -178,7 +190,7 @@ static void test_seeded_ties(void)
 		s[i] = shot(1 + i, 0, 6);
 		c[i] = (film_candidate){ .shot = &s[i] };
 	}
-	film_need need = { FILM_NEED_DESCRIPTION, 3, NULL, NULL, 0 };
+	film_need need = { FILM_NEED_DESCRIPTION, 3, NULL, NULL, 0, 0 };
 	int first[2] = { -1, -1 }, differs = 0;
 	for (uint64_t seed = 0; seed < 6; seed++) {
 		film_pick_result a, b;
@@ -335,6 +347,10 @@ static void test_cut_screenplay(void)
 			CHECK(json_is_object(json_object_get(why, "features")));
 			CHECK(json_is_number(json_object_get(why, "total")));
 			CHECK(json_is_object(json_object_get(why, "runner_up")));
+			/* cut points, without motion figures: the library has no profiles */
+			json_t *cut = json_object_get(why, "cut");
+			CHECK(json_is_integer(json_object_get(cut, "blinks")) &&
+			      !json_object_get(cut, "motion"), "%s", t.clips[i].why);
 			json_decref(why);
 		}
 		/* the night scene's establishing shot comes from the night film */
@@ -401,8 +417,17 @@ static void test_cut_exhausted_library(void)
 	CHECK(ret == 0, "%s", bj_error_message());
 	CHECK(t.n_clips > 2 && t.n_lines == 0, "%zu clips", t.n_clips);
 	int reused = 0;
-	for (size_t i = 0; i < t.n_clips; i++)
-		reused += t.clips[i].why && strstr(t.clips[i].why, "\"reused\":true") != NULL;
+	for (size_t i = 0; i < t.n_clips; i++) {
+		if (!t.clips[i].why || !strstr(t.clips[i].why, "\"reused\":true"))
+			continue;
+		reused++;
+		/* a shot cut in again shows as few frames twice as its cut points can */
+		json_t *why = why_of(&t.clips[i]), *cut = json_object_get(why, "cut");
+		json_t *rep = json_object_get(cut, "repeat");
+		CHECK(!rep || json_real_value(rep) <= json_real_value(json_object_get(
+		                 json_object_get(cut, "centred"), "repeat")) + 1e-9, "%s", t.clips[i].why);
+		json_decref(why);
+	}
 	CHECK(reused == (int)t.n_clips - 2, "%d reused of %zu", reused, t.n_clips);
 	/* no voices: the cast comes from the cues */
 	CHECK(t.n_credit_lines > 8);
@@ -538,6 +563,147 @@ static void test_cut_identity_on_screen(void)
 	library_close(lib);
 }
 
+/* --- faces and cut points against a library with faces ----------------------- */
+
+/* 68 landmarks of a face (the canonical one), eyes shut or not, the inner lips
+ * apart by gap pixels. */
+static void face_points(float *p, int shut, float gap)
+{
+	vision_align_template(200, p);
+	static const int upper[] = { 37, 38, 43, 44 }, lower[] = { 41, 40, 47, 46 };
+	for (int k = 0; shut && k < 4; k++)
+		p[2 * upper[k] + 1] = p[2 * lower[k] + 1];
+	for (int k = 61; k <= 63; k++)
+		p[2 * k + 1] -= gap / 2;
+	for (int k = 65; k <= 67; k++)
+		p[2 * k + 1] += gap / 2;
+}
+
+/* One film at 25 frames a second, five shots of 6 s (150 frames):
+ *   1, 5  wide and empty
+ *   2     EVE (identity 3) close, frontal, talking; a gesture across frames
+ *         195..208 (7.8 .. 8.32 s) and her eyes shut in the sample at 9.88 s
+ *   3     EVE as large, turned away (yaw 40), silent, with more speech around
+ *   4     ADAM (identity 4) close, frontal, talking */
+static library *faces_library(void)
+{
+	library *lib;
+	if (library_open(test_path("faces.db"), &lib) < 0) {
+		CHECK(0, "%s", bj_error_message());
+		return NULL;
+	}
+	const char *path = test_path("film.mp4");
+	test_write_file(path, "", 0);
+	char *sql = bj_xasprintf("INSERT INTO films (id, path, hash, size, duration, fps, width,"
+	                         " height, frames, has_audio) VALUES (1, '%s', 'h', 1, 30, 25, 640,"
+	                         " 480, 750, 1);"
+	                         "INSERT INTO identities (id) VALUES (3), (4);", path);
+	CHECK(library_exec(lib, sql) == 0, "%s", bj_error_message());
+	free(sql);
+	static const double speech[5] = { 0, 0.5, 0.9, 0.5, 0 };
+	for (int i = 0; i < 5; i++) {
+		sql = bj_xasprintf("INSERT INTO shots (id, film_id, number, start_frame, end_frame, start_s,"
+		                   " end_s, transition_in, brightness, contrast, colourfulness, bw, colours,"
+		                   " motion, camera_motion, loudness, speech, daynight, place, keyframe)"
+		                   " VALUES (%d, 1, %d, %d, %d, %d, %d, 'cut', 0.4, 0.2, 10, 1, '', 0.004,"
+		                   " 0, -30, %g, 'day', 'interior', 0)", i + 1, i + 1, 150 * i,
+		                   150 * i + 149, 6 * i, 6 * i + 6, speech[i]);
+		CHECK(library_exec(lib, sql) == 0, "%s", bj_error_message());
+		free(sql);
+	}
+	sqlite3_stmt *st;
+	uint8_t profile[150];
+	memset(profile, 16, sizeof profile);      /* about 0.004 */
+	memset(profile + 45, 70, 14);              /* about 0.075: the gesture */
+	CHECK(library_prepare(lib, "UPDATE shots SET motion_profile = ? WHERE id = 2", &st) == 0);
+	sqlite3_bind_blob(st, 1, profile, sizeof profile, SQLITE_STATIC);
+	CHECK(sqlite3_step(st) == SQLITE_DONE);
+	sqlite3_finalize(st);
+	CHECK(library_exec(lib, "INSERT INTO tracks (id, shot_id, identity_id, start_frame, end_frame)"
+	                        " VALUES (1, 2, 3, 156, 299), (2, 3, 3, 312, 442),"
+	                        " (3, 4, 4, 455, 598)") == 0);
+	CHECK(library_prepare(lib, "INSERT INTO faces (shot_id, track_id, frame, x, y, w, h, landmarks,"
+	                           " yaw, pitch, detected) VALUES (?, ?, ?, 200, 100, 200, 200, ?, ?, 2, 1)",
+	                      &st) == 0);
+	for (int shot = 2; shot <= 4; shot++)
+		for (int frame = 150 * (shot - 1); frame < 150 * shot; frame++) {
+			if (frame % 13)   /* the frames the indexer samples at 25 a second */
+				continue;
+			float pts[136];
+			int talking = shot != 3;
+			face_points(pts, shot == 2 && frame == 247, talking && frame % 2 ? 24 : 4);
+			sqlite3_reset(st);
+			sqlite3_bind_int(st, 1, shot);
+			sqlite3_bind_int(st, 2, shot - 1);
+			sqlite3_bind_int(st, 3, frame);
+			sqlite3_bind_blob(st, 4, pts, sizeof pts, SQLITE_TRANSIENT);
+			sqlite3_bind_double(st, 5, shot == 3 ? 40 : 3);
+			CHECK(sqlite3_step(st) == SQLITE_DONE);
+		}
+	sqlite3_finalize(st);
+	return lib;
+}
+
+static json_int_t shot_of(const film_clip *c)
+{
+	json_t *why = why_of(c);
+	json_int_t id = json_integer_value(json_object_get(json_object_get(why, "shot"), "id"));
+	json_decref(why);
+	return id;
+}
+
+static double feature(json_t *why, const char *name)
+{
+	return json_real_value(json_object_get(json_object_get(json_object_get(why, "features"), name),
+	                                       "value"));
+}
+
+/* A line goes to the speaker's frontal, talking close-up, cut off the gesture
+ * and the blink; the heading and the description to the empty shots. */
+static void test_cut_faces_and_cut_points(void)
+{
+	library *lib = faces_library();
+	if (!lib)
+		return;
+	static const char eve[] = "INT. ROOM - DAY\n\nThe room is empty and quiet.\n\nEVE\nIt is me.\n";
+	text_screenplay *sp;
+	CHECK(text_fountain_parse("e.fountain", eve, strlen(eve), &sp) == 0);
+	char *who[2] = { "EVE", "ADAM" };
+	int64_t ids[2] = { 3, 4 };
+	film_cast cast = { .n = 2, .characters = who, .identities = ids };
+	film_cut_opts o = { .seed = 2 };
+	film_timeline t;
+	film_cues cues;
+	CHECK(film_cut(sp, "e.fountain", lib, NULL, &cast, &o, &t, &cues) == 0, "%s",
+	      bj_error_message());
+	CHECK(t.n_clips == 3, "%zu clips", t.n_clips);
+	if (t.n_clips == 3) {
+		json_int_t a = shot_of(&t.clips[0]), b = shot_of(&t.clips[1]);
+		CHECK((a == 1 || a == 5) && (b == 1 || b == 5), "the empty shots, got %lld and %lld",
+		      (long long)a, (long long)b);
+		film_clip *line = &t.clips[2];
+		json_t *why = why_of(line);
+		CHECK(shot_of(line) == 2, "EVE's frontal close-up, got %s", line->why);
+		CHECK(feature(why, "identity") > 0.99 && feature(why, "frontal") > 0.8 &&
+		      feature(why, "mouth") > 0.5, "%s", line->why);
+		json_t *cut = json_object_get(why, "cut"), *centred = json_object_get(cut, "centred");
+		CHECK(json_integer_value(json_object_get(cut, "blinks")) == 0 &&
+		      json_integer_value(json_object_get(centred, "blinks")) == 1, "%s", line->why);
+		CHECK(json_real_value(json_array_get(json_object_get(centred, "motion"), 0)) > 0.05,
+		      "the centred window cut into the gesture: %s", line->why);
+		/* off the gesture (7.8 .. 8.32 s, and two frames around) and the blink */
+		CHECK(!(line->in > 7.72 && line->in < 8.4), "in %g", line->in);
+		CHECK(fabs(line->out - 9.88) >= FILM_BLINK_SECONDS && fabs(line->in - 9.88) >= FILM_BLINK_SECONDS,
+		      "out %g", line->out);
+		CHECK_NEAR(line->out - line->in, FILM_LINE_LEAD + 3 / 2.5 + FILM_LINE_TAIL, 1e-9);
+		json_decref(why);
+	}
+	film_timeline_release(&t);
+	film_cues_release(&cues);
+	text_screenplay_free(sp);
+	library_close(lib);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -552,6 +718,7 @@ int main(void)
 		TEST_CASE(test_cut_bad_inputs),
 		TEST_CASE(test_voices_and_cast_files),
 		TEST_CASE(test_cut_identity_on_screen),
+		TEST_CASE(test_cut_faces_and_cut_points),
 		{ 0 },
 	};
 	return test_main(cases);

@@ -22,6 +22,7 @@
 #include "library/hash.h"
 #include "library/ingest.h"
 #include "library/internal.h"
+#include "library/profile.h"
 #include "library/sound.h"
 #include "media/decoder.h"
 #include "media/imagefile.h"
@@ -72,7 +73,8 @@ static void test_migrate_from_v1(void)
 	library_close(lib);
 	/* a read-only open refuses the old version */
 	CHECK(library_open_readonly(db, &lib) == BJ_EUNSUPPORTED);
-	char *want = bj_xasprintf("'%s': library schema version 1, this benjamin reads 3 (index into it once to migrate)", db);
+	char *want = bj_xasprintf("'%s': library schema version 1, this benjamin reads %d (index into it once to migrate)", db,
+	                          LIBRARY_SCHEMA_VERSION);
 	CHECK_STR(bj_error_message(), want);
 	free(want);
 	CHECK(library_open(db, &lib) == 0, "%s", bj_error_message());
@@ -101,7 +103,8 @@ out:
 }
 
 /* Version 3 adds each face's pose and whether it was detected, and tracks'
- * times; faces a version 2 library holds count as detected. */
+ * times; faces a version 2 library holds count as detected.  Version 4 adds a
+ * motion profile per shot, absent for shots indexed before. */
 static void test_migrate_from_v2(void)
 {
 	char *db = bj_xstrdup(test_path("v2.db"));
@@ -120,13 +123,17 @@ static void test_migrate_from_v2(void)
 	CHECK(library_open(db, &lib) == 0, "%s", bj_error_message());
 	if (!lib)
 		goto out;
-	CHECK(library_schema_version(lib) == 3);
+	CHECK(library_schema_version(lib) == LIBRARY_SCHEMA_VERSION);
 	sqlite3_stmt *st;
 	CHECK(library_prepare(lib, "SELECT f.detected, f.yaw IS NULL, t.start_s IS NULL FROM faces f"
 	                           " JOIN tracks t ON t.id = f.track_id", &st) == 0);
 	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1 && sqlite3_column_int(st, 1) == 1 &&
 	      sqlite3_column_int(st, 2) == 1);
 	sqlite3_finalize(st);
+	/* version 4: shots indexed before have no motion profile */
+	float *m = NULL;
+	size_t k = 1;
+	CHECK(library_shot_profile(lib, 1, &m, &k) == 0 && m == NULL && k == 0, "%s", bj_error_message());
 	CHECK(library_exec(lib, "UPDATE faces SET yaw = 10, pitch = -5, roll = 2, detected = 0;"
 	                        "UPDATE tracks SET start_s = 0, end_s = 1") == 0, "%s", bj_error_message());
 	library_close(lib);
@@ -150,7 +157,8 @@ static void test_not_a_library(void)
 	CHECK(library_exec(lib, "UPDATE schema_version SET version = 9") == 0);
 	library_close(lib);
 	CHECK(library_open(newer, &lib) == BJ_EUNSUPPORTED);
-	want = bj_xasprintf("'%s': library schema version 9 is newer than this benjamin (3)", newer);
+	want = bj_xasprintf("'%s': library schema version 9 is newer than this benjamin (%d)", newer,
+	                    LIBRARY_SCHEMA_VERSION);
 	CHECK_STR(bj_error_message(), want);
 	free(want);
 }
@@ -488,6 +496,23 @@ static void test_shot_fields(void)
 		CHECK(s->speech >= 0 && s->speech <= 1);
 		CHECK(s->colour_share[0] > 0 && s->colour_share[0] <= 1);
 		CHECK(s->keyframe >= s->start_frame && s->keyframe <= s->end_frame);
+		/* a motion value per frame, averaging to the shot's motion (which
+		 * leaves out the first frame, as the profile repeats the second) */
+		float *m;
+		size_t k;
+		CHECK(library_shot_profile(lib, s->id, &m, &k) == 0);
+		CHECK(m && (int64_t)k == s->end_frame - s->start_frame + 1, "%zu motion values", k);
+		double sum = 0, top = 0;
+		for (size_t j = 1; j < k; j++) {
+			sum += m[j];
+			top = fmax(top, m[j]);
+		}
+		if (k > 1) {
+			CHECK(fabs(sum / (double)(k - 1) - s->motion) < 0.002 + 0.02 * s->motion,
+			      "shot %zu: profile mean %g, motion %g", i + 1, sum / (double)(k - 1), s->motion);
+			CHECK(top > s->motion && m[0] == m[1], "shot %zu: peak %g", i + 1, top);
+		}
+		free(m);
 		uint8_t *jpeg;
 		size_t size;
 		CHECK(library_shot_thumbnail(lib, s->id, &jpeg, &size) == 0);
