@@ -16,7 +16,7 @@
 #include "writer/write.h"
 
 const char *const cmd_make_usage[] = {
-	"benjamin make --footage DIR -o FILM/ [--title T] [--line TEXT] [--prop P]",
+	"benjamin make [--footage DIR] -o FILM/ [--title T] [--line TEXT] [--prop P]",
 	"              [--action TEXT] [--pages N] [--seed S] [--writer MODEL]",
 	"              [--composer MODEL] [--size WxH]",
 	"",
@@ -30,7 +30,9 @@ const char *const cmd_make_usage[] = {
 	"film.edl, film.otio, timeline.json, and make.json with each stage's key and",
 	"time.  The same inputs and seed give the same bytes.",
 	"",
-	"  --footage DIR      the footage (videos and stills, walked recursively)",
+	"  --footage DIR      the footage (videos and stills, walked recursively;",
+	"                     default: the public-domain demo pictures and video",
+	"                     of python3-skimage, python-matplotlib-data, opencv-doc)",
 	"  -o, --output DIR   the film's folder (created if missing)",
 	"  --title T          the title (default: the writer writes one)",
 	"  --line TEXT        a line of dialogue to include",
@@ -129,8 +131,6 @@ int cmd_make(int argc, char **argv)
 	}
 	if (status == CLI_EXIT_OK && optind < argc)
 		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (status == CLI_EXIT_OK && !o.footage)
-		status = cli_usage_error(usage, "no footage given (--footage)");
 	if (status == CLI_EXIT_OK && !o.out_dir)
 		status = cli_usage_error(usage, "no output folder given (-o)");
 	if (status != CLI_EXIT_OK)

@@ -20,6 +20,7 @@
 #include "base/json.h"
 #include "base/progress.h"
 #include "film/cut.h"
+#include "film/demo.h"
 #include "film/render.h"
 #include "film/stage.h"
 #include "film/timeline.h"
@@ -387,6 +388,8 @@ static int publish(make *m, int k)
 
 static int collect_footage(make *m)
 {
+	if (!m->o->footage)
+		return film_demo_footage(NULL, &m->files, &m->n_files);
 	char *real = realpath(m->o->footage, NULL);
 	if (!real)
 		return bj_error_set_errno(errno, "'%s'", m->o->footage);
@@ -443,8 +446,8 @@ static int run_stages(make *m, film_make_report *r)
 int film_make(const film_make_opts *o, film_make_report *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (!o->footage || !o->writer || !o->out_dir)
-		return bj_error_set(BJ_EINVAL, "make needs footage, a writer model and an output folder");
+	if (!o->writer || !o->out_dir)
+		return bj_error_set(BJ_EINVAL, "make needs a writer model and an output folder");
 	make m = { .o = o, .picture_from = CUT };
 	if ((size_t)snprintf(m.root, sizeof(m.root), "%s/.stages", o->out_dir) >= sizeof(m.root))
 		return bj_error_set(BJ_EINVAL, "'%s': path too long", o->out_dir);

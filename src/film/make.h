@@ -32,7 +32,7 @@
 #include "library/hash.h"
 
 typedef struct film_make_opts {
-	const char *footage;     /* folder (or file) of footage */
+	const char *footage;     /* folder (or file) of footage; NULL: the demo footage (film/demo.h) */
 	const char *writer;      /* writer model (safetensors) */
 	const char *composer;    /* composer model, or NULL: a film without music */
 	const char *title, *line, *prop, *action;   /* the brief; NULL for none */
