@@ -248,7 +248,8 @@ void film_report_cut(const film_timeline *t, const text_screenplay *sp, int w, i
 	for (size_t i = 0; i < t->n_clips; i++) {
 		take_pictures(&t->clips[i], w, h, &pics[i]);
 		lines[i] = source_line(&t->clips[i]);
-		bj_progress_set(bar, i + 1, base_name(t->clips[i].source));
+		if (bar)
+			bj_progress_set(bar, i + 1, base_name(t->clips[i].source));
 		/* the contact sheet: the middle frame of each clip, linked to its card */
 		film_html_printf(sheet, "<a href=\"#clip%zu\" title=\"", i + 1);
 		film_html_text(sheet, base_name(t->clips[i].source));
