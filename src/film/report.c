@@ -50,13 +50,13 @@ static double aspect(const char *dir, const film_timeline *t)
 	return a;
 }
 
-static void fact(film_html *h, const char *label, const char *value)
+static void fact(text_buf *h, const char *label, const char *value)
 {
-	film_html_raw(h, "<div><dt>");
+	text_buf_adds(h, "<div><dt>");
 	film_html_text(h, label);
-	film_html_raw(h, "</dt><dd>");
+	text_buf_adds(h, "</dt><dd>");
 	film_html_text(h, value);
-	film_html_raw(h, "</dd></div>");
+	text_buf_adds(h, "</dd></div>");
 }
 
 static void clock_text(char *buf, size_t size, double s)
@@ -65,12 +65,12 @@ static void clock_text(char *buf, size_t size, double s)
 	snprintf(buf, size, "%d:%04.1f", m, s - 60 * m);
 }
 
-static void header(film_html *h, const film_timeline *t, const text_screenplay *sp)
+static void header(text_buf *h, const film_timeline *t, const text_screenplay *sp)
 {
 	char buf[64];
-	film_html_raw(h, "<header><div class=\"kicker\">Director&rsquo;s report</div><h1>");
+	text_buf_adds(h, "<header><div class=\"kicker\">Director&rsquo;s report</div><h1>");
 	film_html_text(h, t->title);
-	film_html_raw(h, "</h1><p class=\"by\">written, directed and edited by benjamin"
+	text_buf_adds(h, "</h1><p class=\"by\">written, directed and edited by benjamin"
 	                 "<span class=\"ai\">AI-GENERATED</span></p><dl class=\"facts\">");
 	double len = film_timeline_duration(t);
 	snprintf(buf, sizeof buf, "%d:%02d", (int)(len / 60), (int)fmod(len, 60));
@@ -98,18 +98,18 @@ static void header(film_html *h, const film_timeline *t, const text_screenplay *
 	}
 	snprintf(buf, sizeof buf, "%zu", sources);
 	fact(h, "sources", buf);
-	film_html_raw(h, "</dl></header><nav><a href=\"#glance\">EVERY SHOT</a>"
+	text_buf_adds(h, "</dl></header><nav><a href=\"#glance\">EVERY SHOT</a>"
 	                 "<a href=\"#cut\">SCREENPLAY &amp; SHOTS</a><a href=\"#cast\">CAST</a>"
 	                 "<a href=\"#models\">MODELS</a><a href=\"#making\">MAKING OF</a></nav>");
 }
 
 /* The stages of make.json: a bar chart of what each took to make and a table. */
-static void timings(film_html *h, const json_t *make)
+static void timings(text_buf *h, const json_t *make)
 {
 	const json_t *stages = json_object_get(make, "stages");
 	size_t n = json_array_size(stages);
 	if (!n) {
-		film_html_raw(h, "<p class=\"muted\">No make.json here: the film was not made by "
+		text_buf_adds(h, "<p class=\"muted\">No make.json here: the film was not made by "
 		                 "<code>benjamin make</code>.</p>");
 		return;
 	}
@@ -126,7 +126,7 @@ static void timings(film_html *h, const json_t *make)
 	}
 	size_t size;
 	uint8_t *png = film_plot_bars("Time to make each stage", labels, values, n, "s", 520, &size);
-	film_html_raw(h, "<div class=\"timings\"><div>");
+	text_buf_adds(h, "<div class=\"timings\"><div>");
 	if (png) {
 		char attrs[96];
 		snprintf(attrs, sizeof attrs, "class=\"plot\" width=\"520\" height=\"%d\" alt=\"stage times\"",
@@ -134,27 +134,27 @@ static void timings(film_html *h, const json_t *make)
 		film_html_image(h, "image/png", png, size, attrs);
 		free(png);
 	}
-	film_html_raw(h, "</div><div><table class=\"stages\"><tr><th>stage</th><th>made in</th>"
+	text_buf_adds(h, "</div><div><table class=\"stages\"><tr><th>stage</th><th>made in</th>"
 	                 "<th>last run</th><th>key</th></tr>");
 	for (size_t i = 0; i < n; i++) {
 		const json_t *s = json_array_get(stages, i);
 		const char *key = json_string_value(json_object_get(s, "key"));
-		film_html_raw(h, "<tr><td>");
+		text_buf_adds(h, "<tr><td>");
 		film_html_text(h, labels[i]);
 		if (values[i] >= 0)
-			film_html_printf(h, "</td><td class=\"n\">%.2f s</td>", values[i]);
+			text_buf_addf(h, "</td><td class=\"n\">%.2f s</td>", values[i]);
 		else
-			film_html_raw(h, "</td><td class=\"n\">&ndash;</td>");
+			text_buf_adds(h, "</td><td class=\"n\">&ndash;</td>");
 		if (json_is_true(json_object_get(s, "skipped")))
-			film_html_raw(h, "<td>up to date</td>");
+			text_buf_adds(h, "<td>up to date</td>");
 		else
-			film_html_printf(h, "<td class=\"n\">%.2f s</td>",
+			text_buf_addf(h, "<td class=\"n\">%.2f s</td>",
 			                 json_number_value(json_object_get(s, "seconds")));
-		film_html_raw(h, "<td><code>");
+		text_buf_adds(h, "<td><code>");
 		film_html_text(h, key ? key : "");
-		film_html_raw(h, "</code></td></tr>");
+		text_buf_adds(h, "</code></td></tr>");
 	}
-	film_html_printf(h, "<tr><td><b>all</b></td><td class=\"n\"><b>%.2f s</b></td><td></td><td>"
+	text_buf_addf(h, "<tr><td><b>all</b></td><td class=\"n\"><b>%.2f s</b></td><td></td><td>"
 	                    "</td></tr></table><p class=\"muted\">&ldquo;made in&rdquo;: what making "
 	                    "the stage took, in the run that made it; each stage works in "
 	                    "<code>.stages/&lt;stage&gt;-&lt;key&gt;/</code>.</p></div></div>", total);
@@ -162,27 +162,27 @@ static void timings(film_html *h, const json_t *make)
 	free(values);
 }
 
-static void cut_intro(film_html *h, const film_timeline *t)
+static void cut_intro(text_buf *h, const film_timeline *t)
 {
 	char a[32], b[32];
-	film_html_raw(h, "<p class=\"muted\">");
+	text_buf_adds(h, "<p class=\"muted\">");
 	if (t->title_card.present) {
 		clock_text(a, sizeof a, t->title_card.at);
 		clock_text(b, sizeof b, t->title_card.at + t->title_card.duration);
-		film_html_printf(h, "Title card %s&ndash;%s. ", a, b);
+		text_buf_addf(h, "Title card %s&ndash;%s. ", a, b);
 	}
-	film_html_raw(h, "Each shot shows three frames from its span and the score that chose it: "
+	text_buf_adds(h, "Each shot shows three frames from its span and the score that chose it: "
 	                 "what the line needs, how much of it the shot has, the weight the director "
 	                 "gives it, and the runner-up it beat.");
 	if (t->credits.present) {
 		clock_text(a, sizeof a, t->credits.at);
-		film_html_printf(h, " Credits from %s.", a);
+		text_buf_addf(h, " Credits from %s.", a);
 	}
-	film_html_raw(h, "</p>");
+	text_buf_adds(h, "</p>");
 }
 
 /* The models: make.json's "models" (role: path), then the caller's. */
-static void models(film_html *h, const json_t *make, const film_report_opts *o)
+static void models(text_buf *h, const json_t *make, const film_report_opts *o)
 {
 	const json_t *m = json_object_get(make, "models");
 	size_t n = json_object_size(m) + o->n_models, k = 0;
@@ -213,7 +213,7 @@ int film_report_save(const film_report_opts *o)
 	film_timeline t;
 	text_screenplay *sp = NULL;
 	json_t *make = NULL;
-	film_html h = { 0 }, sheet = { 0 }, cut = { 0 };
+	text_buf h = { 0 }, sheet = { 0 }, cut = { 0 };
 	int ret = film_timeline_load(tl_path, &t);
 	if (ret < 0)
 		goto out;
@@ -230,32 +230,32 @@ int film_report_save(const film_report_opts *o)
 	film_report_cut(&t, sp, tw, th, bar, &sheet, &cut);
 	bj_progress_finish(bar);
 
-	film_html_raw(&h, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+	text_buf_adds(&h, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
 	                  "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
 	film_html_text(&h, t.title);
-	film_html_printf(&h, " &mdash; director&rsquo;s report</title><style>%s</style></head><body>",
+	text_buf_addf(&h, " &mdash; director&rsquo;s report</title><style>%s</style></head><body>",
 	                 film_report_css);
 	header(&h, &t, sp);
-	film_html_raw(&h, "<main><section id=\"glance\"><h2>Every shot, in order</h2><div class=\"sheet\">");
-	film_html_raw(&h, sheet.s ? sheet.s : "");
-	film_html_raw(&h, "</div></section><section id=\"cut\"><h2>The screenplay and the shots</h2>");
+	text_buf_adds(&h, "<main><section id=\"glance\"><h2>Every shot, in order</h2><div class=\"sheet\">");
+	text_buf_adds(&h, sheet.s ? sheet.s : "");
+	text_buf_adds(&h, "</div></section><section id=\"cut\"><h2>The screenplay and the shots</h2>");
 	cut_intro(&h, &t);
-	film_html_raw(&h, cut.s ? cut.s : "");
-	film_html_raw(&h, "</section><section id=\"cast\"><h2>Cast</h2>");
+	text_buf_adds(&h, cut.s ? cut.s : "");
+	text_buf_adds(&h, "</section><section id=\"cast\"><h2>Cast</h2>");
 	const char *library_db = json_string_value(json_object_get(make, "library"));
 	film_report_cast(&h, cast_path, library_db, sp);
-	film_html_raw(&h, "</section><section id=\"models\"><h2>Models</h2>");
+	text_buf_adds(&h, "</section><section id=\"models\"><h2>Models</h2>");
 	models(&h, make, o);
-	film_html_raw(&h, "</section><section id=\"making\"><h2>Making of</h2>");
+	text_buf_adds(&h, "</section><section id=\"making\"><h2>Making of</h2>");
 	timings(&h, make);
-	film_html_raw(&h, "</section></main><footer>report.html by benjamin &middot; an AI-generated "
+	text_buf_adds(&h, "</section></main><footer>report.html by benjamin &middot; an AI-generated "
 	                  "film &middot; every picture is inside this file</footer></body></html>\n");
 	ret = bj_file_write(out, h.s, h.len);
 	film_timeline_release(&t);
 out:
-	film_html_release(&h);
-	film_html_release(&sheet);
-	film_html_release(&cut);
+	text_buf_release(&h);
+	text_buf_release(&sheet);
+	text_buf_release(&cut);
 	json_decref(make);
 	text_screenplay_free(sp);
 	free(tl_path);

@@ -120,19 +120,19 @@ static void add_character(struct character **c, size_t *n, size_t *cap, const ch
 	(*c)[(*n)++] = (struct character){ bj_xstrdup(name), 0, NULL };
 }
 
-static void initials(film_html *h, const char *name)
+static void initials(text_buf *h, const char *name)
 {
-	film_html_raw(h, "<div class=\"face initials\">");
+	text_buf_adds(h, "<div class=\"face initials\">");
 	char two[3] = { 0 };
 	int k = 0;
 	for (const char *p = name; *p && k < 2; p++)
 		if (isalpha((unsigned char)*p) && (p == name || p[-1] == ' '))
 			two[k++] = (char)toupper((unsigned char)*p);
 	film_html_text(h, two);
-	film_html_raw(h, "</div>");
+	text_buf_adds(h, "</div>");
 }
 
-static void value_text(film_html *h, const json_t *v)
+static void value_text(text_buf *h, const json_t *v)
 {
 	if (json_is_string(v)) {
 		film_html_text(h, json_string_value(v));
@@ -145,9 +145,9 @@ static void value_text(film_html *h, const json_t *v)
 	free(s);
 }
 
-static void card(film_html *h, const struct character *c, library *lib)
+static void card(text_buf *h, const struct character *c, library *lib)
 {
-	film_html_raw(h, "<div class=\"member\">");
+	text_buf_adds(h, "<div class=\"member\">");
 	media_image *face = NULL;
 	char *identity_name = NULL;
 	const json_t *id = json_object_get(c->entry, "identity");
@@ -158,7 +158,7 @@ static void card(film_html *h, const struct character *c, library *lib)
 	size_t size;
 	uint8_t *jpeg;
 	int faces = 0;
-	film_html_raw(h, "<div class=\"faces\">");
+	text_buf_adds(h, "<div class=\"faces\">");
 	const media_image *pics[2] = { face, sface };
 	for (int k = 0; k < 2; k++)
 		if (pics[k] && (jpeg = media_image_encode_jpeg(pics[k], 85, &size))) {
@@ -170,39 +170,39 @@ static void card(film_html *h, const struct character *c, library *lib)
 		}
 	if (!faces)
 		initials(h, c->name);
-	film_html_raw(h, "</div><div class=\"who\"><h4>");
+	text_buf_adds(h, "</div><div class=\"who\"><h4>");
 	film_html_text(h, c->name);
-	film_html_printf(h, "</h4><p class=\"muted\">%d line%s</p>", c->lines, c->lines == 1 ? "" : "s");
+	text_buf_addf(h, "</h4><p class=\"muted\">%d line%s</p>", c->lines, c->lines == 1 ? "" : "s");
 	if (!c->entry) {
-		film_html_raw(h, "<p class=\"muted\">not cast: the director chooses any face "
+		text_buf_adds(h, "<p class=\"muted\">not cast: the director chooses any face "
 		                 "(<code>benjamin cast</code> casts it)</p>");
 	} else {
-		film_html_raw(h, "<dl>");
+		text_buf_adds(h, "<dl>");
 		const char *key;
 		const json_t *v;
 		json_object_foreach((json_t *)c->entry, key, v) {
 			if (!strcmp(key, "character") || json_is_null(v))
 				continue;
-			film_html_raw(h, "<dt>");
+			text_buf_adds(h, "<dt>");
 			film_html_text(h, key);
-			film_html_raw(h, "</dt><dd>");
+			text_buf_adds(h, "</dt><dd>");
 			value_text(h, v);
 			if (!strcmp(key, "identity") && identity_name) {
-				film_html_raw(h, " (");
+				text_buf_adds(h, " (");
 				film_html_text(h, identity_name);
-				film_html_raw(h, ")");
+				text_buf_adds(h, ")");
 			}
-			film_html_raw(h, "</dd>");
+			text_buf_adds(h, "</dd>");
 		}
-		film_html_raw(h, "</dl>");
+		text_buf_adds(h, "</dl>");
 	}
-	film_html_raw(h, "</div></div>");
+	text_buf_adds(h, "</div></div>");
 	free(identity_name);
 	media_image_free(face);
 	media_image_free(sface);
 }
 
-void film_report_cast(film_html *h, const char *cast_json, const char *library_db,
+void film_report_cast(text_buf *h, const char *cast_json, const char *library_db,
                       const text_screenplay *sp)
 {
 	struct character *c = NULL;
@@ -243,11 +243,11 @@ void film_report_cast(film_html *h, const char *cast_json, const char *library_d
 		lib = NULL;
 	bj_error_clear();
 	if (!n)
-		film_html_raw(h, "<p class=\"muted\">Nobody speaks in this screenplay.</p>");
-	film_html_raw(h, "<div class=\"cast\">");
+		text_buf_adds(h, "<p class=\"muted\">Nobody speaks in this screenplay.</p>");
+	text_buf_adds(h, "<div class=\"cast\">");
 	for (size_t i = 0; i < n; i++)
 		card(h, &c[i], lib);
-	film_html_raw(h, "</div>");
+	text_buf_adds(h, "</div>");
 	library_close(lib);
 	json_decref(root);
 	for (size_t i = 0; i < n; i++)

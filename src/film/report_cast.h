@@ -17,5 +17,5 @@
 
 /* Appends the cast section's cards to h.  cast_json and library_db may be NULL
  * or name missing files; sp may be NULL. */
-void film_report_cast(film_html *h, const char *cast_json, const char *library_db,
+void film_report_cast(text_buf *h, const char *cast_json, const char *library_db,
                       const text_screenplay *sp);

@@ -45,10 +45,10 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-static void clock_text(film_html *h, double s)
+static void clock_text(text_buf *h, double s)
 {
 	int m = (int)(s / 60);
-	film_html_printf(h, "%d:%04.1f", m, s - 60 * m);
+	text_buf_addf(h, "%d:%04.1f", m, s - 60 * m);
 }
 
 /* One clip's pictures: JPEGs of its frames, or why there are none. */
@@ -95,7 +95,7 @@ static int by_points(const void *a, const void *b)
 
 /* The table of why: features by the points they gave, each value drawn as a
  * bar, and the runner-up. */
-static void why_table(film_html *h, const json_t *why)
+static void why_table(text_buf *h, const json_t *why)
 {
 	const json_t *features = json_object_get(why, "features");
 	size_t n = json_object_size(features), k = 0;
@@ -110,7 +110,7 @@ static void why_table(film_html *h, const json_t *why)
 			k++;
 		}
 		qsort(rows, k, sizeof(*rows), by_points);
-		film_html_raw(h, "<table class=\"why\"><tr><th>what the line needs</th><th>shot has</th>"
+		text_buf_adds(h, "<table class=\"why\"><tr><th>what the line needs</th><th>shot has</th>"
 		                 "<th>weight</th><th>points</th></tr>");
 		size_t missing = 0;
 		for (size_t i = 0; i < k; i++) {
@@ -119,86 +119,86 @@ static void why_table(film_html *h, const json_t *why)
 				missing++;
 				continue;
 			}
-			film_html_raw(h, "<tr><td>");
+			text_buf_adds(h, "<tr><td>");
 			film_html_text(h, feature_label(rows[i].name));
-			film_html_printf(h, "</td><td><span class=\"meter\"><span style=\"width:%.0f%%\">"
+			text_buf_addf(h, "</td><td><span class=\"meter\"><span style=\"width:%.0f%%\">"
 			                    "</span></span>%.2f</td><td>&times;%.2g</td><td>%.2f</td></tr>",
 			                 100 * fmin(fmax(v, 0), 1), v, rows[i].weight, pts);
 		}
 		const json_t *total = json_object_get(why, "total");
 		if (json_is_number(total))
-			film_html_printf(h, "<tr class=\"total\"><td colspan=\"3\">total</td><td>%.2f</td>"
+			text_buf_addf(h, "<tr class=\"total\"><td colspan=\"3\">total</td><td>%.2f</td>"
 			                    "</tr>", json_number_value(total));
-		film_html_raw(h, "</table>");
+		text_buf_adds(h, "</table>");
 		if (missing) {
-			film_html_raw(h, "<p class=\"runner\">not in this shot: ");
+			text_buf_adds(h, "<p class=\"runner\">not in this shot: ");
 			for (size_t i = 0, j = 0; i < k; i++)
 				if (rows[i].value == 0) {
-					film_html_raw(h, j++ ? ", " : "");
+					text_buf_adds(h, j++ ? ", " : "");
 					film_html_text(h, feature_label(rows[i].name));
 				}
-			film_html_raw(h, "</p>");
+			text_buf_adds(h, "</p>");
 		}
 		free(rows);
 	}
 	const json_t *ru = json_object_get(why, "runner_up");
 	if (json_is_object(ru)) {
 		const char *film = json_string_value(json_object_get(ru, "film"));
-		film_html_raw(h, "<p class=\"runner\">runner-up: ");
+		text_buf_adds(h, "<p class=\"runner\">runner-up: ");
 		film_html_text(h, film ? base_name(film) : "?");
-		film_html_printf(h, " shot %lld, %.2f",
+		text_buf_addf(h, " shot %lld, %.2f",
 		                 (long long)json_integer_value(json_object_get(ru, "number")),
 		                 json_number_value(json_object_get(ru, "total")));
 		const json_t *total = json_object_get(why, "total");
 		if (json_is_number(total))
-			film_html_printf(h, " (%.2f behind)",
+			text_buf_addf(h, " (%.2f behind)",
 			                 json_number_value(total) - json_number_value(json_object_get(ru, "total")));
-		film_html_raw(h, "</p>");
+		text_buf_adds(h, "</p>");
 	}
 	if (json_is_true(json_object_get(why, "reused")))
-		film_html_raw(h, "<p class=\"runner\">reused: every shot that fits had been used</p>");
+		text_buf_adds(h, "<p class=\"runner\">reused: every shot that fits had been used</p>");
 }
 
-static void clip_card(film_html *h, const film_clip *c, size_t index, const struct pics *p, int w,
+static void clip_card(text_buf *h, const film_clip *c, size_t index, const struct pics *p, int w,
                       int hh)
 {
 	json_t *why = c->why ? json_loads(c->why, JSON_DECODE_ANY, NULL) : NULL;
 	/* a still whose move the renderer draws from its seed: seen once, whole,
 	 * beside its caption and table */
 	int one = c->still && !c->has_effect;
-	film_html_printf(h, "<div class=\"clip%s\" id=\"clip%zu\"><div class=\"frames\">",
+	text_buf_addf(h, "<div class=\"clip%s\" id=\"clip%zu\"><div class=\"frames\">",
 	                 one ? " one" : "", index + 1);
 	char attrs[96];
 	snprintf(attrs, sizeof attrs, "width=\"%d\" height=\"%d\" alt=\"frame\"", w, hh);
 	for (int k = one ? FRAMES / 2 : 0; k < (one ? FRAMES / 2 + 1 : FRAMES) && !p->error; k++)
 		film_html_image(h, "image/jpeg", p->jpeg[k], p->size[k], attrs);
 	if (p->error) {
-		film_html_raw(h, "<div class=\"nopic\">no pictures: ");
+		text_buf_adds(h, "<div class=\"nopic\">no pictures: ");
 		film_html_text(h, p->error);
-		film_html_raw(h, "</div>");
+		text_buf_adds(h, "</div>");
 	}
-	film_html_raw(h, "</div><div class=\"about\"><div class=\"caption\"><span class=\"tc\">");
+	text_buf_adds(h, "</div><div class=\"about\"><div class=\"caption\"><span class=\"tc\">");
 	clock_text(h, c->at);
-	film_html_raw(h, "&ndash;");
+	text_buf_adds(h, "&ndash;");
 	clock_text(h, c->at + c->out - c->in);
-	film_html_raw(h, "</span> <b>");
+	text_buf_adds(h, "</span> <b>");
 	film_html_text(h, base_name(c->source));
-	film_html_raw(h, "</b>");
+	text_buf_adds(h, "</b>");
 	const json_t *shot = json_object_get(why, "shot");
 	if (json_is_integer(json_object_get(shot, "number")))
-		film_html_printf(h, " shot %lld", (long long)json_integer_value(json_object_get(shot, "number")));
+		text_buf_addf(h, " shot %lld", (long long)json_integer_value(json_object_get(shot, "number")));
 	if (c->still)
-		film_html_printf(h, " &middot; still, %.1f s%s", c->out - c->in,
+		text_buf_addf(h, " &middot; still, %.1f s%s", c->out - c->in,
 		                 c->has_effect ? "" : ", the render pans and zooms");
 	else
-		film_html_printf(h, " &middot; %.1f&ndash;%.1f s", c->in, c->out);
+		text_buf_addf(h, " &middot; %.1f&ndash;%.1f s", c->in, c->out);
 	const json_t *total = json_object_get(why, "total");
 	if (json_is_number(total))
-		film_html_printf(h, " <span class=\"score\">score %.2f</span>", json_number_value(total));
-	film_html_raw(h, "</div>");
+		text_buf_addf(h, " <span class=\"score\">score %.2f</span>", json_number_value(total));
+	text_buf_adds(h, "</div>");
 	if (why)
 		why_table(h, why);
-	film_html_raw(h, "</div></div>");
+	text_buf_adds(h, "</div></div>");
 	json_decref(why);
 }
 
@@ -210,7 +210,7 @@ static int source_line(const film_clip *c)
 	return line;
 }
 
-static void plain(film_html *h, const char *text)
+static void plain(text_buf *h, const char *text)
 {
 	text_styled st;
 	text_styled_init(&st, text);
@@ -219,7 +219,7 @@ static void plain(film_html *h, const char *text)
 }
 
 /* The screenplay markup of element e. */
-static void element(film_html *h, const text_element *e)
+static void element(text_buf *h, const text_element *e)
 {
 	static const char *const cls[TEXT_ELEMENT_TYPES] = {
 		[TEXT_ACTION] = "action",       [TEXT_SCENE_HEADING] = "heading",
@@ -228,9 +228,9 @@ static void element(film_html *h, const text_element *e)
 		[TEXT_TRANSITION] = "transition", [TEXT_CENTERED] = "centered",
 	};
 	const char *c = cls[e->type] ? cls[e->type] : "action";
-	film_html_printf(h, "<div class=\"sp %s\">", c);
+	text_buf_addf(h, "<div class=\"sp %s\">", c);
 	plain(h, e->text);
-	film_html_raw(h, "</div>");
+	text_buf_adds(h, "</div>");
 }
 
 static int is_speech(text_element_type t)
@@ -240,7 +240,7 @@ static int is_speech(text_element_type t)
 }
 
 void film_report_cut(const film_timeline *t, const text_screenplay *sp, int w, int h,
-                     bj_progress *bar, film_html *sheet, film_html *cut)
+                     bj_progress *bar, text_buf *sheet, text_buf *cut)
 {
 	struct pics *pics = bj_xcalloc(t->n_clips + 1, sizeof(*pics));
 	int *lines = bj_xcalloc(t->n_clips + 1, sizeof(*lines));
@@ -251,18 +251,18 @@ void film_report_cut(const film_timeline *t, const text_screenplay *sp, int w, i
 		if (bar)
 			bj_progress_set(bar, i + 1, base_name(t->clips[i].source));
 		/* the contact sheet: the middle frame of each clip, linked to its card */
-		film_html_printf(sheet, "<a href=\"#clip%zu\" title=\"", i + 1);
+		text_buf_addf(sheet, "<a href=\"#clip%zu\" title=\"", i + 1);
 		film_html_text(sheet, base_name(t->clips[i].source));
-		film_html_raw(sheet, "\">");
+		text_buf_adds(sheet, "\">");
 		snprintf(attrs, sizeof attrs, "width=\"%d\" height=\"%d\" alt=\"clip %zu\"", w / 2, h / 2,
 		         i + 1);
 		if (!pics[i].error)
 			film_html_image(sheet, "image/jpeg", pics[i].jpeg[FRAMES / 2],
 			                pics[i].size[FRAMES / 2], attrs);
 		else
-			film_html_printf(sheet, "<span class=\"nopic\" style=\"width:%dpx;height:%dpx\">"
+			text_buf_addf(sheet, "<span class=\"nopic\" style=\"width:%dpx;height:%dpx\">"
 			                        "</span>", w / 2, h / 2);
-		film_html_raw(sheet, "</a>");
+		text_buf_adds(sheet, "</a>");
 	}
 	char *shown = bj_xcalloc(t->n_clips + 1, 1);
 	int scene = 0;
@@ -275,31 +275,31 @@ void film_report_cut(const film_timeline *t, const text_screenplay *sp, int w, i
 			       sp->elements[end].type != TEXT_CHARACTER)
 				end++;
 		if (e->type == TEXT_SCENE_HEADING)
-			film_html_printf(cut, "<h3 class=\"scene\">Scene %d</h3>", ++scene);
-		film_html_raw(cut, "<div class=\"row\"><div class=\"script\">");
+			text_buf_addf(cut, "<h3 class=\"scene\">Scene %d</h3>", ++scene);
+		text_buf_adds(cut, "<div class=\"row\"><div class=\"script\">");
 		for (size_t k = i; k < end; k++)
 			element(cut, &sp->elements[k]);
-		film_html_raw(cut, "</div><div class=\"shots\">");
+		text_buf_adds(cut, "</div><div class=\"shots\">");
 		for (size_t c = 0; c < t->n_clips; c++)
 			for (size_t k = i; k < end; k++)
 				if (lines[c] && lines[c] == sp->elements[k].line && !shown[c]) {
 					clip_card(cut, &t->clips[c], c, &pics[c], w, h);
 					shown[c] = 1;
 				}
-		film_html_raw(cut, "</div></div>");
+		text_buf_adds(cut, "</div></div>");
 		i = end;
 	}
 	int others = 0;
 	for (size_t c = 0; c < t->n_clips; c++)
 		if (!shown[c]) {
 			if (!others++)
-				film_html_raw(cut, "<h3 class=\"scene\">Shots not tied to a line of the "
+				text_buf_adds(cut, "<h3 class=\"scene\">Shots not tied to a line of the "
 				                   "screenplay</h3><div class=\"row\"><div class=\"script\"></div>"
 				                   "<div class=\"shots\">");
 			clip_card(cut, &t->clips[c], c, &pics[c], w, h);
 		}
 	if (others)
-		film_html_raw(cut, "</div></div>");
+		text_buf_adds(cut, "</div></div>");
 	for (size_t i = 0; i < t->n_clips; i++)
 		pics_release(&pics[i]);
 	free(pics);

@@ -5,7 +5,7 @@
  * it (every feature's value times its weight, the total and the runner-up,
  * from the clip's "why" in timeline.json).
  *
- *     film_html sheet = { 0 }, cut = { 0 };
+ *     text_buf sheet = { 0 }, cut = { 0 };
  *     film_report_cut(&t, sp, 240, 135, bar, &sheet, &cut);
  *
  * Clips are matched to elements by the "why"'s source_line; clips without one
@@ -23,4 +23,4 @@
  * sp may be NULL (only the clips are listed); thumbnails are w x h pixels
  * (shown at 2/3 of that); bar (may be NULL) is advanced by one per clip. */
 void film_report_cut(const film_timeline *t, const text_screenplay *sp, int w, int h,
-                     bj_progress *bar, film_html *sheet, film_html *cut);
+                     bj_progress *bar, text_buf *sheet, text_buf *cut);

@@ -86,37 +86,37 @@ static const char *base_name(const char *path)
 }
 
 /* A fact from the metadata as "<dt>label</dt><dd>value unit</dd>", if present. */
-static void fact(film_html *h, const bj_safetensors *st, const char *key, const char *label,
+static void fact(text_buf *h, const bj_safetensors *st, const char *key, const char *label,
                  const char *unit)
 {
 	const char *v = bj_safetensors_meta(st, key);
 	if (!v)
 		return;
-	film_html_raw(h, "<dt>");
+	text_buf_adds(h, "<dt>");
 	film_html_text(h, label);
-	film_html_raw(h, "</dt><dd>");
+	text_buf_adds(h, "</dt><dd>");
 	film_html_text(h, v);
 	if (unit)
-		film_html_printf(h, " %s", unit);
-	film_html_raw(h, "</dd>");
+		text_buf_addf(h, " %s", unit);
+	text_buf_adds(h, "</dd>");
 }
 
-static void model(film_html *h, const char *role, const char *path)
+static void model(text_buf *h, const char *role, const char *path)
 {
-	film_html_raw(h, "<div class=\"model\"><h4>");
+	text_buf_adds(h, "<div class=\"model\"><h4>");
 	film_html_text(h, role);
-	film_html_raw(h, " <span class=\"muted\">");
+	text_buf_adds(h, " <span class=\"muted\">");
 	film_html_text(h, base_name(path));
-	film_html_raw(h, "</span></h4>");
+	text_buf_adds(h, "</span></h4>");
 	bj_safetensors *st;
 	if (bj_safetensors_load(path, &st) < 0) {
-		film_html_raw(h, "<p class=\"muted\">cannot read it: ");
+		text_buf_adds(h, "<p class=\"muted\">cannot read it: ");
 		film_html_text(h, bj_error_message());
-		film_html_raw(h, "</p></div>");
+		text_buf_adds(h, "</p></div>");
 		bj_error_clear();
 		return;
 	}
-	film_html_raw(h, "<div class=\"model-body\"><dl>");
+	text_buf_adds(h, "<div class=\"model-body\"><dl>");
 	fact(h, st, "charlm.layers", "LSTM layers", NULL);
 	fact(h, st, "charlm.hidden", "units a layer", NULL);
 	fact(h, st, "charlm.vocab", "symbols", NULL);
@@ -124,10 +124,10 @@ static void model(film_html *h, const char *role, const char *path)
 	fact(h, st, "train.chars", "characters read", NULL);
 	const char *secs = bj_safetensors_meta(st, "train.seconds");
 	if (secs)
-		film_html_printf(h, "<dt>training time</dt><dd>%.1f min</dd>", strtod(secs, NULL) / 60);
+		text_buf_addf(h, "<dt>training time</dt><dd>%.1f min</dd>", strtod(secs, NULL) / 60);
 	fact(h, st, "train.val_bpc", "held-out loss", "bits/char");
 	fact(h, st, "composer.corpus.tunes", "tunes learnt", NULL);
-	film_html_raw(h, "</dl>");
+	text_buf_adds(h, "</dl>");
 	struct curve c = { 0 };
 	parse_curve(bj_safetensors_meta(st, "train.curve"), &c);
 	if (!c.n)
@@ -151,19 +151,19 @@ static void model(film_html *h, const char *role, const char *path)
 			free(png);
 		}
 	} else {
-		film_html_raw(h, "<p class=\"muted plot-none\">No learning curve is stored with this "
+		text_buf_adds(h, "<p class=\"muted plot-none\">No learning curve is stored with this "
 		                 "model (trained before benjamin kept one); train it again to see it.</p>");
 	}
-	film_html_raw(h, "</div></div>");
+	text_buf_adds(h, "</div></div>");
 	curve_release(&c);
 	bj_safetensors_free(st);
 }
 
-void film_report_models(film_html *h, const char *const *roles, const char *const *paths,
+void film_report_models(text_buf *h, const char *const *roles, const char *const *paths,
                         size_t n)
 {
 	if (!n)
-		film_html_raw(h, "<p class=\"muted\">No model is recorded for this film.</p>");
+		text_buf_adds(h, "<p class=\"muted\">No model is recorded for this film.</p>");
 	for (size_t i = 0; i < n; i++)
 		model(h, roles[i], paths[i]);
 }

@@ -17,5 +17,5 @@
 
 #include "film/report_html.h"
 
-void film_report_models(film_html *h, const char *const *roles, const char *const *paths,
+void film_report_models(text_buf *h, const char *const *roles, const char *const *paths,
                         size_t n);

@@ -61,12 +61,7 @@ mp4=$tmp/a/film.mp4
 probe() { ffprobe -v error -show_entries "$1" -of default=nw=1:nk=1 "$mp4"; }
 check "video and audio streams" test "$(probe stream=codec_name | tr '\n' ' ')" = "h264 aac "
 check "the size asked" test "$(probe stream=width,height | head -2 | tr '\n' x)" = "128x72x"
-# The timeline's length: its last clip, card or line's end.
-tl_len=$(/usr/bin/python3 -c "import json,sys; t=json.load(open(sys.argv[1]))
-ends=[v['at']+(v['duration'] if 'duration' in v else v['out']-v['in']) for v in t['video']]
-for k in ('title_card','credits'):
-    if k in t: ends.append(t[k]['at']+t[k]['duration'])
-print(max(ends))" "$tmp/a/timeline.json")
+tl_len=$(timeline_length "$tmp/a/timeline.json")
 len=$(probe format=duration)
 check "duration $len within 10 % of the timeline's $tl_len" \
 	/usr/bin/python3 -c "import sys; a,b=map(float,sys.argv[1:]); sys.exit(abs(a-b)>0.1*b)" "$len" "$tl_len"

@@ -17,19 +17,19 @@ expect "a folder without a film" 1 \
 	"benjamin: error: '$tmp/none/timeline.json': cannot open: No such file or directory"
 check "nothing is written for it" test ! -e "$tmp/none"
 
-# The film, from the demo footage alone.
-run "$BENJAMIN" make -o "$tmp/film" --title "Deep Field" --line "Nobody leaves this house." \
-	--pages 1 --size 192x144 --seed 2
+# The film, from the demo footage alone, with the shipped writer (named: an
+# ASan build in build/asan/ has no models/ beside it).
+make_demo() {
+	run "$BENJAMIN" make -o "$tmp/film" --title "Deep Field" --line "Nobody leaves this house." \
+		--pages 1 --size 192x144 --seed 2 --writer "$PWD/models/writer.safetensors"
+}
+make_demo
 expect "make without --footage" 0 -
 check "the demo footage is cut" grep -q '"source": "/usr/' "$tmp/film/timeline.json"
 mp4=$tmp/film/film.mp4
 probe() { ffprobe -v error -show_entries "$1" -of default=nw=1:nk=1 "$mp4"; }
 check "the film has video and audio" test "$(probe stream=codec_name | tr '\n' ' ')" = "h264 aac "
-tl_len=$(/usr/bin/python3 -c "import json,sys; t=json.load(open(sys.argv[1]))
-ends=[v['at']+(v['duration'] if 'duration' in v else v['out']-v['in']) for v in t['video']]
-for k in ('title_card','credits'):
-    if k in t: ends.append(t[k]['at']+t[k]['duration'])
-print(max(ends))" "$tmp/film/timeline.json")
+tl_len=$(timeline_length "$tmp/film/timeline.json")
 len=$(probe format=duration)
 check "duration $len within 10 % of the timeline's $tl_len" \
 	/usr/bin/python3 -c "import sys; a,b=map(float,sys.argv[1:]); sys.exit(abs(a-b)>0.1*b)" "$len" "$tl_len"
@@ -57,7 +57,7 @@ clips = len(re.findall(r'id="clip\d+"', html))
 print(len(srcs), bad, clips)
 PY
 }
-set -- $(images "$tmp/film/report.html")
+set -- $(images "$tmp/film/report.html" 2>/dev/null || echo "0 unreadable 0")
 n_clips=$(/usr/bin/python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['video']))" \
 	"$tmp/film/timeline.json")
 check "every <img> resolves ($1 images, $2 bad)" test "$2" = 0
@@ -80,8 +80,7 @@ a = numpy.frombuffer(sys.stdin.buffer.read(), numpy.uint8).astype(float)
 print(int(a.var()) if a.size == 1280 * 2000 else -1)")
 check "the screenshot is 1280x2000 and not blank (variance $variance)" test "$variance" -gt 500
 
-run "$BENJAMIN" make -o "$tmp/film" --title "Deep Field" --line "Nobody leaves this house." \
-	--pages 1 --size 192x144 --seed 2
+make_demo
 expect "make again" 0 -
 check "a second make leaves the report up to date" grep -q "^  report .*up to date" "$tmp/out"
 run "$BENJAMIN" report --film "$tmp/film" -o "$tmp/again.html"

@@ -30,17 +30,17 @@ static void test_base64(void)
 	} v[] = { { "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
 	          { "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" } };
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		film_html h = { 0 };
+		text_buf h = { 0 };
 		film_html_image(&h, "x/y", (const uint8_t *)v[i].in, strlen(v[i].in), "alt=\"a\"");
 		char *want = bj_xasprintf("<img src=\"data:x/y;base64,%s\" alt=\"a\">", v[i].out);
 		CHECK_STR(h.s, want);
 		free(want);
-		film_html_release(&h);
+		text_buf_release(&h);
 	}
-	film_html h = { 0 };
+	text_buf h = { 0 };
 	film_html_text(&h, "<a href=\"x\">Tom & 'Jerry'</a>");
 	CHECK_STR(h.s, "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
-	film_html_release(&h);
+	text_buf_release(&h);
 }
 
 static int is_png(const uint8_t *p, size_t n)
