@@ -144,10 +144,10 @@ static void model(text_buf *h, const char *role, const char *path)
 		char title[160];
 		snprintf(title, sizeof title, "%s: learning curve", role);
 		uint8_t *png = film_plot_lines(title, "training step", "loss (bits/char)", s,
-		                               has_val ? 2 : 1, 560, 250, &size);
+		                               has_val ? 2 : 1, 680, 260, &size);
 		if (png) {
 			film_html_image(h, "image/png", png, size,
-			                "class=\"plot\" width=\"560\" height=\"250\" alt=\"learning curve\"");
+			                "class=\"plot\" width=\"680\" height=\"260\" alt=\"learning curve\"");
 			free(png);
 		}
 	} else {

@@ -169,7 +169,7 @@ uint8_t *film_plot_lines(const char *title, const char *xlabel, const char *ylab
 	cairo_rotate(cr, -M_PI / 2);
 	text(cr, ylabel, 0, 0, 10, 0, 1);
 	cairo_restore(cr);
-	cairo_rectangle(cr, left, top - 4, right - left, bottom - top + 8);
+	cairo_rectangle(cr, left - 4, top - 4, right - left + 8, bottom - top + 8);  /* dots at the edges whole */
 	cairo_clip(cr);
 	for (int k = 0; k < n_series; k++) {
 		rgb(cr, s[k].rgb);
