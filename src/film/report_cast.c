@@ -134,8 +134,11 @@ static void initials(text_buf *h, const char *name)
 
 static void value_text(text_buf *h, const json_t *v)
 {
-	if (json_is_string(v)) {
-		film_html_text(h, json_string_value(v));
+	if (json_is_string(v)) {   /* a path by its last name: a star's folder, a voice sample */
+		const char *t = json_string_value(v), *slash = strrchr(t, '/');
+		if (slash && slash[1])
+			t = slash + 1;
+		film_html_text(h, t);
 		return;
 	}
 	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -181,7 +184,8 @@ static void card(text_buf *h, const struct character *c, library *lib)
 		const char *key;
 		const json_t *v;
 		json_object_foreach((json_t *)c->entry, key, v) {
-			if (!strcmp(key, "character") || json_is_null(v))
+			if (!strcmp(key, "character") || json_is_null(v) ||
+			    (!strcmp(key, "identity") && json_is_integer(v) && json_integer_value(v) <= 0))
 				continue;
 			text_buf_adds(h, "<dt>");
 			film_html_text(h, key);

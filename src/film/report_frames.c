@@ -54,6 +54,7 @@ static int video_frames(const film_clip *c, int n, int w, int h, media_image **o
 	const media_stream_info *v = &info->streams[info->video];
 	film_rect r = film_fit(v->width, v->height, v->sar_num, v->sar_den, w, h);
 	media_decoder_set_fast(d, 1);
+	media_decoder_set_rough(d, 1);   /* thumbnails: block edges do not show */
 	ret = media_decoder_set_output(d, r.w, r.h, 3);
 	for (int k = 0; k < n && ret == 0; k++) {
 		const media_frame *f;

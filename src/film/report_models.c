@@ -123,8 +123,11 @@ static void model(text_buf *h, const char *role, const char *path)
 	fact(h, st, "train.step", "steps trained", NULL);
 	fact(h, st, "train.chars", "characters read", NULL);
 	const char *secs = bj_safetensors_meta(st, "train.seconds");
-	if (secs)
-		text_buf_addf(h, "<dt>training time</dt><dd>%.1f min</dd>", strtod(secs, NULL) / 60);
+	double t = secs ? strtod(secs, NULL) : -1;
+	if (t >= 60)
+		text_buf_addf(h, "<dt>training time</dt><dd>%.1f min</dd>", t / 60);
+	else if (t >= 0)
+		text_buf_addf(h, "<dt>training time</dt><dd>%.1f s</dd>", t);
 	fact(h, st, "train.val_bpc", "held-out loss", "bits/char");
 	fact(h, st, "composer.corpus.tunes", "tunes learnt", NULL);
 	text_buf_adds(h, "</dl>");
