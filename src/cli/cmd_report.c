@@ -12,7 +12,7 @@
 #include "film/report.h"
 
 const char *const cmd_report_usage[] = {
-	"benjamin report --film DIR [-o FILE] [--model MODEL]...",
+	"benjamin report --film DIR [-o FILE] [--model MODEL]... [--seed S]",
 	"",
 	"Writes DIR/report.html, one self-contained page that opens offline: the",
 	"film at a glance with a frame of every shot, the screenplay beside the",
@@ -26,21 +26,25 @@ const char *const cmd_report_usage[] = {
 	"  -o, --output FILE  where to write it (default: DIR/report.html)",
 	"  --model MODEL      a model to show besides those make.json names",
 	"                     (several allowed)",
+	"  --seed S           the render's seed, which moves the stills that have no",
+	"                     effect (default: make.json's, else 0 as `render`)",
 	"  -h, --help         show this help",
 	NULL,
 };
 
 int cmd_report(int argc, char **argv)
 {
-	enum { O_FILM = 256, O_MODEL };
+	enum { O_FILM = 256, O_MODEL, O_SEED };
 	static const struct option options[] = {
 		{ "film", required_argument, NULL, O_FILM },
 		{ "output", required_argument, NULL, 'o' },
 		{ "model", required_argument, NULL, O_MODEL },
+		{ "seed", required_argument, NULL, O_SEED },
 		{ 0 },
 	};
 	const char *const *usage = cmd_report_usage;
-	film_report_opts o = { .progress = 1 };
+	film_report_opts o = { .progress = 1, .seed = -1 };
+	long v;
 	const char **models = bj_xcalloc((size_t)argc + 1, sizeof(*models));
 	int opt, status = CLI_EXIT_OK;
 	optind = 0;
@@ -50,6 +54,10 @@ int cmd_report(int argc, char **argv)
 		case O_FILM: o.film_dir = optarg; break;
 		case 'o': o.out = optarg; break;
 		case O_MODEL: models[o.n_models++] = optarg; break;
+		case O_SEED:
+			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
+			o.seed = v;
+			break;
 		default:
 			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
 			                         argv[optind - 1]);

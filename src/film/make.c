@@ -323,6 +323,7 @@ static int report_run(make *m, film_stage *s)
 {
 	char path[4400];
 	film_report_opts ro = { .film_dir = m->o->out_dir, .progress = m->o->progress,
+	                        .seed = (long long)m->o->seed,
 	                        .out = film_stage_path(s, "report.html", path, sizeof(path)) };
 	if (save_report(m, m->r) < 0)
 		return bj_error_code();
@@ -394,6 +395,7 @@ static int save_report(const make *m, const film_make_report *r)
 		free(real);
 	}
 	json_object_set_new(root, "models", models);
+	json_object_set_new(root, "seed", json_integer((json_int_t)m->o->seed));
 	char db[4400];
 	char *lib = m->st[INDEX].key[0] ? realpath(in(m, INDEX, "library.db", db, sizeof(db)), NULL)
 	                                : NULL;

@@ -227,7 +227,11 @@ int film_report_save(const film_report_opts *o)
 	if (th < 16)
 		th = 16;
 	bj_progress *bar = o->progress ? bj_progress_new("report", t.n_clips, "clips") : NULL;
-	film_report_cut(&t, sp, tw, th, bar, &sheet, &cut);
+	const json_t *js = json_object_get(make, "seed");
+	uint64_t seed = o->seed >= 0 ? (uint64_t)o->seed
+	                : json_is_integer(js) && json_integer_value(js) >= 0 ? (uint64_t)json_integer_value(js)
+	                                                                      : 0;
+	film_report_cut(&t, sp, seed, tw, th, bar, &sheet, &cut);
 	bj_progress_finish(bar);
 
 	text_buf_adds(&h, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"

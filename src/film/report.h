@@ -13,9 +13,9 @@
  *     if (film_report_save(&o) < 0) ... bj_error_message() ...
  *
  * It reads from film_dir what `benjamin make` leaves there: timeline.json
- * (required), film.fountain, make.json (stage times, the models and the
- * library used), cast.json, film.mp4 (its frame size); each but the timeline
- * may be missing.  The sources of the clips are opened read-only.
+ * (required), film.fountain, make.json (stage times, the models, library and
+ * seed used), cast.json, film.mp4 (its frame size); each but the timeline may
+ * be missing.  The sources of the clips are opened read-only.
  */
 #pragma once
 
@@ -26,6 +26,7 @@ typedef struct film_report_opts {
 	const char *out;                 /* NULL: <film_dir>/report.html */
 	const char *const *models;       /* more models to show (n_models), besides make.json's */
 	size_t n_models;
+	long long seed;                  /* the render's seed (moves of stills); < 0: make.json's, else 0 */
 	int progress;                    /* a progress bar over the clips */
 } film_report_opts;
 

@@ -10,6 +10,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "film/render.h"
 #include "film/report_frames.h"
 #include "media/imagefile.h"
 #include "text/markup.h"
@@ -163,14 +164,10 @@ static void clip_card(text_buf *h, const film_clip *c, size_t index, const struc
                       int hh)
 {
 	json_t *why = c->why ? json_loads(c->why, JSON_DECODE_ANY, NULL) : NULL;
-	/* a still whose move the renderer draws from its seed: seen once, whole,
-	 * beside its caption and table */
-	int one = c->still && !c->has_effect;
-	text_buf_addf(h, "<div class=\"clip%s\" id=\"clip%zu\"><div class=\"frames\">",
-	                 one ? " one" : "", index + 1);
+	text_buf_addf(h, "<div class=\"clip\" id=\"clip%zu\"><div class=\"frames\">", index + 1);
 	char attrs[96];
 	snprintf(attrs, sizeof attrs, "width=\"%d\" height=\"%d\" alt=\"frame\"", w, hh);
-	for (int k = one ? FRAMES / 2 : 0; k < (one ? FRAMES / 2 + 1 : FRAMES) && !p->error; k++)
+	for (int k = 0; k < FRAMES && !p->error; k++)
 		film_html_image(h, "image/jpeg", p->jpeg[k], p->size[k], attrs);
 	if (p->error) {
 		text_buf_adds(h, "<div class=\"nopic\">no pictures: ");
@@ -188,8 +185,8 @@ static void clip_card(text_buf *h, const film_clip *c, size_t index, const struc
 	if (json_is_integer(json_object_get(shot, "number")))
 		text_buf_addf(h, " shot %lld", (long long)json_integer_value(json_object_get(shot, "number")));
 	if (c->still)
-		text_buf_addf(h, " &middot; still, %.1f s%s", c->out - c->in,
-		                 c->has_effect ? "" : ", the render pans and zooms");
+		text_buf_addf(h, " &middot; still, %.1f s, %s", c->out - c->in,
+		              c->has_effect ? "its pan and zoom" : "the render's pan and zoom");
 	else
 		text_buf_addf(h, " &middot; %.1f&ndash;%.1f s", c->in, c->out);
 	const json_t *total = json_object_get(why, "total");
@@ -239,14 +236,19 @@ static int is_speech(text_element_type t)
 	       t == TEXT_LYRICS;
 }
 
-void film_report_cut(const film_timeline *t, const text_screenplay *sp, int w, int h,
-                     bj_progress *bar, text_buf *sheet, text_buf *cut)
+void film_report_cut(const film_timeline *t, const text_screenplay *sp, uint64_t seed, int w,
+                     int h, bj_progress *bar, text_buf *sheet, text_buf *cut)
 {
 	struct pics *pics = bj_xcalloc(t->n_clips + 1, sizeof(*pics));
 	int *lines = bj_xcalloc(t->n_clips + 1, sizeof(*lines));
 	char attrs[128];
 	for (size_t i = 0; i < t->n_clips; i++) {
-		take_pictures(&t->clips[i], w, h, &pics[i]);
+		film_clip seen = t->clips[i];   /* a still moves as the render moves it */
+		if (seen.still && !seen.has_effect) {
+			film_still_move(seed, i, &seen.from, &seen.to);
+			seen.has_effect = 1;
+		}
+		take_pictures(&seen, w, h, &pics[i]);
 		lines[i] = source_line(&t->clips[i]);
 		if (bar)
 			bj_progress_set(bar, i + 1, base_name(t->clips[i].source));
