@@ -16,21 +16,25 @@
 #include "writer/write.h"
 
 const char *const cmd_make_usage[] = {
-	"benjamin make --footage DIR -o FILM/ [--title T] [--line TEXT] [--prop P]",
+	"benjamin make [--footage DIR] -o FILM/ [--title T] [--line TEXT] [--prop P]",
 	"              [--action TEXT] [--pages N] [--seed S] [--writer MODEL]",
 	"              [--composer MODEL] [--size WxH]",
 	"",
 	"Makes a film from the footage in DIR and a brief: writes the screenplay,",
-	"indexes the footage, cuts the screenplay from it, scores it (with a",
-	"composer model; without one the film has no music) and renders it.  Each",
-	"stage works in FILM/.stages/<stage>-<key>/, the key a hash of its inputs",
-	"and settings, so a second run does nothing, a changed setting redoes only",
-	"the stages after it, and a killed run resumes where it stopped.  The film",
-	"is placed at the top of FILM/: film.mp4, film.srt, film.fountain, film.pdf,",
-	"film.edl, film.otio, timeline.json, and make.json with each stage's key and",
-	"time.  The same inputs and seed give the same bytes.",
+	"indexes the footage, cuts the screenplay from it, scores it (with a composer",
+	"model; without one the film has no music), renders it and writes its",
+	"report.  Each stage works in FILM/.stages/<stage>-<key>/, the key a hash",
+	"of its inputs and settings, so a second run does nothing, a changed setting",
+	"redoes only the stages after it, and a killed run resumes where it stopped.",
+	"The film is placed at the top of FILM/: film.mp4, film.srt, film.fountain,",
+	"film.pdf, film.edl, film.otio, timeline.json, report.html (the screenplay",
+	"beside its shots and why each was chosen; `benjamin report`), and make.json",
+	"with each stage's key and time.  The same inputs and seed give the same",
+	"film.",
 	"",
-	"  --footage DIR      the footage (videos and stills, walked recursively)",
+	"  --footage DIR      the footage (videos and stills, walked recursively;",
+	"                     default: the public-domain demo pictures and video",
+	"                     of python3-skimage, python-matplotlib-data, opencv-doc)",
 	"  -o, --output DIR   the film's folder (created if missing)",
 	"  --title T          the title (default: the writer writes one)",
 	"  --line TEXT        a line of dialogue to include",
@@ -129,8 +133,6 @@ int cmd_make(int argc, char **argv)
 	}
 	if (status == CLI_EXIT_OK && optind < argc)
 		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (status == CLI_EXIT_OK && !o.footage)
-		status = cli_usage_error(usage, "no footage given (--footage)");
 	if (status == CLI_EXIT_OK && !o.out_dir)
 		status = cli_usage_error(usage, "no output folder given (-o)");
 	if (status != CLI_EXIT_OK)

@@ -64,3 +64,6 @@ extern const char *const cmd_voice_usage[];
 
 int cmd_make(int argc, char **argv);
 extern const char *const cmd_make_usage[];
+
+int cmd_report(int argc, char **argv);
+extern const char *const cmd_report_usage[];

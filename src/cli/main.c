@@ -30,6 +30,7 @@ const struct cli_command cli_commands[] = {
 	{ "score", cmd_score, "score a film: cues to exact lengths, ducked under dialogue", cmd_score_usage },
 	{ "compose", cmd_compose, "compose a music cue (MIDI, WAV) with a trained composer", cmd_compose_usage },
 	{ "make", cmd_make, "make a film: write, index, score, cut and render, each stage cached", cmd_make_usage },
+	{ "report", cmd_report, "write report.html: the screenplay beside its shots, cast, models, times", cmd_report_usage },
 	{ "write", cmd_write, "write a screenplay to a brief (title, line, prop, action, pages)", cmd_write_usage },
 	{ "voices", cmd_voices, "list the voices characters can speak with", cmd_voices_usage },
 	{ "say", cmd_say, "speak a line of text into a WAV file", cmd_say_usage },

@@ -20,7 +20,9 @@
 #include "base/json.h"
 #include "base/progress.h"
 #include "film/cut.h"
+#include "film/demo.h"
 #include "film/render.h"
+#include "film/report.h"
 #include "film/stage.h"
 #include "film/timeline.h"
 #include "library/ingest.h"
@@ -34,7 +36,7 @@
 #include "text/pdf.h"
 #include "writer/write.h"
 
-enum { WRITE, INDEX, CUT, SCORE, RENDER, N_STAGES };
+enum { WRITE, INDEX, CUT, SCORE, RENDER, REPORT, N_STAGES };
 
 typedef struct make {
 	const film_make_opts *o;
@@ -43,6 +45,7 @@ typedef struct make {
 	int picture_from;           /* the stage whose timeline.json is rendered */
 	char **files;               /* the footage, absolute */
 	size_t n_files;
+	film_make_report *r;        /* the stages run so far */
 } make;
 
 typedef struct stage_def {
@@ -303,6 +306,30 @@ static int render_run(make *m, film_stage *s)
 	return ret;
 }
 
+/* ---- report: report.html ---- */
+
+static int save_report(const make *m, const film_make_report *r);
+
+static int report_key(make *m, film_stage *s)
+{
+	int ret = film_stage_key_add(s, "write", m->st[WRITE].key);
+	if (ret == 0)
+		ret = film_stage_key_add(s, "render", m->st[RENDER].key);
+	return ret;
+}
+
+/* make.json is saved first: the report shows the times of the stages before it. */
+static int report_run(make *m, film_stage *s)
+{
+	char path[4400];
+	film_report_opts ro = { .film_dir = m->o->out_dir, .progress = m->o->progress,
+	                        .seed = (long long)m->o->seed,
+	                        .out = film_stage_path(s, "report.html", path, sizeof(path)) };
+	if (save_report(m, m->r) < 0)
+		return bj_error_code();
+	return film_report_save(&ro);
+}
+
 static const stage_def stages[N_STAGES] = {
 	[WRITE] = { "write", 0, NULL, write_key, write_run, { "film.fountain", "film.pdf" } },
 	[INDEX] = { "index", 1, NULL, index_key, index_run, { NULL } },
@@ -310,6 +337,7 @@ static const stage_def stages[N_STAGES] = {
 	[SCORE] = { "score", 0, scoring_wanted, scoring_key, scoring_run, { NULL } },
 	[RENDER] = { "render", 0, NULL, render_key, render_run,
 	             { "film.mp4", "film.srt", "film.edl", "film.otio" } },
+	[REPORT] = { "report", 0, NULL, report_key, report_run, { "report.html" } },
 };
 
 /* ---- the run ---- */
@@ -339,9 +367,12 @@ static void last_times(const char *out_dir, double seconds[N_STAGES])
 	json_decref(root);
 }
 
-static int save_report(const char *out_dir, const film_make_report *r)
+/* make.json: each stage's key and times, and the models and library used
+ * (absolute paths, for the report). */
+static int save_report(const make *m, const film_make_report *r)
 {
-	json_t *root = json_object(), *list = json_array();
+	const char *out_dir = m->o->out_dir;
+	json_t *root = json_object(), *list = json_array(), *models = json_object();
 	json_object_set_new(root, "format", json_string("benjamin-make"));
 	json_object_set_new(root, "version", json_integer(1));
 	for (int i = 0; i < r->n; i++) {
@@ -356,6 +387,21 @@ static int save_report(const char *out_dir, const film_make_report *r)
 	}
 	json_object_set_new(root, "stages", list);
 	json_object_set_new(root, "seconds", json_real(r->seconds));
+	const char *roles[] = { "writer", "composer" }, *paths[] = { m->o->writer, m->o->composer };
+	for (int i = 0; i < 2; i++) {
+		char *real = paths[i] ? realpath(paths[i], NULL) : NULL;
+		if (real)
+			json_object_set_new(models, roles[i], json_string(real));
+		free(real);
+	}
+	json_object_set_new(root, "models", models);
+	json_object_set_new(root, "seed", json_integer((json_int_t)m->o->seed));
+	char db[4400];
+	char *lib = m->st[INDEX].key[0] ? realpath(in(m, INDEX, "library.db", db, sizeof(db)), NULL)
+	                                : NULL;
+	if (lib)
+		json_object_set_new(root, "library", json_string(lib));
+	free(lib);
 	char path[4400];
 	snprintf(path, sizeof(path), "%s/make.json", out_dir);
 	int ret = bj_json_save(path, root, 0);
@@ -387,6 +433,8 @@ static int publish(make *m, int k)
 
 static int collect_footage(make *m)
 {
+	if (!m->o->footage)
+		return film_demo_footage(NULL, &m->files, &m->n_files);
 	char *real = realpath(m->o->footage, NULL);
 	if (!real)
 		return bj_error_set_errno(errno, "'%s'", m->o->footage);
@@ -437,15 +485,15 @@ static int run_stages(make *m, film_make_report *r)
 		i++;
 	}
 	r->seconds = now() - t_all;
-	return save_report(m->o->out_dir, r);
+	return save_report(m, r);
 }
 
 int film_make(const film_make_opts *o, film_make_report *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (!o->footage || !o->writer || !o->out_dir)
-		return bj_error_set(BJ_EINVAL, "make needs footage, a writer model and an output folder");
-	make m = { .o = o, .picture_from = CUT };
+	if (!o->writer || !o->out_dir)
+		return bj_error_set(BJ_EINVAL, "make needs a writer model and an output folder");
+	make m = { .o = o, .picture_from = CUT, .r = r };
 	if ((size_t)snprintf(m.root, sizeof(m.root), "%s/.stages", o->out_dir) >= sizeof(m.root))
 		return bj_error_set(BJ_EINVAL, "'%s': path too long", o->out_dir);
 	if (bj_make_dirs(o->out_dir) < 0)

@@ -18,10 +18,12 @@
  *   cut     timeline.json and cues.json     write, index, seed
  *   score   score.wav, the scored timeline  cut, composer model, seed (only with a composer)
  *   render  film.mp4, .srt, .edl, .otio     cut or score, size, seed
+ *   report  report.html (film/report.h)     write, render
  * Each runs in out_dir/.stages/<stage>-<key>/, its key the hash of what the
  * table says.  The products are then placed at the top of out_dir (hard
  * links): film.fountain, film.pdf, timeline.json, film.mp4, film.srt, film.edl,
- * film.otio; and make.json says what each stage did and how long it took.
+ * film.otio, report.html; and make.json says what each stage did and how long
+ * it took, and which models and library the film used.
  * The same inputs and seed give the same bytes.
  */
 #pragma once
@@ -32,7 +34,7 @@
 #include "library/hash.h"
 
 typedef struct film_make_opts {
-	const char *footage;     /* folder (or file) of footage */
+	const char *footage;     /* folder (or file) of footage; NULL: the demo footage (film/demo.h) */
 	const char *writer;      /* writer model (safetensors) */
 	const char *composer;    /* composer model, or NULL: a film without music */
 	const char *title, *line, *prop, *action;   /* the brief; NULL for none */
@@ -59,7 +61,7 @@ typedef struct film_make_stage_report {
 } film_make_stage_report;
 
 typedef struct film_make_report {
-	film_make_stage_report stages[8];
+	film_make_stage_report stages[16];
 	int n;
 	int ran;                 /* stages that did work */
 	double seconds;

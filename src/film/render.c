@@ -133,9 +133,7 @@ static void copy_image(const media_image *src, media_image *dst)
 		       (size_t)dst->width * 3);
 }
 
-/* A gentle move for a still with no effect: in or out by 8-20 %, drifting up
- * to 8 % of the picture, chosen by the seed and the clip's place. */
-static void default_move(uint64_t seed, size_t clip, film_view *from, film_view *to)
+void film_still_move(uint64_t seed, size_t clip, film_view *from, film_view *to)
 {
 	bj_rng base, r;
 	bj_rng_init(&base, seed);
@@ -157,7 +155,7 @@ static int open_still(struct reader *r, const film_clip *c, const media_image *f
 		r->from = c->from;
 		r->to = c->to;
 	} else {
-		default_move(seed, r->clip, &r->from, &r->to);
+		film_still_move(seed, r->clip, &r->from, &r->to);
 	}
 	/* Shrink a large still once so that its most zoomed window is about the
 	 * frame's size: bilinear sampling then never skips pixels. */

@@ -62,6 +62,11 @@ typedef struct film_render_report {
 	double render_seconds;   /* wall time of the picture loop (decode, draw, encode) */
 } film_render_report;
 
+/* The move of clip (its index in the timeline) when it is a still without an
+ * effect: in or out by 8-20 %, drifting up to 8 % of the picture, chosen by
+ * the seed and the clip's place (the report shows the same). */
+void film_still_move(uint64_t seed, size_t clip, film_view *from, film_view *to);
+
 /* Defaults: size and rate from the footage, no burned subtitles, seed 0, 2
  * threads, preset "medium", crf 18. */
 film_render_opts film_render_defaults(const char *output);

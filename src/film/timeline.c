@@ -585,7 +585,9 @@ static json_t *clip_value(const film_clip *c, const char *dir)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "source", path_value(c->source, dir));
-	if (c->still) {
+	/* a still cut from the library comes as a shot of it (in, out): written
+	 * as the still it is */
+	if (c->still || is_still(c->source)) {
 		json_object_set_new(o, "duration", json_real(c->out - c->in));
 	} else {
 		json_object_set_new(o, "in", json_real(c->in));

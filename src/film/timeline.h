@@ -132,7 +132,8 @@ int film_timeline_parse(const char *name, const char *dir, const char *json, siz
 /* Writes t as timeline.json version 1 to path, atomically, in the key order
  * above.  A relative source path inside path's folder is written relative to
  * it, any other relative path made absolute (from the current folder), so
- * film_timeline_load(path) gives t back.  Defaults are written out.  Returns 0
+ * film_timeline_load(path) gives t back.  Defaults are written out; a clip
+ * whose source is a still is written as one (its duration, out - in).  Returns 0
  * or a negative code with the error set ("'<path>': cannot create file: ..."). */
 int film_timeline_save(const film_timeline *t, const char *path);
 

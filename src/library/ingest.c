@@ -483,6 +483,72 @@ static int is_still(const media_info *info)
 	       (v->frames <= 1 && info->duration <= 0.05);
 }
 
+/* A still (a photograph, a poster) is indexed as a film of one shot,
+ * LIBRARY_STILL_SECONDS long at 25 frames a second, without motion or sound:
+ * the director may cut to it like any shot, and the renderer animates it with
+ * a pan and zoom (film/render.c). */
+static int index_still(library *lib, const char *path, const char *hash, media_decoder *dec,
+                       const library_index_options *opts, library_index_report *r)
+{
+	const media_info *info = media_decoder_info(dec);
+	const media_stream_info *v = &info->streams[info->video];
+	if (v->width < 32 || v->height < 32) {
+		bj_error_set(BJ_EUNSUPPORTED, "'%s': picture of %dx%d is too small to index", path,
+		             v->width, v->height);
+		return skipped(r, LIBRARY_SKIPPED);
+	}
+	double sar = v->sar_num > 0 && v->sar_den > 0 ? (double)v->sar_num / v->sar_den : 1.0;
+	int tw, th;
+	thumb_size(v->width, v->height, sar, &tw, &th);
+	const media_frame *f;
+	int got = media_decoder_set_output(dec, tw, th, 3);
+	if (got == 0)
+		got = media_decoder_read(dec, &f);
+	if (got <= 0) {
+		if (got == 0)
+			bj_error_set(BJ_EFORMAT, "'%s': no picture could be decoded", path);
+		return skipped(r, LIBRARY_DAMAGED);
+	}
+	const double fps = 25.0;
+	struct film_state st;
+	memset(&st, 0, sizeof(st));
+	st.fps = fps;
+	struct shot_out o;
+	memset(&o, 0, sizeof(o));
+	o.shot.number = 1;
+	o.shot.end_frame = (int64_t)(LIBRARY_STILL_SECONDS * fps) - 1;
+	o.shot.end = LIBRARY_STILL_SECONDS;
+	snprintf(o.shot.transition_in, sizeof(o.shot.transition_in), "start");
+	library_look *lk = library_look_new();
+	library_frame_look look;
+	library_look_frame(lk, &f->image, &look);
+	library_look_free(lk);
+	library_look_shot(&look, 1, fps, &o.shot);
+	int ret = 0;
+	if (opts->faces && library_faces_frame(opts->faces, 0, 0.0, &f->image) < 0)
+		ret = bj_error_prefix("'%s'", path);
+	if (ret == 0 && !(o.jpeg = media_image_encode_jpeg(&f->image, THUMB_QUALITY, &o.size)))
+		ret = bj_error_code();
+	if (ret < 0) {
+		free(o.jpeg);
+		return skipped(r, LIBRARY_DAMAGED);
+	}
+	st.shots = &o;
+	st.n_shots = 1;
+	ret = write_film(lib, path, hash, info, fps, o.shot.end_frame + 1, 0, &st, opts->faces,
+	                 &r->film_id);
+	free(o.jpeg);
+	if (ret == 0) {
+		r->status = LIBRARY_INDEXED;
+		r->shots = 1;
+		r->frames = 1;
+		r->duration = LIBRARY_STILL_SECONDS;
+		if (opts->faces)
+			library_faces_counts(opts->faces, &r->faces, &r->tracks);
+	}
+	return ret;
+}
+
 int library_index_file(library *lib, const char *path, const library_index_options *opts,
                        library_index_report *r)
 {
@@ -514,9 +580,9 @@ int library_index_file(library *lib, const char *path, const library_index_optio
 		return skipped(r, LIBRARY_SKIPPED);
 	}
 	if (is_still(info)) {
-		bj_error_set(BJ_EUNSUPPORTED, "'%s': a still image, not a video", path);
+		ret = index_still(lib, path, hash, dec, opts, r);
 		media_decoder_close(dec);
-		return skipped(r, LIBRARY_SKIPPED);
+		return ret;
 	}
 	const media_stream_info *v = &info->streams[info->video];
 	double fps = v->fps_num > 0 && v->fps_den > 0 ? (double)v->fps_num / v->fps_den : 25.0;

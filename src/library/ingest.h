@@ -27,6 +27,10 @@
  * its middle frame by seeking after the pass.  Per-frame work is kept to a fraction of the
  * decode's (bench/bench_index.c), with room left for per-sampled-frame work such
  * as face detection through the sampled hook.
+ *
+ * A still (PNG, JPEG: what FFmpeg reads as a single picture) is indexed as a
+ * film of one shot LIBRARY_STILL_SECONDS long, without motion or sound, its
+ * keyframe the picture itself; the renderer pans and zooms over it.
  */
 #pragma once
 
@@ -36,6 +40,9 @@
 #include "library/faces.h"
 #include "library/library.h"
 #include "media/image.h"
+
+/* The length of the one shot a still is indexed as (seconds). */
+#define LIBRARY_STILL_SECONDS 10.0
 
 enum library_index_status {
 	LIBRARY_INDEXED,    /* decoded and written */

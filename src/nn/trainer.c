@@ -128,6 +128,57 @@ static int put(bj_st_writer *w, const char *key, const char *fmt, ...)
 	return ret;
 }
 
+/* The learning curve for the model file ("train.curve"): at most
+ * NN_TRAINER_CURVE_POINTS points "step,train_bpc,val_bpc" joined by ';', each
+ * the mean training loss of an equal run of steps and the last validation in
+ * it (empty when none), so a report can draw it without the CSV.  A new
+ * string (free()). */
+static char *curve_text(const struct run *r)
+{
+	size_t n = r->n_rows, points = n < NN_TRAINER_CURVE_POINTS ? n : NN_TRAINER_CURVE_POINTS;
+	char *text = bj_xmalloc(points * 64 + 1);
+	size_t len = 0;
+	text[0] = '\0';
+	for (size_t p = 0; p < points; p++) {
+		size_t a = p * n / points, b = (p + 1) * n / points;
+		double sum = 0.0, val = NAN;
+		for (size_t i = a; i < b; i++) {
+			sum += r->rows[i].train_bpc;
+			if (!isnan(r->rows[i].val_bpc))
+				val = r->rows[i].val_bpc;
+		}
+		len += (size_t)snprintf(text + len, 64, "%s%" PRId64 ",%.4f,", p ? ";" : "",
+		                        r->rows[b - 1].step, sum / (double)(b - a));
+		if (!isnan(val))
+			len += (size_t)snprintf(text + len, 24, "%.4f", val);
+	}
+	return text;
+}
+
+/* Rows back from "train.curve" (a checkpoint whose CSV is gone), those past
+ * upto left out.  A malformed curve is ignored: it is a record, not state. */
+static void read_curve(struct run *r, const char *text, int64_t upto)
+{
+	const char *p = text;
+	while (p && *p) {
+		char *end;
+		struct row w = { 0 };
+		w.step = strtoll(p, &end, 10);
+		if (*end != ',')
+			break;
+		w.train_bpc = strtod(end + 1, &end);
+		if (*end != ',')
+			break;
+		end++;
+		w.val_bpc = *end && *end != ';' ? strtod(end, &end) : NAN;
+		if (w.step > upto || !isfinite(w.train_bpc))
+			break;
+		BJ_GROW(r->rows, r->cap_rows, r->n_rows + 1);
+		r->rows[r->n_rows++] = w;
+		p = *end == ';' ? end + 1 : NULL;
+	}
+}
+
 static int write_model(struct run *r, const char *path)
 {
 	const nn_trainer_opts *o = r->o;
@@ -183,6 +234,10 @@ static int write_model(struct run *r, const char *path)
 		ret = put(w, "train.corpus.hash", "%016" PRIx64, nn_corpus_hash(r->corpus));
 	if (ret >= 0 && !isnan(r->val_bpc))
 		ret = put(w, "train.val_bpc", "%.6f", r->val_bpc);
+	char *curve = curve_text(r);
+	if (ret >= 0 && r->n_rows)
+		ret = put(w, "train.curve", "%s", curve);
+	free(curve);
 	for (const char *const *kv = o->meta; kv && kv[0] && ret >= 0; kv += 2)
 		ret = bj_st_writer_set_meta(w, kv[0], kv[1]);
 	if (ret >= 0)
@@ -304,6 +359,7 @@ static int read_checkpoint(struct run *r, const char *path)
 	const char *val = bj_safetensors_meta(st, "train.val_bpc");
 	if (val)
 		r->val_bpc = strtod(val, NULL);
+	read_curve(r, bj_safetensors_meta(st, "train.curve"), r->step);
 out:
 	bj_safetensors_free(st);
 	return ret;
@@ -339,13 +395,15 @@ static int write_csv(const struct run *r)
 }
 
 /* The rows of an earlier run up to step (the checkpoint's): those after it
- * were trained again.  A missing or unreadable file starts a new curve. */
+ * were trained again.  A missing or unreadable file leaves the points of the
+ * model's own curve (read_curve). */
 static void read_csv(struct run *r, int64_t upto)
 {
 	const char *path = r->o->csv_path;
 	FILE *f = path ? fopen(path, "r") : NULL;
 	if (!f)
 		return;
+	r->n_rows = 0;   /* the CSV has every step; the model's curve only points */
 	char line[512];
 	while (fgets(line, sizeof(line), f)) {
 		struct row w;

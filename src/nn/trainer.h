@@ -13,7 +13,9 @@
  * o.val is given); each step trains on their next T characters, state carried
  * (truncated BPTT), wrapping at the end.  model_path holds the model with its
  * optimizer (nn_charlm_write) and "train.*" metadata and tensors: settings,
- * step, positions, generator and carried state, so a resumed run reaches the
+ * step, positions, generator and carried state, the learning curve in at most
+ * NN_TRAINER_CURVE_POINTS points ("train.curve": "step,train_bpc,val_bpc;..."
+ * with val_bpc empty where no validation fell), so a resumed run reaches the
  * bytes of one never stopped (with steps; minutes depend on speed).  It is
  * saved atomically at the start, every checkpoint_minutes, on interruption and
  * at the end.  Progress goes to a bj_progress display; nothing is printed.
@@ -24,6 +26,9 @@
 #include <stdint.h>
 
 #include "nn/corpus.h"
+
+/* Points of the learning curve kept in the model file ("train.curve"). */
+#define NN_TRAINER_CURVE_POINTS 200
 
 /* How to train.  nn_trainer_opts_init fills in the defaults. */
 typedef struct nn_trainer_opts {

@@ -66,6 +66,16 @@ data() {
 	return 1
 }
 
+# timeline_length FILE: prints the length of a timeline.json in seconds: the end
+# of its last clip, title card or credits.
+timeline_length() {
+	/usr/bin/python3 -c "import json,sys; t=json.load(open(sys.argv[1]))
+ends=[v['at']+(v['duration'] if 'duration' in v else v['out']-v['in']) for v in t['video']]
+for k in ('title_card','credits'):
+    if k in t: ends.append(t[k]['at']+t[k]['duration'])
+print(max(ends))" "$1"
+}
+
 finish() {
 	echo "# $passed ok, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ]

@@ -13,6 +13,7 @@ check "--help lists frames" grep -q '^   frames ' "$tmp/out"
 check "--help lists compose" grep -q "^   compose " "$tmp/out"
 check "--help lists score" grep -q "^   score " "$tmp/out"
 check "--help lists write" grep -q '^   write ' "$tmp/out"
+check "--help lists report" grep -q '^   report ' "$tmp/out"
 
 run "$BENJAMIN"
 expect "no command is a usage error" 2 -
@@ -25,7 +26,7 @@ run "$BENJAMIN" --frobnicate
 expect "unknown global option" 2 -
 check "unknown global option is named" grep -q "^benjamin: error: unknown option '--frobnicate'" "$tmp/err"
 
-for cmd in probe frames faces crops swap render compose score write cut voices say voice strip make; do
+for cmd in probe frames faces crops swap render compose score write cut voices say voice strip make report; do
 	run "$BENJAMIN" $cmd --help
 	expect "$cmd --help" 0 ""
 	check "$cmd --help shows its synopsis" grep -q "^usage: benjamin $cmd" "$tmp/out"

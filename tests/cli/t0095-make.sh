@@ -3,16 +3,14 @@
 # here in seconds, checked with ffprobe against its timeline; the same seed
 # twice gives the same bytes; a second run does no work; a new --size redoes
 # only the render; a SIGKILL during the render and a re-run give the film of an
-# uninterrupted run; a composer adds the score stage and redoes only the render.  Then usage errors and bad input.
+# uninterrupted run; a composer adds the score stage and redoes only the render
+# (and the report after it).  Then usage errors and bad input.
 . tests/cli/lib.sh
 
 run "$BENJAMIN" make --help
 expect "make --help" 0 ""
-check "make --help shows its synopsis" grep -q "^usage: benjamin make --footage DIR" "$tmp/out"
+check "make --help shows its synopsis" grep -q "^usage: benjamin make \[--footage DIR\]" "$tmp/out"
 
-run "$BENJAMIN" make -o "$tmp/x"
-expect "no footage" 2 -
-check "no footage is named" grep -q "^benjamin: error: no footage given (--footage)" "$tmp/err"
 run "$BENJAMIN" make --footage "$tmp" --writer "$tmp/w" -o "$tmp/x" --size 13x7
 expect "odd size" 2 -
 run "$BENJAMIN" make --footage "$tmp/none" --writer "$tmp/w" -o "$tmp/x"
@@ -52,23 +50,18 @@ json.load(open(sys.argv[1]))['stages'] if not s['skipped']))" "$tmp/a/make.json"
 
 make_film "$tmp/a" 128x72
 expect "make a film" 0 -
-for f in film.mp4 film.srt film.fountain film.pdf film.edl film.otio timeline.json make.json; do
+for f in film.mp4 film.srt film.fountain film.pdf film.edl film.otio timeline.json make.json report.html; do
 	check "$f is at the top" test -f "$tmp/a/$f"
 done
-check "every stage is made" made write index cut render
-check "the progress names the stages" grep -q "^make: stage 4/4 render" "$tmp/err"
+check "every stage is made" made write index cut render report
+check "the progress names the stages" grep -q "^make: stage 4/5 render" "$tmp/err"
 check "the film has no music without a composer, and says so" grep -q "no music" "$tmp/out"
 
 mp4=$tmp/a/film.mp4
 probe() { ffprobe -v error -show_entries "$1" -of default=nw=1:nk=1 "$mp4"; }
 check "video and audio streams" test "$(probe stream=codec_name | tr '\n' ' ')" = "h264 aac "
 check "the size asked" test "$(probe stream=width,height | head -2 | tr '\n' x)" = "128x72x"
-# The timeline's length: its last clip, card or line's end.
-tl_len=$(/usr/bin/python3 -c "import json,sys; t=json.load(open(sys.argv[1]))
-ends=[v['at']+(v['duration'] if 'duration' in v else v['out']-v['in']) for v in t['video']]
-for k in ('title_card','credits'):
-    if k in t: ends.append(t[k]['at']+t[k]['duration'])
-print(max(ends))" "$tmp/a/timeline.json")
+tl_len=$(timeline_length "$tmp/a/timeline.json")
 len=$(probe format=duration)
 check "duration $len within 10 % of the timeline's $tl_len" \
 	/usr/bin/python3 -c "import sys; a,b=map(float,sys.argv[1:]); sys.exit(abs(a-b)>0.1*b)" "$len" "$tl_len"
@@ -98,7 +91,7 @@ check "the same seed gives the same bytes" cmp -s "$tmp/a/film.mp4" "$tmp/b/film
 	--size 160x96 -o "$tmp/a" >"$tmp/killed.out" 2>"$tmp/killed.err" &
 pid=$!
 i=0
-until grep -q "stage 4/4 render" "$tmp/killed.err" 2>/dev/null || [ $i -ge 300 ]; do
+until grep -q "stage 4/5 render" "$tmp/killed.err" 2>/dev/null || [ $i -ge 300 ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
@@ -109,7 +102,7 @@ check "the run was killed before it finished" sh -c "! grep -q 'stages made' '$t
 check "the killed render is not marked done" test "$(ls "$tmp"/a/.stages/render-*/.done | wc -l)" = 1
 make_film "$tmp/a" 160x96
 expect "the killed run resumes" 0 -
-check "a new --size redoes only the render" made render
+check "a new --size redoes only the render (and its report)" made render report
 make_film "$tmp/b" 160x96
 expect "the same film uninterrupted" 0 -
 check "the resumed film is the uninterrupted one" cmp -s "$tmp/a/film.mp4" "$tmp/b/film.mp4"
@@ -121,7 +114,7 @@ check "the other products follow the new render" cmp -s "$tmp/a/film.otio" "$tmp
 	--min-count 1 --lr 0.01 >/dev/null 2>&1
 make_film "$tmp/a" 160x96 --composer "$tmp/c.safetensors"
 expect "a film with music" 0 -
-check "a composer redoes only the score and the render" made score render
+check "a composer redoes only the score and the render (and the report)" made score render report
 check "the timeline lays the score under the film" grep -q '"audio": ".stages/score-[0-9a-f]*/score.wav"' "$tmp/a/timeline.json"
 check "the score is there to play" test -s "$(ls -d "$tmp"/a/.stages/score-*)/score.wav"
 check "the film with music differs" sh -c "! cmp -s '$tmp/a/film.mp4' '$tmp/b/film.mp4'"

@@ -22,6 +22,7 @@
 #include "library/hash.h"
 #include "library/ingest.h"
 #include "library/internal.h"
+#include "library/portrait.h"
 #include "library/profile.h"
 #include "library/sound.h"
 #include "media/decoder.h"
@@ -314,6 +315,93 @@ static void test_bad_inputs(void)
 	free(text);
 	free(empty);
 	free(cut);
+	free(db);
+}
+
+/* A still is a film of one shot LIBRARY_STILL_SECONDS long, its keyframe the
+ * picture at its own size (under 320 wide); one too small is skipped. */
+static void test_still(void)
+{
+	media_image *img = media_image_new(200, 150, 3);
+	for (int y = 0; y < 150; y++)
+		for (int x = 0; x < 200; x++) {
+			uint8_t *p = img->data + (size_t)y * img->stride + (size_t)x * 3;
+			p[0] = (uint8_t)x;
+			p[1] = (uint8_t)(y * 255 / 150);
+			p[2] = (uint8_t)((x ^ y) & 255);
+		}
+	char *png = bj_xstrdup(test_path("poster.png"));
+	char *jpg = bj_xstrdup(test_path("tiny.jpg"));
+	CHECK(media_image_save(img, png, 0) == 0, "%s", bj_error_message());
+	media_image *tiny = media_image_new(16, 16, 3);
+	CHECK(media_image_save(tiny, jpg, 0) == 0, "%s", bj_error_message());
+	char *db = bj_xstrdup(test_path("stills.db"));
+	library *lib;
+	CHECK(library_open(db, &lib) == 0, "%s", bj_error_message());
+	library_index_report r;
+	CHECK(library_index_file(lib, png, NULL, &r) == 0, "%s", bj_error_message());
+	CHECK(r.status == LIBRARY_INDEXED && r.shots == 1 && r.duration == LIBRARY_STILL_SECONDS,
+	      "status %d, %d shots, %.2f s: %s", r.status, r.shots, r.duration, r.message);
+	library_shot *shots = NULL;
+	size_t n = 0;
+	CHECK(library_shots(lib, r.film_id, &shots, &n) == 0 && n == 1);
+	if (n == 1) {
+		CHECK(shots[0].start == 0 && shots[0].end == LIBRARY_STILL_SECONDS,
+		      "%.2f..%.2f", shots[0].start, shots[0].end);
+		CHECK(shots[0].motion == 0, "motion %.3f", shots[0].motion);
+		uint8_t *jpeg;
+		size_t size;
+		CHECK(library_shot_thumbnail(lib, shots[0].id, &jpeg, &size) == 0, "%s",
+		      bj_error_message());
+		media_image *th = media_image_decode(jpeg, size, "thumbnail", 3);
+		CHECK(th && th->width == 200 && th->height == 150, "%dx%d", th ? th->width : 0,
+		      th ? th->height : 0);
+		media_image_free(th);
+		free(jpeg);
+	}
+	free(shots);
+	CHECK(library_index_file(lib, png, NULL, &r) == 0 && r.status == LIBRARY_UNCHANGED);
+	CHECK(library_index_file(lib, jpg, NULL, &r) == 0 && r.status == LIBRARY_SKIPPED);
+	char *want = bj_xasprintf("'%s': picture of 16x16 is too small to index", jpg);
+	CHECK_STR(r.message, want);
+	free(want);
+	CHECK(count(lib, "films") == 1 && count(lib, "shots") == 1);
+	library_close(lib);
+	media_image_free(img);
+	media_image_free(tiny);
+	free(png);
+	free(jpg);
+	free(db);
+}
+
+/* An identity's portrait: its largest detected face, in the film's seconds. */
+static void test_portrait(void)
+{
+	char *db = bj_xstrdup(test_path("portrait.db"));
+	library *lib;
+	CHECK(library_open(db, &lib) == 0, "%s", bj_error_message());
+	library_portrait p;
+	CHECK(library_identity_portrait(lib, 1, &p) == BJ_ENOENT);
+	char *want = bj_xasprintf("'%s': identity 1 has no face", db);
+	CHECK_STR(bj_error_message(), want);
+	free(want);
+	CHECK(library_exec(lib,
+	      "INSERT INTO films (id, path, hash, size, duration, fps, width, height, frames)"
+	      " VALUES (1, '/f.mp4', 'h', 1, 10, 25, 640, 360, 250);"
+	      "INSERT INTO shots (id, film_id, number, start_frame, end_frame, start_s, end_s)"
+	      " VALUES (1, 1, 1, 0, 249, 0, 10);"
+	      "INSERT INTO identities (id, name) VALUES (1, 'Ben');"
+	      "INSERT INTO tracks (id, shot_id, identity_id, start_frame, end_frame, start_s, end_s)"
+	      " VALUES (1, 1, 1, 0, 249, 0, 10);"
+	      "INSERT INTO faces (shot_id, track_id, frame, x, y, w, h, detected)"
+	      " VALUES (1, 1, 50, 10, 20, 60, 60, 1), (1, 1, 100, 100, 50, 90, 90, 1),"
+	      " (1, 1, 150, 0, 0, 200, 200, 0);") == 0, "%s", bj_error_message());
+	CHECK(library_identity_portrait(lib, 1, &p) == 0, "%s", bj_error_message());
+	CHECK(p.film && !strcmp(p.film, "/f.mp4") && p.name && !strcmp(p.name, "Ben"));
+	CHECK(p.time == 4.0 && p.x == 100 && p.y == 50 && p.w == 90 && p.h == 90,
+	      "%.2f s (%.0f %.0f %.0f %.0f)", p.time, p.x, p.y, p.w, p.h);
+	library_portrait_release(&p);
+	library_close(lib);
 	free(db);
 }
 
@@ -640,6 +728,8 @@ int main(void)
 		TEST_CASE(test_hash),
 		TEST_CASE(test_incremental),
 		TEST_CASE(test_bad_inputs),
+		TEST_CASE(test_still),
+		TEST_CASE(test_portrait),
 		TEST_CASE(test_sigkill_resume),
 		TEST_CASE(test_shot_fields),
 		TEST_CASE(test_sampled_hook),

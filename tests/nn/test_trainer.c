@@ -104,7 +104,7 @@ out:
 }
 
 static const char *const state_keys[] = { "train.step", "train.chars", "train.positions",
-                                          "train.rng", "adam.step", NULL };
+                                          "train.rng", "adam.step", "train.curve", NULL };
 
 /* Stopped after 5 steps and resumed to 12: the same bytes as 12 in one go. */
 static void test_resume_is_exact(void)
@@ -146,6 +146,51 @@ static void test_resume_is_exact(void)
 	free_opts(&a);
 	free_opts(&b);
 out:
+	nn_corpus_close(c);
+	free(text);
+}
+
+/* The learning curve is in the model file ("train.curve"), a point a step
+ * here, and a run resumed without its CSV keeps the points before the pause. */
+static void test_curve_in_model(void)
+{
+	char *text = make_text(300, 1);
+	nn_corpus *c = open_text("corpus.txt", text);
+	nn_trainer_opts a, b;
+	tiny_opts(&a, "curve-straight.safetensors");
+	tiny_opts(&b, "curve-resumed.safetensors");
+	free((char *)b.csv_path);
+	b.csv_path = NULL;
+	nn_trainer_result ra, rb;
+	CHECK(nn_trainer_run(&a, c, &ra) == 0, "%s", bj_error_message());
+	b.pause_at = 5;
+	CHECK(nn_trainer_run(&b, c, &rb) == 0, "%s", bj_error_message());
+	b.pause_at = 0;
+	b.resume = 1;
+	CHECK(nn_trainer_run(&b, c, &rb) == 0, "%s", bj_error_message());
+	bj_safetensors *x = NULL, *y = NULL;
+	CHECK(bj_safetensors_load(a.model_path, &x) == 0, "%s", bj_error_message());
+	CHECK(bj_safetensors_load(b.model_path, &y) == 0, "%s", bj_error_message());
+	const char *cx = x ? bj_safetensors_meta(x, "train.curve") : NULL;
+	const char *cy = y ? bj_safetensors_meta(y, "train.curve") : NULL;
+	CHECK(cx && cy && strcmp(cx, cy) == 0, "'%s' vs '%s'", cx ? cx : "-", cy ? cy : "-");
+	if (cx) {
+		int points = 0, with_val = 0;
+		for (const char *p = cx; p;) {
+			const char *e = strchr(p, ';');
+			size_t len = e ? (size_t)(e - p) : strlen(p);
+			points++;
+			with_val += len > 0 && p[len - 1] != ',';
+			p = e ? e + 1 : NULL;
+		}
+		CHECK(points == 12, "%d points in '%s'", points, cx);
+		CHECK(strncmp(cx, "1,", 2) == 0 && strstr(cx, ";12,") != NULL, "'%s'", cx);
+		CHECK(with_val == 3, "%d validations in '%s'", with_val, cx);
+	}
+	bj_safetensors_free(x);
+	bj_safetensors_free(y);
+	free_opts(&a);
+	free_opts(&b);
 	nn_corpus_close(c);
 	free(text);
 }
@@ -244,6 +289,7 @@ int main(void)
 	bj_progress_set_output(stderr, BJ_PROGRESS_OFF, 0);
 	static const struct test_case cases[] = {
 		TEST_CASE(test_resume_is_exact),
+		TEST_CASE(test_curve_in_model),
 		TEST_CASE(test_threads_same_bytes),
 		TEST_CASE(test_learns),
 		TEST_CASE(test_errors),
