@@ -5,6 +5,7 @@
  *     ...
  *     nn_gemm_force_blas(0);     // back to the CPU's best
  *     nn_lstm_activations(x, n, sig, th);   // the LSTM's sigmoid and tanh, to test
+ *     nn_conv_add_params(p, "enc0", shape, out, &w, &dw, &b, &db, &i);   // conv layers
  *
  * Nothing here is part of the layer's interface; callers outside src/nn and
  * tests/nn must not include it.
@@ -12,6 +13,9 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "nn/params.h"
 
 /* With on, nn_gemm_pack leaves B unpacked and nn_gemm_packed calls OpenBLAS,
  * as on CPUs without AVX-512; with 0, the CPU decides again.  Not thread-safe
@@ -21,3 +25,11 @@ void nn_gemm_force_blas(int on);
 /* The sigmoid and tanh of the LSTM's cell pass (polynomial approximations,
  * vectorised) of n floats x, into sig and th. */
 void nn_lstm_activations(const float *x, size_t n, float *sig, float *th);
+
+/* Adds "<name>.weight" of the 4-D shape wshape and, when bias > 0,
+ * "<name>.bias" (bias) to p, with the slots of nn_params_add; *w_index is the
+ * weight's view (the bias's is the next).  For the convolution layers. */
+void nn_conv_add_params(nn_params *p, const char *name,
+                        const int64_t *wshape,   // (4)
+                        int64_t bias, float **w, float **dw, float **b, float **db,
+                        int *w_index);
