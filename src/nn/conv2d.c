@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "nn/conv2d_direct.h"
 #include "nn/gemm.h"
 #include "nn/internal.h"
 
@@ -49,8 +50,16 @@ nn_conv_geom nn_conv2d_geom(const nn_conv2d *l, int H, int W)
 	return g;
 }
 
+/* Few output channels: the direct path (nn/conv2d_direct.h). */
+static int direct(const nn_conv2d *l)
+{
+	return l->out <= NN_CONV2D_DIRECT_MAX_OUT;
+}
+
 size_t nn_conv2d_work_floats(const nn_conv2d *l, int B, int H, int W)
 {
+	if (direct(l))
+		return 0;
 	nn_conv_geom g = nn_conv2d_geom(l, H, W);
 	size_t P = (size_t)B * g.OH * g.OW;
 	return ((size_t)l->in * l->kh * l->kw + (size_t)l->out) * P;
@@ -60,6 +69,10 @@ size_t nn_conv2d_work_floats(const nn_conv2d *l, int B, int H, int W)
 void nn_conv2d_forward(const nn_conv2d *l, const float *x, int B, int H, int W, float *y,
                        float *work)
 {
+	if (direct(l)) {
+		nn_conv2d_direct_forward(l, x, B, H, W, y);
+		return;
+	}
 	BJ_ASSERT(B >= 1 && x && y && work);
 	nn_conv_geom g = nn_conv2d_geom(l, H, W);
 	int ohw = g.OH * g.OW, P = B * ohw, CK = l->in * l->kh * l->kw;
@@ -73,6 +86,10 @@ void nn_conv2d_forward(const nn_conv2d *l, const float *x, int B, int H, int W, 
 void nn_conv2d_backward(nn_conv2d *l, const float *x, const float *dy, int B, int H, int W,
                         float *dx, float *work)
 {
+	if (direct(l)) {
+		nn_conv2d_direct_backward(l, x, dy, B, H, W, dx);
+		return;
+	}
 	BJ_ASSERT(B >= 1 && x && dy && work && l->dw);
 	nn_conv_geom g = nn_conv2d_geom(l, H, W);
 	int ohw = g.OH * g.OW, P = B * ohw, CK = l->in * l->kh * l->kw;

@@ -49,9 +49,7 @@ static void run_over_channels(struct channel_job *j)
 	nn_parallel_run(j->parts, channel_task, j);
 }
 
-/* The output columns [*lo, *hi) whose tap kw lands inside the image along an
- * axis of n input pixels: 0 <= o*stride - pad + k < n. */
-static void valid_range(int k, int n, int stride, int pad, int out, int *lo, int *hi)
+void nn_conv_tap_range(int k, int n, int stride, int pad, int out, int *lo, int *hi)
 {
 	int a = pad - k;                 /* o*stride >= a */
 	int l = a <= 0 ? 0 : (a + stride - 1) / stride;
@@ -72,7 +70,7 @@ static void im2col_channels(const struct channel_job *j, int c0, int c1)
 			for (int kw = 0; kw < g->KW; kw++) {
 				float *row = j->dst + ((size_t)(c * g->KH + kh) * g->KW + kw) * P;
 				int lo, hi;
-				valid_range(kw, g->W, g->stride, g->pad, g->OW, &lo, &hi);
+				nn_conv_tap_range(kw, g->W, g->stride, g->pad, g->OW, &lo, &hi);
 				for (int b = 0; b < j->B; b++) {
 					const float *plane = j->src + ((size_t)b * g->C + c) * g->H * g->W;
 					for (int oh = 0; oh < g->OH; oh++) {
@@ -105,7 +103,7 @@ static void col2im_channels(const struct channel_job *j, int c0, int c1)
 			for (int kw = 0; kw < g->KW; kw++) {
 				const float *row = j->src + ((size_t)(c * g->KH + kh) * g->KW + kw) * P;
 				int lo, hi;
-				valid_range(kw, g->W, g->stride, g->pad, g->OW, &lo, &hi);
+				nn_conv_tap_range(kw, g->W, g->stride, g->pad, g->OW, &lo, &hi);
 				for (int b = 0; b < j->B; b++) {
 					float *plane = j->dst + ((size_t)b * g->C + c) * g->H * g->W;
 					for (int oh = 0; oh < g->OH; oh++) {

@@ -37,6 +37,11 @@ typedef struct nn_conv_geom {
  * or 0 when the padded input is shorter than the kernel. */
 int nn_conv_out_size(int in, int k, int stride, int pad);
 
+/* The outputs [*lo, *hi) along an axis of out outputs whose tap k reads
+ * inside the n input pixels: 0 <= o*stride - pad + k < n.  Empty (lo == hi)
+ * when there are none. */
+void nn_conv_tap_range(int k, int n, int stride, int pad, int out, int *lo, int *hi);
+
 /* Fills g; every size >= 1, stride >= 1, pad >= 0 and the output at least 1x1
  * (BJ_ASSERT). */
 void nn_conv_geom_init(nn_conv_geom *g, int C, int H, int W, int KH, int KW, int stride,

@@ -12,6 +12,7 @@
 
 #include "base/alloc.h"
 #include "nn/conv2d.h"
+#include "nn/conv2d_direct.h"
 #include "nn/conv_transpose2d.h"
 #include "nn/gradcheck.h"
 #include "nn/parallel.h"
@@ -170,8 +171,13 @@ static void naive_forward(const struct rig *r, double *y)
 				}
 }
 
-/* Small shapes: odd sizes, strides, padding, non-square kernels, no bias. */
+/* Small shapes: odd sizes, strides, padding, non-square kernels, no bias;
+ * convolutions of at most NN_CONV2D_DIRECT_MAX_OUT (8) outputs take the direct
+ * path, the wider ones the unrolled one. */
 static const struct spec small[] = {
+	{ "conv 3x3 s1 p1 wide", CONV, 2, 3, 5, 6, 10, 3, 3, 1, 1, 0, 1 },
+	{ "conv 5x5 s2 p2 wide", CONV, 2, 2, 7, 6, 9, 5, 5, 2, 2, 0, 1 },
+	{ "conv 2x3 s2 p0 nobias wide", CONV, 1, 2, 6, 7, 12, 2, 3, 2, 0, 0, 0 },
 	{ "conv 3x3 s1 p1", CONV, 2, 3, 5, 6, 4, 3, 3, 1, 1, 0, 1 },
 	{ "conv 5x5 s2 p2", CONV, 2, 2, 7, 6, 3, 5, 5, 2, 2, 0, 1 },
 	{ "conv 2x3 s2 p0 nobias", CONV, 1, 2, 6, 7, 2, 2, 3, 2, 0, 0, 0 },
@@ -219,6 +225,37 @@ static void test_forward_matches_naive(void)
 		       small[k].out, r.oh, r.ow, worst);
 		CHECK(worst < 1e-5, "%s: forward differs from the naive loops by %g", small[k].name,
 		      worst);
+		free(want);
+		rig_release(&r);
+	}
+}
+
+/* The direct path against the unrolled one on the same wide layers (which
+ * nn_conv2d sends to the unrolled path): y, dw, db and dx. */
+static void test_direct_matches_unrolled(void)
+{
+	for (size_t k = 0; k < N_SMALL; k++) {
+		const struct spec *s = &small[k];
+		if (s->kind != CONV || s->out <= NN_CONV2D_DIRECT_MAX_OUT)
+			continue;
+		struct rig r;
+		rig_init(&r, s, 90 + k);
+		nn_params_zero_grad(&r.p);
+		rig_forward(&r);
+		rig_backward(&r);
+		size_t ng = r.p.count;
+		float *want = bj_xmalloc((r.ny + ng + r.nx) * sizeof(float));
+		memcpy(want, r.y, r.ny * sizeof(float));
+		memcpy(want + r.ny, r.p.block[NN_GRAD], ng * sizeof(float));
+		memcpy(want + r.ny + ng, r.dx, r.nx * sizeof(float));
+		nn_params_zero_grad(&r.p);
+		memset(r.dx, 0, r.nx * sizeof(float));
+		nn_conv2d_direct_forward(&r.conv, r.x, s->B, s->H, s->W, r.y);
+		nn_conv2d_direct_backward(&r.conv, r.x, r.R, s->B, s->H, s->W, r.dx);
+		CHECK_CLOSE("y", r.y, want, r.ny, 1e-5, 1e-5);
+		CHECK_CLOSE("weight and bias gradients", r.p.block[NN_GRAD], want + r.ny, ng, 1e-5, 1e-5);
+		CHECK_CLOSE("dx", r.dx, want + r.ny + ng, r.nx, 1e-5, 1e-5);
+		printf("    %-28s direct = unrolled (%zu floats)\n", s->name, r.ny + ng + r.nx);
 		free(want);
 		rig_release(&r);
 	}
@@ -310,6 +347,7 @@ static const struct spec large[] = {
 	{ "conv 5x5 s2 p2", CONV, 8, 32, 16, 16, 64, 5, 5, 2, 2, 0, 1 },
 	{ "conv 3x3 s1 p1", CONV, 4, 32, 16, 16, 64, 3, 3, 1, 1, 0, 1 },
 	{ "convt 4x4 s2 p1", CONVT, 8, 64, 8, 8, 32, 4, 4, 2, 1, 0, 1 },
+	{ "conv 5x5 s1 p2 direct", CONV, 3, 16, 16, 16, 3, 5, 5, 1, 2, 0, 1 },
 	{ "pixel shuffle r2", SHUFFLE, 4, 64, 8, 8, 16, 2, 0, 0, 0, 0, 0 },
 };
 
@@ -392,6 +430,7 @@ int main(void)
 	static const struct test_case cases[] = {
 		TEST_CASE(test_out_size),
 		TEST_CASE(test_forward_matches_naive),
+		TEST_CASE(test_direct_matches_unrolled),
 		TEST_CASE(test_gradients),
 		TEST_CASE(test_backward_accumulates),
 		TEST_CASE(test_same_bytes_on_1_and_2_threads),
