@@ -50,16 +50,16 @@ nn_conv_geom nn_conv2d_geom(const nn_conv2d *l, int H, int W)
 	return g;
 }
 
-/* Few output channels: the direct path (nn/conv2d_direct.h). */
+/* Few output channels, stride 1: the direct path (nn/conv2d_direct.h). */
 static int direct(const nn_conv2d *l)
 {
-	return l->out <= NN_CONV2D_DIRECT_MAX_OUT;
+	return l->out <= NN_CONV2D_DIRECT_MAX_OUT && l->stride == 1;
 }
 
 size_t nn_conv2d_work_floats(const nn_conv2d *l, int B, int H, int W)
 {
 	if (direct(l))
-		return 0;
+		return nn_conv2d_direct_work_floats(l, H, W);
 	nn_conv_geom g = nn_conv2d_geom(l, H, W);
 	size_t P = (size_t)B * g.OH * g.OW;
 	return ((size_t)l->in * l->kh * l->kw + (size_t)l->out) * P;
@@ -70,7 +70,7 @@ void nn_conv2d_forward(const nn_conv2d *l, const float *x, int B, int H, int W, 
                        float *work)
 {
 	if (direct(l)) {
-		nn_conv2d_direct_forward(l, x, B, H, W, y);
+		nn_conv2d_direct_forward(l, x, B, H, W, y, work);
 		return;
 	}
 	BJ_ASSERT(B >= 1 && x && y && work);
@@ -87,7 +87,7 @@ void nn_conv2d_backward(nn_conv2d *l, const float *x, const float *dy, int B, in
                         float *dx, float *work)
 {
 	if (direct(l)) {
-		nn_conv2d_direct_backward(l, x, dy, B, H, W, dx);
+		nn_conv2d_direct_backward(l, x, dy, B, H, W, dx, work);
 		return;
 	}
 	BJ_ASSERT(B >= 1 && x && dy && work && l->dw);

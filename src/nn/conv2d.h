@@ -14,8 +14,8 @@
  * Forward unrolls the batch (nn/im2col.h) and makes one product of the
  * weights (OC, C*KH*KW) with it, over every image at once; backward recomputes
  * the unrolled input and makes two products (dW, and the unrolled dx folded
- * back by col2im).  Layers of at most NN_CONV2D_DIRECT_MAX_OUT output channels
- * take a direct path instead (nn/conv2d_direct.h) that needs no scratch.  work
+ * back by col2im).  Layers of stride 1 and at most NN_CONV2D_DIRECT_MAX_OUT
+ * output channels take a direct path instead (nn/conv2d_direct.h).  work
  * is scratch that forward and backward overwrite; one buffer of the largest
  * size may serve every layer of a model.  Weights are
  * views into the nn_params arena given to init; the struct owns nothing.
@@ -59,7 +59,7 @@ void nn_conv2d_init_weights(nn_conv2d *l, nn_params *p, bj_rng *rng);
 nn_conv_geom nn_conv2d_geom(const nn_conv2d *l, int H, int W);
 
 /* The floats of scratch forward and backward need for B images of H x W:
- * (in*kh*kw + out) * B*OH*OW, or 0 on the direct path (work may be NULL). */
+ * (in*kh*kw + out) * B*OH*OW, or much less on the direct path. */
 size_t nn_conv2d_work_floats(const nn_conv2d *l, int B, int H, int W);
 
 /* y = the convolution of x with w, plus b. */
@@ -67,7 +67,7 @@ void nn_conv2d_forward(const nn_conv2d *l,
                        const float *x,   // (B, in, H, W)
                        int B, int H, int W,
                        float *y,         // (B, out, OH, OW)
-                       float *work);     // (nn_conv2d_work_floats), NULL if 0
+                       float *work);     // (nn_conv2d_work_floats), from malloc or an nn_arena
 
 /* Adds dL/dw to dw, dL/db to db and, if dx is not NULL, dL/dx to dx, given
  * dy = dL/dy. */
@@ -76,4 +76,4 @@ void nn_conv2d_backward(nn_conv2d *l,
                         const float *dy,   // (B, out, OH, OW)
                         int B, int H, int W,
                         float *dx,         // (B, in, H, W), or NULL
-                        float *work);      // (nn_conv2d_work_floats), NULL if 0
+                        float *work);      // (nn_conv2d_work_floats), from malloc or an nn_arena

@@ -178,6 +178,9 @@ static const struct spec small[] = {
 	{ "conv 3x3 s1 p1 wide", CONV, 2, 3, 5, 6, 10, 3, 3, 1, 1, 0, 1 },
 	{ "conv 5x5 s2 p2 wide", CONV, 2, 2, 7, 6, 9, 5, 5, 2, 2, 0, 1 },
 	{ "conv 2x3 s2 p0 nobias wide", CONV, 1, 2, 6, 7, 12, 2, 3, 2, 0, 0, 0 },
+	{ "conv 2x3 s1 p2 nobias wide", CONV, 2, 3, 4, 5, 9, 2, 3, 1, 2, 0, 0 },
+	{ "conv 5x5 s1 p2 direct", CONV, 2, 3, 6, 7, 4, 5, 5, 1, 2, 0, 1 },
+	{ "conv 1x3 s1 p0 direct", CONV, 1, 2, 3, 6, 3, 1, 3, 1, 0, 0, 0 },
 	{ "conv 3x3 s1 p1", CONV, 2, 3, 5, 6, 4, 3, 3, 1, 1, 0, 1 },
 	{ "conv 5x5 s2 p2", CONV, 2, 2, 7, 6, 3, 5, 5, 2, 2, 0, 1 },
 	{ "conv 2x3 s2 p0 nobias", CONV, 1, 2, 6, 7, 2, 2, 3, 2, 0, 0, 0 },
@@ -230,13 +233,13 @@ static void test_forward_matches_naive(void)
 	}
 }
 
-/* The direct path against the unrolled one on the same wide layers (which
- * nn_conv2d sends to the unrolled path): y, dw, db and dx. */
+/* The direct path against the unrolled one on the same wide layers of stride
+ * 1 (which nn_conv2d sends to the unrolled path): y, dw, db and dx. */
 static void test_direct_matches_unrolled(void)
 {
 	for (size_t k = 0; k < N_SMALL; k++) {
 		const struct spec *s = &small[k];
-		if (s->kind != CONV || s->out <= NN_CONV2D_DIRECT_MAX_OUT)
+		if (s->kind != CONV || s->out <= NN_CONV2D_DIRECT_MAX_OUT || s->stride != 1)
 			continue;
 		struct rig r;
 		rig_init(&r, s, 90 + k);
@@ -250,8 +253,10 @@ static void test_direct_matches_unrolled(void)
 		memcpy(want + r.ny + ng, r.dx, r.nx * sizeof(float));
 		nn_params_zero_grad(&r.p);
 		memset(r.dx, 0, r.nx * sizeof(float));
-		nn_conv2d_direct_forward(&r.conv, r.x, s->B, s->H, s->W, r.y);
-		nn_conv2d_direct_backward(&r.conv, r.x, r.R, s->B, s->H, s->W, r.dx);
+		float *work = bj_xmalloc(nn_conv2d_direct_work_floats(&r.conv, s->H, s->W) * sizeof(float));
+		nn_conv2d_direct_forward(&r.conv, r.x, s->B, s->H, s->W, r.y, work);
+		nn_conv2d_direct_backward(&r.conv, r.x, r.R, s->B, s->H, s->W, r.dx, work);
+		free(work);
 		CHECK_CLOSE("y", r.y, want, r.ny, 1e-5, 1e-5);
 		CHECK_CLOSE("weight and bias gradients", r.p.block[NN_GRAD], want + r.ny, ng, 1e-5, 1e-5);
 		CHECK_CLOSE("dx", r.dx, want + r.ny + ng, r.nx, 1e-5, 1e-5);
