@@ -37,29 +37,37 @@ struct layer {
 	float *work, *mid;       /* scratch; the upscale block's conv output */
 };
 
-/* The fixture's tensor name as float32, in a new buffer (free()); NULL and a
- * failed check if it is missing or not of count elements. */
-static float *ref(const bj_safetensors *st, const char *name, size_t count)
+static size_t count(int ndim, const int64_t *shape)
 {
-	const bj_st_tensor *t = bj_safetensors_find(st, name);
-	CHECK(t && t->count == count, "'%s': missing or %zu elements, want %zu", name,
-	      t ? t->count : 0, count);
-	if (!t || t->count != count)
-		return NULL;
-	float *out = bj_xmalloc(count * sizeof(float));
-	bj_st_tensor_to_f32(t, out);
-	return out;
+	size_t n = 1;
+	for (int i = 0; i < ndim; i++)
+		n *= (size_t)shape[i];
+	return n;
+}
+
+/* The fixture's tensor key as float32, in a new buffer (free()); NULL and a
+ * failed check if it is missing or not of the given shape. */
+static float *ref(const bj_safetensors *st, const char *key, int ndim, const int64_t *shape)
+{
+	float *out = bj_xmalloc(count(ndim, shape) * sizeof(float));
+	int rc = bj_safetensors_read_f32(st, key, ndim, shape, out);
+	CHECK(rc == 0, "%s", bj_error_message());
+	if (rc == 0)
+		return out;
+	free(out);
+	return NULL;
 }
 
 /* CHECK_CLOSE against the fixture's case.what, to RTOL of its largest value. */
 static void compare(const bj_safetensors *st, const char *name, const char *what,
-                    const float *got, size_t n)
+                    const float *got, int ndim, const int64_t *shape)
 {
 	char key[128];
 	snprintf(key, sizeof(key), "%s.%s", name, what);
-	float *want = ref(st, key, n);
+	float *want = ref(st, key, ndim, shape);
 	if (!want)
 		return;
+	size_t n = count(ndim, shape);
 	double big = 0.0, err = 0.0;
 	for (size_t i = 0; i < n; i++) {
 		big = fmax(big, fabs(want[i]));
@@ -175,25 +183,26 @@ static void run_case(const bj_safetensors *st, const char *name, const char *lin
 	if (l.p.n_views)
 		CHECK(nn_params_read(&l.p, NN_DATA, name, st) == 0, "%s", bj_error_message());
 	shape(&l);
-	size_t nx = (size_t)l.B * l.C * l.H * l.W, ny = (size_t)l.B * l.oc * l.oh * l.ow;
+	int64_t xs[4] = { l.B, l.C, l.H, l.W }, ys[4] = { l.B, l.oc, l.oh, l.ow };
+	size_t nx = count(4, xs), ny = count(4, ys);
 	char key[128];
 	snprintf(key, sizeof(key), "%s.x", name);
-	x = ref(st, key, nx);
+	x = ref(st, key, 4, xs);
 	snprintf(key, sizeof(key), "%s.dy", name);
-	dy = ref(st, key, ny);
+	dy = ref(st, key, 4, ys);
 	if (!x || !dy)
 		goto out;
 	y = bj_xmalloc(ny * sizeof(float));
 	dx = bj_xcalloc(nx, sizeof(float));
 	forward(&l, x, y);
-	compare(st, name, "y", y, ny);
+	compare(st, name, "y", y, 4, ys);
 	backward(&l, x, dy, dx);
-	compare(st, name, "grad.x", dx, nx);
+	compare(st, name, "grad.x", dx, 4, xs);
 	for (int i = 0; i < l.p.n_views; i++) {
-		nn_tensor g = nn_params_view(&l.p, NN_GRAD, i);
+		const nn_param *v = &l.p.views[i];
 		char what[NN_PARAM_NAME_MAX + 8];
-		snprintf(what, sizeof(what), "grad%s", l.p.views[i].name);
-		compare(st, name, what, g.data, (size_t)nn_tensor_count(&g));
+		snprintf(what, sizeof(what), "grad%s", v->name);
+		compare(st, name, what, nn_params_view(&l.p, NN_GRAD, i).data, v->ndim, v->shape);
 	}
 out:
 	free(x), free(dy), free(y), free(dx);
