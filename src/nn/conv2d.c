@@ -56,16 +56,39 @@ static int direct(const nn_conv2d *l)
 	return l->out <= NN_CONV2D_DIRECT_MAX_OUT && l->stride == 1;
 }
 
+/*
+ * The unrolled path works through the batch a few images at a time, so that
+ * the unrolled chunk (in*kh*kw, chunk*OH*OW) stays near CHUNK_FLOATS floats: it
+ * is read back from cache rather than memory, and the scratch does not grow
+ * with the batch.  The chunks depend on the shape only, so the bytes do not
+ * depend on the thread count; dW adds the chunks up in order.
+ */
+#define CHUNK_FLOATS ((size_t)4 << 20)
+
+static size_t chunk_floats = CHUNK_FLOATS;
+
+void nn_conv2d_set_chunk_floats(size_t n)
+{
+	chunk_floats = n ? n : CHUNK_FLOATS;
+}
+
+static int chunk_images(const nn_conv2d *l, const nn_conv_geom *g, int B)
+{
+	size_t per_image = (size_t)l->in * l->kh * l->kw * g->OH * g->OW;
+	size_t n = chunk_floats / per_image;
+	return n < 1 ? 1 : n > (size_t)B ? B : (int)n;
+}
+
 size_t nn_conv2d_work_floats(const nn_conv2d *l, int B, int H, int W)
 {
 	if (direct(l))
 		return nn_conv2d_direct_work_floats(l, H, W);
 	nn_conv_geom g = nn_conv2d_geom(l, H, W);
-	size_t P = (size_t)B * g.OH * g.OW;
+	size_t P = (size_t)chunk_images(l, &g, B) * g.OH * g.OW;
 	return ((size_t)l->in * l->kh * l->kw + (size_t)l->out) * P;
 }
 
-/* work = col (CK, P), then ycol (OC, P). */
+/* work = col (CK, Pc), then ycol (OC, Pc), for chunks of Pc columns. */
 void nn_conv2d_forward(const nn_conv2d *l, const float *x, int B, int H, int W, float *y,
                        float *work)
 {
@@ -75,12 +98,16 @@ void nn_conv2d_forward(const nn_conv2d *l, const float *x, int B, int H, int W, 
 	}
 	BJ_ASSERT(B >= 1 && x && y && work);
 	nn_conv_geom g = nn_conv2d_geom(l, H, W);
-	int ohw = g.OH * g.OW, P = B * ohw, CK = l->in * l->kh * l->kw;
-	float *col = work, *ycol = work + (size_t)CK * P;
-	nn_im2col(&g, x, B, col);
-	/* ycol (OC, P) = W (OC, CK) . col (CK, P) */
-	nn_gemm(0, 0, l->out, P, CK, 1.0f, l->w, CK, col, P, 0.0f, ycol, P);
-	nn_cnhw_to_nchw(ycol, B, l->out, ohw, l->b, 0, y);
+	int ohw = g.OH * g.OW, CK = l->in * l->kh * l->kw, chunk = chunk_images(l, &g, B);
+	size_t in_image = (size_t)l->in * H * W, out_image = (size_t)l->out * ohw;
+	float *col = work, *ycol = work + (size_t)CK * chunk * ohw;
+	for (int b0 = 0; b0 < B; b0 += chunk) {
+		int n = B - b0 < chunk ? B - b0 : chunk, P = n * ohw;
+		nn_im2col(&g, x + b0 * in_image, n, col);
+		/* ycol (OC, P) = W (OC, CK) . col (CK, P) */
+		nn_gemm(0, 0, l->out, P, CK, 1.0f, l->w, CK, col, P, 0.0f, ycol, P);
+		nn_cnhw_to_nchw(ycol, n, l->out, ohw, l->b, 0, y + b0 * out_image);
+	}
 }
 
 void nn_conv2d_backward(nn_conv2d *l, const float *x, const float *dy, int B, int H, int W,
@@ -92,17 +119,21 @@ void nn_conv2d_backward(nn_conv2d *l, const float *x, const float *dy, int B, in
 	}
 	BJ_ASSERT(B >= 1 && x && dy && work && l->dw);
 	nn_conv_geom g = nn_conv2d_geom(l, H, W);
-	int ohw = g.OH * g.OW, P = B * ohw, CK = l->in * l->kh * l->kw;
-	float *col = work, *dycol = work + (size_t)CK * P;
-	nn_im2col(&g, x, B, col);
-	nn_nchw_to_cnhw(dy, B, l->out, ohw, dycol);
-	/* dW (OC, CK) += dycol (OC, P) . col^T (P, CK) */
-	nn_gemm(0, 1, l->out, CK, P, 1.0f, dycol, P, col, P, 1.0f, l->dw, CK);
+	int ohw = g.OH * g.OW, CK = l->in * l->kh * l->kw, chunk = chunk_images(l, &g, B);
+	size_t in_image = (size_t)l->in * H * W, out_image = (size_t)l->out * ohw;
+	float *col = work, *dycol = work + (size_t)CK * chunk * ohw;
 	if (l->db)
 		nn_bias_grad_nchw(dy, B, l->out, ohw, l->db);
-	if (!dx)
-		return;
-	/* dcol (CK, P) = W^T (CK, OC) . dycol (OC, P), into col's place */
-	nn_gemm(1, 0, CK, P, l->out, 1.0f, l->w, CK, dycol, P, 0.0f, col, P);
-	nn_col2im(&g, col, B, dx);
+	for (int b0 = 0; b0 < B; b0 += chunk) {
+		int n = B - b0 < chunk ? B - b0 : chunk, P = n * ohw;
+		nn_im2col(&g, x + b0 * in_image, n, col);
+		nn_nchw_to_cnhw(dy + b0 * out_image, n, l->out, ohw, dycol);
+		/* dW (OC, CK) += dycol (OC, P) . col^T (P, CK) */
+		nn_gemm(0, 1, l->out, CK, P, 1.0f, dycol, P, col, P, 1.0f, l->dw, CK);
+		if (!dx)
+			continue;
+		/* dcol (CK, P) = W^T (CK, OC) . dycol (OC, P), into col's place */
+		nn_gemm(1, 0, CK, P, l->out, 1.0f, l->w, CK, dycol, P, 0.0f, col, P);
+		nn_col2im(&g, col, n, dx + b0 * in_image);
+	}
 }

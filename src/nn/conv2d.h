@@ -11,14 +11,15 @@
  *     nn_conv2d_forward(&enc, x, B, 64, 64, y, work);   // x (B, 3, 64, 64) -> y (B, 128, 32, 32)
  *     nn_conv2d_backward(&enc, x, dy, B, 64, 64, dx, work);   // adds to enc.dw, enc.db, dx
  *
- * Forward unrolls the batch (nn/im2col.h) and makes one product of the
- * weights (OC, C*KH*KW) with it, over every image at once; backward recomputes
- * the unrolled input and makes two products (dW, and the unrolled dx folded
- * back by col2im).  Layers of stride 1 and at most NN_CONV2D_DIRECT_MAX_OUT
- * output channels take a direct path instead (nn/conv2d_direct.h).  work
- * is scratch that forward and backward overwrite; one buffer of the largest
- * size may serve every layer of a model.  Weights are
- * views into the nn_params arena given to init; the struct owns nothing.
+ * Forward unrolls the batch (nn/im2col.h) a few images at a time (about 4 Mi
+ * floats of unrolled input per chunk, so it is read back from cache) and
+ * makes one product of the weights (OC, C*KH*KW) with each chunk; backward
+ * unrolls the input again and makes two products per chunk (dW, and the
+ * unrolled dx folded back by col2im).  Layers of stride 1 and at most
+ * NN_CONV2D_DIRECT_MAX_OUT output channels take a direct path instead
+ * (nn/conv2d_direct.h).  work is scratch that forward and backward overwrite;
+ * one buffer of the largest size may serve every layer of a model.  Weights
+ * are views into the nn_params arena given to init; the struct owns nothing.
  * Backward adds to the gradients (callers zero them) and to dx.  The same
  * bytes for any thread count.
  */
@@ -59,7 +60,8 @@ void nn_conv2d_init_weights(nn_conv2d *l, nn_params *p, bj_rng *rng);
 nn_conv_geom nn_conv2d_geom(const nn_conv2d *l, int H, int W);
 
 /* The floats of scratch forward and backward need for B images of H x W:
- * (in*kh*kw + out) * B*OH*OW, or much less on the direct path. */
+ * (in*kh*kw + out) * OH*OW times the images of a chunk, or the direct path's
+ * (smaller) need. */
 size_t nn_conv2d_work_floats(const nn_conv2d *l, int B, int H, int W);
 
 /* y = the convolution of x with w, plus b. */

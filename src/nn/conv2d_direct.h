@@ -5,7 +5,8 @@
  * There the unrolled input is kh*kw times the input while the products have
  * only `out` rows, far fewer than a GEMM kernel's tile, so unrolling costs more
  * memory traffic than the arithmetic it feeds (a 5x5 convolution from 64
- * channels to 3 at 64x64, batch 16, ran 3x faster this way).
+ * channels to 3 at 64x64, batch 16, forward + backward: 840 ms unrolled, 230 ms
+ * direct, on 2 shared cores).
  *
  *     if (l->out <= NN_CONV2D_DIRECT_MAX_OUT && l->stride == 1)
  *         nn_conv2d_direct_forward(l, x, B, H, W, y, work);

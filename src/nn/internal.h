@@ -6,6 +6,7 @@
  *     nn_gemm_force_blas(0);     // back to the CPU's best
  *     nn_lstm_activations(x, n, sig, th);   // the LSTM's sigmoid and tanh, to test
  *     nn_conv_add_params(p, "enc0", shape, out, &w, &dw, &b, &db, &i);   // conv layers
+ *     nn_conv2d_set_chunk_floats(1);   // tests: unroll one image at a time
  *
  * Nothing here is part of the layer's interface; callers outside src/nn and
  * tests/nn must not include it.
@@ -33,3 +34,8 @@ void nn_conv_add_params(nn_params *p, const char *name,
                         const int64_t *wshape,   // (4)
                         int64_t bias, float **w, float **dw, float **b, float **db,
                         int *w_index);
+
+/* Sets the size, in floats, that nn_conv2d's unrolled path keeps each chunk of
+ * the unrolled batch near (at least one image per chunk); 0 restores the
+ * default (4 Mi floats).  For tests; call between passes, not during one. */
+void nn_conv2d_set_chunk_floats(size_t n);

@@ -15,6 +15,7 @@
 #include "nn/conv2d_direct.h"
 #include "nn/conv_transpose2d.h"
 #include "nn/gradcheck.h"
+#include "nn/internal.h"
 #include "nn/parallel.h"
 #include "nn/pixel_shuffle.h"
 #include "harness.h"
@@ -266,6 +267,37 @@ static void test_direct_matches_unrolled(void)
 	}
 }
 
+/* The unrolled path one image at a time (chunks of the batch, dW summed over
+ * them) against the whole batch at once. */
+static void test_chunks_match_whole_batch(void)
+{
+	for (size_t k = 0; k < N_SMALL; k++) {
+		const struct spec *s = &small[k];
+		if (s->kind != CONV || s->out <= NN_CONV2D_DIRECT_MAX_OUT || s->B < 2)
+			continue;
+		struct rig r;
+		rig_init(&r, s, 110 + k);
+		size_t ng = r.p.count, n = r.ny + ng + r.nx;
+		float *got[2];
+		for (int one = 0; one < 2; one++) {
+			nn_conv2d_set_chunk_floats(one ? 1 : 0);
+			nn_params_zero_grad(&r.p);
+			memset(r.dx, 0, r.nx * sizeof(float));
+			rig_forward(&r);
+			rig_backward(&r);
+			got[one] = bj_xmalloc(n * sizeof(float));
+			memcpy(got[one], r.y, r.ny * sizeof(float));
+			memcpy(got[one] + r.ny, r.p.block[NN_GRAD], ng * sizeof(float));
+			memcpy(got[one] + r.ny + ng, r.dx, r.nx * sizeof(float));
+		}
+		nn_conv2d_set_chunk_floats(0);
+		CHECK_CLOSE(s->name, got[1], got[0], n, 1e-5, 1e-5);
+		printf("    %-28s %d chunks = 1 chunk (%zu floats)\n", s->name, s->B, n);
+		free(got[0]), free(got[1]);
+		rig_release(&r);
+	}
+}
+
 static double loss(void *ctx, double *scale)
 {
 	struct rig *r = ctx;
@@ -382,8 +414,11 @@ static void test_same_bytes_on_1_and_2_threads(void)
 		size_t n = r.ny + r.p.count + r.nx;
 		rig_release(&r);
 		float *one = bj_xmalloc(n * sizeof(float)), *two = bj_xmalloc(n * sizeof(float));
+		/* In chunks of one image too, for the unrolled path. */
+		nn_conv2d_set_chunk_floats(k % 2);
 		run_on(1, &large[k], one);
 		run_on(2, &large[k], two);
+		nn_conv2d_set_chunk_floats(0);
 		int same = !memcmp(one, two, n * sizeof(float));
 		CHECK(same, "%s: 1 and 2 threads differ", large[k].name);
 		printf("    %-28s %zu floats %s\n", large[k].name, n, same ? "identical" : "differ");
@@ -436,6 +471,7 @@ int main(void)
 		TEST_CASE(test_out_size),
 		TEST_CASE(test_forward_matches_naive),
 		TEST_CASE(test_direct_matches_unrolled),
+		TEST_CASE(test_chunks_match_whole_batch),
 		TEST_CASE(test_gradients),
 		TEST_CASE(test_backward_accumulates),
 		TEST_CASE(test_same_bytes_on_1_and_2_threads),
