@@ -1,5 +1,5 @@
 /*
- * conv2d_direct.h - nn/conv2d.h's convolution by direct loops over image rows,
+ * conv2d_direct.h - nn/conv2d.h's convolution by direct loops over image planes,
  * without unrolling: the path nn_conv2d_forward and nn_conv2d_backward take for
  * layers of few output channels (a decoder's last layer, colour and mask).
  * There the unrolled input is kh*kw times the input while the products have
