@@ -93,8 +93,26 @@ static void split_task(void *arg, int task, int thread)
 	}
 }
 
-/* Products below this many multiply-adds are not worth waking the pool. */
-#define SPLIT_MIN_WORK (1 << 18)
+/* The fewest multiply-adds in every block of a split product.  OpenBLAS 0.3
+ * (Cooper Lake and Skylake-X kernels) sends products below 28*512*512
+ * multiply-adds to its "direct" sgemm and those below 100^3 to its small-matrix
+ * kernels, which sum in another order than its blocked driver: a product and
+ * its blocks must all take the blocked path, or 1 and 2 threads give different
+ * bytes.  Products this large are also worth waking the pool for. */
+#define SPLIT_MIN_WORK (28.0 * 512 * 512)
+
+/* Whether every block of the split s would be at least SPLIT_MIN_WORK. */
+static int blocks_large_enough(const struct split *s)
+{
+	for (int task = 0; task < s->parts; task++) {
+		int lo, hi;
+		split_range(s->by_rows ? s->M : s->N, s->parts, task, &lo, &hi);
+		double rest = s->by_rows ? (double)s->N : (double)s->M;
+		if ((double)(hi - lo) * rest * s->K < SPLIT_MIN_WORK)
+			return 0;
+	}
+	return 1;
+}
 
 void nn_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha,
              const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc)
@@ -102,17 +120,16 @@ void nn_gemm(int trans_a, int trans_b, int M, int N, int K, float alpha,
 	check_args(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
 	pthread_once(&blas_once, blas_single_thread);
 	int threads = nn_get_threads();
-	double work = (double)M * N * K;
-	if (threads == 1 || nn_parallel_in_task() || work < SPLIT_MIN_WORK) {
-		sgemm(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-		return;
-	}
 	struct split s = { trans_a, trans_b, M, N, K, alpha, beta, A, B, lda, ldb, ldc, C, 1, 1 };
 	/* Rows when there are enough for every thread, else columns. */
 	int units_m = (M + SPLIT_ALIGN - 1) / SPLIT_ALIGN, units_n = (N + SPLIT_ALIGN - 1) / SPLIT_ALIGN;
 	s.by_rows = units_m >= threads || units_m >= units_n;
 	int units = s.by_rows ? units_m : units_n;
 	s.parts = units < threads ? units : threads;
+	if (s.parts < 2 || nn_parallel_in_task() || !blocks_large_enough(&s)) {
+		sgemm(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+		return;
+	}
 	nn_parallel_run(s.parts, split_task, &s);
 }
 

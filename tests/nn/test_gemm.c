@@ -124,31 +124,47 @@ static void test_strided_rows(void)
 	CHECK_CLOSE("strided time steps", out1, out2, BJ_ARRAY_SIZE(out1), 1e-5, 1e-5);
 }
 
-/* STYLE.md 2.4: 1 and 2 threads give the same bytes. */
+/* STYLE.md 2.4: 1 and 2 threads give the same bytes, for every transpose and
+ * beta, on shapes around the sizes where OpenBLAS changes kernels (a product
+ * of 32 x 128 x 384 split in two once differed from the whole). */
 static void test_threads_same_bytes(void)
 {
-	enum { M = 200, N = 300, K = 256 };
+	static const int shapes[][3] = {
+		{ 200, 300, 256 }, { 32, 128, 384 }, { 48, 1000, 384 }, { 300, 64, 1100 },
+		{ 40, 4000, 96 }, { 1000, 40, 700 },
+	};
 	bj_rng rng;
 	bj_rng_init(&rng, 3);
-	float *A = bj_xmalloc(sizeof(float) * M * K), *B = bj_xmalloc(sizeof(float) * K * N);
-	float *C1 = bj_xmalloc(sizeof(float) * M * N), *C2 = bj_xmalloc(sizeof(float) * M * N);
-	fill(A, (size_t)M * K, &rng);
-	fill(B, (size_t)K * N, &rng);
-	int before = nn_get_threads();
-	for (int ta = 0; ta < 2; ta++) {
-		nn_set_threads(1);
-		CHECK(nn_get_threads() == 1);
-		nn_gemm(ta, 0, M, N, K, 1.0f, A, ta ? M : K, B, N, 0.0f, C1, N);
-		nn_set_threads(2);
-		CHECK(nn_get_threads() == 2);
-		nn_gemm(ta, 0, M, N, K, 1.0f, A, ta ? M : K, B, N, 0.0f, C2, N);
-		CHECK(memcmp(C1, C2, sizeof(float) * M * N) == 0, "ta=%d: 1 and 2 threads differ", ta);
+	int before = nn_get_threads(), compared = 0;
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		int M = shapes[i][0], N = shapes[i][1], K = shapes[i][2];
+		float *A = bj_xmalloc(sizeof(float) * M * K), *B = bj_xmalloc(sizeof(float) * K * N);
+		float *C1 = bj_xmalloc(sizeof(float) * M * N), *C2 = bj_xmalloc(sizeof(float) * M * N);
+		fill(A, (size_t)M * K, &rng);
+		fill(B, (size_t)K * N, &rng);
+		for (int t = 0; t < 8; t++) {
+			int ta = t & 1, tb = t >> 1 & 1;
+			float beta = (float)(t >> 2);
+			fill(C1, (size_t)M * N, &rng);
+			memcpy(C2, C1, sizeof(float) * M * N);
+			nn_set_threads(1);
+			CHECK(nn_get_threads() == 1);
+			nn_gemm(ta, tb, M, N, K, 1.0f, A, ta ? M : K, B, tb ? K : N, beta, C1, N);
+			nn_set_threads(2);
+			CHECK(nn_get_threads() == 2);
+			nn_gemm(ta, tb, M, N, K, 1.0f, A, ta ? M : K, B, tb ? K : N, beta, C2, N);
+			CHECK(memcmp(C1, C2, sizeof(float) * M * N) == 0,
+			      "%d x %d x %d ta=%d tb=%d beta=%g: 1 and 2 threads differ", M, N, K, ta, tb,
+			      beta);
+			compared++;
+		}
+		free(A);
+		free(B);
+		free(C1);
+		free(C2);
 	}
+	printf("    %d products compared\n", compared);
 	nn_set_threads(before);
-	free(A);
-	free(B);
-	free(C1);
-	free(C2);
 }
 
 /* nn_gemm_packed against the naive twin: shapes with tails of every kind
