@@ -90,6 +90,17 @@ lines=$(/usr/bin/python3 -c "import json,sys; print(len(json.load(open(sys.argv[
 	"$tmp/a/timeline.json")
 check "the voice stage spoke lines ($voiced)" test "$voiced" -gt 0
 check "timeline lines ($lines) = voiced lines ($voiced)" test "$lines" = "$voiced"
+check "each line is spoken over its character's clips, start to end" /usr/bin/python3 -c "import json,sys
+t=json.load(open(sys.argv[1])); v=json.load(open(sys.argv[2]))['lines']
+clips=[(c['at'], c['at']+c['out']-c['in'], c['why']['need'].get('character')) for c in t['video']]
+def covered(a, b, who):
+    while a < b - 1e-3:
+        c=[x for x in clips if x[0] <= a + 1e-3 < x[1] and x[2] == who]
+        if not c: return False
+        a=c[0][1]
+    return True
+sys.exit(not all(covered(d['at'], d['at']+l['duration'], d['character']) for d,l in zip(t['dialogue'], v)))" \
+	"$tmp/a/timeline.json" "$(stage "$tmp/a" voice)/lines.json"
 # A long line is split into several cues (<= 42 characters, <= 2 lines each):
 # the cues hold the words of the lines, in order.
 check "the subtitles are the spoken lines" /usr/bin/python3 -c "import json,sys,re
