@@ -11,11 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
-#include "base/alloc.h"
 #include "base/error.h"
 #include "cli/cli.h"
 #include "cli/commands.h"

@@ -18,10 +18,12 @@ star=$data
 mkdir "$tmp/footage"
 ffmpeg -v error -i "$head" -vf scale=240:-2 -c:a copy "$tmp/footage/head.mp4"
 
+# The shipped writer, named: the binary may be build/asan/benjamin.
+writer=$PWD/models/writer.safetensors
 make_film() { # DIR [extra...]
 	_dir=$1
 	shift
-	run "$BENJAMIN" make --footage "$tmp/footage" --pages 1 --title "The Pit" --seed 3 \
+	run "$BENJAMIN" make --footage "$tmp/footage" --writer "$writer" --pages 1 --title "The Pit" --seed 3 \
 		--size 128x96 -o "$_dir" "$@"
 }
 # made DIR STAGE...: make.json says exactly these stages did work
@@ -42,7 +44,7 @@ print(sys.argv[1]+'/.stages/'+sys.argv[2]+'-'+k[0][:16])" "$1" "$2"
 
 # The star plays the character with the fewest lines (the shortest swap), as
 # `benjamin cast` counts them in the screenplay make will write.
-"$BENJAMIN" -q write --pages 1 --title "The Pit" --seed 3 -o "$tmp/film.fountain" >/dev/null
+"$BENJAMIN" -q write --model "$writer" --pages 1 --title "The Pit" --seed 3 -o "$tmp/film.fountain" >/dev/null
 "$BENJAMIN" -q cast --screenplay "$tmp/film.fountain" -o "$tmp/lines.json" >/dev/null
 who=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['cast'][-1]['character'])" \
 	"$tmp/lines.json")
