@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/alloc.h"
 #include "base/error.h"
 
 void cli_print_usage(FILE *f, const char *const *usage)
@@ -148,4 +149,15 @@ const char *cli_default_writer(char *buf, size_t n)
 	             "benjamin/'; give one with --model, or make it with "
 	             "scripts/make-default-writer", exe, exe);
 	return NULL;
+}
+
+char *cli_binding(const char *text, const char **path)
+{
+	const char *eq = strchr(text, '='), *slash = strchr(text, '/');
+	if (!eq || eq == text || (slash && slash < eq)) {
+		*path = text;
+		return NULL;
+	}
+	*path = eq + 1;
+	return bj_xasprintf("%.*s", (int)(eq - text), text);
 }

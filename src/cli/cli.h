@@ -70,3 +70,8 @@ int cli_wants_help(int argc, char **argv, const char *const *usage);
  * returns NULL with the error set: "no default writer model (...); give one
  * with --model or run scripts/make-default-writer". */
 const char *cli_default_writer(char *buf, size_t n);
+
+/* Splits an option's "NAME=PATH" (--star, --voice-like): returns NAME as a new
+ * string (free()) and points *path after the '='; a text with no '=' before
+ * its first '/' is a path alone: returns NULL, *path = text. */
+char *cli_binding(const char *text, const char **path);

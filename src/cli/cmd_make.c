@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/error.h"
 #include "base/log.h"
 #include "base/progress.h"
@@ -18,19 +19,24 @@
 const char *const cmd_make_usage[] = {
 	"benjamin make [--footage DIR] -o FILM/ [--title T] [--line TEXT] [--prop P]",
 	"              [--action TEXT] [--pages N] [--seed S] [--writer MODEL]",
-	"              [--composer MODEL] [--size WxH]",
+	"              [--composer MODEL] [--size WxH] [--star [NAME=]DIR]...",
+	"              [--voice-like NAME=WAV]... [--cast cast.json]",
 	"",
 	"Makes a film from the footage in DIR and a brief: writes the screenplay,",
-	"indexes the footage, cuts the screenplay from it, scores it (with a composer",
-	"model; without one the film has no music), renders it and writes its",
+	"indexes the footage (with its faces), casts the characters (footage",
+	"identities, stars' faces, voices: see `benjamin cast`), speaks the lines,",
+	"cuts the screenplay from the footage to the voices' timings, scores it",
+	"(with a composer model; without one the film has no music), swaps the",
+	"stars' faces onto their characters' clips, renders it and writes its",
 	"report.  Each stage works in FILM/.stages/<stage>-<key>/, the key a hash",
 	"of its inputs and settings, so a second run does nothing, a changed setting",
 	"redoes only the stages after it, and a killed run resumes where it stopped.",
 	"The film is placed at the top of FILM/: film.mp4, film.srt, film.fountain,",
-	"film.pdf, film.edl, film.otio, timeline.json, report.html (the screenplay",
-	"beside its shots and why each was chosen; `benjamin report`), and make.json",
-	"with each stage's key and time.  The same inputs and seed give the same",
-	"film.",
+	"film.pdf, film.edl, film.otio, timeline.json, cast.json, report.html (the",
+	"screenplay beside its shots and why each was chosen; `benjamin report`),",
+	"and make.json with each stage's key and time.  The same inputs and seed",
+	"give the same bytes.  To recast, edit FILM/cast.json and run again with",
+	"--cast FILM/cast.json: the stages from the cast on are made again with it.",
 	"",
 	"  --footage DIR      the footage (videos and stills, walked recursively;",
 	"                     default: the public-domain demo pictures and video",
@@ -46,6 +52,11 @@ const char *const cmd_make_usage[] = {
 	"                     the build or share/benjamin/ of the install)",
 	"  --composer MODEL   a composer model for the score (default: no music)",
 	"  --size WxH         frame size, even (default: from the footage)",
+	"  --star [NAME=]DIR  NAME wears the face of the photos in DIR; without",
+	"                     NAME, the lead still without one (repeatable)",
+	"  --voice-like NAME=WAV  NAME's voice matched to a recording (repeatable)",
+	"  --cast FILE        a cast.json to use instead of casting (edited from",
+	"                     FILM/cast.json); --star and --voice-like then unused",
 	"  -h, --help         show this help",
 	NULL,
 };
@@ -79,7 +90,7 @@ static void summary(const film_make_opts *o, const film_make_report *r)
 int cmd_make(int argc, char **argv)
 {
 	enum { O_FOOTAGE = 256, O_TITLE, O_LINE, O_PROP, O_ACTION, O_PAGES, O_SEED, O_WRITER,
-	       O_COMPOSER, O_SIZE };
+	       O_COMPOSER, O_SIZE, O_STAR, O_LIKE, O_CAST };
 	static const struct option options[] = {
 		{ "footage", required_argument, NULL, O_FOOTAGE },
 		{ "output", required_argument, NULL, 'o' },
@@ -92,6 +103,9 @@ int cmd_make(int argc, char **argv)
 		{ "writer", required_argument, NULL, O_WRITER },
 		{ "composer", required_argument, NULL, O_COMPOSER },
 		{ "size", required_argument, NULL, O_SIZE },
+		{ "star", required_argument, NULL, O_STAR },
+		{ "voice-like", required_argument, NULL, O_LIKE },
+		{ "cast", required_argument, NULL, O_CAST },
 		{ 0 },
 	};
 	const char *const *usage = cmd_make_usage;
@@ -99,6 +113,10 @@ int cmd_make(int argc, char **argv)
 	film_make_opts_init(&o);
 	o.progress = 1;
 	o.on_stage = on_stage;
+	film_binding *stars = NULL, *likes = NULL;
+	size_t n_stars = 0, n_likes = 0;
+	const char *path;
+	char *name;
 	long v;
 	int opt, status = CLI_EXIT_OK;
 	optind = 0;
@@ -113,6 +131,20 @@ int cmd_make(int argc, char **argv)
 		case O_ACTION: o.action = optarg; break;
 		case O_WRITER: o.writer = optarg; break;
 		case O_COMPOSER: o.composer = optarg; break;
+		case O_CAST: o.cast = optarg; break;
+		case O_STAR:
+			name = cli_binding(optarg, &path);
+			stars = bj_xrealloc(stars, (n_stars + 1) * sizeof(*stars));
+			stars[n_stars++] = (film_binding){ name, path };
+			break;
+		case O_LIKE:
+			if (!(name = cli_binding(optarg, &path))) {
+				status = cli_usage_error(usage, "--voice-like must be NAME=WAV, not '%s'", optarg);
+				break;
+			}
+			likes = bj_xrealloc(likes, (n_likes + 1) * sizeof(*likes));
+			likes[n_likes++] = (film_binding){ name, path };
+			break;
 		case O_PAGES:
 			status = cli_int_arg(usage, "--pages", optarg, 1, WRITER_MAX_PAGES, &v);
 			o.pages = (int)v;
@@ -135,14 +167,23 @@ int cmd_make(int argc, char **argv)
 		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	if (status == CLI_EXIT_OK && !o.out_dir)
 		status = cli_usage_error(usage, "no output folder given (-o)");
-	if (status != CLI_EXIT_OK)
-		return status;
+	o.stars = stars;
+	o.n_stars = n_stars;
+	o.likes = likes;
+	o.n_likes = n_likes;
 	char writer[4200];
-	if (!o.writer && !(o.writer = cli_default_writer(writer, sizeof(writer))))
-		return cli_error_bj();
 	film_make_report r;
-	if (film_make(&o, &r) < 0)
-		return cli_error_bj();
-	summary(&o, &r);
-	return CLI_EXIT_OK;
+	if (status == CLI_EXIT_OK && !o.writer && !(o.writer = cli_default_writer(writer, sizeof(writer))))
+		status = cli_error_bj();
+	if (status == CLI_EXIT_OK && film_make(&o, &r) < 0)
+		status = cli_error_bj();
+	if (status == CLI_EXIT_OK)
+		summary(&o, &r);
+	for (size_t i = 0; i < n_stars; i++)
+		free((char *)stars[i].name);
+	for (size_t i = 0; i < n_likes; i++)
+		free((char *)likes[i].name);
+	free(stars);
+	free(likes);
+	return status;
 }

@@ -65,5 +65,8 @@ extern const char *const cmd_voice_usage[];
 int cmd_make(int argc, char **argv);
 extern const char *const cmd_make_usage[];
 
+int cmd_cast(int argc, char **argv);
+extern const char *const cmd_cast_usage[];
+
 int cmd_report(int argc, char **argv);
 extern const char *const cmd_report_usage[];

@@ -34,6 +34,7 @@ const struct cli_command cli_commands[] = {
 	{ "write", cmd_write, "write a screenplay to a brief (title, line, prop, action, pages)", cmd_write_usage },
 	{ "voices", cmd_voices, "list the voices characters can speak with", cmd_voices_usage },
 	{ "say", cmd_say, "speak a line of text into a WAV file", cmd_say_usage },
+	{ "cast", cmd_cast, "give each character a footage identity, a star's face and a voice", cmd_cast_usage },
 	{ "voice", cmd_voice, "speak every line of a screenplay's dialogue, with timings", cmd_voice_usage },
 	{ 0 },
 };

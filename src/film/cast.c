@@ -25,6 +25,8 @@ int film_cast_load(const char *path, film_cast *c)
 	size_t n = json_array_size(arr);
 	c->characters = bj_xcalloc(n + 1, sizeof *c->characters);
 	c->identities = bj_xcalloc(n + 1, sizeof *c->identities);
+	c->stars = bj_xcalloc(n + 1, sizeof *c->stars);
+	const char *slash = strrchr(path, '/');
 	for (size_t i = 0; i < n; i++) {
 		const json_t *o = json_array_get(arr, i);
 		const json_t *who = json_object_get(o, "character"), *id = json_object_get(o, "identity");
@@ -37,8 +39,19 @@ int film_cast_load(const char *path, film_cast *c)
 			                   "(a whole number >= 0)", path, i);
 			break;
 		}
+		const json_t *star = json_object_get(o, "star");
+		if (star && (!json_is_string(star) || !*json_string_value(star))) {
+			ret = bj_error_set(BJ_EFORMAT, "'%s': cast[%zu].star: not a folder name", path, i);
+			break;
+		}
 		c->characters[i] = bj_xstrdup(json_string_value(who));
 		c->identities[i] = json_is_integer(id) ? (int64_t)json_integer_value(id) : 0;
+		if (star) {
+			const char *f = json_string_value(star);
+			c->stars[i] = f[0] == '/' || !slash ? bj_xstrdup(f)
+			                                    : bj_xasprintf("%.*s/%s", (int)(slash - path),
+			                                                   path, f);
+		}
 		c->n = i + 1;
 	}
 	json_decref(root);
@@ -55,13 +68,24 @@ int64_t film_cast_identity(const film_cast *c, const char *character)
 	return 0;
 }
 
+const char *film_cast_star(const film_cast *c, const char *character)
+{
+	for (size_t i = 0; c && i < c->n; i++)
+		if (!strcmp(c->characters[i], character))
+			return c->stars[i];
+	return NULL;
+}
+
 void film_cast_release(film_cast *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++) {
 		free(c->characters[i]);
+		free(c->stars[i]);
+	}
 	free(c->characters);
+	free(c->stars);
 	free(c->identities);
 	memset(c, 0, sizeof *c);
 }

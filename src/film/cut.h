@@ -63,18 +63,24 @@ typedef struct film_voices {
 int film_voices_load(const char *path, film_voices *v);
 void film_voices_release(film_voices *v);
 
-/* cast.json, as far as the director reads it:
- *     { "cast": [ { "character": "EVE", "identity": 3 }, ... ] }
- * identity is an id of the library's identities table (0 or absent: none). */
+/* cast.json, as far as the director and the swap read it (film/casting.h
+ * writes it):
+ *     { "cast": [ { "character": "EVE", "identity": 3, "star": "faces/eve" }, ... ] }
+ * identity is an id of the library's identities table (0, null or absent:
+ * none); star a folder of the star's photos, relative to cast.json's folder
+ * (absent: none).  Other keys are left to the voices (perform/voice_cast.h). */
 typedef struct film_cast {
 	char **characters;    /* (n) */
 	int64_t *identities;  /* (n) */
+	char **stars;         /* (n) resolved folders, NULL for none */
 	size_t n;
 } film_cast;
 
 int film_cast_load(const char *path, film_cast *c);
 /* The identity of a character (name without extensions), 0 if none. */
 int64_t film_cast_identity(const film_cast *c, const char *character);
+/* The star folder of a character, or NULL. */
+const char *film_cast_star(const film_cast *c, const char *character);
 void film_cast_release(film_cast *c);
 
 typedef struct film_cut_opts {

@@ -2,8 +2,7 @@
  * make.c - the whole pipeline, stage by stage, each cached (see make.h).
  *
  * A stage is one row of the table at the bottom: its name, what its key is
- * made of, how it runs and which of its files are products.  A stage to come
- * (cast, voice, swap) is one more row.
+ * made of, how it runs and which of its files are products.
  */
 #include "film/make.h"
 
@@ -15,18 +14,25 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "base/alloc.h"
 #include "base/error.h"
 #include "base/file.h"
 #include "base/json.h"
 #include "base/progress.h"
+#include "film/casting.h"
 #include "film/cut.h"
 #include "film/demo.h"
+#include "film/dialogue.h"
 #include "film/render.h"
 #include "film/report.h"
 #include "film/stage.h"
+#include "film/swapclips.h"
 #include "film/timeline.h"
+#include "library/faces.h"
 #include "library/ingest.h"
 #include "library/library.h"
+#include "perform/voice_cast.h"
+#include "perform/voice_script.h"
 #include "media/wav.h"
 #include "score/composer.h"
 #include "score/cuesheet.h"
@@ -36,7 +42,7 @@
 #include "text/pdf.h"
 #include "writer/write.h"
 
-enum { WRITE, INDEX, CUT, SCORE, RENDER, REPORT, N_STAGES };
+enum { WRITE, INDEX, CAST, VOICE, CUT, SCORE, SWAP, RENDER, REPORT, N_STAGES };
 
 typedef struct make {
 	const film_make_opts *o;
@@ -91,6 +97,30 @@ static char *in(const make *m, int stage, const char *file, char *buf, size_t si
 	return film_stage_path(&m->st[stage], file, buf, size);
 }
 
+/* A folder in a key: its path and its files' names and sizes. */
+static int add_folder(film_stage *s, const char *what, const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (!real)
+		return bj_error_set_errno(errno, "'%s'", path);
+	char **files;
+	size_t n;
+	int ret = bj_dir_files(real, &files, &n);
+	if (ret == 0)
+		ret = film_stage_key_add(s, what, real);
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		struct stat st;
+		if (stat(files[i], &st) < 0)
+			ret = bj_error_set_errno(errno, "'%s'", files[i]);
+		else
+			ret = add_int(s, files[i], (long long)st.st_size);
+	}
+	if (ret == 0)
+		bj_free_strings(files, n);
+	free(real);
+	return ret;
+}
+
 /* ---- write: the screenplay ---- */
 
 static int write_key(make *m, film_stage *s)
@@ -142,6 +172,8 @@ static int write_run(make *m, film_stage *s)
 
 static int index_key(make *m, film_stage *s)
 {
+	if (film_stage_key_add(s, "faces", "yes") < 0)
+		return bj_error_code();
 	for (size_t i = 0; i < m->n_files; i++)
 		if (add_file(s, m->files[i], m->files[i]) < 0)
 			return bj_error_code();
@@ -169,9 +201,15 @@ static int index_run(make *m, film_stage *s)
 	library *lib;
 	if (library_open(film_stage_path(s, "library.db", path, sizeof(path)), &lib) < 0)
 		return bj_error_code();
+	library_faces *faces = library_faces_new();
+	if (!faces) {
+		library_close(lib);
+		return bj_error_code();
+	}
 	struct index_bar b = { m->o->progress ? bj_progress_new("index", m->n_files, "films") : NULL,
 	                       0 };
-	library_index_options opts = { .progress = b.bar ? index_progress : NULL, .progress_ctx = &b };
+	library_index_options opts = { .progress = b.bar ? index_progress : NULL, .progress_ctx = &b,
+		                       .faces = faces };
 	int ret = 0;
 	for (size_t i = 0; i < m->n_files && ret == 0; i++) {
 		library_index_report r;
@@ -180,7 +218,149 @@ static int index_run(make *m, film_stage *s)
 		bj_progress_set(b.bar, i + 1, NULL);
 	}
 	bj_progress_finish(b.bar);
+	library_faces_free(faces);
 	library_close(lib);
+	return ret;
+}
+
+/* ---- cast: characters to identities, stars and voices ---- */
+
+static int cast_key(make *m, film_stage *s)
+{
+	const film_make_opts *o = m->o;
+	if (o->cast) {
+		/* The director's cast.json, taken as it is; its relative paths are
+		 * read from its folder. */
+		char *real = realpath(o->cast, NULL);
+		int ret = real ? film_stage_key_add(s, "cast path", real)
+		               : bj_error_set_errno(errno, "'%s'", o->cast);
+		free(real);
+		return ret == 0 ? add_file(s, "cast", o->cast) : ret;
+	}
+	int ret = film_stage_key_add(s, "write", m->st[WRITE].key);
+	if (ret == 0)
+		ret = film_stage_key_add(s, "index", m->st[INDEX].key);
+	for (size_t i = 0; i < o->n_stars && ret == 0; i++) {
+		ret = film_stage_key_add(s, "star", o->stars[i].name);
+		if (ret == 0)
+			ret = add_folder(s, "star folder", o->stars[i].path);
+	}
+	for (size_t i = 0; i < o->n_likes && ret == 0; i++) {
+		ret = film_stage_key_add(s, "like", o->likes[i].name);
+		if (ret == 0)
+			ret = add_file(s, "like sample", o->likes[i].path);
+	}
+	if (ret == 0)
+		ret = add_int(s, "seed", (long long)o->seed);
+	return ret;
+}
+
+/* The director's cast.json checked by both its readers and saved with its
+ * relative paths made absolute. */
+static int cast_given(const char *path, const char *dest)
+{
+	film_cast fc;
+	perform_cast pc;
+	perform_cast_init(&pc);
+	int ret = film_cast_load(path, &fc);
+	if (ret < 0)
+		return ret;
+	film_cast_release(&fc);
+	if ((ret = perform_cast_load(&pc, path)) < 0)
+		return ret;
+	perform_cast_release(&pc);
+	json_t *root;
+	if ((ret = bj_json_load(path, &root)) < 0)
+		return ret;
+	char *real = realpath(path, NULL);
+	char *slash = real ? strrchr(real, '/') : NULL;
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(root, "cast"), i, e) {
+		static const char *const keys[] = { "star", "like" };
+		for (int k = 0; k < 2 && slash; k++) {
+			const char *v = json_string_value(json_object_get(e, keys[k]));
+			if (v && v[0] != '/') {
+				char *abs = bj_xasprintf("%.*s/%s", (int)(slash - real), real, v);
+				json_object_set_new(e, keys[k], json_string(abs));
+				free(abs);
+			}
+		}
+	}
+	ret = bj_json_save(dest, root, 0);
+	json_decref(root);
+	free(real);
+	return ret;
+}
+
+static void on_match(void *ctx, const char *character, const char *description)
+{
+	(void)ctx;
+	(void)character;
+	(void)description;
+}
+
+static int cast_run(make *m, film_stage *s)
+{
+	char path[4400], db[4400];
+	film_stage_path(s, "cast.json", path, sizeof(path));
+	if (m->o->cast)
+		return cast_given(m->o->cast, path);
+	text_screenplay *sp = NULL;
+	library *lib = NULL;
+	film_dialogue d = { 0 };
+	film_roles r = { 0 };
+	film_cast_opts co = { m->o->stars, m->o->n_stars, m->o->likes, m->o->n_likes, m->o->seed,
+		              on_match, NULL };
+	int ret = text_fountain_load(in(m, WRITE, "film.fountain", path, sizeof(path)), &sp);
+	if (ret == 0)
+		ret = library_open_readonly(in(m, INDEX, "library.db", db, sizeof(db)), &lib);
+	if (ret == 0)
+		ret = film_dialogue_extract(sp, &d);
+	if (ret == 0)
+		ret = film_cast_choose(&d, lib, &co, &r);
+	if (ret == 0)
+		ret = film_roles_save(&r, film_stage_path(s, "cast.json", path, sizeof(path)));
+	film_roles_release(&r);
+	film_dialogue_release(&d);
+	library_close(lib);
+	text_screenplay_free(sp);
+	return ret;
+}
+
+/* ---- voice: every line spoken ---- */
+
+static int voice_key(make *m, film_stage *s)
+{
+	int ret = film_stage_key_add(s, "write", m->st[WRITE].key);
+	if (ret == 0)
+		ret = film_stage_key_add(s, "cast", m->st[CAST].key);
+	if (ret == 0)
+		ret = add_int(s, "seed", (long long)m->o->seed);
+	return ret;
+}
+
+static int voice_run(make *m, film_stage *s)
+{
+	char script[4400], path[4400];
+	text_screenplay *sp = NULL;
+	film_dialogue d = { 0 };
+	perform_cast pc;
+	perform_cast_init(&pc);
+	perform_script_options so = PERFORM_SCRIPT_DEFAULTS;
+	so.threads = 2;
+	int ret = text_fountain_load(in(m, WRITE, "film.fountain", script, sizeof(script)), &sp);
+	if (ret == 0)
+		ret = film_dialogue_extract(sp, &d);
+	if (ret == 0)
+		ret = perform_cast_load(&pc, in(m, CAST, "cast.json", path, sizeof(path)));
+	if (ret == 0)
+		ret = film_cast_voices(&pc, &d, m->o->seed, on_match, NULL);
+	if (ret == 0)
+		ret = perform_script_voice(script, d.lines, d.n, &pc, &so, s->dir);
+	perform_cast_release(&pc);
+	film_dialogue_release(&d);
+	text_screenplay_free(sp);
 	return ret;
 }
 
@@ -191,6 +371,10 @@ static int cut_key(make *m, film_stage *s)
 	int ret = film_stage_key_add(s, "write", m->st[WRITE].key);
 	if (ret == 0)
 		ret = film_stage_key_add(s, "index", m->st[INDEX].key);
+	if (ret == 0)
+		ret = film_stage_key_add(s, "cast", m->st[CAST].key);
+	if (ret == 0)
+		ret = film_stage_key_add(s, "voice", m->st[VOICE].key);
 	if (ret == 0)
 		ret = add_int(s, "seed", (long long)m->o->seed);
 	return ret;
@@ -204,18 +388,26 @@ static int cut_run(make *m, film_stage *s)
 	library *lib = NULL;
 	film_timeline t = { 0 };
 	film_cues cues = { 0 };
+	film_voices voices = { 0 };
+	film_cast cast = { 0 };
 	film_cut_opts co = { .seed = m->o->seed };
 	int ret = text_fountain_load(script, &sp);
 	if (ret == 0)
 		ret = library_open_readonly(in(m, INDEX, "library.db", db, sizeof(db)), &lib);
 	if (ret == 0)
-		ret = film_cut(sp, script, lib, NULL, NULL, &co, &t, &cues);
+		ret = film_voices_load(in(m, VOICE, "lines.json", path, sizeof(path)), &voices);
+	if (ret == 0)
+		ret = film_cast_load(in(m, CAST, "cast.json", path, sizeof(path)), &cast);
+	if (ret == 0)
+		ret = film_cut(sp, script, lib, &voices, &cast, &co, &t, &cues);
 	if (ret == 0)
 		ret = film_cues_save(&cues, film_stage_path(s, "cues.json", path, sizeof(path)));
 	if (ret == 0)
 		ret = film_timeline_save(&t, film_stage_path(s, "timeline.json", path, sizeof(path)));
 	film_timeline_release(&t);
 	film_cues_release(&cues);
+	film_cast_release(&cast);
+	film_voices_release(&voices);
 	library_close(lib);
 	text_screenplay_free(sp);
 	return ret;
@@ -277,11 +469,60 @@ static int scoring_run(make *m, film_stage *s)
 	return ret;
 }
 
+/* ---- swap: the stars' faces on their characters' clips ---- */
+
+static int swap_key(make *m, film_stage *s)
+{
+	int ret = film_stage_key_add(s, "cut", m->st[CUT].key);
+	if (ret == 0)
+		ret = film_stage_key_add(s, "cast", m->st[CAST].key);
+	if (ret == 0)
+		ret = add_int(s, "seed", (long long)m->o->seed);
+	return ret;
+}
+
+static int swap_run(make *m, film_stage *s)
+{
+	char path[4400];
+	film_timeline t = { 0 };
+	film_cast cast = { 0 };
+	library *lib = NULL;
+	film_swap_opts so = FILM_SWAP_DEFAULTS;
+	so.seed = m->o->seed;
+	so.progress = m->o->progress;
+	film_swap_report r;
+	int ret = film_timeline_load(in(m, CUT, "timeline.json", path, sizeof(path)), &t);
+	if (ret == 0)
+		ret = film_cast_load(in(m, CAST, "cast.json", path, sizeof(path)), &cast);
+	if (ret == 0)
+		ret = library_open_readonly(in(m, INDEX, "library.db", path, sizeof(path)), &lib);
+	if (ret == 0)
+		ret = film_swap_clips(&t, &cast, lib, s->dir, &so, &r);
+	if (ret == 0)
+		ret = film_swaps_save(&t, film_stage_path(s, "swaps.json", path, sizeof(path)));
+	library_close(lib);
+	film_cast_release(&cast);
+	film_timeline_release(&t);
+	return ret;
+}
+
 /* ---- render: the film ---- */
+
+/* The timeline to render: the cut (or the scored cut) with the swapped clips. */
+static int final_timeline(const make *m, film_timeline *t)
+{
+	char path[4400];
+	int ret = film_timeline_load(in(m, m->picture_from, "timeline.json", path, sizeof(path)), t);
+	if (ret == 0 && (ret = film_swaps_apply(t, in(m, SWAP, "swaps.json", path, sizeof(path)))) < 0)
+		film_timeline_release(t);
+	return ret;
+}
 
 static int render_key(make *m, film_stage *s)
 {
 	int ret = film_stage_key_add(s, "timeline", m->st[m->picture_from].key);
+	if (ret == 0)
+		ret = film_stage_key_add(s, "swap", m->st[SWAP].key);
 	if (ret == 0)
 		ret = add_int(s, "width", m->o->width);
 	if (ret == 0)
@@ -293,9 +534,9 @@ static int render_key(make *m, film_stage *s)
 
 static int render_run(make *m, film_stage *s)
 {
-	char path[4400], mp4[4400];
+	char mp4[4400];
 	film_timeline t;
-	if (film_timeline_load(in(m, m->picture_from, "timeline.json", path, sizeof(path)), &t) < 0)
+	if (final_timeline(m, &t) < 0)
 		return bj_error_code();
 	film_render_opts ro = film_render_defaults(film_stage_path(s, "film.mp4", mp4, sizeof(mp4)));
 	ro.width = m->o->width;
@@ -333,8 +574,11 @@ static int report_run(make *m, film_stage *s)
 static const stage_def stages[N_STAGES] = {
 	[WRITE] = { "write", 0, NULL, write_key, write_run, { "film.fountain", "film.pdf" } },
 	[INDEX] = { "index", 1, NULL, index_key, index_run, { NULL } },
+	[CAST] = { "cast", 0, NULL, cast_key, cast_run, { NULL } },
+	[VOICE] = { "voice", 0, NULL, voice_key, voice_run, { NULL } },
 	[CUT] = { "cut", 0, NULL, cut_key, cut_run, { NULL } },
 	[SCORE] = { "score", 0, scoring_wanted, scoring_key, scoring_run, { NULL } },
+	[SWAP] = { "swap", 0, NULL, swap_key, swap_run, { NULL } },
 	[RENDER] = { "render", 0, NULL, render_key, render_run,
 	             { "film.mp4", "film.srt", "film.edl", "film.otio" } },
 	[REPORT] = { "report", 0, NULL, report_key, report_run, { "report.html" } },
@@ -420,10 +664,23 @@ static int publish(make *m, int k)
 		if (film_stage_publish(file, dest) < 0)
 			return bj_error_code();
 	}
+	if (k == CAST) {
+		/* A copy, not a link: the director edits it and gives it back with
+		 * --cast, and the stage's own file must stay as it was made. */
+		uint8_t *data;
+		size_t size;
+		snprintf(dest, sizeof(dest), "%s/cast.json", m->o->out_dir);
+		int ret = bj_file_read(in(m, CAST, "cast.json", file, sizeof(file)), 1 << 24, &data, &size);
+		if (ret == 0) {
+			ret = bj_file_write(dest, data, size);
+			free(data);
+		}
+		return ret;
+	}
 	if (k != RENDER)
 		return 0;
 	film_timeline t;
-	if (film_timeline_load(in(m, m->picture_from, "timeline.json", file, sizeof(file)), &t) < 0)
+	if (final_timeline(m, &t) < 0)
 		return bj_error_code();
 	snprintf(dest, sizeof(dest), "%s/timeline.json", m->o->out_dir);
 	int ret = film_timeline_save(&t, dest);

@@ -12,25 +12,32 @@
  *     if (film_make(&o, &r) < 0) ... bj_error_message() ...
  *     film_make_report_release(&r);
  *
- * The stages, in order (FILM_MAKE_STAGES):
+ * The stages, in order:
  *   write   the screenplay to the brief     writer model, brief, pages, seed
- *   index   the footage library             the footage files' content hashes
- *   cut     timeline.json and cues.json     write, index, seed
+ *   index   the footage library, faces      the footage files' content hashes
+ *   cast    cast.json (film/casting.h)      write, index, stars (their folders'
+ *                                           files), voice samples, seed; or the
+ *                                           director's cast.json (cast)
+ *   voice   a WAV per line, lines.json      write, cast, seed
+ *   cut     timeline.json and cues.json     write, index, cast, voice, seed
  *   score   score.wav, the scored timeline  cut, composer model, seed (only with a composer)
- *   render  film.mp4, .srt, .edl, .otio     cut or score, size, seed
+ *   swap    star faces: clip films, swaps.json   cut, cast, seed (nothing to do without stars)
+ *   render  film.mp4, .srt, .edl, .otio     cut or score, swap, size, seed
  *   report  report.html (film/report.h)     write, render
  * Each runs in out_dir/.stages/<stage>-<key>/, its key the hash of what the
  * table says.  The products are then placed at the top of out_dir (hard
  * links): film.fountain, film.pdf, timeline.json, film.mp4, film.srt, film.edl,
- * film.otio, report.html; and make.json says what each stage did and how long
- * it took, and which models and library the film used.
- * The same inputs and seed give the same bytes.
+ * film.otio, report.html, and cast.json (a copy, to edit and give back as
+ * cast); make.json says what each stage did and how long it took, and which
+ * models and library the film used.  The same inputs and seed give the same
+ * bytes.
  */
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "film/casting.h"
 #include "library/hash.h"
 
 typedef struct film_make_opts {
@@ -41,6 +48,11 @@ typedef struct film_make_opts {
 	int pages;               /* 1..WRITER_MAX_PAGES */
 	uint64_t seed;
 	int width, height;       /* 0: chosen from the footage */
+	const film_binding *stars;   /* (n_stars) --star [NAME=]DIR */
+	size_t n_stars;
+	const film_binding *likes;   /* (n_likes) --voice-like NAME=WAV */
+	size_t n_likes;
+	const char *cast;        /* a director's cast.json used instead of casting, or NULL */
 	const char *out_dir;
 	int progress;            /* show the stages' progress displays */
 	/* Called at the start of every stage (may be NULL): k of n, its name, and

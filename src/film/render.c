@@ -178,16 +178,18 @@ static int open_still(struct reader *r, const film_clip *c, const media_image *f
 static int open_video(struct reader *r, const film_clip *c, const film_span *span, int fps_num,
                       int fps_den, const media_image *frame)
 {
-	int ret = media_decoder_open(c->source, &r->d);
+	const char *file = c->media ? c->media : c->source;
+	int ret = media_decoder_open(file, &r->d);
 	if (ret < 0)
 		return ret;
 	const media_info *info = media_decoder_info(r->d);
 	if (info->video < 0)
-		return bj_error_set(BJ_EFORMAT, "'%s': no video stream", c->source);
+		return bj_error_set(BJ_EFORMAT, "'%s': no video stream", file);
 	const media_stream_info *s = &info->streams[info->video];
 	r->place = film_fit(s->width, s->height, s->sar_num, s->sar_den, frame->width, frame->height);
 	if ((ret = media_decoder_set_output(r->d, r->place.w, r->place.h, 3)) < 0 ||
-	    (ret = media_decoder_seek(r->d, (double)span->src_in * fps_den / fps_num)) < 0)
+	    (ret = media_decoder_seek(r->d, fmax(0.0, (double)span->src_in * fps_den / fps_num -
+	                                          (c->media ? c->media_at : 0)))) < 0)
 		return ret;
 	r->cur = media_image_new(r->place.w, r->place.h, 3);
 	r->next = media_image_new(r->place.w, r->place.h, 3);
@@ -304,7 +306,8 @@ static int draw_clip(struct scene *s, int64_t n)
 		film_pan(r->still, &v, s->frame);
 		return 0;
 	}
-	double time = (double)(span->src_in + n - span->rec_in) * s->fps_den / s->fps_num;
+	double time = (double)(span->src_in + n - span->rec_in) * s->fps_den / s->fps_num -
+	              (c->media ? c->media_at : 0);
 	int ret = advance(r, time, 0.5 * s->fps_den / s->fps_num);
 	if (ret < 0)
 		return ret;

@@ -221,7 +221,7 @@ static int parse_effect(const struct ctx *c, const json_t *obj, const char *wher
 static int parse_clip(const struct ctx *c, const json_t *obj, const char *where, film_clip *clip)
 {
 	static const char *const keys[] = { "source", "in", "out", "duration", "at", "scene",
-	                                    "effect", "why", NULL };
+	                                    "effect", "media", "media_at", "why", NULL };
 	char w[WHERE_MAX];
 	int ret;
 	if ((ret = get_object(c, obj, where)) < 0 || (ret = check_keys(c, obj, where, keys)) < 0 ||
@@ -256,6 +256,18 @@ static int parse_clip(const struct ctx *c, const json_t *obj, const char *where,
 		return bad(c, w, "only stills take an effect");
 	if (effect && (ret = parse_effect(c, effect, w, clip)) < 0)
 		return ret;
+	if (json_object_get(obj, "media")) {
+		join(w, where, "media");
+		if (clip->still)
+			return bad(c, w, "only video clips take a replacement");
+		if ((ret = get_path(c, obj, where, "media", &clip->media)) < 0 ||
+		    (ret = get_number(c, obj, where, "media_at", 0, clip->in, 0, FILM_TIMELINE_MAX_TIME,
+		                      &clip->media_at)) < 0)
+			return ret;
+	} else if (json_object_get(obj, "media_at")) {
+		join(w, where, "media_at");
+		return bad(c, w, "given without media");
+	}
 	const json_t *why = json_object_get(obj, "why");
 	if (why)
 		clip->why = json_dumps(why, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
@@ -599,6 +611,10 @@ static json_t *clip_value(const film_clip *c, const char *dir)
 	if (c->has_effect)
 		json_object_set_new(o, "effect", json_pack("{s:s,s:o,s:o}", "type", "ken_burns", "from",
 		                                           view_value(&c->from), "to", view_value(&c->to)));
+	if (c->media) {
+		json_object_set_new(o, "media", path_value(c->media, dir));
+		json_object_set_new(o, "media_at", json_real(c->media_at));
+	}
 	json_t *why = c->why ? json_loads(c->why, JSON_DECODE_ANY, NULL) : NULL;
 	if (why)
 		json_object_set_new(o, "why", why);
@@ -730,6 +746,7 @@ void film_timeline_release(film_timeline *t)
 	free(t->credit_lines);
 	for (size_t i = 0; i < t->n_clips; i++) {
 		free(t->clips[i].source);
+		free(t->clips[i].media);
 		free(t->clips[i].why);
 	}
 	free(t->clips);

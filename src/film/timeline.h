@@ -17,7 +17,8 @@
  *       "fps": 24 or "30000/1001",           optional: the most common footage rate (stills only: 25)
  *       "title_card": { "at": 0, "duration": 4, "text": "Sunspring" },      optional; text defaults to title
  *       "video": [ { "source": "reels/a.mp4", "in": 12.5, "out": 15.0, "at": 4.0,
- *                    "scene": 1, "why": { anything } },
+ *                    "scene": 1, "why": { anything },
+ *                    "media": "swap/clip-0003.mp4", "media_at": 12.48 },       optional
  *                  { "source": "stills/b.jpg", "duration": 3, "at": 6.5, "scene": 2,
  *                    "effect": { "type": "ken_burns", "from": { "zoom": 1, "x": 0.5, "y": 0.5 },
  *                                "to": { "zoom": 1.2, "x": 0.4, "y": 0.45 } } } ],
@@ -33,7 +34,10 @@
  * instead of "in"/"out" and is animated with a Ken Burns pan and zoom ("effect";
  * without one, render chooses a gentle one from its seed).  Zoom >= 1 crops the
  * largest frame-shaped window of the image by that factor around the centre
- * (x, y), a fraction of the image.  Word times are seconds from the start of the
+ * (x, y), a fraction of the image.  "media" replaces a video clip's picture
+ * (not its place in the cut, nor the EDL's and OTIO's reference to the source):
+ * a film whose time 0 shows the source at time "media_at" (the swap stage's
+ * clips with a star's face on the actor).  Word times are seconds from the start of the
  * line's audio.  "why" is kept as compact JSON text for the report and the OTIO
  * metadata.  Credit lines default to film_credits_default() (titles.h).
  * Unknown keys are errors, so a misspelt key never passes silently.
@@ -61,6 +65,8 @@ typedef struct film_clip {
 	int has_effect;     /* from/to given in the file */
 	film_view from, to; /* Ken Burns views at the first and last frame */
 	char *why;          /* compact JSON text, or NULL */
+	char *media;        /* replacement picture, resolved, or NULL */
+	double media_at;    /* the source's time at media's time 0 */
 } film_clip;
 
 typedef struct film_word {

@@ -74,18 +74,33 @@ static char *folder_of(const char *path)
 	return bj_xasprintf("%.*s/", (int)(slash - path), path);
 }
 
-static int load_character(perform_cast *c, const char *path, const char *name, json_t *obj)
+/* Keys of a cast.json entry that other stages read (film/cast.h). */
+static int other_stage_key(const char *key)
+{
+	return !strcmp(key, "character") || !strcmp(key, "identity") || !strcmp(key, "star") ||
+	       !strcmp(key, "lines") || !strcmp(key, "identity_seconds");
+}
+
+static int load_character(perform_cast *c, const char *path, const char *name, json_t *obj,
+                          int in_list)
 {
 	if (!json_is_object(obj))
 		return bj_error_set(BJ_EFORMAT, "'%s': character '%s': expected an object, not %s", path,
 		                    name, bj_json_type_name(obj));
 	if (perform_cast_entry_find(c, name))
 		return bj_error_set(BJ_EFORMAT, "'%s': character '%s' is cast twice", path, name);
-	perform_cast_entry *e = add(c, name);
-	e->pinned = 1;
 	const char *key;
 	json_t *v;
 	int ret = 0;
+	/* In the list form an entry may name only the character's identity or
+	 * star: the voice is then assigned as for any character. */
+	int voiced = !in_list;
+	json_object_foreach(obj, key, v)
+		voiced |= !other_stage_key(key);
+	if (!voiced)
+		return 0;
+	perform_cast_entry *e = add(c, name);
+	e->pinned = 1;
 	json_object_foreach(obj, key, v) {
 		if (strcmp(key, "voice") == 0) {
 			if (!json_is_string(v) || !perform_voice_find(json_string_value(v)))
@@ -109,7 +124,7 @@ static int load_character(perform_cast *c, const char *path, const char *name, j
 			char *dir = folder_of(path);
 			e->like = s[0] == '/' ? bj_xstrdup(s) : bj_xasprintf("%s%s", dir, s);
 			free(dir);
-		} else {
+		} else if (!(in_list && other_stage_key(key))) {
 			return bj_error_set(BJ_EFORMAT, "'%s': character '%s': unknown key '%s'", path, name,
 			                    key);
 		}
@@ -126,16 +141,30 @@ int perform_cast_load(perform_cast *c, const char *path)
 	if (ret < 0)
 		return ret;
 	json_t *chars = json_is_object(root) ? json_object_get(root, "characters") : NULL;
-	if (!json_is_object(chars)) {
+	json_t *list = json_is_object(root) ? json_object_get(root, "cast") : NULL;
+	if (!json_is_object(chars) && !json_is_array(list)) {
 		json_decref(root);
-		return bj_error_set(BJ_EFORMAT, "'%s': expected an object with a \"characters\" object",
-		                    path);
+		return bj_error_set(BJ_EFORMAT, "'%s': expected an object with a \"cast\" array or "
+		                    "a \"characters\" object", path);
 	}
 	const char *name;
 	json_t *obj;
-	json_object_foreach(chars, name, obj) {
-		if ((ret = load_character(c, path, name, obj)) < 0)
+	if (json_is_object(chars)) {
+		json_object_foreach(chars, name, obj) {
+			if ((ret = load_character(c, path, name, obj, 0)) < 0)
+				break;
+		}
+	}
+	size_t i;
+	json_array_foreach(list, i, obj) {
+		if (ret < 0)
 			break;
+		json_t *who = json_object_get(obj, "character");
+		if (!json_is_string(who) || !*json_string_value(who)) {
+			ret = bj_error_set(BJ_EFORMAT, "'%s': cast[%zu].character: missing", path, i);
+			break;
+		}
+		ret = load_character(c, path, json_string_value(who), obj, 1);
 	}
 	json_decref(root);
 	return ret;
@@ -172,6 +201,16 @@ static const struct {
 
 /* The most plausible base voices first; kal (8 kHz) last. */
 static const char *const bases[] = { "slt", "rms", "awb", "kal16", "kal" };
+
+int perform_cast_pin_like(perform_cast *c, const char *name, const char *sample)
+{
+	if (perform_cast_entry_find(c, name))
+		return bj_error_set(BJ_EINVAL, "character '%s' is cast twice", name);
+	perform_cast_entry *e = add(c, name);
+	e->pinned = 1;
+	e->like = bj_xstrdup(sample);
+	return 0;
+}
 
 int perform_cast_assign(perform_cast *c, const char *const *names, size_t n, uint64_t seed)
 {

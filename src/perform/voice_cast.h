@@ -18,6 +18,13 @@
  *         "BOB":  { "like": "samples/bob.wav" },
  *         "HAL":  { "voice": "kal16", "rate": 0.9 } } }
  *
+ * The list form of `benjamin cast` is read as well, its entries' other keys
+ * (identity, star, lines, identity_seconds) left to the other stages; an
+ * entry with neither voice nor like is not pinned:
+ *
+ *     { "cast": [ { "character": "EVE", "identity": 3, "star": "faces/eve",
+ *                   "voice": "slt", "pitch": 2.0, "formant": 1.05 }, ... ] }
+ *
  * Every key is optional: voice (a base voice, `benjamin voices`), pitch
  * (semitones, -24..24), formant (scale, 0.5..2), rate (0.25..4), range (F0
  * range factor, 0..10), like (a recording of the speaker to match, relative to
@@ -63,6 +70,11 @@ void perform_cast_release(perform_cast *c);
  * character 'EVE': unknown voice 'xx'; see 'benjamin voices'", "... 'pitch'
  * must be a number in -24..24", "... unknown key 'pich'". */
 int perform_cast_load(perform_cast *c, const char *path);
+
+/* Pins name to the voice matched to the recording at sample (a path); the
+ * caller matches it (perform_voice_match).  Returns 0, or BJ_EINVAL when name
+ * is cast already. */
+int perform_cast_pin_like(perform_cast *c, const char *name, const char *sample);
 
 /* Gives every name in names (n) that c lacks a voice, distinct from every
  * voice in c, drawing the order of base voices from seed.  Returns 0. */

@@ -26,7 +26,7 @@ run "$BENJAMIN" --frobnicate
 expect "unknown global option" 2 -
 check "unknown global option is named" grep -q "^benjamin: error: unknown option '--frobnicate'" "$tmp/err"
 
-for cmd in probe frames faces crops swap render compose score write cut voices say voice strip make report; do
+for cmd in probe frames faces crops swap render compose score write cut voices say voice strip make report cast; do
 	run "$BENJAMIN" $cmd --help
 	expect "$cmd --help" 0 ""
 	check "$cmd --help shows its synopsis" grep -q "^usage: benjamin $cmd" "$tmp/out"

@@ -35,12 +35,39 @@ static void test_load_pins(void)
 	perform_cast_release(&c);
 }
 
+/* The list form of `benjamin cast`: an entry with a voice is pinned, one with
+ * only an identity and a star is left to the assignment. */
+static void test_load_list(void)
+{
+	const char *path = test_path("cast.json");
+	write_text(path, "{\"format\": \"benjamin-cast\", \"version\": 1, \"cast\": ["
+	                 "{\"character\": \"EVE\", \"lines\": 3, \"identity\": 2, \"identity_seconds\": 4,"
+	                 " \"star\": \"/faces/eve\", \"voice\": \"awb\", \"pitch\": -2, \"formant\": 1,"
+	                 " \"rate\": 1, \"range\": 1},"
+	                 "{\"character\": \"BOB\", \"identity\": null, \"star\": \"faces/bob\"}]}");
+	perform_cast c;
+	perform_cast_init(&c);
+	CHECK(perform_cast_load(&c, path) == 0, "%s", bj_error_message());
+	CHECK(c.n == 1);
+	const perform_voice_setting *eve = perform_cast_find(&c, "EVE");
+	CHECK(eve && strcmp(eve->voice, "awb") == 0 && eve->shift.semitones == -2);
+	CHECK(perform_cast_find(&c, "BOB") == NULL);
+	const char *names[] = { "EVE", "BOB" };
+	CHECK(perform_cast_assign(&c, names, 2, 1) == 0);
+	const perform_voice_setting *bob = perform_cast_find(&c, "BOB");
+	CHECK(bob && !perform_voice_alike(bob, eve));
+	perform_cast_release(&c);
+}
+
 static void test_load_errors(void)
 {
 	static const struct {
 		const char *json, *message;
 	} cases[] = {
-		{ "[]", "expected an object with a \"characters\" object" },
+		{ "[]", "expected an object with a \"cast\" array or a \"characters\" object" },
+		{ "{\"cast\": [{\"identity\": 3}]}", "cast[0].character: missing" },
+		{ "{\"cast\": [{\"character\": \"EVE\", \"star\": \"x\", \"vioce\": \"slt\"}]}",
+		  "character 'EVE': unknown key 'vioce'" },
 		{ "{\"characters\": {\"EVE\": {\"voice\": \"hal\"}}}",
 		  "character 'EVE': unknown voice 'hal'; see 'benjamin voices'" },
 		{ "{\"characters\": {\"EVE\": {\"pitch\": 30}}}",
@@ -141,6 +168,7 @@ int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_load_pins),
+		TEST_CASE(test_load_list),
 		TEST_CASE(test_load_errors),
 		TEST_CASE(test_eight_characters_sound_different),
 		TEST_CASE(test_seed_and_pins),
