@@ -172,7 +172,12 @@ static int write_run(make *m, film_stage *s)
 
 static int index_key(make *m, film_stage *s)
 {
-	if (film_stage_key_add(s, "faces", "yes") < 0)
+	/* A newer schema stores more per shot (e.g. motion profiles for the cut
+	 * points); a library of an older one is migrated but its films are not
+	 * decoded again, so the version is part of the key. */
+	char schema[16];
+	snprintf(schema, sizeof(schema), "%d", LIBRARY_SCHEMA_VERSION);
+	if (film_stage_key_add(s, "faces", "yes") < 0 || film_stage_key_add(s, "schema", schema) < 0)
 		return bj_error_code();
 	for (size_t i = 0; i < m->n_files; i++)
 		if (add_file(s, m->files[i], m->files[i]) < 0)
