@@ -52,8 +52,8 @@ check "somebody speaks" test -n "$who"
 
 make_film "$tmp/a" --star "$who=$star"
 expect "make a film with a star" 0 -
-check "every stage is made, cast voice and swap among them" made "$tmp/a" write index cast voice cut swap render
-check "the progress names the stages" grep -q "^make: stage 7/7 render" "$tmp/err"
+check "every stage is made, cast voice and swap among them" made "$tmp/a" write index cast voice cut swap render report
+check "the progress names the stages" grep -q "^make: stage 7/8 render" "$tmp/err"
 check "the screenplay is the one cast" cmp -s "$tmp/a/film.fountain" "$tmp/film.fountain"
 check "the cast binds the star to $who" /usr/bin/python3 -c "import json,sys
 c=[r for r in json.load(open(sys.argv[1]))['cast'] if r.get('star')]
@@ -141,7 +141,7 @@ for r in c['cast']: r.pop('star', None)
 json.dump(c, open(sys.argv[2],'w'), indent=2)" "$tmp/a/cast.json" "$tmp/edited.json"
 make_film "$tmp/a" --cast "$tmp/edited.json"
 expect "make with an edited cast" 0 -
-check "an edited cast redoes the cast and what follows only" made "$tmp/a" cast voice cut swap render
+check "an edited cast redoes the cast and what follows only" made "$tmp/a" cast voice cut swap render report
 check "the voices follow the edited cast" /usr/bin/python3 -c "import json,sys
 l=json.load(open(sys.argv[1]))['lines']; c=json.load(open(sys.argv[2]))['cast'][0]['character']
 v=[x['voice'] for x in l if x['character']==c]; sys.exit(not v or any(x['base']!='awb' for x in v))" \
