@@ -44,17 +44,34 @@ typedef struct perform_swap_opts {
 
 #define PERFORM_SWAP_DEFAULTS { 1.0, 1, 48 }
 
+/* Why a frame was left alone. */
+enum perform_swap_skip {
+	PERFORM_SKIP_NONE = 0,
+	PERFORM_SKIP_NO_FACE,   /* no face found (or it was lost) */
+	PERFORM_SKIP_SMALL,     /* the face is narrower than min_face */
+	PERFORM_SKIP_TURNED,    /* no star photo within 30 degrees of the head's pose */
+	PERFORM_SKIP_OTHER,     /* degenerate landmarks, face outside the frame */
+};
+
 /* What happened to one frame. */
 typedef struct perform_swap_report {
 	int swapped;         /* 1 if a face was swapped */
 	int star;            /* the star photo used, -1 if none */
+	enum perform_swap_skip skip;
 	char reason[96];     /* why not, when not swapped: "no face", "face 30 px < 48 px" */
 } perform_swap_report;
 
 typedef struct perform_swap_stats {
 	long frames, swapped;
+	long no_face, small, turned;   /* frames skipped for each reason */
 	double flicker;            /* swapped / original change inside the face; 0 if unmeasured */
 	double seam, seam_original;
+	/* identity margin: the face descriptor (vision/facedesc.h) distance from
+	 * the swapped face to the star's photos minus that to the original face,
+	 * averaged over every 5th swapped frame: below 0 the swap looks more like
+	 * the star than like the actor; 0 when margin_frames is 0 */
+	double margin;
+	long margin_frames;
 } perform_swap_stats;
 
 typedef struct perform_swapper perform_swapper;
@@ -78,9 +95,15 @@ int perform_swapper_stars(const perform_swapper *s);
  * when no star photo was added). */
 int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perform_swap_report *rep);
 
-/* Starts a new shot: forgets the face's past (smoothing, colour) and the scores. */
+/* Starts a new shot: forgets the face's past (smoothing, colour) and starts
+ * the shot's scores afresh (the totals keep them). */
 void perform_swapper_reset(perform_swapper *s);
 
+/* The scores of the frames since the last reset (this shot). */
 void perform_swapper_stats(const perform_swapper *s, perform_swap_stats *out);
+
+/* The scores of every frame since the swapper was made (flicker and seam
+ * pooled over the shots, not averaged per shot). */
+void perform_swapper_totals(const perform_swapper *s, perform_swap_stats *out);
 
 void perform_swapper_free(perform_swapper *s);
