@@ -26,8 +26,9 @@
 #define MAX_TURN 30.0         /* degrees of head pose a star photo can be warped across */
 #define COLOUR_RATE 0.3       /* weight of the new frame in the colour statistics */
 #define BOX_RATE 0.15f        /* weight of a new detection in a followed face's box */
-#define BLUR_EVERY 15         /* frames between sharpness measurements */
+#define BLUR_EVERY 15         /* frames between sharpness and grain measurements */
 #define GRAIN_SLACK 1.5f      /* pixels the face moves before its grain follows */
+#define MIN_LIFT 0.2f         /* the least forehead kept above the brows, of the full lift */
 #define IDENTITY_EVERY 5      /* swapped frames between identity measurements */
 
 /* The scores' running sums, for a shot and for all frames. */
@@ -59,9 +60,10 @@ struct perform_swapper {
 	float box_rel[3];       /* the detector box's centre and side from the face's (learn_box) */
 	/* smoothed footage measurements */
 	int measured;
-	double tgt[6], src[6], chroma, noise, blur;
+	double tgt[6], src[6], chroma, noise, own_noise, blur;
 	int blur_age;
-	int grain_x, grain_y;     /* the grain's origin */
+	float lifts[10];          /* the forehead's height above each brow point, steadied */
+	int have_lifts;
 	long faces_seen;          /* faces followed so far: each gets its own grain */
 
 	/* scores */
@@ -225,6 +227,7 @@ static void forget_face(perform_swapper *s)
 	s->missed = 0;
 	s->cur_star = -1;
 	s->measured = 0;
+	s->have_lifts = 0;
 	perform_steady_reset(s->steady);
 }
 
@@ -248,6 +251,63 @@ static int buffers(perform_swapper *s, int w, int h)
 	return s->orig && s->prev_orig && s->prev_swap && s->work ? 0 : bj_error_code();
 }
 
+/* The footage's Lab colour at (x, y) (clamped to the frame). */
+static void lab_at(const media_image *img, float x, float y, float lab[3])
+{
+	int xi = (int)lrintf(fminf(fmaxf(x, 0), (float)img->width - 1));
+	int yi = (int)lrintf(fminf(fmaxf(y, 0), (float)img->height - 1));
+	vision_rgb_to_lab(img->data + (size_t)yi * img->stride + 3 * (size_t)xi, lab);
+}
+
+/* How far (0..1 of the full lift) the mask may rise above each brow point
+ * before it meets what is not skin - hair, a hat, the frame's edge: walking up
+ * from a little above the brow (the brows themselves are dark), the first
+ * pixel much darker than the cheeks (L* 18 below) or of another colour
+ * (Delta E above 25) ends the forehead, a twentieth of the lift below it.
+ * Cloning across hair pulls its dark into the face as smudges over the brows. */
+static void forehead_lifts(const media_image *frame, const float *pts, float *lifts)
+{
+	float lift = vision_face_mask_lift(pts), skin[3] = { 0, 0, 0 };
+	static const int cheeks[2][2] = { { 2, 31 }, { 14, 35 } };
+	int n = 0;
+	for (int c = 0; c < 2; c++)
+		for (int dy = -2; dy <= 2; dy++)
+			for (int dx = -2; dx <= 2; dx++) {
+				float lab[3];
+				const float *a = pts + 2 * cheeks[c][0], *b = pts + 2 * cheeks[c][1];
+				lab_at(frame, (a[0] + b[0]) / 2 + (float)dx, (a[1] + b[1]) / 2 + (float)dy, lab);
+				for (int k = 0; k < 3; k++)
+					skin[k] += lab[k];
+				n++;
+			}
+	for (int k = 0; k < 3; k++)
+		skin[k] /= (float)n;
+	float raw[10];
+	for (int i = 0; i < 10; i++) {
+		const float *p = pts + 2 * (17 + i);
+		raw[i] = 1;
+		for (float up = 0.35f * lift; up <= lift; up += 1) {
+			float lab[3];
+			if (p[1] - up < 0) {
+				raw[i] = up / lift;
+				break;
+			}
+			lab_at(frame, p[0], p[1] - up, lab);
+			float dl = lab[0] - skin[0], da = lab[1] - skin[1], db = lab[2] - skin[2];
+			if (dl < -18 || dl * dl + da * da + db * db > 25 * 25) {
+				raw[i] = up / lift - 0.05f;
+				break;
+			}
+		}
+	}
+	/* a median of three: one stray dark pixel does not dent the forehead */
+	for (int i = 0; i < 10; i++) {
+		float a = raw[i > 0 ? i - 1 : i], b = raw[i], c = raw[i < 9 ? i + 1 : i];
+		lifts[i] = fmaxf(fminf(a, b), fminf(fmaxf(a, b), c));
+		lifts[i] = fmaxf(lifts[i], MIN_LIFT);
+	}
+}
+
 /* Moves x towards now by COLOUR_RATE (or sets it on the first measurement). */
 static double follow(double x, double now, int first)
 {
@@ -256,7 +316,7 @@ static double follow(double x, double now, int first)
 
 /* Colour, black and white, blur and grain of the warped star in s->work made
  * like the footage face in frame. */
-static void match_tone(perform_swapper *s, const media_image *frame, vision_rect box, const float *pts)
+static void match_tone(perform_swapper *s, const media_image *frame, vision_rect box)
 {
 	double tgt[6], src[6];
 	vision_lab_stats(frame, s->mask, tgt);
@@ -268,42 +328,44 @@ static void match_tone(perform_swapper *s, const media_image *frame, vision_rect
 	}
 	s->chroma = follow(s->chroma, vision_chroma(frame, s->mask), first);
 	vision_lab_transfer(s->work, s->mask, s->src, s->tgt, s->chroma < 4);
-	if (first || --s->blur_age <= 0) {
+	/* sharpness and grain change slowly and cost a sort or a dozen blurs to
+	 * measure: every BLUR_EVERY frames */
+	int measure = first || --s->blur_age <= 0;
+	if (measure) {
 		double b = vision_blur_to_match(s->work, frame, s->mask, box);
 		s->blur = first ? b : (s->blur + b) / 2;
 		s->blur_age = BLUR_EVERY;
 	}
 	vision_blur(s->work, box, s->blur);
-	s->noise = follow(s->noise, vision_noise_sigma(frame, s->mask), first);
-	double own = vision_noise_sigma(s->work, s->mask);
-	float cx, cy, span;
-	face_frame(pts, &cx, &cy, &span);
-	double grain = s->noise > own ? sqrt(s->noise * s->noise - own * own) : 0;
-	/* the grain is pinned to the face: the same pattern from frame to frame,
-	 * moving with the face (fresh grain every frame flickers on a still face);
-	 * it moves when the face has moved GRAIN_SLACK pixels, so that the
-	 * landmarks' sub-pixel tremor does not shift it to and fro */
-	if (first || fabsf(cx - (float)s->grain_x) > GRAIN_SLACK || fabsf(cy - (float)s->grain_y) > GRAIN_SLACK) {
-		s->grain_x = (int)lrintf(cx);
-		s->grain_y = (int)lrintf(cy);
+	if (measure) {
+		double noise = vision_noise_sigma(frame, s->mask), own = vision_noise_sigma(s->work, s->mask);
+		s->noise = first ? noise : (s->noise + noise) / 2;
+		s->own_noise = first ? own : (s->own_noise + own) / 2;
 	}
-	vision_add_grain(s->work, s->mask, grain, s->o.seed * 0x9E3779B97F4A7C15ull + (uint64_t)s->faces_seen,
-	                 s->grain_x, s->grain_y);
+	double own = s->own_noise;
+	double grain = s->noise > own ? sqrt(s->noise * s->noise - own * own) : 0;
+	/* the grain the star lacks, taken from the footage face itself: fresh
+	 * grain every frame flickers on a still face, and grain pinned to the face
+	 * jumps when the face moves a pixel, where the footage's own changes as
+	 * the footage does */
+	if (grain > 0)
+		vision_add_footage_grain(s->work, frame, s->mask, box, grain / (0.943 * s->noise), 2.5 * s->noise);
 	s->measured = 1;
 }
 
-/* Whether frame a repeats b: a mean absolute difference below a quarter of a
- * grey level over every 4th pixel of every 4th row (what a codec leaves of an
- * exact repeat). */
-static int repeated(const media_image *a, const media_image *b)
+/* Whether frame a repeats b inside r: a mean absolute difference below a
+ * tenth of a grey level over every other pixel of every other row (what a
+ * codec leaves of an exact repeat; a face that moves at all, if only its
+ * lips, changes by more). */
+static int repeated(const media_image *a, const media_image *b, vision_rect r)
 {
 	long sum = 0, n = 0;
-	for (int y = 0; y < a->height; y += 4)
-		for (int x = 0; x < 3 * a->width; x += 12) {
+	for (int y = r.y0; y < r.y1; y += 2)
+		for (int x = 3 * r.x0; x < 3 * r.x1; x += 6) {
 			sum += abs(a->data[(size_t)y * a->stride + x] - b->data[(size_t)y * b->stride + x]);
 			n++;
 		}
-	return n && sum < n / 4;
+	return n && sum < n / 10;
 }
 
 static void add_sums(struct sums *a, const struct sums *b)
@@ -327,7 +389,9 @@ static void add_sums(struct sums *a, const struct sums *b)
 static void score(perform_swapper *s, const media_image *frame, vision_rect box, const float *pts)
 {
 	struct sums *u = &s->shot;
-	if (s->prev_valid) {
+	/* between two swapped frames only: the change where a face is first or
+	 * last swapped is the swap coming or going, not flicker */
+	if (s->prev_valid && s->last_ok) {
 		for (int y = box.y0; y < box.y1; y++)
 			for (int x = box.x0; x < box.x1; x++) {
 				if (s->mask[(size_t)y * frame->width + x] < 128)
@@ -418,10 +482,12 @@ static int follow_face(perform_swapper *s, const media_image *frame, double t, f
 		forget_face(s);
 		return 0;
 	}
-	int tracked = 0;
+	int tracked = 0, fresh = !s->have_face;
 	if (found) {
+		/* found near the last box: the same face; fitted from the last
+		 * landmarks' box unless the detector disagrees with it */
 		float prev[4];
-		if (s->have_face) {
+		if (!fresh) {
 			box_from_points(s, s->last_pts, prev);
 			tracked = fabsf(box[0] + box[2] / 2 - prev[0] - prev[2] / 2) < 0.25f * prev[2] &&
 			          fabsf(box[1] + box[3] / 2 - prev[1] - prev[3] / 2) < 0.25f * prev[3] &&
@@ -429,8 +495,6 @@ static int follow_face(perform_swapper *s, const media_image *frame, double t, f
 		}
 		if (tracked)
 			memcpy(box, prev, sizeof(box));
-		else
-			forget_face(s);
 		memcpy(s->last_box, box, sizeof(box));
 		s->missed = 0;
 	} else if (s->have_face && s->missed < MAX_MISSED) {
@@ -447,10 +511,9 @@ static int follow_face(perform_swapper *s, const media_image *frame, double t, f
 	memcpy(det_box, box, sizeof(box));
 	if (fit(s, frame, box, pts) < 0)
 		return -1;
-	if (!tracked) {
+	if (!tracked)
 		learn_box(s, det_box, pts, 1);
-		s->faces_seen++;
-	}
+	s->faces_seen += fresh;
 	perform_steady_push(s->steady, t, pts, pts);
 	memcpy(s->last_pts, pts, sizeof(s->last_pts));
 	s->have_face = 1;
@@ -469,7 +532,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		return bj_error_code();
 	s->shot.frames++;
 	copy_image(s->orig, frame);
-	if (s->last_ok && repeated(s->orig, s->prev_orig)) {
+	if (s->last_ok && repeated(s->orig, s->prev_orig, s->last_rect)) {
 		/* footage converted to a higher frame rate repeats frames: repeat the
 		 * swap's change too, or the face would move where the footage is still */
 		vision_rect b = s->last_rect;
@@ -513,7 +576,12 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		vision_warp_frame(pts, 68, dst);
 		vision_warp_affine(st->img, st->pts, s->work, dst, st->tris, st->n_tris, NULL);
 		memset(s->mask, 0, (size_t)frame->width * frame->height);
-		vision_face_mask(pts, frame->width, frame->height, s->mask, &box);
+		float lifts[10];
+		forehead_lifts(frame, pts, lifts);
+		for (int k = 0; k < 10; k++)
+			s->lifts[k] = s->have_lifts ? (1 - COLOUR_RATE) * s->lifts[k] + COLOUR_RATE * lifts[k] : lifts[k];
+		s->have_lifts = 1;
+		vision_face_mask_lifted(pts, s->lifts, frame->width, frame->height, s->mask, &box);
 		if (box.x1 - box.x0 < 3 || box.y1 - box.y0 < 3) {
 			snprintf(rep->reason, sizeof(rep->reason), "face outside the frame");
 			rep->skip = PERFORM_SKIP_OTHER;
@@ -521,7 +589,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		}
 	}
 	if (ok) {
-		match_tone(s, frame, box, pts);
+		match_tone(s, frame, box);
 		if (vision_seamless_clone(frame, s->work, s->mask, box) < 0)
 			return bj_error_code();
 		if (s->o.strength < 1)

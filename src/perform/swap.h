@@ -11,19 +11,27 @@
  *     perform_swapper_stats(s, &stats);                // flicker and seam scores
  *     perform_swapper_free(s);
  *
- * Per frame: detect faces (vision/detect.h; if none, the last face's box for a
- * few frames, so one missed detection does not drop the face; a followed face
- * is looked for near its last box first), fit the 68
- * landmarks and steady them with the one-euro filter, pick the star photo whose
- * head pose is nearest (yaw, pitch; a new photo only when it is 5 degrees
- * nearer, so the choice does not flicker), warp it piecewise-affinely onto the
- * landmarks, move its Lab colour statistics onto the footage face's (both
- * smoothed over time), make it grey if the footage is black and white, blur it
- * to the footage's sharpness and add the footage's grain, then clone it in.
+ * Per frame: find the face (vision/detect.h on the whole frame while no face
+ * is followed; a followed face is only looked for near its last box, and
+ * kept for two frames without a detection, so neither a missed detection nor
+ * a false hit elsewhere moves the swap), fit the 68 landmarks from the box
+ * the last frame's landmarks give while the detector agrees (a detector box
+ * wobbles from frame to frame, and every wobble moves the landmarks), steady
+ * them (perform/swap_steady.h), pick the star photo whose head pose is
+ * nearest (yaw, pitch; a new photo only when it is 5 degrees nearer, so the
+ * choice does not flicker; none, and the frame is skipped, when the nearest
+ * is more than 30 degrees away: a profile is not made from a frontal photo),
+ * warp it piecewise-affinely onto the landmarks, move its Lab colour
+ * statistics onto the footage face's (both smoothed over time), make it grey
+ * if the footage is black and white, blur it to the footage's sharpness and
+ * give it the footage's own grain (vision_add_footage_grain), then clone it
+ * in.  A footage frame that repeats the last one (films converted to a higher
+ * frame rate) repeats the swap's change instead of swapping anew.
  *
  * Scores over the frames since the last reset: flicker is the mean absolute
  * frame-to-frame change of the swapped frames inside the face mask over the
- * same for the original frames (1: the swap adds no flicker); seam is the
+ * same for the original frames (1: the swap adds no flicker), between two
+ * frames that were both swapped (a face coming or going is no flicker); seam is the
  * seam score of vision/face_mask.h on the swapped frames (about 1: no seam),
  * with the original frames' figure for comparison.
  */

@@ -18,8 +18,9 @@ static int speaks(int i)
 
 /* Motion: holds a still head, follows a moving one (tuned on the talking
  * heads: a faster filter, 0.3 Hz and beta 2, let through enough tremor for a
- * flicker score of 1.46 on videoretalking_face_1, this one 1.0). */
-static const vision_smooth_params motion = { 0.25, 0.4, 1.0 };
+ * flicker score of 1.46 on videoretalking_face_1; beta 0.6 keeps a face moving
+ * one eye span a second 0.08 spans behind (1.0: 0.06, 0.2: 0.15), tests/perform/test_swap_steady.c). */
+static const vision_smooth_params motion = { 0.15, 0.6, 1.0 };
 /* Shape: the brows, eyes, nose and upper jaw line barely change between frames. */
 static const vision_smooth_params shape = { 0.1, 0.2, 1.0 };
 /* The mouth and the chin speak: quicker. */

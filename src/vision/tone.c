@@ -206,6 +206,28 @@ void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint6
 		}
 }
 
+void vision_add_footage_grain(media_image *img, const media_image *footage, const uint8_t *mask, vision_rect r,
+                              double gain, double limit)
+{
+	if (!(gain > 0) || !(limit > 0))
+		return;
+	int x0 = r.x0 > 1 ? r.x0 : 1, y0 = r.y0 > 1 ? r.y0 : 1;
+	int x1 = r.x1 < footage->width - 1 ? r.x1 : footage->width - 1;
+	int y1 = r.y1 < footage->height - 1 ? r.y1 : footage->height - 1;
+	for (int y = y0; y < y1; y++)
+		for (int x = x0; x < x1; x++) {
+			if (!IN(mask, (size_t)y * img->width + x))
+				continue;
+			double g = luma(footage, x, y) - box_mean(footage, x, y, 1);
+			g = gain * (g < -limit ? -limit : g > limit ? limit : g);
+			uint8_t *p = img->data + (size_t)y * img->stride + 3 * (size_t)x;
+			for (int c = 0; c < 3; c++) {
+				double v = p[c] + g + 0.5;
+				p[c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+			}
+		}
+}
+
 double vision_sharpness(const media_image *img, const uint8_t *mask)
 {
 	double fine = 0, coarse = 0;

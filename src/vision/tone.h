@@ -56,6 +56,16 @@ double vision_noise_sigma(const media_image *img, const uint8_t *mask);
  * (fresh grain every frame would flicker on a still face). */
 void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint64_t seed, int ox, int oy);
 
+/* The footage's own grain moved onto img: inside the mask and r, each pixel
+ * gets gain times the footage's luma high-pass residual there (pixel minus its
+ * 3 x 3 mean), clipped to +-limit so that the footage's edges (the old face's
+ * eyes and brows) do not come through, only its noise.  Grain taken from the
+ * footage changes from frame to frame exactly as the footage's does, so it
+ * adds no flicker of its own.  For white noise of sigma s the residual has sd
+ * 0.943 s: gain sigma / (0.943 s) adds about sigma. */
+void vision_add_footage_grain(media_image *img, const media_image *footage, const uint8_t *mask, vision_rect r,
+                              double gain, double limit);
+
 /* Sharpness: mean |pixel - 3x3 mean| over mean |pixel - 9x9 mean| of the luma
  * inside the mask, 0..1: fine detail against coarser detail; blurring lowers
  * it, independent of contrast. */
