@@ -33,7 +33,7 @@
 
 const char *const cmd_swap_usage[] = {
 	"benjamin swap --star DIR_OR_IMAGE --in VIDEO_OR_IMAGE --out OUT [--strength S] [--seed N]",
-	"              [--stars N] [--min-face PX] [--json] [--threads N]",
+	"              [--stars N] [--min-face PX] [--shot N] [--json] [--threads N]",
 	"",
 	"Puts the star's face (from one photo or a folder of photos) onto the largest",
 	"face of every frame: warped to its landmarks, matched in colour, grain and",
@@ -53,6 +53,8 @@ const char *const cmd_swap_usage[] = {
 	"  --seed N             the added grain's seed (default 1)",
 	"  --stars N            use at most N photos of a folder, spread over it (default 40)",
 	"  --min-face PX        leave faces narrower than PX alone (default 48)",
+	"  --shot N             swap only the film's Nth shot (from 1) into --out, without",
+	"                       sound (what the renderer does per shot)",
 	"  --json               the scores and per-frame reasons as JSON on stdout",
 	"  --threads N          threads (default 2)",
 	"",
@@ -64,7 +66,7 @@ const char *const cmd_swap_usage[] = {
 struct swap_options {
 	const char *star, *in, *out;
 	perform_swap_opts p;
-	long stars, threads;
+	long stars, threads, shot;
 	int json;
 };
 
@@ -237,6 +239,30 @@ out:
 	return status;
 }
 
+/* --shot N: that shot alone, through perform_swap_range. */
+static int swap_one_shot(perform_swapper *s, const struct swap_options *o, json_t *shots)
+{
+	int64_t *starts;
+	size_t n;
+	if (perform_swap_shots(o->in, &starts, &n) < 0)
+		return cli_error_bj();
+	int status = CLI_EXIT_OK;
+	if ((size_t)o->shot > n + 1) {
+		status = cli_error("'%s': has %zu shots, not %ld", o->in, n + 1, o->shot);
+		goto out;
+	}
+	int64_t first = o->shot > 1 ? starts[o->shot - 2] : 0, last = (size_t)o->shot <= n ? starts[o->shot - 1] - 1 : -1;
+	perform_swap_stats st;
+	if (perform_swap_range(s, o->in, first, last, o->out, &st) < 0) {
+		status = cli_error_bj();
+		goto out;
+	}
+	json_array_append_new(shots, shot_json((int)o->shot, first, &st, o->json));
+out:
+	free(starts);
+	return status;
+}
+
 static int parse_args(int argc, char **argv, struct swap_options *o)
 {
 	static const struct option options[] = {
@@ -248,6 +274,7 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 		{ "stars", required_argument, NULL, 'n' },
 		{ "min-face", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "shot", required_argument, NULL, 'N' },
 		{ "threads", required_argument, NULL, 't' },
 		{ 0 },
 	};
@@ -286,6 +313,10 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 			break;
 		case 'j':
 			o->json = 1;
+			break;
+		case 'N':
+			if (cli_parse_int(optarg, 1, 1000000, &o->shot) < 0)
+				return cli_usage_error(cmd_swap_usage, "--shot must be a whole number from 1");
 			break;
 		case 't':
 			if (cli_parse_int(optarg, 1, BJ_POOL_MAX_THREADS, &o->threads) < 0)
@@ -333,7 +364,10 @@ int cmd_swap(int argc, char **argv)
 	if (skipped)
 		fprintf(stderr, "benjamin: swap: %d star photos without a usable face left out\n", skipped);
 	double t0 = seconds();
-	status = has_ext(o.in, image_exts) ? swap_image(s, &o, frames, shots) : swap_video(s, &o, frames, shots);
+	if (has_ext(o.in, image_exts))
+		status = swap_image(s, &o, frames, shots);
+	else
+		status = o.shot ? swap_one_shot(s, &o, shots) : swap_video(s, &o, frames, shots);
 	if (status != CLI_EXIT_OK)
 		goto out;
 	double took = seconds() - t0;
