@@ -3,7 +3,6 @@
  * the one-shot face swap of perform/swap.h on a film or a picture, with its
  * flicker and seam scores.
  */
-#include <dirent.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
@@ -11,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "base/alloc.h"
@@ -26,6 +24,7 @@
 #include "media/encoder.h"
 #include "media/imagefile.h"
 #include "perform/swap.h"
+#include "perform/swap_clip.h"
 #include "vision/cascade.h"
 #include "vision/shape_model.h"
 
@@ -34,15 +33,19 @@
 
 const char *const cmd_swap_usage[] = {
 	"benjamin swap --star DIR_OR_IMAGE --in VIDEO_OR_IMAGE --out OUT [--strength S] [--seed N]",
-	"              [--stars N] [--min-face PX] [--json] [--threads N]",
+	"              [--stars N] [--min-face PX] [--shot N] [--json] [--threads N]",
 	"",
 	"Puts the star's face (from one photo or a folder of photos) onto the largest",
 	"face of every frame: warped to its landmarks, matched in colour, grain and",
-	"blur, and blended seamlessly.  Frames without a face pass through unchanged.",
-	"The sound of a film is kept.  At the end prints the flicker score (change",
-	"inside the face from frame to frame, swapped / original: 1 or below adds no",
-	"flicker) and the seam score (edge gradient / inside gradient, original's in",
-	"brackets).",
+	"blur, and blended seamlessly.  The film is cut into shots first and each shot",
+	"starts afresh.  Frames without a face, with a face narrower than --min-face,",
+	"or with a head turned more than 30 degrees from every star photo pass through",
+	"unchanged, counted by reason.  The sound of a film is kept.  Prints per shot",
+	"and for the whole: the flicker score (change inside the face from frame to",
+	"frame, swapped / original: 1 or below adds no flicker), the seam score (edge",
+	"gradient / inside gradient, the original's in brackets) and the identity",
+	"margin (face descriptor distance from the swapped face to the star minus to",
+	"the original face: below 0, it looks more like the star).",
 	"",
 	"  --star DIR_OR_IMAGE  the star's photos (.jpg, .jpeg, .png)",
 	"  --in VIDEO_OR_IMAGE  the footage; --out the result (.mp4, or .png/.jpg for a picture)",
@@ -50,6 +53,8 @@ const char *const cmd_swap_usage[] = {
 	"  --seed N             the added grain's seed (default 1)",
 	"  --stars N            use at most N photos of a folder, spread over it (default 40)",
 	"  --min-face PX        leave faces narrower than PX alone (default 48)",
+	"  --shot N             swap only the film's Nth shot (from 1) into --out, without",
+	"                       sound (what the renderer does per shot)",
 	"  --json               the scores and per-frame reasons as JSON on stdout",
 	"  --threads N          threads (default 2)",
 	"",
@@ -61,7 +66,7 @@ const char *const cmd_swap_usage[] = {
 struct swap_options {
 	const char *star, *in, *out;
 	perform_swap_opts p;
-	long stars, threads;
+	long stars, threads, shot;
 	int json;
 };
 
@@ -76,50 +81,20 @@ static int has_ext(const char *path, const char *const *exts)
 
 static const char *const image_exts[] = { ".jpg", ".jpeg", ".png", NULL };
 
-static int cmp_str(const void *a, const void *b)
+/* One shot's scores, as a line and as JSON. */
+static json_t *shot_json(int shot, int64_t first, const perform_swap_stats *st, int quiet)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Loads up to max star photos (spread evenly over a folder sorted by name). */
-static int load_stars(perform_swapper *s, const char *path, long max)
-{
-	struct stat st;
-	if (stat(path, &st) < 0)
-		return cli_error("'%s': no such file or folder", path);
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	if (S_ISDIR(st.st_mode)) {
-		DIR *d = opendir(path);
-		if (!d)
-			return cli_error("'%s': cannot read the folder", path);
-		struct dirent *e;
-		while ((e = readdir(d)))
-			if (e->d_name[0] != '.' && has_ext(e->d_name, image_exts)) {
-				BJ_GROW(names, cap, n + 1);
-				names[n++] = bj_xasprintf("%s/%s", path, e->d_name);
-			}
-		closedir(d);
-		if (n)
-			qsort(names, n, sizeof(*names), cmp_str);
-	} else {
-		names = bj_xmalloc(sizeof(*names));
-		names[n++] = bj_xstrdup(path);
-	}
-	size_t use = n < (size_t)max ? n : (size_t)max;
-	for (size_t k = 0; k < use; k++) {
-		const char *name = names[k * n / use];
-		media_image *img = media_image_load(name, 3);
-		if (!img || perform_swapper_add_star(s, img, name) < 0)
-			fprintf(stderr, "benjamin: swap: skipping star photo: %s\n", bj_error_message());
-		media_image_free(img);
-	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	if (!perform_swapper_stars(s))
-		return cli_error("'%s': no star photo with a usable face", path);
-	return CLI_EXIT_OK;
+	if (!quiet)
+		printf("shot %d (frames %lld-%lld): %ld swapped, skipped %ld without a face, %ld small, %ld turned; "
+	       "flicker %.3f; seam %.3f (original %.3f); identity margin %.3f\n", shot, (long long)first,
+	       (long long)(first + st->frames - 1), st->swapped, st->no_face, st->small, st->turned, st->flicker,
+	       st->seam, st->seam_original, st->margin);
+	return json_pack("{s:i, s:I, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:i}", "shot", shot, "first_frame",
+	                 (json_int_t)first, "frames", (json_int_t)st->frames, "swapped", (json_int_t)st->swapped,
+	                 "no_face", (json_int_t)st->no_face, "small", (json_int_t)st->small, "turned",
+	                 (json_int_t)st->turned, "flicker", st->flicker, "seam", st->seam, "seam_original",
+	                 st->seam_original, "identity_margin", st->margin, "margin_frames",
+	                 (json_int_t)st->margin_frames);
 }
 
 static json_t *report_json(long frame, const perform_swap_report *r)
@@ -128,7 +103,9 @@ static json_t *report_json(long frame, const perform_swap_report *r)
 	                  : json_pack("{s:i, s:b, s:s}", "frame", (json_int_t)frame, "swapped", 0, "reason", r->reason);
 }
 
-static int swap_image(perform_swapper *s, const struct swap_options *o, json_t *frames)
+static void end_shot(perform_swapper *s, const struct swap_options *o, json_t *shots, int64_t first);
+
+static int swap_image(perform_swapper *s, const struct swap_options *o, json_t *frames, json_t *shots)
 {
 	media_image *img = media_image_load(o->in, 3);
 	if (!img)
@@ -140,6 +117,7 @@ static int swap_image(perform_swapper *s, const struct swap_options *o, json_t *
 		goto out;
 	}
 	json_array_append_new(frames, report_json(0, &rep));
+	end_shot(s, o, shots, 0);
 	size_t size;
 	uint8_t *bytes = has_ext(o->out, (const char *const[]){ ".png", NULL }) ? media_image_encode_png(img, &size)
 	                                                                       : media_image_encode_jpeg(img, 92, &size);
@@ -161,8 +139,21 @@ out:
 	return status;
 }
 
-static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *frames)
+/* Ends the shot that began at frame first: its scores onto shots. */
+static void end_shot(perform_swapper *s, const struct swap_options *o, json_t *shots, int64_t first)
 {
+	perform_swap_stats st;
+	perform_swapper_stats(s, &st);
+	if (st.frames)
+		json_array_append_new(shots, shot_json((int)json_array_size(shots) + 1, first, &st, o->json));
+}
+
+static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *frames, json_t *shots)
+{
+	int64_t *starts = NULL, shot_first = 0;
+	size_t n_starts = 0, next = 0;
+	if (perform_swap_shots(o->in, &starts, &n_starts) < 0)
+		return cli_error_bj();
 	media_decoder *d;
 	if (media_decoder_open(o->in, &d) < 0)
 		return cli_error_bj();
@@ -200,6 +191,12 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 	long n = 0;
 	size_t audio_done = 0;
 	while ((ret = media_decoder_read(d, &f)) > 0) {
+		if (next < n_starts && n == starts[next]) {
+			end_shot(s, o, shots, shot_first);
+			perform_swapper_reset(s);
+			shot_first = n;
+			next++;
+		}
 		media_image frame = f->image;
 		perform_swap_report rep;
 		if (perform_swapper_frame(s, &frame, f->time, &rep) < 0) {
@@ -227,6 +224,8 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 	}
 	bj_progress_finish(bar);
 	bar = NULL;
+	if (ret >= 0)
+		end_shot(s, o, shots, shot_first);
 	if (ret < 0 || (audio_done < audio.frames &&
 	                media_encoder_write_audio(e, audio.samples + audio_done * 2, audio.frames - audio_done) < 0) ||
 	    media_encoder_finish(e) < 0)
@@ -236,6 +235,31 @@ out:
 	media_encoder_close(e);
 	media_audio_release(&audio);
 	media_decoder_close(d);
+	free(starts);
+	return status;
+}
+
+/* --shot N: that shot alone, through perform_swap_range. */
+static int swap_one_shot(perform_swapper *s, const struct swap_options *o, json_t *shots)
+{
+	int64_t *starts;
+	size_t n;
+	if (perform_swap_shots(o->in, &starts, &n) < 0)
+		return cli_error_bj();
+	int status = CLI_EXIT_OK;
+	if ((size_t)o->shot > n + 1) {
+		status = cli_error("'%s': has %zu shots, not %ld", o->in, n + 1, o->shot);
+		goto out;
+	}
+	int64_t first = o->shot > 1 ? starts[o->shot - 2] : 0, last = (size_t)o->shot <= n ? starts[o->shot - 1] - 1 : -1;
+	perform_swap_stats st;
+	if (perform_swap_range(s, o->in, first, last, o->out, &st) < 0) {
+		status = cli_error_bj();
+		goto out;
+	}
+	json_array_append_new(shots, shot_json((int)o->shot, first, &st, o->json));
+out:
+	free(starts);
 	return status;
 }
 
@@ -250,6 +274,7 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 		{ "stars", required_argument, NULL, 'n' },
 		{ "min-face", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "shot", required_argument, NULL, 'N' },
 		{ "threads", required_argument, NULL, 't' },
 		{ 0 },
 	};
@@ -289,6 +314,10 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 		case 'j':
 			o->json = 1;
 			break;
+		case 'N':
+			if (cli_parse_int(optarg, 1, 1000000, &o->shot) < 0)
+				return cli_usage_error(cmd_swap_usage, "--shot must be a whole number from 1");
+			break;
 		case 't':
 			if (cli_parse_int(optarg, 1, BJ_POOL_MAX_THREADS, &o->threads) < 0)
 				return cli_usage_error(cmd_swap_usage, "--threads must be a whole number from 1 to %d",
@@ -322,37 +351,47 @@ int cmd_swap(int argc, char **argv)
 	vision_shape_model *m = c ? vision_shape_model_load(VISION_SHAPE_MODEL_68) : NULL;
 	bj_pool *pool = m ? bj_pool_new((int)o.threads) : NULL;
 	perform_swapper *s = pool ? perform_swapper_new(c, m, pool, &o.p) : NULL;
-	json_t *frames = json_array();
+	json_t *frames = json_array(), *shots = json_array();
+	int skipped = 0;
 	if (!s) {
 		status = cli_error_bj();
 		goto out;
 	}
-	status = load_stars(s, o.star, o.stars);
-	if (status != CLI_EXIT_OK)
+	if (perform_swapper_add_stars(s, o.star, (int)o.stars, &skipped) < 0) {
+		status = cli_error_bj();
 		goto out;
+	}
+	if (skipped)
+		fprintf(stderr, "benjamin: swap: %d star photos without a usable face left out\n", skipped);
 	double t0 = seconds();
-	status = has_ext(o.in, image_exts) ? swap_image(s, &o, frames) : swap_video(s, &o, frames);
+	if (has_ext(o.in, image_exts))
+		status = swap_image(s, &o, frames, shots);
+	else
+		status = o.shot ? swap_one_shot(s, &o, shots) : swap_video(s, &o, frames, shots);
 	if (status != CLI_EXIT_OK)
 		goto out;
 	double took = seconds() - t0;
 	perform_swap_stats st;
-	perform_swapper_stats(s, &st);
+	perform_swapper_totals(s, &st);
 	if (o.json) {
-		json_t *j = json_pack("{s:s, s:i, s:i, s:f, s:f, s:f, s:f, s:o}", "out", o.out, "frames",
-		                      (json_int_t)st.frames, "swapped", (json_int_t)st.swapped, "flicker", st.flicker,
-		                      "seam", st.seam, "seam_original", st.seam_original, "fps",
-		                      took > 0 ? st.frames / took : 0.0, "per_frame", frames);
-		frames = NULL;
+		json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:f, s:o, s:o}", "out", o.out,
+		                      "frames", (json_int_t)st.frames, "swapped", (json_int_t)st.swapped, "no_face",
+		                      (json_int_t)st.no_face, "small", (json_int_t)st.small, "turned",
+		                      (json_int_t)st.turned, "flicker", st.flicker, "seam", st.seam, "seam_original",
+		                      st.seam_original, "identity_margin", st.margin, "fps",
+		                      took > 0 ? st.frames / took : 0.0, "shots", shots, "per_frame", frames);
+		frames = shots = NULL;
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 		putchar('\n');
 		json_decref(j);
 	} else {
 		printf("%s: %ld frames, %ld swapped; flicker %.3f (swapped / original); seam %.3f (original %.3f); "
-		       "%.1f frames/s\n", o.out, st.frames, st.swapped, st.flicker, st.seam, st.seam_original,
-		       took > 0 ? st.frames / took : 0.0);
+		       "identity margin %.3f; %.1f frames/s\n", o.out, st.frames, st.swapped, st.flicker, st.seam,
+		       st.seam_original, st.margin, took > 0 ? st.frames / took : 0.0);
 	}
 out:
 	json_decref(frames);
+	json_decref(shots);
 	perform_swapper_free(s);
 	bj_pool_free(pool);
 	vision_shape_model_free(m);

@@ -7,10 +7,12 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "perform/swap_steady.h"
 #include "vision/align.h"
 #include "vision/delaunay.h"
 #include "vision/detect.h"
 #include "vision/face_mask.h"
+#include "vision/facedesc.h"
 #include "vision/landmarks.h"
 #include "vision/poisson.h"
 #include "vision/smooth.h"
@@ -18,11 +20,22 @@
 #include "vision/warp.h"
 
 #define N_PTS (68 + VISION_WARP_FRAME_POINTS)
+#define NEAR_NEIGHBOURS 1     /* detector hits that confirm a followed face (3 for a new one) */
 #define MAX_MISSED 2          /* frames a face outlives its last detection */
 #define STAR_HYSTERESIS 5.0   /* degrees a new star photo must be nearer by */
+#define MAX_TURN 30.0         /* degrees of head pose a star photo can be warped across */
 #define COLOUR_RATE 0.3       /* weight of the new frame in the colour statistics */
 #define BOX_RATE 0.15f        /* weight of a new detection in a followed face's box */
-#define BLUR_EVERY 15         /* frames between sharpness measurements */
+#define BLUR_EVERY 15         /* frames between sharpness and grain measurements */
+#define GRAIN_SLACK 1.5f      /* pixels the face moves before its grain follows */
+#define MIN_LIFT 0.2f         /* the least forehead kept above the brows, of the full lift */
+#define IDENTITY_EVERY 5      /* swapped frames between identity measurements */
+
+/* The scores' running sums, for a shot and for all frames. */
+struct sums {
+	long frames, swapped, no_face, small, turned, seam_n, margin_n;
+	double change_swap, change_orig, seam, seam_orig, margin;
+};
 
 typedef struct star_photo {
 	media_image *img;
@@ -40,26 +53,31 @@ struct perform_swapper {
 	size_t cap_stars;
 
 	/* the face being followed */
-	vision_smooth *smooth;
+	perform_steady *steady;
 	int have_face, missed, cur_star;
-	float last_box[4];
+	float last_box[4];      /* the last box fitted, for the detector to look near */
+	float last_pts[136];    /* the last frame's landmarks, unsteadied */
+	float box_rel[3];       /* the detector box's centre and side from the face's (learn_box) */
 	/* smoothed footage measurements */
 	int measured;
-	double tgt[6], src[6], chroma, noise, blur;
+	double tgt[6], src[6], chroma, noise, own_noise, blur;
 	int blur_age;
-	long frame_no;
+	float lifts[10];          /* the forehead's height above each brow point, steadied */
+	int have_lifts;
+	long faces_seen;          /* faces followed so far: each gets its own grain */
 
 	/* scores */
-	long frames, swapped, seam_n;
-	double change_swap, change_orig, seam, seam_orig;
+	struct sums shot, total;
+	double star_sum[VISION_FACEDESC_DIM];   /* the star photos' descriptors summed */
+	float star_desc[VISION_FACEDESC_DIM];   /* ... and normalised */
+	float desc_swap[VISION_FACEDESC_DIM], desc_orig[VISION_FACEDESC_DIM];
+	long since_identity;
 	media_image *orig, *prev_orig, *prev_swap, *work;
 	int prev_valid;
+	int last_ok;             /* the last frame was swapped, inside last_rect */
+	vision_rect last_rect;
 	uint8_t *mask;
 };
-
-/* Steadier than the filter's defaults: a pasted face shows every tremor of
- * its landmarks as a shimmer of the whole face. */
-static const vision_smooth_params smoothing = { 0.4, 0.5, 1.0 };
 
 perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape_model *m, bj_pool *pool,
                                      const perform_swap_opts *o)
@@ -72,8 +90,8 @@ perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape
 	s->o = *o;
 	s->model = m;
 	s->det = vision_detector_new(c, pool);
-	s->smooth = vision_smooth_new(68, &smoothing);
-	if (!s->det || !s->smooth) {
+	s->steady = perform_steady_new();
+	if (!s->det) {
 		perform_swapper_free(s);
 		return NULL;
 	}
@@ -82,10 +100,11 @@ perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape
 }
 
 /* The largest face's detector box in img, or 0 for none. */
-static int largest_face(vision_detector *det, const media_image *img, int min_size, float box[4])
+static int largest_face(vision_detector *det, const media_image *img, int min_size, int neighbours, float box[4])
 {
 	vision_detect_params p = VISION_DETECT_DEFAULTS;
 	p.scale_factor = 1.15;
+	p.min_neighbors = neighbours;
 	p.min_width = p.min_height = min_size;
 	const vision_box *b;
 	size_t n;
@@ -116,7 +135,7 @@ int perform_swapper_add_star(perform_swapper *s, const media_image *photo, const
 		return bj_error_set(BJ_EINVAL, "'%s': star photo is not RGB", name);
 	float box[4], lm[136];
 	vision_pose pose;
-	int found = largest_face(s->det, photo, 24, box);
+	int found = largest_face(s->det, photo, 24, 3, box);
 	if (found < 0)
 		return found;
 	if (!found)
@@ -137,6 +156,18 @@ int perform_swapper_add_star(perform_swapper *s, const media_image *photo, const
 		       (size_t)photo->width * 3);
 	st.yaw = pose.yaw;
 	st.pitch = pose.pitch;
+	float d[VISION_FACEDESC_DIM];
+	if (vision_facedesc(photo, lm, d) < 0) {
+		media_image_free(st.img);
+		free(st.tris);
+		return bj_error_code();
+	}
+	/* the star's identity: the mean of its photos' descriptors */
+	for (int i = 0; i < VISION_FACEDESC_DIM; i++) {
+		s->star_sum[i] += d[i];
+		s->star_desc[i] = (float)s->star_sum[i];
+	}
+	vision_facedesc_normalise(s->star_desc);
 	BJ_GROW(s->stars, s->cap_stars, (size_t)s->n_stars + 1);
 	s->stars[s->n_stars++] = st;
 	return 0;
@@ -153,13 +184,15 @@ static double pose_distance(const star_photo *st, const vision_pose *p)
 }
 
 /* The star photo for this pose, keeping the current one unless another is
- * clearly nearer. */
+ * clearly nearer; -1 when none is within MAX_TURN degrees of it. */
 static int pick_star(perform_swapper *s, const vision_pose *p)
 {
 	int best = 0;
 	for (int i = 1; i < s->n_stars; i++)
 		if (pose_distance(&s->stars[i], p) < pose_distance(&s->stars[best], p))
 			best = i;
+	if (pose_distance(&s->stars[best], p) > MAX_TURN)
+		return -1;
 	if (s->cur_star < 0 ||
 	    pose_distance(&s->stars[best], p) + STAR_HYSTERESIS < pose_distance(&s->stars[s->cur_star], p))
 		s->cur_star = best;
@@ -173,13 +206,29 @@ static void copy_image(media_image *dst, const media_image *src)
 		       (size_t)src->width * 3);
 }
 
+/* The face's centre (mean of its landmarks) and size (outer eye-corner
+ * distance, at least 1 pixel). */
+static void face_frame(const float *pts, float *cx, float *cy, float *span)
+{
+	double x = 0, y = 0;
+	for (int i = 0; i < 68; i++) {
+		x += pts[2 * i];
+		y += pts[2 * i + 1];
+	}
+	*cx = (float)(x / 68);
+	*cy = (float)(y / 68);
+	*span = fmaxf(1, hypotf(pts[2 * 45] - pts[2 * 36], pts[2 * 45 + 1] - pts[2 * 36 + 1]));
+}
+
 static void forget_face(perform_swapper *s)
 {
+	s->last_ok = 0;
 	s->have_face = 0;
 	s->missed = 0;
 	s->cur_star = -1;
 	s->measured = 0;
-	vision_smooth_reset(s->smooth);
+	s->have_lifts = 0;
+	perform_steady_reset(s->steady);
 }
 
 /* (Re)allocates the frame-sized buffers for w x h frames. */
@@ -202,6 +251,63 @@ static int buffers(perform_swapper *s, int w, int h)
 	return s->orig && s->prev_orig && s->prev_swap && s->work ? 0 : bj_error_code();
 }
 
+/* The footage's Lab colour at (x, y) (clamped to the frame). */
+static void lab_at(const media_image *img, float x, float y, float lab[3])
+{
+	int xi = (int)lrintf(fminf(fmaxf(x, 0), (float)img->width - 1));
+	int yi = (int)lrintf(fminf(fmaxf(y, 0), (float)img->height - 1));
+	vision_rgb_to_lab(img->data + (size_t)yi * img->stride + 3 * (size_t)xi, lab);
+}
+
+/* How far (0..1 of the full lift) the mask may rise above each brow point
+ * before it meets what is not skin - hair, a hat, the frame's edge: walking up
+ * from a little above the brow (the brows themselves are dark), the first
+ * pixel much darker than the cheeks (L* 18 below) or of another colour
+ * (Delta E above 25) ends the forehead, a twentieth of the lift below it.
+ * Cloning across hair pulls its dark into the face as smudges over the brows. */
+static void forehead_lifts(const media_image *frame, const float *pts, float *lifts)
+{
+	float lift = vision_face_mask_lift(pts), skin[3] = { 0, 0, 0 };
+	static const int cheeks[2][2] = { { 2, 31 }, { 14, 35 } };
+	int n = 0;
+	for (int c = 0; c < 2; c++)
+		for (int dy = -2; dy <= 2; dy++)
+			for (int dx = -2; dx <= 2; dx++) {
+				float lab[3];
+				const float *a = pts + 2 * cheeks[c][0], *b = pts + 2 * cheeks[c][1];
+				lab_at(frame, (a[0] + b[0]) / 2 + (float)dx, (a[1] + b[1]) / 2 + (float)dy, lab);
+				for (int k = 0; k < 3; k++)
+					skin[k] += lab[k];
+				n++;
+			}
+	for (int k = 0; k < 3; k++)
+		skin[k] /= (float)n;
+	float raw[10];
+	for (int i = 0; i < 10; i++) {
+		const float *p = pts + 2 * (17 + i);
+		raw[i] = 1;
+		for (float up = 0.35f * lift; up <= lift; up += 1) {
+			float lab[3];
+			if (p[1] - up < 0) {
+				raw[i] = up / lift;
+				break;
+			}
+			lab_at(frame, p[0], p[1] - up, lab);
+			float dl = lab[0] - skin[0], da = lab[1] - skin[1], db = lab[2] - skin[2];
+			if (dl < -18 || dl * dl + da * da + db * db > 25 * 25) {
+				raw[i] = up / lift - 0.05f;
+				break;
+			}
+		}
+	}
+	/* a median of three: one stray dark pixel does not dent the forehead */
+	for (int i = 0; i < 10; i++) {
+		float a = raw[i > 0 ? i - 1 : i], b = raw[i], c = raw[i < 9 ? i + 1 : i];
+		lifts[i] = fmaxf(fminf(a, b), fminf(fmaxf(a, b), c));
+		lifts[i] = fmaxf(lifts[i], MIN_LIFT);
+	}
+}
+
 /* Moves x towards now by COLOUR_RATE (or sets it on the first measurement). */
 static double follow(double x, double now, int first)
 {
@@ -222,39 +328,94 @@ static void match_tone(perform_swapper *s, const media_image *frame, vision_rect
 	}
 	s->chroma = follow(s->chroma, vision_chroma(frame, s->mask), first);
 	vision_lab_transfer(s->work, s->mask, s->src, s->tgt, s->chroma < 4);
-	if (first || --s->blur_age <= 0) {
+	/* sharpness and grain change slowly and cost a sort or a dozen blurs to
+	 * measure: every BLUR_EVERY frames */
+	int measure = first || --s->blur_age <= 0;
+	if (measure) {
 		double b = vision_blur_to_match(s->work, frame, s->mask, box);
 		s->blur = first ? b : (s->blur + b) / 2;
 		s->blur_age = BLUR_EVERY;
 	}
 	vision_blur(s->work, box, s->blur);
-	s->noise = follow(s->noise, vision_noise_sigma(frame, s->mask), first);
-	double own = vision_noise_sigma(s->work, s->mask);
+	if (measure) {
+		double noise = vision_noise_sigma(frame, s->mask), own = vision_noise_sigma(s->work, s->mask);
+		s->noise = first ? noise : (s->noise + noise) / 2;
+		s->own_noise = first ? own : (s->own_noise + own) / 2;
+	}
+	double own = s->own_noise;
 	double grain = s->noise > own ? sqrt(s->noise * s->noise - own * own) : 0;
-	vision_add_grain(s->work, s->mask, grain, s->o.seed * 0x9E3779B97F4A7C15ull + (uint64_t)s->frame_no);
+	/* the grain the star lacks, taken from the footage face itself: fresh
+	 * grain every frame flickers on a still face, and grain pinned to the face
+	 * jumps when the face moves a pixel, where the footage's own changes as
+	 * the footage does */
+	if (grain > 0)
+		vision_add_footage_grain(s->work, frame, s->mask, box, grain / (0.943 * s->noise), 2.5 * s->noise);
 	s->measured = 1;
 }
 
-/* Adds this frame's change inside the mask to the flicker sums. */
-static void score(perform_swapper *s, const media_image *frame, vision_rect box)
+/* Whether frame a repeats b inside r: a mean absolute difference below a
+ * tenth of a grey level over every other pixel of every other row (what a
+ * codec leaves of an exact repeat; a face that moves at all, if only its
+ * lips, changes by more). */
+static int repeated(const media_image *a, const media_image *b, vision_rect r)
 {
-	if (s->prev_valid) {
+	long sum = 0, n = 0;
+	for (int y = r.y0; y < r.y1; y += 2)
+		for (int x = 3 * r.x0; x < 3 * r.x1; x += 6) {
+			sum += abs(a->data[(size_t)y * a->stride + x] - b->data[(size_t)y * b->stride + x]);
+			n++;
+		}
+	return n && sum < n / 10;
+}
+
+static void add_sums(struct sums *a, const struct sums *b)
+{
+	a->frames += b->frames;
+	a->swapped += b->swapped;
+	a->no_face += b->no_face;
+	a->small += b->small;
+	a->turned += b->turned;
+	a->seam_n += b->seam_n;
+	a->margin_n += b->margin_n;
+	a->change_swap += b->change_swap;
+	a->change_orig += b->change_orig;
+	a->seam += b->seam;
+	a->seam_orig += b->seam_orig;
+	a->margin += b->margin;
+}
+
+/* Adds this frame's change inside the mask, seam score and now and then its
+ * identity margin to the shot's sums. */
+static void score(perform_swapper *s, const media_image *frame, vision_rect box, const float *pts)
+{
+	struct sums *u = &s->shot;
+	/* between two swapped frames only: the change where a face is first or
+	 * last swapped is the swap coming or going, not flicker */
+	if (s->prev_valid && s->last_ok) {
 		for (int y = box.y0; y < box.y1; y++)
 			for (int x = box.x0; x < box.x1; x++) {
 				if (s->mask[(size_t)y * frame->width + x] < 128)
 					continue;
-				size_t i = (size_t)y * frame->stride + 3 * (size_t)x;
+				/* the frame may have another stride than our buffers */
+				size_t i = (size_t)y * frame->stride + 3 * (size_t)x, j = (size_t)y * s->orig->stride + 3 * (size_t)x;
 				for (int c = 0; c < 3; c++) {
-					s->change_swap += abs(frame->data[i + c] - s->prev_swap->data[i + c]);
-					s->change_orig += abs(s->orig->data[i + c] - s->prev_orig->data[i + c]);
+					u->change_swap += abs(frame->data[i + c] - s->prev_swap->data[j + c]);
+					u->change_orig += abs(s->orig->data[j + c] - s->prev_orig->data[j + c]);
 				}
 			}
 	}
 	double seam = vision_seam_score(frame, s->mask, box), seam_orig = vision_seam_score(s->orig, s->mask, box);
 	if (seam > 0 && seam_orig > 0) {
-		s->seam += seam;
-		s->seam_orig += seam_orig;
-		s->seam_n++;
+		u->seam += seam;
+		u->seam_orig += seam_orig;
+		u->seam_n++;
+	}
+	if (pts && (u->margin_n == 0 || ++s->since_identity >= IDENTITY_EVERY) &&
+	    vision_facedesc(frame, pts, s->desc_swap) == 0 && vision_facedesc(s->orig, pts, s->desc_orig) == 0) {
+		u->margin += vision_facedesc_distance(s->desc_swap, s->star_desc) -
+		             vision_facedesc_distance(s->desc_swap, s->desc_orig);
+		u->margin_n++;
+		s->since_identity = 0;
 	}
 }
 
@@ -271,7 +432,7 @@ static int near_last(perform_swapper *s, const media_image *frame, float *box)
 		return 0;
 	media_image crop = media_image_view(frame->data + (size_t)y0 * frame->stride + 3 * (size_t)x0, x1 - x0,
 	                                    y1 - y0, 3, frame->stride);
-	int found = largest_face(s->det, &crop, (int)fmaxf(24, 0.7f * b[2]), box);
+	int found = largest_face(s->det, &crop, (int)fmaxf(24, 0.6f * b[2]), NEAR_NEIGHBOURS, box);
 	if (found > 0) {
 		box[0] += (float)x0;
 		box[1] += (float)y0;
@@ -279,43 +440,82 @@ static int near_last(perform_swapper *s, const media_image *frame, float *box)
 	return found;
 }
 
-/* Finds, fits and steadies the face; returns 1 with pts set, 0 with rep->reason. */
+/* Where the detector's box sits on the face, in face sizes from its centre:
+ * learnt on detections, so that the box made from the last frame's landmarks
+ * is the one the detector would give. */
+static void learn_box(perform_swapper *s, const float *box, const float *pts, int first)
+{
+	float cx, cy, span;
+	face_frame(pts, &cx, &cy, &span);
+	float rel[3] = { (box[0] + box[2] / 2 - cx) / span, (box[1] + box[3] / 2 - cy) / span, box[2] / span };
+	for (int k = 0; k < 3; k++)
+		s->box_rel[k] = first ? rel[k] : (1 - BOX_RATE) * s->box_rel[k] + BOX_RATE * rel[k];
+}
+
+static void box_from_points(const perform_swapper *s, const float *pts, float *box)
+{
+	float cx, cy, span;
+	face_frame(pts, &cx, &cy, &span);
+	box[2] = box[3] = s->box_rel[2] * span;
+	box[0] = cx + s->box_rel[0] * span - box[2] / 2;
+	box[1] = cy + s->box_rel[1] * span - box[3] / 2;
+}
+
+/* Finds, fits and steadies the face; returns 1 with pts set, 0 with rep->reason.
+ * The detector only says whether the face is still there: while it agrees with
+ * the box made from the last frame's landmarks, that box is the one fitted, as
+ * a detector box wobbles by a few pixels and a few per cent of its size from
+ * frame to frame even on a still face, and every wobble moves the landmarks. */
 static int follow_face(perform_swapper *s, const media_image *frame, double t, float *pts,
                        perform_swap_report *rep)
 {
 	float box[4];
-	int found = s->have_face ? near_last(s, frame, box) : 0;
-	if (!found)
-		found = largest_face(s->det, frame, 24, box);
+	/* a followed face missed for a frame or two is kept where its landmarks
+	 * say, rather than jumping to whatever else the detector finds (a false
+	 * hit in the background flashes a face there for one frame) */
+	int found = s->have_face ? near_last(s, frame, box) : largest_face(s->det, frame, 24, 3, box);
 	if (found < 0)
 		return found;
 	if (found && box[2] < s->o.min_face) {
 		snprintf(rep->reason, sizeof(rep->reason), "face %.0f px < %d px", box[2], s->o.min_face);
+		rep->skip = PERFORM_SKIP_SMALL;
 		forget_face(s);
 		return 0;
 	}
+	int tracked = 0, fresh = !s->have_face;
 	if (found) {
-		/* the landmarks follow the box a little: a box that wobbles by a few
-		 * pixels from frame to frame would make the face shimmer, so a face
-		 * that stayed put keeps a box steadied like its landmarks */
-		const float *b = s->last_box;
-		if (s->have_face && fabsf(box[0] - b[0]) < 0.2f * b[2] && fabsf(box[1] - b[1]) < 0.2f * b[3])
-			for (int k = 0; k < 4; k++)
-				box[k] = (1 - BOX_RATE) * b[k] + BOX_RATE * box[k];
+		/* found near the last box: the same face; fitted from the last
+		 * landmarks' box unless the detector disagrees with it */
+		float prev[4];
+		if (!fresh) {
+			box_from_points(s, s->last_pts, prev);
+			tracked = fabsf(box[0] + box[2] / 2 - prev[0] - prev[2] / 2) < 0.25f * prev[2] &&
+			          fabsf(box[1] + box[3] / 2 - prev[1] - prev[3] / 2) < 0.25f * prev[3] &&
+			          fabsf(box[2] - prev[2]) < 0.3f * prev[2];
+		}
+		if (tracked)
+			memcpy(box, prev, sizeof(box));
 		memcpy(s->last_box, box, sizeof(box));
 		s->missed = 0;
 	} else if (s->have_face && s->missed < MAX_MISSED) {
-		memcpy(box, s->last_box, sizeof(box));
+		box_from_points(s, s->last_pts, box);
 		s->missed++;
+		tracked = 1;
 	} else {
 		snprintf(rep->reason, sizeof(rep->reason), "no face");
+		rep->skip = PERFORM_SKIP_NO_FACE;
 		forget_face(s);
 		return 0;
 	}
+	float det_box[4];
+	memcpy(det_box, box, sizeof(box));
 	if (fit(s, frame, box, pts) < 0)
 		return -1;
-	double span = hypot(pts[2 * 45] - pts[2 * 36], pts[2 * 45 + 1] - pts[2 * 36 + 1]);
-	vision_smooth_push(s->smooth, t, span > 1 ? span : 1, pts, pts);
+	if (!tracked)
+		learn_box(s, det_box, pts, 1);
+	s->faces_seen += fresh;
+	perform_steady_push(s->steady, t, pts, pts);
+	memcpy(s->last_pts, pts, sizeof(s->last_pts));
 	s->have_face = 1;
 	return 1;
 }
@@ -330,9 +530,24 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		return bj_error_set(BJ_EINVAL, "swap: the frame is not RGB");
 	if (buffers(s, frame->width, frame->height) < 0)
 		return bj_error_code();
-	s->frames++;
-	s->frame_no++;
+	s->shot.frames++;
 	copy_image(s->orig, frame);
+	if (s->last_ok && repeated(s->orig, s->prev_orig, s->last_rect)) {
+		/* footage converted to a higher frame rate repeats frames: repeat the
+		 * swap's change too, or the face would move where the footage is still */
+		vision_rect b = s->last_rect;
+		for (int y = b.y0; y < b.y1; y++)
+			for (int x = 3 * b.x0; x < 3 * b.x1; x++) {
+				size_t i = (size_t)y * frame->stride + (size_t)x, j = (size_t)y * s->orig->stride + (size_t)x;
+				int v = frame->data[i] + s->prev_swap->data[j] - s->prev_orig->data[j];
+				frame->data[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+			}
+		score(s, frame, b, NULL);
+		s->shot.swapped++;
+		rep->swapped = 1;
+		rep->star = s->cur_star;
+		goto done;
+	}
 	float pts[136], dst[2 * N_PTS];
 	vision_pose pose;
 	int ok = follow_face(s, frame, t, pts, rep);
@@ -340,19 +555,36 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		return ok;
 	if (ok && vision_pose_estimate(pts, &pose) < 0) {
 		snprintf(rep->reason, sizeof(rep->reason), "degenerate landmarks");
+		rep->skip = PERFORM_SKIP_OTHER;
 		forget_face(s);
 		ok = 0;
 	}
 	vision_rect box = { 0, 0, 0, 0 };
 	if (ok) {
-		const star_photo *st = &s->stars[pick_star(s, &pose)];
+		int pick = pick_star(s, &pose);
+		if (pick < 0) {
+			snprintf(rep->reason, sizeof(rep->reason),
+			         "head turned (yaw %.0f, pitch %.0f degrees) beyond the star photos", pose.yaw, pose.pitch);
+			rep->skip = PERFORM_SKIP_TURNED;
+			forget_face(s);
+			ok = 0;
+		}
+	}
+	if (ok) {
+		const star_photo *st = &s->stars[s->cur_star];
 		copy_image(s->work, frame);
 		vision_warp_frame(pts, 68, dst);
 		vision_warp_affine(st->img, st->pts, s->work, dst, st->tris, st->n_tris, NULL);
 		memset(s->mask, 0, (size_t)frame->width * frame->height);
-		vision_face_mask(pts, frame->width, frame->height, s->mask, &box);
+		float lifts[10];
+		forehead_lifts(frame, pts, lifts);
+		for (int k = 0; k < 10; k++)
+			s->lifts[k] = s->have_lifts ? (1 - COLOUR_RATE) * s->lifts[k] + COLOUR_RATE * lifts[k] : lifts[k];
+		s->have_lifts = 1;
+		vision_face_mask_lifted(pts, s->lifts, frame->width, frame->height, s->mask, &box);
 		if (box.x1 - box.x0 < 3 || box.y1 - box.y0 < 3) {
 			snprintf(rep->reason, sizeof(rep->reason), "face outside the frame");
+			rep->skip = PERFORM_SKIP_OTHER;
 			ok = 0;
 		}
 	}
@@ -364,14 +596,21 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 			for (int y = box.y0; y < box.y1; y++)
 				for (int x = 0; x < 3 * (box.x1 - box.x0); x++) {
 					size_t i = (size_t)y * frame->stride + 3 * (size_t)box.x0 + x;
-					frame->data[i] = (uint8_t)lrint(s->orig->data[i] +
-					                                s->o.strength * (frame->data[i] - s->orig->data[i]));
+					size_t j = (size_t)y * s->orig->stride + 3 * (size_t)box.x0 + x;
+					frame->data[i] = (uint8_t)lrint(s->orig->data[j] +
+					                                s->o.strength * (frame->data[i] - s->orig->data[j]));
 				}
-		score(s, frame, box);
-		s->swapped++;
+		score(s, frame, box, pts);
+		s->last_rect = box;
+		s->shot.swapped++;
 		rep->swapped = 1;
 		rep->star = s->cur_star;
 	}
+	s->last_ok = ok;
+	s->shot.no_face += rep->skip == PERFORM_SKIP_NO_FACE;
+	s->shot.small += rep->skip == PERFORM_SKIP_SMALL;
+	s->shot.turned += rep->skip == PERFORM_SKIP_TURNED;
+done:;
 	media_image *swap = s->prev_orig;
 	s->prev_orig = s->orig;
 	s->orig = swap;
@@ -383,18 +622,35 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 void perform_swapper_reset(perform_swapper *s)
 {
 	forget_face(s);
-	s->frames = s->swapped = s->seam_n = 0;
-	s->change_swap = s->change_orig = s->seam = s->seam_orig = 0;
+	add_sums(&s->total, &s->shot);
+	memset(&s->shot, 0, sizeof(s->shot));
 	s->prev_valid = 0;
+}
+
+static void stats_of(const struct sums *u, perform_swap_stats *out)
+{
+	out->frames = u->frames;
+	out->swapped = u->swapped;
+	out->no_face = u->no_face;
+	out->small = u->small;
+	out->turned = u->turned;
+	out->flicker = u->change_orig > 0 ? u->change_swap / u->change_orig : 0;
+	out->seam = u->seam_n ? u->seam / u->seam_n : 0;
+	out->seam_original = u->seam_n ? u->seam_orig / u->seam_n : 0;
+	out->margin = u->margin_n ? u->margin / u->margin_n : 0;
+	out->margin_frames = u->margin_n;
 }
 
 void perform_swapper_stats(const perform_swapper *s, perform_swap_stats *out)
 {
-	out->frames = s->frames;
-	out->swapped = s->swapped;
-	out->flicker = s->change_orig > 0 ? s->change_swap / s->change_orig : 0;
-	out->seam = s->seam_n ? s->seam / s->seam_n : 0;
-	out->seam_original = s->seam_n ? s->seam_orig / s->seam_n : 0;
+	stats_of(&s->shot, out);
+}
+
+void perform_swapper_totals(const perform_swapper *s, perform_swap_stats *out)
+{
+	struct sums all = s->total;
+	add_sums(&all, &s->shot);
+	stats_of(&all, out);
 }
 
 void perform_swapper_free(perform_swapper *s)
@@ -407,7 +663,7 @@ void perform_swapper_free(perform_swapper *s)
 	}
 	free(s->stars);
 	vision_detector_free(s->det);
-	vision_smooth_free(s->smooth);
+	perform_steady_free(s->steady);
 	media_image_free(s->orig);
 	media_image_free(s->prev_orig);
 	media_image_free(s->prev_swap);

@@ -11,19 +11,27 @@
  *     perform_swapper_stats(s, &stats);                // flicker and seam scores
  *     perform_swapper_free(s);
  *
- * Per frame: detect faces (vision/detect.h; if none, the last face's box for a
- * few frames, so one missed detection does not drop the face; a followed face
- * is looked for near its last box first), fit the 68
- * landmarks and steady them with the one-euro filter, pick the star photo whose
- * head pose is nearest (yaw, pitch; a new photo only when it is 5 degrees
- * nearer, so the choice does not flicker), warp it piecewise-affinely onto the
- * landmarks, move its Lab colour statistics onto the footage face's (both
- * smoothed over time), make it grey if the footage is black and white, blur it
- * to the footage's sharpness and add the footage's grain, then clone it in.
+ * Per frame: find the face (vision/detect.h on the whole frame while no face
+ * is followed; a followed face is only looked for near its last box, and
+ * kept for two frames without a detection, so neither a missed detection nor
+ * a false hit elsewhere moves the swap), fit the 68 landmarks from the box
+ * the last frame's landmarks give while the detector agrees (a detector box
+ * wobbles from frame to frame, and every wobble moves the landmarks), steady
+ * them (perform/swap_steady.h), pick the star photo whose head pose is
+ * nearest (yaw, pitch; a new photo only when it is 5 degrees nearer, so the
+ * choice does not flicker; none, and the frame is skipped, when the nearest
+ * is more than 30 degrees away: a profile is not made from a frontal photo),
+ * warp it piecewise-affinely onto the landmarks, move its Lab colour
+ * statistics onto the footage face's (both smoothed over time), make it grey
+ * if the footage is black and white, blur it to the footage's sharpness and
+ * give it the footage's own grain (vision_add_footage_grain), then clone it
+ * in.  A footage frame that repeats the last one (films converted to a higher
+ * frame rate) repeats the swap's change instead of swapping anew.
  *
  * Scores over the frames since the last reset: flicker is the mean absolute
  * frame-to-frame change of the swapped frames inside the face mask over the
- * same for the original frames (1: the swap adds no flicker); seam is the
+ * same for the original frames (1: the swap adds no flicker), between two
+ * frames that were both swapped (a face coming or going is no flicker); seam is the
  * seam score of vision/face_mask.h on the swapped frames (about 1: no seam),
  * with the original frames' figure for comparison.
  */
@@ -44,17 +52,34 @@ typedef struct perform_swap_opts {
 
 #define PERFORM_SWAP_DEFAULTS { 1.0, 1, 48 }
 
+/* Why a frame was left alone. */
+enum perform_swap_skip {
+	PERFORM_SKIP_NONE = 0,
+	PERFORM_SKIP_NO_FACE,   /* no face found (or it was lost) */
+	PERFORM_SKIP_SMALL,     /* the face is narrower than min_face */
+	PERFORM_SKIP_TURNED,    /* no star photo within 30 degrees of the head's pose */
+	PERFORM_SKIP_OTHER,     /* degenerate landmarks, face outside the frame */
+};
+
 /* What happened to one frame. */
 typedef struct perform_swap_report {
 	int swapped;         /* 1 if a face was swapped */
 	int star;            /* the star photo used, -1 if none */
+	enum perform_swap_skip skip;
 	char reason[96];     /* why not, when not swapped: "no face", "face 30 px < 48 px" */
 } perform_swap_report;
 
 typedef struct perform_swap_stats {
 	long frames, swapped;
+	long no_face, small, turned;   /* frames skipped for each reason */
 	double flicker;            /* swapped / original change inside the face; 0 if unmeasured */
 	double seam, seam_original;
+	/* identity margin: the face descriptor (vision/facedesc.h) distance from
+	 * the swapped face to the star's photos minus that to the original face,
+	 * averaged over every 5th swapped frame: below 0 the swap looks more like
+	 * the star than like the actor; 0 when margin_frames is 0 */
+	double margin;
+	long margin_frames;
 } perform_swap_stats;
 
 typedef struct perform_swapper perform_swapper;
@@ -78,9 +103,15 @@ int perform_swapper_stars(const perform_swapper *s);
  * when no star photo was added). */
 int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perform_swap_report *rep);
 
-/* Starts a new shot: forgets the face's past (smoothing, colour) and the scores. */
+/* Starts a new shot: forgets the face's past (smoothing, colour) and starts
+ * the shot's scores afresh (the totals keep them). */
 void perform_swapper_reset(perform_swapper *s);
 
+/* The scores of the frames since the last reset (this shot). */
 void perform_swapper_stats(const perform_swapper *s, perform_swap_stats *out);
+
+/* The scores of every frame since the swapper was made (flicker and seam
+ * pooled over the shots, not averaged per shot). */
+void perform_swapper_totals(const perform_swapper *s, perform_swap_stats *out);
 
 void perform_swapper_free(perform_swapper *s);

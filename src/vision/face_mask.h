@@ -25,6 +25,15 @@
  * rectangle grown by 2 pixels, clipped to the image (possibly empty). */
 void vision_face_mask(const float *landmarks, int w, int h, uint8_t *mask, vision_rect *box);
 
+/* The same with each brow point 17 + k lifted by lifts[k] (0..1, clamped)
+ * times the full lift: a forehead that meets hair lower down is kept below
+ * it, so the clone does not pull the hair's dark into the face. */
+void vision_face_mask_lifted(const float *landmarks, const float lifts[10], int w, int h, uint8_t *mask,
+                             vision_rect *box);
+
+/* The full lift in pixels: a fifth of the brow-to-chin height. */
+float vision_face_mask_lift(const float *landmarks);
+
 /* Mean gradient magnitude (luma, central differences) on the mask's edge -
  * pixels >= 128 with a 4-neighbour below 128 - over the mean inside the mask
  * (>= 128), within box.  About 1 when nothing marks the edge; a visible seam

@@ -175,17 +175,51 @@ double vision_noise_sigma(const media_image *img, const uint8_t *mask)
 	return med / 0.6745 / sqrt(8.0 / 9);
 }
 
-void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint64_t seed)
+/* splitmix64's finaliser: a well-mixed 64-bit hash of x. */
+static uint64_t mix(uint64_t x)
+{
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+	return x ^ (x >> 31);
+}
+
+void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint64_t seed, int ox, int oy)
 {
 	if (!(sigma > 0))
 		return;
-	bj_rng rng;
-	bj_rng_init(&rng, seed);
+	/* four uniforms on 0..65535 sum to mean 131070, variance 4 * 65536^2 / 12 */
+	double scale = sigma / (65536.0 / sqrt(3.0));
+	uint64_t key = mix(seed);
 	for (int y = 0; y < img->height; y++)
 		for (int x = 0; x < img->width; x++) {
 			if (!IN(mask, (size_t)y * img->width + x))
 				continue;
-			double g = sigma * bj_rng_normal(&rng);
+			uint64_t h = mix(key ^ ((uint64_t)(uint32_t)(x - ox) << 32 | (uint32_t)(y - oy)));
+			double u = (double)(h & 0xFFFF) + (double)(h >> 16 & 0xFFFF) + (double)(h >> 32 & 0xFFFF) +
+			           (double)(h >> 48) - 131070.0;
+			double g = scale * u;
+			uint8_t *p = img->data + (size_t)y * img->stride + 3 * (size_t)x;
+			for (int c = 0; c < 3; c++) {
+				double v = p[c] + g + 0.5;
+				p[c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+			}
+		}
+}
+
+void vision_add_footage_grain(media_image *img, const media_image *footage, const uint8_t *mask, vision_rect r,
+                              double gain, double limit)
+{
+	if (!(gain > 0) || !(limit > 0))
+		return;
+	int x0 = r.x0 > 1 ? r.x0 : 1, y0 = r.y0 > 1 ? r.y0 : 1;
+	int x1 = r.x1 < footage->width - 1 ? r.x1 : footage->width - 1;
+	int y1 = r.y1 < footage->height - 1 ? r.y1 : footage->height - 1;
+	for (int y = y0; y < y1; y++)
+		for (int x = x0; x < x1; x++) {
+			if (!IN(mask, (size_t)y * img->width + x))
+				continue;
+			double g = luma(footage, x, y) - box_mean(footage, x, y, 1);
+			g = gain * (g < -limit ? -limit : g > limit ? limit : g);
 			uint8_t *p = img->data + (size_t)y * img->stride + 3 * (size_t)x;
 			for (int c = 0; c < 3; c++) {
 				double v = p[c] + g + 0.5;

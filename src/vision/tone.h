@@ -8,7 +8,7 @@
  *     vision_lab_stats(star, mask, have);             // the warped star face
  *     vision_lab_transfer(star, mask, have, want, vision_is_monochrome(frame, mask));
  *     vision_blur(star, box, vision_blur_to_match(star, frame, mask, box));
- *     vision_add_grain(star, mask, vision_noise_sigma(frame, mask), seed);
+ *     vision_add_grain(star, mask, vision_noise_sigma(frame, mask), seed, 0, 0);
  *
  * Masks are one byte per pixel of the image (width x height); a pixel counts
  * when its mask value is 128 or more.  Images are RGB.  Colours are CIE L*a*b*
@@ -48,10 +48,23 @@ int vision_is_monochrome(const media_image *img, const uint8_t *mask);
  * median absolute value (robust to edges).  Grey levels 0..255. */
 double vision_noise_sigma(const media_image *img, const uint8_t *mask);
 
-/* Adds Gaussian grain of this sigma to the luma inside the mask (the same
- * amount on R, G and B), from a generator seeded with seed: the same call gives
- * the same pixels. */
-void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint64_t seed);
+/* Adds grain of this sigma to the luma inside the mask (the same amount on R,
+ * G and B).  The grain at pixel (x, y) depends only on seed and (x - ox,
+ * y - oy): a sum of four uniforms hashed from them, near enough Gaussian.  So
+ * the same seed and origin give the same grain wherever the mask lies, and a
+ * pasted face whose origin moves with it keeps its grain from frame to frame
+ * (fresh grain every frame would flicker on a still face). */
+void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint64_t seed, int ox, int oy);
+
+/* The footage's own grain moved onto img: inside the mask and r, each pixel
+ * gets gain times the footage's luma high-pass residual there (pixel minus its
+ * 3 x 3 mean), clipped to +-limit so that the footage's edges (the old face's
+ * eyes and brows) do not come through, only its noise.  Grain taken from the
+ * footage changes from frame to frame exactly as the footage's does, so it
+ * adds no flicker of its own.  For white noise of sigma s the residual has sd
+ * 0.943 s: gain sigma / (0.943 s) adds about sigma. */
+void vision_add_footage_grain(media_image *img, const media_image *footage, const uint8_t *mask, vision_rect r,
+                              double gain, double limit);
 
 /* Sharpness: mean |pixel - 3x3 mean| over mean |pixel - 9x9 mean| of the luma
  * inside the mask, 0..1: fine detail against coarser detail; blurring lowers

@@ -12,6 +12,7 @@
 #include "media/image.h"
 #include "vision/align.h"
 #include "vision/face_mask.h"
+#include "vision/internal.h"
 #include "vision/poisson.h"
 
 static double now(void)
@@ -174,6 +175,26 @@ static void test_mask_and_seam(void)
 	CHECK(clean > 0.5 && clean < 1.5, "clean seam score %g", clean);
 	CHECK(seam > 2 * clean, "stepped seam score %g vs clean %g", seam, clean);
 	media_image_free(img);
+	/* the tiled mask is the per-pixel one, for faces turned and scaled */
+	uint8_t *naive = calloc((size_t)w * h, 1);
+	for (int k = 0; k < 4; k++) {
+		float turned[136];
+		double a = 0.3 * k - 0.4, sc = 0.6 + 0.2 * k;
+		for (int i = 0; i < 68; i++) {
+			double x = lm[2 * i] - 100, y = lm[2 * i + 1] - 100;
+			turned[2 * i] = (float)(w / 2 + sc * (cos(a) * x - sin(a) * y) + 0.37 * k);
+			turned[2 * i + 1] = (float)(h / 2 + sc * (sin(a) * x + cos(a) * y) - 0.21 * k);
+		}
+		memset(mask, 0, (size_t)w * h);
+		memset(naive, 0, (size_t)w * h);
+		float lifts[10];
+		for (int i = 0; i < 10; i++)
+			lifts[i] = k == 3 ? 0.1f * (float)i : 1;
+		vision_face_mask_lifted(turned, lifts, w, h, mask, &box);
+		vision_face_mask_tiled(turned, lifts, w, h, naive, &box, 1);
+		CHECK(memcmp(mask, naive, (size_t)w * h) == 0, "tiled mask differs from the per-pixel one (turn %d)", k);
+	}
+	free(naive);
 	free(mask);
 }
 

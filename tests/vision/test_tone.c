@@ -83,9 +83,16 @@ static void test_grain(void)
 		media_image *a = media_image_new(W, H, 3), *b = media_image_new(W, H, 3);
 		memset(a->data, 128, (size_t)H * a->stride);
 		memset(b->data, 128, (size_t)H * b->stride);
-		vision_add_grain(a, m, s, 5);
-		vision_add_grain(b, m, s, 5);
-		CHECK(memcmp(a->data, b->data, (size_t)H * a->stride) == 0, "grain not deterministic");
+		vision_add_grain(a, m, s, 5, 0, 0);
+		vision_add_grain(b, m, s, 5, 3, 2);
+		/* b's grain is a's moved by (3, 2) */
+		int same = 1;
+		for (int y = 2; y < H; y++)
+			same &= memcmp(a->data + (size_t)(y - 2) * a->stride, b->data + (size_t)y * b->stride + 9,
+			               3 * (size_t)(W - 3)) == 0;
+		CHECK(same, "grain does not follow its origin");
+		vision_add_grain(b, m, s, 6, 3, 2);
+		CHECK(vision_noise_sigma(b, m) > 1.2 * s, "another seed adds other grain");
 		double est = vision_noise_sigma(a, m);
 		CHECK(fabs(est - s) < 0.15 * s + 0.3, "sigma %d estimated %g", s, est);
 		media_image_free(a);

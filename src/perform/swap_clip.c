@@ -1,0 +1,157 @@
+#include "perform/swap_clip.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "base/alloc.h"
+#include "base/error.h"
+#include "base/file.h"
+#include "media/decoder.h"
+#include "media/encoder.h"
+#include "media/imagefile.h"
+#include "vision/shots.h"
+
+#define SHOT_WIDTH 160   /* the frame width vision/shots.h was tuned at */
+
+static int is_photo(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png"));
+}
+
+int perform_swapper_add_stars(perform_swapper *s, const char *path, int max, int *skipped)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return bj_error_set(BJ_ENOENT, "'%s': no such file or folder", path);
+	char **names = NULL;
+	size_t n = 0;
+	if (S_ISDIR(st.st_mode)) {
+		char **all;
+		size_t n_all;
+		if (bj_dir_files(path, &all, &n_all) < 0)
+			return bj_error_code();
+		names = bj_xcalloc(n_all ? n_all : 1, sizeof(*names));
+		for (size_t i = 0; i < n_all; i++)
+			if (is_photo(all[i]))
+				names[n++] = bj_xstrdup(all[i]);
+		bj_free_strings(all, n_all);
+	} else {
+		names = bj_xmalloc(sizeof(*names));
+		names[n++] = bj_xstrdup(path);
+	}
+	size_t use = n < (size_t)(max > 0 ? max : 1) ? n : (size_t)(max > 0 ? max : 1);
+	int added = 0, bad = 0;
+	for (size_t k = 0; k < use; k++) {
+		const char *name = names[k * n / use];
+		media_image *img = media_image_load(name, 3);
+		if (img && perform_swapper_add_star(s, img, name) == 0)
+			added++;
+		else
+			bad++;
+		media_image_free(img);
+	}
+	bj_free_strings(names, n);
+	if (skipped)
+		*skipped = bad;
+	if (!added)
+		return bj_error_set(BJ_EINVAL, "'%s': no star photo with a usable face", path);
+	return added;
+}
+
+int perform_swap_shots(const char *path, int64_t **starts, size_t *n)
+{
+	*starts = NULL;
+	*n = 0;
+	media_decoder *d;
+	if (media_decoder_open(path, &d) < 0)
+		return bj_error_code();
+	const media_info *info = media_decoder_info(d);
+	vision_shots *shots = NULL;
+	int ret = 0;
+	if (info->video < 0) {
+		ret = bj_error_set(BJ_EFORMAT, "'%s': no video stream", path);
+		goto out;
+	}
+	const media_stream_info *v = &info->streams[info->video];
+	if ((ret = media_decoder_set_output(d, SHOT_WIDTH, 0, 3)) < 0)
+		goto out;
+	shots = vision_shots_new(v->fps_num > 0 ? (double)v->fps_num / v->fps_den : 25);
+	const media_frame *f;
+	while ((ret = media_decoder_read(d, &f)) > 0)
+		if ((ret = vision_shots_push(shots, &f->image)) < 0)
+			goto out;
+	if (ret < 0)
+		goto out;
+	vision_shots_finish(shots);
+	size_t nt;
+	const vision_transition *t = vision_shots_transitions(shots, &nt);
+	if (nt) {
+		*starts = bj_xmalloc(nt * sizeof(**starts));
+		/* a gradual transition's frames go with the new shot: the swap
+		 * follows the face that is coming */
+		for (size_t i = 0; i < nt; i++)
+			(*starts)[i] = t[i].start;
+		*n = nt;
+	}
+out:
+	vision_shots_free(shots);
+	media_decoder_close(d);
+	return ret < 0 ? ret : 0;
+}
+
+int perform_swap_range(perform_swapper *s, const char *path, int64_t first, int64_t last, const char *out,
+                       perform_swap_stats *stats)
+{
+	if (first < 0 || (last >= 0 && last < first))
+		return bj_error_set(BJ_EINVAL, "'%s': frames %lld to %lld are no range", path, (long long)first,
+		                    (long long)last);
+	media_decoder *d;
+	if (media_decoder_open(path, &d) < 0)
+		return bj_error_code();
+	const media_info *info = media_decoder_info(d);
+	media_encoder *e = NULL;
+	int ret = 0;
+	if (info->video < 0) {
+		ret = bj_error_set(BJ_EFORMAT, "'%s': no video stream", path);
+		goto out;
+	}
+	const media_stream_info *v = &info->streams[info->video];
+	if ((ret = media_decoder_set_output(d, 0, 0, 3)) < 0)
+		goto out;
+	int fps_num = v->fps_num > 0 ? v->fps_num : 25, fps_den = v->fps_num > 0 ? v->fps_den : 1;
+	media_encoder_opts eo = media_encoder_defaults(v->width & ~1, v->height & ~1, fps_num, fps_den);
+	perform_swapper_reset(s);
+	const media_frame *f;
+	int64_t n = 0;
+	while ((ret = media_decoder_read(d, &f)) > 0 && (last < 0 || n <= last)) {
+		if (n++ < first)
+			continue;
+		if (!e && (ret = media_encoder_open(out, &eo, &e)) < 0)
+			goto out;
+		media_image frame = f->image;
+		perform_swap_report rep;
+		if ((ret = perform_swapper_frame(s, &frame, f->time, &rep)) < 0)
+			goto out;
+		media_image even = media_image_view(frame.data, eo.width, eo.height, 3, frame.stride);
+		if ((ret = media_encoder_write_video(e, &even)) < 0)
+			goto out;
+	}
+	if (ret < 0)
+		goto out;
+	if (!e) {
+		ret = bj_error_set(BJ_EINVAL, "'%s': has %lld frames, the range starts at frame %lld", path,
+		                   (long long)n, (long long)first);
+		goto out;
+	}
+	if ((ret = media_encoder_finish(e)) < 0)
+		goto out;
+	if (stats)
+		perform_swapper_stats(s, stats);
+out:
+	media_encoder_close(e);
+	media_decoder_close(d);
+	return ret < 0 ? ret : 0;
+}

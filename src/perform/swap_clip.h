@@ -1,0 +1,47 @@
+/*
+ * swap_clip.h - the one-shot swap (perform/swap.h) on whole films and shots:
+ * a star's photos loaded from a folder, a film's shots found, and one shot
+ * (a range of frames) swapped into a clip of its own, for the renderer.
+ *
+ *     perform_swapper *s = perform_swapper_new(cascade, model, pool, &opts);
+ *     int skipped;
+ *     if (perform_swapper_add_stars(s, "faces/star_George_W_Bush", 40, &skipped) < 0)
+ *         return bj_error_code();                 // no photo with a face
+ *     perform_swap_stats st;
+ *     perform_swap_range(s, "reel.mp4", 120, 239, "shot3.mp4", &st);
+ *     printf("flicker %.2f margin %.3f\n", st.flicker, st.margin);
+ *
+ * A range is one shot: the swapper is reset before it, so nothing of an
+ * earlier shot carries over.  The clip has the film's frame rate and size
+ * (an odd last row or column dropped: H.264 wants even sides) and no sound;
+ * the renderer lays the sound.  It is written to a temporary name and renamed
+ * when complete (media/encoder.h).
+ */
+#pragma once
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "perform/swap.h"
+
+/* Adds the star's photos: path is one image (.jpg, .jpeg, .png) or a folder of
+ * them, of which at most max (>= 1), spread evenly over the names in order,
+ * are used.  Photos without a usable face are skipped and counted in *skipped
+ * (may be NULL).  Returns the number of photos added (> 0), or BJ_EIO for a
+ * missing path or unreadable folder, BJ_EINVAL when no photo has a face, with
+ * the error naming path. */
+int perform_swapper_add_stars(perform_swapper *s, const char *path, int max, int *skipped);
+
+/* The first frame of every shot of the film at path after the first (frames
+ * counted from 0 in presentation order), from vision/shots.h on small frames:
+ * *starts (malloc'd, free() it; NULL when there is one shot) gets *n values in
+ * rising order.  Returns 0, or the decoder's error. */
+int perform_swap_shots(const char *path, int64_t **starts, size_t *n);
+
+/* Swaps frames first..last (inclusive, 0-based, last < 0 for the film's end)
+ * of the film at path into a new film out (.mp4), after resetting s; *stats
+ * (may be NULL) gets the range's scores.  Returns 0, or BJ_EINVAL for a range
+ * that is empty or starts after the film's end, or the decoder's, encoder's
+ * or swapper's error (the output is then not created). */
+int perform_swap_range(perform_swapper *s, const char *path, int64_t first, int64_t last, const char *out,
+                       perform_swap_stats *stats);

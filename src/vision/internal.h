@@ -1,0 +1,14 @@
+/*
+ * internal.h - vision's private declarations, for its own tests: the naive
+ * twins of optimised code.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "vision/tone.h"
+
+/* vision_face_mask computed tile by tile (tile 8 is what vision_face_mask
+ * uses); tile 1 computes every pixel's distances, the naive reference. */
+void vision_face_mask_tiled(const float *lm, const float *lifts, int w, int h, uint8_t *mask, vision_rect *box,
+                            int tile);
