@@ -53,6 +53,7 @@ int main(void)
 		"/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml",
 		"/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml",
 		"/usr/share/opencv4/lbpcascades/lbpcascade_frontalface_improved.xml",
+		"/usr/share/opencv4/lbpcascades/lbpcascade_frontalface.xml",
 	};
 	static const int sizes[][2] = { { 640, 480 }, { 1280, 720 } };
 	const char *data = getenv("BENJAMIN_DATA") ? getenv("BENJAMIN_DATA") : "../shared/data";

@@ -9,7 +9,8 @@
  *     library_faces_free(f);
  *
  * The indexer calls library_faces_frame for each sampled frame (320 pixels wide,
- * twice a second) and library_faces_write in the film's transaction once its
+ * twice a second; after a frame without faces the next is passed over) and
+ * library_faces_write in the film's transaction once its
  * shots are written.  Faces smaller than a sixth of the frame's height (30
  * pixels at 180 high) are not looked for: too small for landmarks, and the
  * smallest scales are most of the detector's work.  The pyramid steps by 1.2

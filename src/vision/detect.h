@@ -29,6 +29,9 @@
  *    (deviation x area below 10 x area) are rejected;
  *  - hits (x * s, y * s, window * s, all rounded) are grouped by
  *    vision_group_boxes (eps 0.2) and clipped to the image.
+ * Windows are evaluated four at a time (SSE2), LBP stumps eight at a time on
+ * CPUs with AVX2, in the same float/double operations as one at a time, so the
+ * hits are the same bit for bit.
  * Levels are built and scanned on the pool's threads; results do not depend
  * on the thread count.
  */
