@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 /* The schema version this code writes. */
-#define LIBRARY_SCHEMA_VERSION 3
+#define LIBRARY_SCHEMA_VERSION 4
 
 typedef struct library library;
 
