@@ -52,7 +52,7 @@ static int pca(const float *desc, int n, int dim, int k, float *out)
 		goto out;
 	int kept = 0;
 	double total = 0.0;
-	for (int i = n - 1; i >= 0 && kept < k && w[i] > 1e-9 * w[n - 1]; i--, kept++)
+	for (int i = n - 1; i >= 0 && kept < k && w[i] > 1e-5 * w[n - 1]; i--, kept++)
 		total += w[i];
 	if (kept == 0) {
 		ret = bj_error_set(BJ_EINVAL, "all the faces are the same");
