@@ -8,6 +8,10 @@ sql() { # DB QUERY: the first column of the first row
 	python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$1" "$2"
 }
 
+run "$BENJAMIN" library --help
+expect "library --help" 0 ""
+check "library --help shows cast" grep -q "or: benjamin library cast \[LIBRARY\] \[--json\] \[--sheet CAST.jpg\]" "$tmp/out"
+
 data footage/talking_heads || { finish; exit; }
 heads=$data
 
