@@ -133,11 +133,10 @@ static int index_all(const char *db, char *const *paths, size_t n_paths, int fac
 	if (status == CLI_EXIT_OK && lf && library_identities_update(lib, &identities) < 0)
 		status = cli_error_bj();
 	if (status == CLI_EXIT_OK) {
-		printf("%zu indexed (%zu shots, %.1f min of footage), %zu unchanged, %zu skipped", indexed, shots,
+		printf("%zu indexed (%zu shots, %.1f min of footage), %zu unchanged, %zu skipped\n", indexed, shots,
 		       minutes, unchanged, skipped);
 		if (identities >= 0)
-			printf("; %d people (footage actors)", identities);
-		printf("\n");
+			printf("%d people in the library's footage (see 'benjamin library cast')\n", identities);
 	}
 	free(durations);
 	library_close(lib);

@@ -17,7 +17,7 @@ heads=$data
 
 run "$BENJAMIN" index "$heads/grid" "$heads/hdtf" --library "$tmp/lib.db"
 expect "indexing the talking heads" 0 -
-check "index reports the people found" grep -q '18 indexed.*; 1[0-9] people' "$tmp/out"
+check "index reports the people found" grep -q "^1[0-9] people in the library's footage" "$tmp/out"
 
 # who each clip shows (grid_id2_vcd_swwp2s and grid_pwij3p: one man; the two
 # Ocasio-Cortez clips: one woman); every track of a clip is its person's,

@@ -72,7 +72,7 @@ static void test_migrate_from_v1(void)
 	library_close(lib);
 	/* a read-only open refuses the old version */
 	CHECK(library_open_readonly(db, &lib) == BJ_EUNSUPPORTED);
-	char *want = bj_xasprintf("'%s': library schema version 1, this benjamin reads 3 (index into it once to migrate)", db);
+	char *want = bj_xasprintf("'%s': library schema version 1, this benjamin reads %d (index into it once to migrate)", db, LIBRARY_SCHEMA_VERSION);
 	CHECK_STR(bj_error_message(), want);
 	free(want);
 	CHECK(library_open(db, &lib) == 0, "%s", bj_error_message());
@@ -158,7 +158,7 @@ static void test_not_a_library(void)
 	CHECK(library_exec(lib, "UPDATE schema_version SET version = 9") == 0);
 	library_close(lib);
 	CHECK(library_open(newer, &lib) == BJ_EUNSUPPORTED);
-	want = bj_xasprintf("'%s': library schema version 9 is newer than this benjamin (3)", newer);
+	want = bj_xasprintf("'%s': library schema version 9 is newer than this benjamin (%d)", newer, LIBRARY_SCHEMA_VERSION);
 	CHECK_STR(bj_error_message(), want);
 	free(want);
 }
