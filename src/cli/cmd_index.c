@@ -13,6 +13,7 @@
 #include "base/progress.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "library/identities.h"
 #include "library/ingest.h"
 #include "library/library.h"
 #include "media/decoder.h"
@@ -30,7 +31,8 @@ const char *const cmd_index_usage[] = {
 	"footage is only read, never changed.  Faces are found in two frames a",
 	"second (OpenCV's haarcascade_frontalface_alt2 and dlib's 68 landmarks, see",
 	"`benjamin faces`), followed through each shot, and stored with their head",
-	"pose.",
+	"pose.  Then the faces of the whole library are grouped by who they are",
+	"(footage actors, see `benjamin library cast`).",
 	"",
 	"  --library FILE  the library (default ./library.db; created if missing)",
 	"  --no-faces      do not look for faces (faster)",
@@ -126,9 +128,16 @@ static int index_all(const char *db, char *const *paths, size_t n_paths, int fac
 		bj_progress_set(o.bar, (uint64_t)o.base, NULL);
 	}
 	bj_progress_finish(o.bar);
-	if (status == CLI_EXIT_OK)
-		printf("%zu indexed (%zu shots, %.1f min of footage), %zu unchanged, %zu skipped\n",
-		       indexed, shots, minutes, unchanged, skipped);
+	/* who is who, across the whole library: re-clustered after every run */
+	int identities = -1;
+	if (status == CLI_EXIT_OK && lf && library_identities_update(lib, &identities) < 0)
+		status = cli_error_bj();
+	if (status == CLI_EXIT_OK) {
+		printf("%zu indexed (%zu shots, %.1f min of footage), %zu unchanged, %zu skipped\n", indexed, shots,
+		       minutes, unchanged, skipped);
+		if (identities >= 0)
+			printf("%d people in the library's footage (see 'benjamin library cast')\n", identities);
+	}
 	free(durations);
 	library_close(lib);
 	library_faces_free(lf);

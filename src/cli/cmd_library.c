@@ -1,5 +1,5 @@
 /*
- * cmd_library.c - `benjamin library ls|shots|sheet|query`: browse the footage
+ * cmd_library.c - `benjamin library ls|shots|sheet|query|cast`: browse the footage
  * library that `benjamin index` builds.
  */
 #include <getopt.h>
@@ -12,6 +12,8 @@
 #include "base/error.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "library/castsheet.h"
+#include "library/identities.h"
 #include "library/library.h"
 #include "library/query.h"
 #include "library/sheet.h"
@@ -21,6 +23,7 @@ const char *const cmd_library_usage[] = {
 	"   or: benjamin library shots FILM [--json] [--library FILE]",
 	"   or: benjamin library sheet FILM -o SHEET.jpg [--columns N] [--library FILE]",
 	"   or: benjamin library query [filters] [--json] [--library FILE]",
+	"   or: benjamin library cast [LIBRARY] [--json] [--sheet CAST.jpg] [--faces N]",
 	"",
 	"Browses the footage library built by 'benjamin index'.  FILM is a film's id",
 	"(from 'ls') or its path.",
@@ -36,11 +39,16 @@ const char *const cmd_library_usage[] = {
 	"    --motion | --still                   subject or camera moves",
 	"    --day | --night, --interior | --exterior   guesses from the look",
 	"    --limit N                            at most N shots",
+	"  cast    the footage actors: the people whose faces 'benjamin index' found,",
+	"          grouped by who they are across the library; id, screen time,",
+	"          tracks, shots and films, the most screen time first",
 	"",
 	"  --library FILE  the library (default ./library.db)",
 	"  --json          JSON instead of a table (shots, query)",
 	"  -o, --output    the sheet's file (.jpg or .png)",
 	"  --columns N     keyframes a row on the sheet (default 4)",
+	"  --sheet FILE    cast: also draw each actor's faces on a sheet (.jpg, .png)",
+	"  --faces N       faces an actor on the cast sheet, 1..16 (default 6)",
 	"  -h, --help      show this help",
 	NULL,
 };
@@ -181,6 +189,50 @@ static int do_sheet(library *lib, const char *name, const char *out, int columns
 	return status;
 }
 
+static int do_cast(library *lib, int json, const char *sheet, int faces)
+{
+	library_identity *ids;
+	size_t n;
+	if (library_identities(lib, &ids, &n) < 0)
+		return cli_error_bj();
+	int status = CLI_EXIT_OK;
+	if (json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, json_pack("{s:I, s:s?, s:f, s:i, s:i, s:i, s:I}", "id", (json_int_t)ids[i].id,
+			                                     "name", ids[i].name[0] ? ids[i].name : NULL,
+			                                     "screen_time", ids[i].screen_time, "tracks", ids[i].n_tracks,
+			                                     "shots", ids[i].n_shots, "films", ids[i].n_films,
+			                                     "face", (json_int_t)ids[i].face_id));
+		char *text = json_dumps(arr, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+		json_decref(arr);
+		if (!text)
+			status = cli_error("out of memory");
+		else
+			puts(text);
+		free(text);
+	} else {
+		printf("%-5s %10s %6s %6s %6s  %s\n", "id", "on screen", "tracks", "shots", "films", "name");
+		double total = 0;
+		for (size_t i = 0; i < n; i++) {
+			char t[32];
+			clock_text(t, sizeof t, ids[i].screen_time);
+			printf("%-5" PRId64 " %10s %6d %6d %6d  %s\n", ids[i].id, t, ids[i].n_tracks, ids[i].n_shots,
+			       ids[i].n_films, ids[i].name);
+			total += ids[i].screen_time;
+		}
+		printf("%zu footage actors, %.1f s of faces on screen\n", n, total);
+	}
+	free(ids);
+	if (status == CLI_EXIT_OK && sheet) {
+		if (library_cast_sheet_save(lib, sheet, faces) < 0)
+			status = cli_error_bj();
+		else if (!json)
+			printf("%s\n", sheet);
+	}
+	return status;
+}
+
 static int parse_real(const char *text, double min, double max, double *out)
 {
 	char *end;
@@ -194,7 +246,7 @@ static int parse_real(const char *text, double min, double max, double *out)
 int cmd_library(int argc, char **argv)
 {
 	enum { O_LIB = 256, O_JSON, O_COLS, O_MIND, O_MAXD, O_BW, O_COLOR, O_MINB, O_MAXB, O_SPEECH,
-	       O_NOSPEECH, O_MOTION, O_STILL, O_DAY, O_NIGHT, O_INT, O_EXT, O_LIMIT };
+	       O_NOSPEECH, O_MOTION, O_STILL, O_DAY, O_NIGHT, O_INT, O_EXT, O_LIMIT, O_SHEET, O_FACES };
 	static const struct option options[] = {
 		{ "library", required_argument, NULL, O_LIB },
 		{ "json", no_argument, NULL, O_JSON },
@@ -216,18 +268,20 @@ int cmd_library(int argc, char **argv)
 		{ "interior", no_argument, NULL, O_INT },
 		{ "exterior", no_argument, NULL, O_EXT },
 		{ "limit", required_argument, NULL, O_LIMIT },
+		{ "sheet", required_argument, NULL, O_SHEET },
+		{ "faces", required_argument, NULL, O_FACES },
 		{ 0 },
 	};
-	const char *db = "library.db", *out = NULL;
+	const char *db = "library.db", *out = NULL, *sheet = NULL;
 	int json = 0, filters = 0;
-	long columns = 4, limit = 0;
+	long columns = 4, limit = 0, faces = 6;
 	library_query q;
 	library_query_init(&q);
 	int opt;
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-		if (opt >= O_MIND)
+		if (opt >= O_MIND && opt <= O_LIMIT)
 			filters = 1;
 		switch (opt) {
 		case O_LIB: db = optarg; break;
@@ -264,18 +318,29 @@ int cmd_library(int argc, char **argv)
 				return cli_usage_error(cmd_library_usage, "--limit must be a positive whole number");
 			q.limit = (int)limit;
 			break;
+		case O_SHEET: sheet = optarg; break;
+		case O_FACES:
+			if (cli_parse_int(optarg, 1, 16, &faces) < 0)
+				return cli_usage_error(cmd_library_usage, "--faces must be a whole number from 1 to 16");
+			break;
 		default:
 			return cli_usage_error(cmd_library_usage, "unknown option or missing value in '%s'",
 			                       argv[optind - 1]);
 		}
 	}
 	if (optind == argc)
-		return cli_usage_error(cmd_library_usage, "no subcommand given (ls, shots, sheet or query)");
+		return cli_usage_error(cmd_library_usage, "no subcommand given (ls, shots, sheet, query or cast)");
 	const char *sub = argv[optind++];
 	int nargs = argc - optind;
 	int want = strcmp(sub, "shots") == 0 || strcmp(sub, "sheet") == 0 ? 1 : 0;
-	if (strcmp(sub, "ls") && strcmp(sub, "shots") && strcmp(sub, "sheet") && strcmp(sub, "query"))
-		return cli_usage_error(cmd_library_usage, "'%s' is not a library subcommand (ls, shots, sheet, query)", sub);
+	if (strcmp(sub, "ls") && strcmp(sub, "shots") && strcmp(sub, "sheet") && strcmp(sub, "query") &&
+	    strcmp(sub, "cast"))
+		return cli_usage_error(cmd_library_usage, "'%s' is not a library subcommand (ls, shots, sheet, query, cast)",
+		                       sub);
+	if (strcmp(sub, "cast") == 0 && nargs == 1)   /* the library may be named without --library */
+		db = argv[optind], nargs = 0;
+	if ((sheet || faces != 6) && strcmp(sub, "cast"))
+		return cli_usage_error(cmd_library_usage, "--sheet and --faces are for 'library cast' only");
 	if (nargs != want)
 		return cli_usage_error(cmd_library_usage, want ? "'library %s' takes one film" :
 		                       "'library %s' takes no arguments", sub);
@@ -293,6 +358,8 @@ int cmd_library(int argc, char **argv)
 		status = do_shots(lib, argv[optind], json);
 	} else if (strcmp(sub, "sheet") == 0) {
 		status = do_sheet(lib, argv[optind], out, (int)columns);
+	} else if (strcmp(sub, "cast") == 0) {
+		status = do_cast(lib, json, sheet, (int)faces);
 	} else {
 		library_shot *shots;
 		size_t n;

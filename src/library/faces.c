@@ -8,8 +8,10 @@
 #include "base/error.h"
 #include "base/threads.h"
 #include "library/internal.h"
+#include "media/imagefile.h"
 #include "vision/align.h"
 #include "vision/detect.h"
+#include "vision/facedesc.h"
 #include "vision/landmarks.h"
 #include "vision/track.h"
 
@@ -17,6 +19,10 @@
 #define NP (2 * PARTS)
 #define MIN_FACE_PART 6   /* the smallest face looked for: frame height / this */
 #define THREADS 2         /* the detector's: it uses what the decoder leaves idle */
+#define CROP VISION_FACEDESC_CROP
+#define CROP_BYTES (CROP * CROP * 3)
+#define DESCRIBED 8       /* faces of a track whose descriptors are averaged */
+#define THUMBNAILS 4      /* faces of a track kept as JPEG thumbnails */
 
 /* One sampled frame's faces: boxes (x y w h) and landmarks, in its pixels. */
 struct sample {
@@ -27,6 +33,7 @@ struct sample {
 	float *boxes;
 	float *points;
 	int *neighbors;
+	uint8_t *crops;   /* each face's aligned RGB crop, CROP x CROP */
 };
 
 struct library_faces {
@@ -75,6 +82,7 @@ void library_faces_reset(library_faces *f)
 		free(f->samples[i].boxes);
 		free(f->samples[i].points);
 		free(f->samples[i].neighbors);
+		free(f->samples[i].crops);
 	}
 	f->n_samples = 0;
 	f->n_faces = f->n_tracks = 0;
@@ -105,7 +113,8 @@ int library_faces_frame(library_faces *f, int64_t frame, double time, const medi
 	/* frames without faces are kept too: the tracker counts a track's gaps in
 	 * sampled frames */
 	struct sample s = { frame, time, img->width, img->height, (int)n, bj_xmalloc(n * 4 * sizeof(float)),
-	                    bj_xmalloc(n * NP * sizeof(float)), bj_xmalloc(n * sizeof(int)) };
+	                    bj_xmalloc(n * NP * sizeof(float)), bj_xmalloc(n * sizeof(int)),
+	                    bj_xcalloc(n, CROP_BYTES) };
 	for (size_t i = 0; i < n; i++) {
 		float *bx = s.boxes + 4 * i, fit[4];
 		bx[0] = (float)b[i].x, bx[1] = (float)b[i].y, bx[2] = (float)b[i].width, bx[3] = (float)b[i].height;
@@ -113,11 +122,21 @@ int library_faces_frame(library_faces *f, int64_t frame, double time, const medi
 		s.neighbors[i] = b[i].neighbors;
 		if ((ret = vision_landmarks_fit(f->model, img, fit, s.points + NP * i)) < 0)
 			break;
+		/* kept for the track's descriptor and thumbnails (degenerate
+		 * landmarks leave it black) */
+		media_image *crop = vision_align_crop(img, s.points + NP * i, CROP);
+		if (crop) {
+			for (int y = 0; y < CROP; y++)
+				memcpy(s.crops + i * CROP_BYTES + (size_t)y * CROP * 3, crop->data + (size_t)y * crop->stride,
+				       CROP * 3);
+			media_image_free(crop);
+		}
 	}
 	if (ret < 0) {
 		free(s.boxes);
 		free(s.points);
 		free(s.neighbors);
+		free(s.crops);
 		return ret;
 	}
 	BJ_GROW(f->samples, f->cap_samples, f->n_samples + 1);
@@ -125,21 +144,126 @@ int library_faces_frame(library_faces *f, int64_t frame, double time, const medi
 	return 0;
 }
 
-/* The neighbour count of the detection of sample s whose box the tracker
- * copied into a track. */
-static int neighbors_of(const struct sample *s, const float *box)
+/* The detection of sample s whose box the tracker copied into a track; -1
+ * if none. */
+static int index_of(const struct sample *s, const float *box)
 {
 	for (int i = 0; i < s->n; i++)
 		if (!memcmp(s->boxes + 4 * i, box, 4 * sizeof *box))
-			return s->neighbors[i];
-	return 0;
+			return i;
+	return -1;
 }
 
 struct writer {
 	library *lib;
-	sqlite3_stmt *track, *face;
+	sqlite3_stmt *track, *face, *describe, *thumb;
 	double sx, sy;   /* sample pixels to video pixels */
 };
+
+/* How good a face is as a picture of its person: large and frontal. */
+static double portrait_score(const float *box, const float *points)
+{
+	vision_pose pose;
+	if (vision_pose_estimate(points, &pose) < 0)
+		return 0.0;
+	double frontal = cos(pose.yaw * M_PI / 180) * cos(pose.pitch * M_PI / 180);
+	return box[2] * frontal * frontal;
+}
+
+/* The track's descriptor (the mean of those of up to DESCRIBED of its
+ * detected faces, evenly spread), its best face and a few thumbnails, written
+ * to the rows of the track and its faces (face_ids, in the track's order). */
+static int describe_track(struct writer *w, int64_t track_id, const vision_track *tr,
+                          const struct sample *const *by_entry, const int64_t *face_ids)
+{
+	int *found = bj_xmalloc((size_t)tr->n * sizeof *found), detected = 0, best = -1;
+	double best_score = -1.0;
+	for (int i = 0; i < tr->n; i++) {
+		found[i] = tr->detected[i] ? index_of(by_entry[i], tr->boxes + 4 * i) : -1;
+		if (found[i] < 0)
+			continue;
+		detected++;
+		double score = portrait_score(tr->boxes + 4 * i, by_entry[i]->points + NP * found[i]);
+		if (score > best_score)
+			best_score = score, best = i;
+	}
+	int ret = 0;
+	if (detected == 0)
+		goto out;
+	/* the mean descriptor, stored as bytes: each cell's square-rooted
+	 * histogram is within 0..1, and so is the mean */
+	float *desc = bj_xmalloc(VISION_FACEDESC_DIM * sizeof *desc), *sum = bj_xcalloc(VISION_FACEDESC_DIM, sizeof *sum);
+	int used = 0, seen = 0, want = detected < DESCRIBED ? detected : DESCRIBED;
+	for (int i = 0; i < tr->n; i++) {
+		if (found[i] < 0)
+			continue;
+		/* slots 0..want-1 spread over the detected faces, the first face
+		 * of each slot taken */
+		if (seen++ * want / detected < used)
+			continue;
+		const struct sample *s = by_entry[i];
+		vision_similarity t;
+		float pts[NP];
+		memcpy(pts, s->points + NP * found[i], sizeof pts);
+		if (vision_align_transform(pts, CROP, &t) < 0)
+			continue;
+		vision_similarity_apply(&t, pts, PARTS);
+		uint8_t grey[CROP * CROP];
+		const uint8_t *rgb = s->crops + (size_t)found[i] * CROP_BYTES;
+		for (int p = 0; p < CROP * CROP; p++)
+			grey[p] = (uint8_t)((rgb[3 * p] + rgb[3 * p + 1] + rgb[3 * p + 2]) / 3);
+		vision_facedesc_crop(grey, pts, desc);
+		for (int d = 0; d < VISION_FACEDESC_DIM; d++)
+			sum[d] += desc[d];
+		used++;
+	}
+	free(desc);
+	uint8_t *bytes = bj_xmalloc(VISION_FACEDESC_DIM);
+	/* a descriptor has length 1 over sqrt(cells): scaled back, each value is
+	 * a cell's square-rooted share */
+	double k = sqrt((double)VISION_FACEDESC_DIM / VISION_FACEDESC_BINS) * 255.0 / (used ? used : 1);
+	for (int d = 0; d < VISION_FACEDESC_DIM; d++) {
+		double v = sum[d] * k;
+		bytes[d] = (uint8_t)(v > 255 ? 255 : lrint(v));
+	}
+	free(sum);
+	sqlite3_reset(w->describe);
+	if (used)
+		sqlite3_bind_blob(w->describe, 1, bytes, VISION_FACEDESC_DIM, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(w->describe, 1);
+	sqlite3_bind_int64(w->describe, 2, face_ids[best]);
+	sqlite3_bind_int64(w->describe, 3, track_id);
+	free(bytes);
+	if (sqlite3_step(w->describe) != SQLITE_DONE) {
+		ret = library_sqlite_error(w->lib, "cannot write library");
+		goto out;
+	}
+	/* thumbnails: the best face and a few more spread along the track */
+	for (int j = 0; j < THUMBNAILS && ret == 0; j++) {
+		int i = j == 0 ? best : (int)((long)tr->n * j / THUMBNAILS);
+		while (i < tr->n && found[i] < 0)
+			i++;
+		if (i >= tr->n || (j > 0 && i == best))
+			continue;
+		media_image view = media_image_view(by_entry[i]->crops + (size_t)found[i] * CROP_BYTES, CROP, CROP, 3,
+		                                    CROP * 3);
+		size_t size;
+		uint8_t *jpeg = media_image_encode_jpeg(&view, 90, &size);
+		if (!jpeg) {
+			ret = bj_error_code();
+			break;
+		}
+		sqlite3_reset(w->thumb);
+		sqlite3_bind_blob(w->thumb, 1, jpeg, (int)size, free);
+		sqlite3_bind_int64(w->thumb, 2, face_ids[i]);
+		if (sqlite3_step(w->thumb) != SQLITE_DONE)
+			ret = library_sqlite_error(w->lib, "cannot write library");
+	}
+out:
+	free(found);
+	return ret;
+}
 
 static int insert_track(struct writer *w, int64_t shot_id, const vision_track *tr, const struct sample *const *by_entry)
 {
@@ -152,7 +276,9 @@ static int insert_track(struct writer *w, int64_t shot_id, const vision_track *t
 	if (sqlite3_step(w->track) != SQLITE_DONE)
 		return library_sqlite_error(w->lib, "cannot write library");
 	int64_t track_id = sqlite3_last_insert_rowid(w->lib->db);
-	for (int i = 0; i < tr->n; i++) {
+	int64_t *face_ids = bj_xmalloc((size_t)tr->n * sizeof *face_ids);
+	int ret = 0;
+	for (int i = 0; i < tr->n && ret == 0; i++) {
 		const float *bx = tr->boxes + 4 * i, *pts = tr->points + NP * i;
 		float video_pts[NP];
 		for (int k = 0; k < PARTS; k++) {
@@ -170,8 +296,9 @@ static int insert_track(struct writer *w, int64_t shot_id, const vision_track *t
 		sqlite3_bind_double(st, 5, bx[1] * w->sy);
 		sqlite3_bind_double(st, 6, bx[2] * w->sx);
 		sqlite3_bind_double(st, 7, bx[3] * w->sy);
-		if (tr->detected[i])
-			sqlite3_bind_int(st, 8, neighbors_of(by_entry[i], bx));
+		int found = tr->detected[i] ? index_of(by_entry[i], bx) : -1;
+		if (found >= 0)
+			sqlite3_bind_int(st, 8, by_entry[i]->neighbors[found]);
 		else
 			sqlite3_bind_null(st, 8);
 		/* float32 little-endian: the machines we build on are */
@@ -183,9 +310,13 @@ static int insert_track(struct writer *w, int64_t shot_id, const vision_track *t
 				sqlite3_bind_null(st, 10 + k);
 		sqlite3_bind_int(st, 13, tr->detected[i]);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			return library_sqlite_error(w->lib, "cannot write library");
+			ret = library_sqlite_error(w->lib, "cannot write library");
+		face_ids[i] = sqlite3_last_insert_rowid(w->lib->db);
 	}
-	return 0;
+	if (ret == 0)
+		ret = describe_track(w, track_id, tr, by_entry, face_ids);
+	free(face_ids);
+	return ret;
 }
 
 /* Tracks the samples [a, b) (one shot) and writes them. */
@@ -221,7 +352,7 @@ int library_faces_write(library_faces *f, library *lib, int64_t film_id, int vid
 {
 	if (f->n_samples == 0)
 		return 0;
-	struct writer w = { lib, NULL, NULL, (double)video_w / f->samples[0].width,
+	struct writer w = { lib, NULL, NULL, NULL, NULL, (double)video_w / f->samples[0].width,
 	                    (double)video_h / f->samples[0].height };
 	sqlite3_stmt *shots = NULL;
 	int ret;
@@ -231,7 +362,9 @@ int library_faces_write(library_faces *f, library *lib, int64_t film_id, int vid
 	                                " VALUES (?, ?, ?, ?, ?)", &w.track)) < 0 ||
 	    (ret = library_prepare(lib, "INSERT INTO faces (shot_id, track_id, frame, x, y, w, h, score, landmarks,"
 	                                " yaw, pitch, roll, detected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                           &w.face)) < 0)
+	                           &w.face)) < 0 ||
+	    (ret = library_prepare(lib, "UPDATE tracks SET embedding = ?, face_id = ? WHERE id = ?", &w.describe)) < 0 ||
+	    (ret = library_prepare(lib, "UPDATE faces SET thumbnail = ? WHERE id = ?", &w.thumb)) < 0)
 		goto out;
 	sqlite3_bind_int64(shots, 1, film_id);
 	size_t next = 0;
@@ -254,6 +387,8 @@ out:
 	sqlite3_finalize(shots);
 	sqlite3_finalize(w.track);
 	sqlite3_finalize(w.face);
+	sqlite3_finalize(w.describe);
+	sqlite3_finalize(w.thumb);
 	return ret;
 }
 

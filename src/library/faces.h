@@ -20,6 +20,11 @@
  * 136 little-endian float32 (x y x y ...), smoothed along the track; the pose
  * (yaw, pitch, roll, degrees, vision/align.h) is estimated from them.  Frames a
  * track missed and that were filled in have detected = 0 and no score.
+ * Each face's aligned 64-pixel crop is kept until the film is written: a track
+ * gets the mean descriptor (vision/facedesc.h) of up to 8 of its detected
+ * faces in tracks.embedding (bytes: value x 255 over the cells' scale), its
+ * largest most frontal face in tracks.face_id, and 4 faces a JPEG thumbnail
+ * (faces.thumbnail); library/identities.h groups tracks into people.
  */
 #pragma once
 

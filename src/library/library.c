@@ -104,6 +104,19 @@ static const char *const migrations[] = {
 	/* 4: each shot's motion frame by frame (library/profile.h), for cut points
 	 * on still moments */
 	"ALTER TABLE shots ADD COLUMN motion_profile BLOB;",
+
+	/* 5: who is who: each track's face descriptor (the mean of its faces',
+	 * vision/facedesc.h, quantised to bytes) and best face; identities (footage
+	 * actors: tracks clustered across the library, library/identities.h) with
+	 * their screen time, counts and a representative face */
+	"ALTER TABLE tracks ADD COLUMN embedding BLOB;"
+	"ALTER TABLE tracks ADD COLUMN face_id INTEGER REFERENCES faces(id) ON DELETE SET NULL;"
+	"ALTER TABLE identities ADD COLUMN screen_time REAL NOT NULL DEFAULT 0;"
+	"ALTER TABLE identities ADD COLUMN n_tracks INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE identities ADD COLUMN n_films INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE identities ADD COLUMN n_shots INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE identities ADD COLUMN face_id INTEGER REFERENCES faces(id) ON DELETE SET NULL;"
+	"ALTER TABLE identities ADD COLUMN thumbnail BLOB;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == LIBRARY_SCHEMA_VERSION,

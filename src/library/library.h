@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 /* The schema version this code writes. */
-#define LIBRARY_SCHEMA_VERSION 4
+#define LIBRARY_SCHEMA_VERSION 5
 
 typedef struct library library;
 

@@ -10,12 +10,13 @@
 #include "base/error.h"
 #include "media/image.h"
 #include "media/imagefile.h"
+#include "library/draw.h"
 
 #define CELL_W 320
 #define GAP 8
 #define TITLE_H 36
 
-static void text(cairo_t *cr, const char *font, const char *s, double x, double y, double r, double g, double b)
+void library_draw_text(cairo_t *cr, const char *font, const char *s, double x, double y, double r, double g, double b)
 {
 	PangoLayout *layout = pango_cairo_create_layout(cr);
 	PangoFontDescription *fd = pango_font_description_from_string(font);
@@ -34,8 +35,7 @@ static void clock_text(char *buf, size_t size, double t)
 	snprintf(buf, size, "%d:%05.2f", m, t - 60.0 * m);
 }
 
-/* Paints an RGB image at (x, y), scaled to w x h. */
-static void paint_image(cairo_t *cr, const media_image *img, double x, double y, int w, int h)
+void library_draw_image(cairo_t *cr, const media_image *img, double x, double y, int w, int h)
 {
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, img->width, img->height);
 	unsigned char *d = cairo_image_surface_get_data(s);
@@ -71,7 +71,6 @@ int library_sheet_save(library *lib, int64_t film_id, const char *path, int colu
 	size_t n = 0;
 	cairo_surface_t *surf = NULL;
 	cairo_t *cr = NULL;
-	media_image *out = NULL;
 	if ((ret = library_shots(lib, film_id, &shots, &n)) < 0)
 		goto done;
 	int cell_h = film.width > 0 ? (int)((double)CELL_W * film.height / film.width + 0.5) : 180;
@@ -97,7 +96,7 @@ int library_sheet_save(library *lib, int64_t film_id, const char *path, int colu
 	clock_text(dur, sizeof(dur), film.duration);
 	snprintf(title, sizeof(title), "%s  -  %zu shots, %s, %dx%d, %.3g fps", name, n, dur, film.width,
 	         film.height, film.fps);
-	text(cr, "Sans Bold 14", title, GAP, 8, 0.95, 0.95, 0.95);
+	library_draw_text(cr, "Sans Bold 14", title, GAP, 8, 0.95, 0.95, 0.95);
 	for (size_t i = 0; i < n; i++) {
 		int c = (int)(i % (size_t)cols), r = (int)(i / (size_t)cols);
 		double x = GAP + c * (CELL_W + GAP), y = TITLE_H + GAP + r * (cell_h + GAP);
@@ -107,7 +106,7 @@ int library_sheet_save(library *lib, int64_t film_id, const char *path, int colu
 			media_image *img = media_image_decode(jpeg, size, "thumbnail", 3);
 			free(jpeg);
 			if (img) {
-				paint_image(cr, img, x, y, CELL_W, cell_h);
+				library_draw_image(cr, img, x, y, CELL_W, cell_h);
 				media_image_free(img);
 			}
 		}
@@ -119,14 +118,26 @@ int library_sheet_save(library *lib, int64_t film_id, const char *path, int colu
 		clock_text(t0, sizeof(t0), shots[i].start);
 		snprintf(label, sizeof(label), "#%d  %s  (%.1f s)%s", shots[i].number, t0,
 		         shots[i].end - shots[i].start, strcmp(shots[i].transition_in, "gradual") == 0 ? "  gradual in" : "");
-		text(cr, "Sans Bold 11", label, x + 6, y + cell_h - 22, 1, 1, 0.85);
+		library_draw_text(cr, "Sans Bold 11", label, x + 6, y + cell_h - 22, 1, 1, 0.85);
 	}
+	ret = library_draw_save(surf, path);
+done:
+	if (cr)
+		cairo_destroy(cr);
+	if (surf)
+		cairo_surface_destroy(surf);
+	free(shots);
+	library_film_release(&film);
+	return ret;
+}
+
+int library_draw_save(cairo_surface_t *surf, const char *path)
+{
 	cairo_surface_flush(surf);
-	out = media_image_new(W, H, 3);
-	if (!out) {
-		ret = bj_error_code();
-		goto done;
-	}
+	int W = cairo_image_surface_get_width(surf), H = cairo_image_surface_get_height(surf);
+	media_image *out = media_image_new(W, H, 3);
+	if (!out)
+		return bj_error_code();
 	const unsigned char *d = cairo_image_surface_get_data(surf);
 	int stride = cairo_image_surface_get_stride(surf);
 	for (int y = 0; y < H; y++) {
@@ -138,14 +149,7 @@ int library_sheet_save(library *lib, int64_t film_id, const char *path, int colu
 			o[3 * x + 2] = (uint8_t)p[x];
 		}
 	}
-	ret = media_image_save(out, path, 88);
-done:
+	int ret = media_image_save(out, path, 88);
 	media_image_free(out);
-	if (cr)
-		cairo_destroy(cr);
-	if (surf)
-		cairo_surface_destroy(surf);
-	free(shots);
-	library_film_release(&film);
 	return ret;
 }

@@ -8,55 +8,140 @@
 #include "base/error.h"
 #include "vision/align.h"
 
-#define S VISION_FACEDESC_CROP
-#define G VISION_FACEDESC_GRID
+#define CROP VISION_FACEDESC_CROP
 #define B VISION_FACEDESC_BINS
+#define C VISION_FACEDESC_CELLS
+#define CELL_PX VISION_FACEDESC_CELL_PX
+#define PATCH_DIM (C * C * B)
+
+/* The landmarks patches are centred on (dlib's 68-point numbering): brows,
+ * eye corners, nose bridge, tip and wings, mouth corners and lips, chin. */
+static const int points[VISION_FACEDESC_POINTS] = { 17, 19, 21, 22, 24, 26, 36, 39, 42, 45,
+                                                     27, 30, 31, 33, 35, 48, 51, 54, 57, 8 };
+
+/* The crop sizes of the scales, largest first: each 1/sqrt(2) of the last. */
+static const int scales[VISION_FACEDESC_SCALES] = VISION_FACEDESC_SIZES;
 
 /* The bin of each 8-bit pattern: uniform ones (at most two 0/1 changes going
  * round) get bins 0..57 in order of their codes, the rest bin 58. */
-static void uniform_bins(unsigned char bins[256])
+static const unsigned char *uniform_bins(void)
 {
-	int next = 0;
-	for (int c = 0; c < 256; c++) {
-		int changes = 0;
-		for (int k = 0; k < 8; k++)
-			changes += ((c >> k) & 1) != ((c >> ((k + 1) & 7)) & 1);
-		bins[c] = (unsigned char)(changes <= 2 ? next++ : B - 1);
+	static unsigned char bins[256];
+	static int done;
+	if (!done) {
+		int next = 0;
+		for (int c = 0; c < 256; c++) {
+			int changes = 0;
+			for (int k = 0; k < 8; k++)
+				changes += ((c >> k) & 1) != ((c >> ((k + 1) & 7)) & 1);
+			bins[c] = (unsigned char)(changes <= 2 ? next++ : B - 1);
+		}
+		done = 1;
 	}
+	return bins;
+}
+
+/* Each pixel's uniform-pattern bin in a size x size grey image (borders 255:
+ * not counted). */
+static void pattern_bins(const unsigned char *grey, int size, unsigned char *out)
+{
+	static const int dx[8] = { -1, 0, 1, 1, 1, 0, -1, -1 }, dy[8] = { -1, -1, -1, 0, 1, 1, 1, 0 };
+	const unsigned char *bins = uniform_bins();
+	memset(out, 255, (size_t)size * size);
+	for (int y = 1; y < size - 1; y++)
+		for (int x = 1; x < size - 1; x++) {
+			int code = 0, v = grey[y * size + x];
+			for (int k = 0; k < 8; k++)
+				code |= (grey[(y + dy[k]) * size + x + dx[k]] >= v) << k;
+			out[y * size + x] = bins[code];
+		}
+}
+
+/* The C x C cells of CELL_PX pixels around (cx, cy): a histogram each,
+ * normalised to sum 1 and square-rooted (Hellinger). */
+static void patch(const unsigned char *bins, int size, float cx, float cy, float *out)
+{
+	memset(out, 0, PATCH_DIM * sizeof *out);
+	int x0 = (int)lrintf(cx - 0.5f * C * CELL_PX), y0 = (int)lrintf(cy - 0.5f * C * CELL_PX);
+	for (int cy_ = 0; cy_ < C; cy_++)
+		for (int cx_ = 0; cx_ < C; cx_++) {
+			float *h = out + (cy_ * C + cx_) * B;
+			int n = 0;
+			for (int y = y0 + cy_ * CELL_PX; y < y0 + (cy_ + 1) * CELL_PX; y++)
+				for (int x = x0 + cx_ * CELL_PX; x < x0 + (cx_ + 1) * CELL_PX; x++)
+					if (x >= 0 && y >= 0 && x < size && y < size && bins[y * size + x] != 255) {
+						h[bins[y * size + x]] += 1.0f;
+						n++;
+					}
+			for (int b = 0; n && b < B; b++)
+				h[b] = sqrtf(h[b] / (float)n);
+		}
+}
+
+/* dst (size x size) from the grey crop src (CROP x CROP) shrunk: each pixel
+ * the mean of 2 x 2 bilinear samples within its footprint. */
+static void shrink(const unsigned char *src, int size, unsigned char *dst)
+{
+	double k = (double)CROP / size;
+	for (int y = 0; y < size; y++)
+		for (int x = 0; x < size; x++) {
+			double sum = 0.0;
+			for (int j = 0; j < 2; j++)
+				for (int i = 0; i < 2; i++) {
+					double sx = (x + 0.25 + 0.5 * i) * k - 0.5, sy = (y + 0.25 + 0.5 * j) * k - 0.5;
+					int x0 = (int)floor(sx), y0 = (int)floor(sy);
+					double fx = sx - x0, fy = sy - y0;
+					int x1 = x0 + 1 < CROP ? x0 + 1 : CROP - 1, y1 = y0 + 1 < CROP ? y0 + 1 : CROP - 1;
+					x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0;
+					sum += (1 - fy) * ((1 - fx) * src[y0 * CROP + x0] + fx * src[y0 * CROP + x1]) +
+					       fy * ((1 - fx) * src[y1 * CROP + x0] + fx * src[y1 * CROP + x1]);
+				}
+			dst[y * size + x] = (unsigned char)lrint(sum / 4);
+		}
+}
+
+void vision_facedesc_crop(const uint8_t *grey, const float *points_in_crop, float *desc)
+{
+	unsigned char small[CROP * CROP], bins[CROP * CROP];
+	for (int s = 0; s < VISION_FACEDESC_SCALES; s++) {
+		int size = scales[s];
+		const unsigned char *img = grey;
+		if (size != CROP) {
+			shrink(grey, size, small);
+			img = small;
+		}
+		pattern_bins(img, size, bins);
+		float k = (float)size / CROP;
+		for (int i = 0; i < VISION_FACEDESC_POINTS; i++)
+			patch(bins, size, points_in_crop[2 * points[i]] * k, points_in_crop[2 * points[i] + 1] * k,
+			      desc + ((size_t)s * VISION_FACEDESC_POINTS + i) * PATCH_DIM);
+	}
+	vision_facedesc_normalise(desc);
 }
 
 int vision_facedesc(const media_image *img, const float *landmarks, float *desc)
 {
-	media_image *crop = vision_align_crop(img, landmarks, S);
-	if (!crop)
+	vision_similarity t;
+	media_image *crop = NULL;
+	if (vision_align_transform(landmarks, CROP, &t) < 0 || !(crop = vision_align_crop(img, landmarks, CROP)))
 		return bj_error_code();
-	unsigned char grey[S][S], bins[256];
-	for (int y = 0; y < S; y++)
-		for (int x = 0; x < S; x++) {
-			const uint8_t *p = crop->data + (size_t)y * crop->stride + (size_t)x * (size_t)crop->channels;
-			grey[y][x] = crop->channels == 3 ? (unsigned char)((p[0] + p[1] + p[2]) / 3) : p[0];
-		}
+	uint8_t grey[CROP * CROP];
+	vision_facedesc_grey(crop, grey);
 	media_image_free(crop);
-	uniform_bins(bins);
-	static const int dx[8] = { -1, 0, 1, 1, 1, 0, -1, -1 }, dy[8] = { -1, -1, -1, 0, 1, 1, 1, 0 };
-	memset(desc, 0, VISION_FACEDESC_DIM * sizeof *desc);
-	for (int y = 1; y < S - 1; y++)
-		for (int x = 1; x < S - 1; x++) {
-			int code = 0;
-			for (int k = 0; k < 8; k++)
-				code |= (grey[y + dy[k]][x + dx[k]] >= grey[y][x]) << k;
-			int cell = (y - 1) * G / (S - 2) * G + (x - 1) * G / (S - 2);
-			desc[cell * B + bins[code]] += 1.0f;
-		}
-	for (int c = 0; c < G * G; c++) {
-		float sum = 0.0f;
-		for (int b = 0; b < B; b++)
-			sum += desc[c * B + b];
-		for (int b = 0; b < B; b++)
-			desc[c * B + b] = sqrtf(desc[c * B + b] / sum);
-	}
-	vision_facedesc_normalise(desc);
+	float pts[2 * 68];
+	memcpy(pts, landmarks, sizeof pts);
+	vision_similarity_apply(&t, pts, 68);
+	vision_facedesc_crop(grey, pts, desc);
 	return 0;
+}
+
+void vision_facedesc_grey(const media_image *crop, uint8_t *grey)
+{
+	for (int y = 0; y < CROP; y++)
+		for (int x = 0; x < CROP; x++) {
+			const uint8_t *p = crop->data + (size_t)y * crop->stride + (size_t)x * (size_t)crop->channels;
+			grey[y * CROP + x] = crop->channels >= 3 ? (uint8_t)((p[0] + p[1] + p[2]) / 3) : p[0];
+		}
 }
 
 void vision_facedesc_normalise(float *desc)
@@ -77,63 +162,4 @@ double vision_facedesc_distance(const float *a, const float *b)
 	for (int i = 0; i < VISION_FACEDESC_DIM; i++)
 		d += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
 	return sqrt(d);
-}
-
-int vision_facedesc_cluster(const float *desc, int n, double threshold, int *labels)
-{
-	if (n <= 0)
-		return 0;
-	size_t nn;
-	if (!bj_size_mul(&nn, (size_t)n, (size_t)n))
-		return bj_error_set(BJ_ENOMEM, "too many faces to cluster");
-	double *sum = bj_try_malloc(nn * sizeof *sum);   /* summed distances between groups */
-	int *size = bj_try_malloc((size_t)n * sizeof *size), *root = bj_try_malloc((size_t)n * sizeof *root);
-	if (!sum || !size || !root) {
-		free(sum);
-		free(size);
-		free(root);
-		return BJ_ENOMEM;
-	}
-	for (int i = 0; i < n; i++) {
-		size[i] = 1;
-		root[i] = i;
-		for (int j = 0; j < i; j++)
-			sum[(size_t)i * n + j] = sum[(size_t)j * n + i] =
-				vision_facedesc_distance(desc + (size_t)i * VISION_FACEDESC_DIM, desc + (size_t)j * VISION_FACEDESC_DIM);
-	}
-	for (;;) {
-		int bi = -1, bj = -1;
-		double best = threshold;
-		for (int i = 0; i < n; i++)
-			for (int j = i + 1; j < n && size[i]; j++)
-				if (size[j]) {
-					double mean = sum[(size_t)i * n + j] / ((double)size[i] * size[j]);
-					if (mean < best)
-						best = mean, bi = i, bj = j;
-				}
-		if (bi < 0)
-			break;
-		/* merge bj into bi */
-		for (int k = 0; k < n; k++)
-			if (size[k] && k != bi && k != bj)
-				sum[(size_t)bi * n + k] = sum[(size_t)k * n + bi] = sum[(size_t)bi * n + k] + sum[(size_t)bj * n + k];
-		size[bi] += size[bj];
-		size[bj] = 0;
-		for (int k = 0; k < n; k++)
-			if (root[k] == bj)
-				root[k] = bi;
-	}
-	/* number the groups by first member */
-	int groups = 0;
-	for (int i = 0; i < n; i++)
-		size[i] = -1;
-	for (int i = 0; i < n; i++) {
-		if (size[root[i]] < 0)
-			size[root[i]] = groups++;
-		labels[i] = size[root[i]];
-	}
-	free(sum);
-	free(size);
-	free(root);
-	return groups;
 }

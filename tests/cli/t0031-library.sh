@@ -41,7 +41,7 @@ expect "a missing library" 1 "benjamin: error: '$tmp/none.db': No such file or d
 
 run "$BENJAMIN" library frob
 expect "an unknown subcommand" 2 -
-check "its message" grep -q "^benjamin: error: 'frob' is not a library subcommand (ls, shots, sheet, query)$" "$tmp/err"
+check "its message" grep -q "^benjamin: error: 'frob' is not a library subcommand (ls, shots, sheet, query, cast)$" "$tmp/err"
 
 run "$BENJAMIN" library sheet 1
 expect "sheet without -o" 2 -

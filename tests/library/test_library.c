@@ -137,6 +137,14 @@ static void test_migrate_from_v2(void)
 	CHECK(library_shot_profile(lib, 1, &m, &k) == 0 && m == NULL && k == 0, "%s", bj_error_message());
 	CHECK(library_exec(lib, "UPDATE faces SET yaw = 10, pitch = -5, roll = 2, detected = 0;"
 	                        "UPDATE tracks SET start_s = 0, end_s = 1") == 0, "%s", bj_error_message());
+	/* version 5: tracks' descriptors, identities' screen time */
+	CHECK(library_prepare(lib, "SELECT t.embedding IS NULL, t.face_id IS NULL, t.identity_id IS NULL FROM tracks t", &st) == 0);
+	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1 && sqlite3_column_int(st, 1) == 1 &&
+	      sqlite3_column_int(st, 2) == 1);
+	sqlite3_finalize(st);
+	CHECK(library_exec(lib, "INSERT INTO identities (screen_time, n_tracks, n_films, n_shots, face_id)"
+	                        " VALUES (1.5, 1, 1, 1, 1); UPDATE tracks SET identity_id = 1") == 0, "%s",
+	      bj_error_message());
 	library_close(lib);
 out:
 	free(db);
