@@ -29,6 +29,7 @@
 #include "film/swapclips.h"
 #include "film/timeline.h"
 #include "library/faces.h"
+#include "library/identities.h"
 #include "library/ingest.h"
 #include "library/library.h"
 #include "perform/voice_cast.h"
@@ -223,6 +224,9 @@ static int index_run(make *m, film_stage *s)
 		bj_progress_set(b.bar, i + 1, NULL);
 	}
 	bj_progress_finish(b.bar);
+	/* The footage actors: tracks clustered into identities across the library */
+	if (ret == 0)
+		ret = library_identities_update(lib, NULL);
 	library_faces_free(faces);
 	library_close(lib);
 	return ret;
