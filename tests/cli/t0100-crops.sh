@@ -79,7 +79,7 @@ sql "$tmp/lib.db" "UPDATE tracks SET identity_id = 4" >/dev/null
 faces=$(sql "$tmp/lib.db" "SELECT count(*) FROM faces f JOIN tracks t ON t.id = f.track_id WHERE t.identity_id = 4 AND f.detected = 1")
 run "$BENJAMIN" crops --identity 4 --library "$tmp/lib.db" -o "$tmp/id4.safetensors"
 expect "crops of a footage identity" 0 -
-check "every detected face of the identity, none skipped" test "$faces" -ge 3 -a "$(cat "$tmp/out")" = \
+check "every detected face of the identity, none skipped" test "$faces" -ge 2 -a "$(cat "$tmp/out")" = \
 	"$tmp/id4.safetensors: $faces faces of 64 x 64; skipped 0 (0 without a face, 0 tiny, 0 turned away, 0 degenerate)"
 check "the crops name their film and frames" python3 -c "
 import json, struct

@@ -35,7 +35,7 @@ check "duration $len within 10 % of the timeline's $tl_len" \
 	/usr/bin/python3 -c "import sys; a,b=map(float,sys.argv[1:]); sys.exit(abs(a-b)>0.1*b)" "$len" "$tl_len"
 check "stills are in the film" grep -q '"duration"' "$tmp/film/timeline.json"
 check "report.html is at the top" test -s "$tmp/film/report.html"
-check "make names the report stage" grep -q "^make: stage 5/5 report" "$tmp/err"
+check "make names the report stage" grep -q "^make: stage 8/8 report" "$tmp/err"
 
 # Every <img> resolves: a data: URI that decodes to a PNG or JPEG, or a file.
 images() { # HTML
