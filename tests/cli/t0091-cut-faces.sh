@@ -3,10 +3,10 @@
 # with faces and motion profiles, the first page and a half of a real
 # screenplay cut against them.  Lines go to faces (99.8 % of their screen time
 # here; the director before faces and cut points counted gave 62.8 %),
-# descriptions keep off them (1.5 % when faces were sampled twice a second
-# throughout; 6.9 % since a shot without a face is sampled once a second, which
-# leaves faceless windows scarcer in these eleven films; 16.5 % before the
-# director counted faces), cut points are stiller
+# descriptions keep off them (1.5 % when first measured; 6.9 % once indexing
+# sampled faceless stretches once a second and clustered identities — not
+# traced further; 16.5 % before the director counted faces), cut points are
+# stiller
 # than centred ones and off blinks, and every clip says why.
 . tests/cli/lib.sh
 
