@@ -286,3 +286,31 @@ void perform_swap_net_train(perform_swap_net *net, int decoder, const perform_ba
 		stage_backward(&net->enc[i], x, i ? net->enc[i - 1].dy : NULL, B, net->work);
 	}
 }
+
+int perform_swap_net_redraw(perform_swap_net *net, int decoder, media_image *face, float *mask)
+{
+	int S = net->cfg.size;
+	if (face->width != S || face->height != S || face->channels != 3)
+		return bj_error_set(BJ_EINVAL, "a face crop of %d x %d x %d, the swap model's are %d x %d RGB", face->width,
+		                    face->height, face->channels, S, S);
+	int ret = perform_swap_net_batch(net, 1);
+	if (ret < 0)
+		return ret;
+	size_t plane = (size_t)S * S;
+	/* the input goes through drgb, which forward does not touch */
+	float *x = net->drgb;
+	for (int y = 0; y < S; y++)
+		for (int i = 0; i < S; i++)
+			for (int c = 0; c < 3; c++)
+				x[c * plane + (size_t)y * S + i] = face->data[y * face->stride + 3 * i + c] / 255.0f;
+	perform_swap_net_forward(net, decoder, x);
+	for (int y = 0; y < S; y++)
+		for (int i = 0; i < S; i++)
+			for (int c = 0; c < 3; c++) {
+				float v = net->rgb[c * plane + (size_t)y * S + i] * 255.0f + 0.5f;
+				face->data[y * face->stride + 3 * i + c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+			}
+	if (mask)
+		memcpy(mask, net->mask, plane * sizeof(float));
+	return 0;
+}

@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "base/rng.h"
+#include "media/image.h"
 #include "nn/arena.h"
 #include "nn/conv2d.h"
 #include "nn/params.h"
@@ -121,3 +122,12 @@ void perform_swap_net_loss(perform_swap_net *net, int decoder, const perform_bat
 /* perform_swap_net_loss, then adds the losses' gradients to the arena's
  * NN_GRAD block (the encoder's and decoder `decoder`'s). */
 void perform_swap_net_train(perform_swap_net *net, int decoder, const perform_batch *b, perform_swap_losses *out);
+
+/* The swap of one aligned face crop (RGB, S x S, as perform/swap_crops.h cuts
+ * them): face is redrawn in place by the encoder and decoder `decoder`
+ * (PERFORM_SWAP_B draws a footage face as the star), and mask, if not NULL,
+ * receives the decoder's mask (S x S floats in [0, 1]) for blending it in.
+ * Sizes the buffers for one face.  Returns 0, or BJ_EINVAL (a crop of another
+ * size or not RGB) or BJ_ENOMEM with the error set. */
+int perform_swap_net_redraw(perform_swap_net *net, int decoder, media_image *face,
+                            float *mask);   // (S, S), or NULL

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/error.h"
 #include "base/rng.h"
 #include "harness.h"
 #include "nn/gradcheck.h"
@@ -159,12 +160,41 @@ static void test_threads_and_learning(void)
 	free(two);
 }
 
+/* A crop redrawn: the decoder's output in its pixels, its mask, the same for
+ * the same crop; a crop of another size refused. */
+static void test_redraw(void)
+{
+	perform_swap_net *net = tiny_net(12);
+	media_image *face = media_image_new(S, S, 3), *again = media_image_new(S, S, 3);
+	for (int y = 0; y < S; y++)
+		for (int x = 0; x < 3 * S; x++)
+			face->data[y * face->stride + x] = (uint8_t)(7 * x + 13 * y);
+	memcpy(again->data, face->data, (size_t)S * face->stride);
+	float mask[S * S];
+	CHECK(perform_swap_net_redraw(net, PERFORM_SWAP_B, face, mask) == 0);
+	CHECK(net->batch == 1);
+	int lo = 0;
+	for (int i = 0; i < S * S; i++)
+		lo += mask[i] >= 0.0f && mask[i] <= 1.0f;
+	CHECK(lo == S * S);
+	CHECK(face->data[5] == (uint8_t)(net->rgb[(5 % 3) * S * S + 5 / 3] * 255.0f + 0.5f));
+	CHECK(perform_swap_net_redraw(net, PERFORM_SWAP_B, again, NULL) == 0);
+	CHECK(memcmp(face->data, again->data, (size_t)S * face->stride) == 0);
+	media_image *big = media_image_new(2 * S, 2 * S, 3);
+	CHECK(perform_swap_net_redraw(net, PERFORM_SWAP_B, big, NULL) == BJ_EINVAL);
+	media_image_free(big);
+	media_image_free(face);
+	media_image_free(again);
+	perform_swap_net_free(net);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_shapes),
 		TEST_CASE(test_gradient),
 		TEST_CASE(test_threads_and_learning),
+		TEST_CASE(test_redraw),
 		{ 0 },
 	};
 	return test_main(cases);
