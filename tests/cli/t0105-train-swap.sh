@@ -54,6 +54,16 @@ check "resumed: the same file as a straight run" cmp -s "$tmp/a.safetensors" "$t
 run "$BENJAMIN" -q train swap $tiny -o "$tmp/c.safetensors" --steps 4 --seed 4
 check "another seed, another model" test "$(cmp -s "$tmp/a.safetensors" "$tmp/c.safetensors"; echo $?)" = 1
 
+# Ctrl-C saves and stops
+for f in star footage; do cp "$tmp/a.$f.crops.safetensors" "$tmp/d.$f.crops.safetensors"; done
+"$BENJAMIN" -q train swap $tiny -o "$tmp/d.safetensors" --minutes 5 >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 3
+kill -INT $pid
+wait $pid
+check "Ctrl-C: exit 130" test $? = 130
+check "Ctrl-C: the model saved" test "$(meta "$tmp/d.safetensors" format)" = benjamin.swap_model
+
 # bad input
 run "$BENJAMIN" train swap --identity 4 --library "$tmp/lib.db" -o "$tmp/x.safetensors"
 expect "no star" 2 -
