@@ -54,7 +54,7 @@ static void step(void *arg)
 int main(void)
 {
 	nn_set_threads(2);
-	perform_swap_cfg cfg = PERFORM_SWAP_DEFAULTS;
+	perform_swap_cfg cfg = PERFORM_SWAP_NET_DEFAULTS;
 	struct run r = { 0 };
 	r.net = perform_swap_net_new(&cfg, NN_WITH_GRAD | NN_WITH_ADAM);
 	if (!r.net || perform_swap_net_batch(r.net, BATCH) < 0) {

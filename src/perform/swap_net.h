@@ -4,7 +4,7 @@
  * of the original deepfakes autoencoder and faceswap's "original" model,
  * narrowed for a CPU.
  *
- *     perform_swap_cfg cfg = PERFORM_SWAP_DEFAULTS;          // 64 px
+ *     perform_swap_cfg cfg = PERFORM_SWAP_NET_DEFAULTS;      // 64 px
  *     perform_swap_net *net = perform_swap_net_new(&cfg, NN_WITH_GRAD | NN_WITH_ADAM);
  *     perform_swap_net_init_weights(net, &rng);
  *     perform_swap_net_batch(net, 16);                        // activation buffers for 16 faces
@@ -55,7 +55,7 @@ typedef struct perform_swap_cfg {
 	int dense;   /* the bottleneck, 1..4096 */
 } perform_swap_cfg;
 
-#define PERFORM_SWAP_DEFAULTS { 64, 32, 256 }
+#define PERFORM_SWAP_NET_DEFAULTS { 64, 32, 256 }
 
 /* The loss weights of the terms after the weighted L1. */
 #define PERFORM_SWAP_SSIM_WEIGHT 1.0f

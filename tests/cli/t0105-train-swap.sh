@@ -53,6 +53,18 @@ expect "resumed to four" 0 -
 check "resumed: the same file as a straight run" cmp -s "$tmp/a.safetensors" "$tmp/b.safetensors"
 run "$BENJAMIN" -q train swap $tiny -o "$tmp/c.safetensors" --steps 4 --seed 4
 check "another seed, another model" test "$(cmp -s "$tmp/a.safetensors" "$tmp/c.safetensors"; echo $?)" = 1
+head -c 5000 "$tmp/a.safetensors" >"$tmp/cut.safetensors"
+
+# the trained swap on the footage, through the one-shot swap's blend
+run "$BENJAMIN" -q swap --model "$tmp/a.safetensors" --in "$tmp/talk.mp4" --out "$tmp/swapped.mp4" --json
+expect "swap --model" 0 -
+check "every frame with a face swapped" python3 -c "
+import json; j = json.load(open('$tmp/out')); assert j['frames'] == 30 and j['swapped'] >= 25, (j['frames'], j['swapped'])"
+check "a video written" test -s "$tmp/swapped.mp4"
+run "$BENJAMIN" -q swap --model "$tmp/cut.safetensors" --in "$tmp/talk.mp4" --out "$tmp/x.mp4"
+expect "swap --model with a file that is not a model" 1 -
+run "$BENJAMIN" swap --model "$tmp/a.safetensors" --star "$tmp/star" --in "$tmp/talk.mp4" --out "$tmp/x.mp4"
+expect "swap with --model and --star" 2 -
 
 # Ctrl-C saves and stops
 for f in star footage; do cp "$tmp/a.$f.crops.safetensors" "$tmp/d.$f.crops.safetensors"; done
@@ -74,7 +86,6 @@ run "$BENJAMIN" train swap $tiny -o "$tmp/x.safetensors" --steps 3 --minutes 1
 expect "--steps and --minutes" 2 -
 run "$BENJAMIN" -q train swap $tiny -o "$tmp/none.safetensors" --steps 3 --resume
 expect "resume without a model" 1 "benjamin: error: '$tmp/none.safetensors': cannot open: No such file or directory"
-head -c 5000 "$tmp/a.safetensors" >"$tmp/cut.safetensors"
 run "$BENJAMIN" -q train swap $tiny -o "$tmp/cut.safetensors" --steps 9 --resume
 expect "resume from a truncated model" 1 -
 check "the truncation is named" grep -q "^benjamin: error: '$tmp/cut.safetensors': " "$tmp/err"

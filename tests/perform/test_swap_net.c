@@ -56,7 +56,7 @@ static perform_swap_net *tiny_net(uint64_t seed)
 
 static void test_shapes(void)
 {
-	perform_swap_cfg c = PERFORM_SWAP_DEFAULTS;
+	perform_swap_cfg c = PERFORM_SWAP_NET_DEFAULTS;
 	perform_swap_net *net = perform_swap_net_new(&c, 0);
 	CHECK(net != NULL);
 	CHECK(net->enc[3].OH == 4 && net->enc[3].OC == 256, "conv3 %d x %d", net->enc[3].OC, net->enc[3].OH);
