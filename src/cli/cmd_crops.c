@@ -11,23 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/alloc.h"
 #include "base/error.h"
-#include "base/progress.h"
 #include "base/threads.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "library/identity_faces.h"
-#include "library/library.h"
+#include "cli/crops_build.h"
 #include "perform/swap_augment.h"
 #include "perform/swap_crops.h"
-#include "perform/swap_footage.h"
 #include "perform/swap_preview.h"
-#include "vision/cascade.h"
-#include "vision/detect.h"
-#include "vision/shape_model.h"
-
-#define CASCADE "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml"
 
 const char *const cmd_crops_usage[] = {
 	"benjamin crops --star DIR -o CROPS [--size 64|128] [--preview SHEET] [--seed N]",
@@ -138,60 +129,6 @@ static int parse_args(int argc, char **argv, struct crops_options *o)
 	return CLI_EXIT_OK;
 }
 
-static int from_star(perform_crops *set, const struct crops_options *o)
-{
-	vision_cascade *c = vision_cascade_load(CASCADE);
-	vision_shape_model *m = c ? vision_shape_model_load(VISION_SHAPE_MODEL_68) : NULL;
-	bj_pool *pool = m ? bj_pool_new((int)o->threads) : NULL;
-	vision_detector *det = pool ? vision_detector_new(c, pool) : NULL;
-	int ret = BJ_ENOMEM;
-	if (det) {
-		bj_progress *bar = bj_progress_new("crops", 0, "photos");
-		ret = perform_crops_add_folder(set, o->star, det, m, bar);
-		bj_progress_finish(bar);
-	}
-	int status = ret < 0 ? cli_error_bj() : CLI_EXIT_OK;
-	vision_detector_free(det);
-	bj_pool_free(pool);
-	vision_shape_model_free(m);
-	vision_cascade_free(c);
-	return status;
-}
-
-static int from_identity(perform_crops *set, const struct crops_options *o)
-{
-	library *lib;
-	if (library_open_readonly(o->library, &lib) < 0)
-		return cli_error_bj();
-	library_identity_face *rows = NULL;
-	size_t n = 0;
-	int status = CLI_EXIT_OK;
-	if (library_identity_faces(lib, o->identity, &rows, &n) < 0) {
-		status = cli_error_bj();
-		goto out;
-	}
-	if (!n) {
-		status = cli_error("'%s': identity %ld has no faces", o->library, o->identity);
-		goto out;
-	}
-	perform_face_ref *refs = bj_xmalloc(n * sizeof(*refs));
-	for (size_t i = 0; i < n; i++) {
-		refs[i].video = rows[i].path;
-		refs[i].fps = rows[i].fps;
-		refs[i].frame = rows[i].frame;
-		memcpy(refs[i].landmarks, rows[i].landmarks, sizeof(refs[i].landmarks));
-	}
-	bj_progress *bar = bj_progress_new("crops", n, "faces");
-	if (perform_crops_add_footage(set, refs, n, bar) < 0)
-		status = cli_error_bj();
-	bj_progress_finish(bar);
-	free(refs);
-out:
-	library_identity_faces_free(rows, n);
-	library_close(lib);
-	return status;
-}
-
 /* The sheet: for --faces faces of one seeded batch, the aligned crop (the
  * same faces with every move off), input, target, mask and weights. */
 static int preview(const perform_crops *set, const struct crops_options *o)
@@ -239,7 +176,7 @@ int cmd_crops(int argc, char **argv)
 		perform_crop_opts co = PERFORM_CROP_DEFAULTS;
 		co.size = (int)o.size;
 		set = perform_crops_new(&co);
-		status = o.star ? from_star(set, &o) : from_identity(set, &o);
+		status = o.star ? cli_crops_from_star(set, o.star, (int)o.threads) : cli_crops_from_identity(set, o.library, o.identity);
 		if (status != CLI_EXIT_OK)
 			goto out;
 		const perform_crop_skips *s = &set->skips;

@@ -23,8 +23,10 @@
 #include "media/decoder.h"
 #include "media/encoder.h"
 #include "media/imagefile.h"
+#include "nn/parallel.h"
 #include "perform/swap.h"
 #include "perform/swap_clip.h"
+#include "perform/swap_model.h"
 #include "vision/cascade.h"
 #include "vision/shape_model.h"
 
@@ -34,6 +36,7 @@
 const char *const cmd_swap_usage[] = {
 	"benjamin swap --star DIR_OR_IMAGE --in VIDEO_OR_IMAGE --out OUT [--strength S] [--seed N]",
 	"              [--stars N] [--min-face PX] [--shot N] [--json] [--threads N]",
+	"benjamin swap --model SWAP --in VIDEO_OR_IMAGE --out OUT [options]",
 	"",
 	"Puts the star's face (from one photo or a folder of photos) onto the largest",
 	"face of every frame: warped to its landmarks, matched in colour, grain and",
@@ -48,6 +51,8 @@ const char *const cmd_swap_usage[] = {
 	"the original face: below 0, it looks more like the star).",
 	"",
 	"  --star DIR_OR_IMAGE  the star's photos (.jpg, .jpeg, .png)",
+	"  --model SWAP         instead of photos, a trained swap (benjamin train swap):",
+	"                       each face's aligned crop redrawn as the star by its decoder B",
 	"  --in VIDEO_OR_IMAGE  the footage; --out the result (.mp4, or .png/.jpg for a picture)",
 	"  --strength S         0..1, how much of the star (default 1)",
 	"  --seed N             the added grain's seed (default 1)",
@@ -64,7 +69,7 @@ const char *const cmd_swap_usage[] = {
 };
 
 struct swap_options {
-	const char *star, *in, *out;
+	const char *star, *model, *in, *out;
 	perform_swap_opts p;
 	long stars, threads, shot;
 	int json;
@@ -267,6 +272,7 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 {
 	static const struct option options[] = {
 		{ "star", required_argument, NULL, 's' },
+		{ "model", required_argument, NULL, 'M' },
 		{ "in", required_argument, NULL, 'i' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "strength", required_argument, NULL, 'S' },
@@ -286,6 +292,9 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 		switch (opt) {
 		case 's':
 			o->star = optarg;
+			break;
+		case 'M':
+			o->model = optarg;
 			break;
 		case 'i':
 			o->in = optarg;
@@ -329,9 +338,17 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 	}
 	if (optind != argc)
 		return cli_usage_error(cmd_swap_usage, "unexpected argument '%s'", argv[optind]);
-	if (!o->star || !o->in || !o->out)
+	if (o->star && o->model)
+		return cli_usage_error(cmd_swap_usage, "give --star or --model, not both");
+	if ((!o->star && !o->model) || !o->in || !o->out)
 		return cli_usage_error(cmd_swap_usage, "--star, --in and --out are all needed");
 	return CLI_EXIT_OK;
+}
+
+/* The trained swap's decoder B: the footage face drawn as the star. */
+static int redraw_as_star(void *net, media_image *crop)
+{
+	return perform_swap_net_redraw(net, PERFORM_SWAP_B, crop, NULL);
 }
 
 static double seconds(void)
@@ -352,12 +369,20 @@ int cmd_swap(int argc, char **argv)
 	bj_pool *pool = m ? bj_pool_new((int)o.threads) : NULL;
 	perform_swapper *s = pool ? perform_swapper_new(c, m, pool, &o.p) : NULL;
 	json_t *frames = json_array(), *shots = json_array();
+	perform_swap_net *net = NULL;
 	int skipped = 0;
 	if (!s) {
 		status = cli_error_bj();
 		goto out;
 	}
-	if (perform_swapper_add_stars(s, o.star, (int)o.stars, &skipped) < 0) {
+	if (o.model) {
+		perform_swap_state ms;
+		if (nn_set_threads((int)o.threads) < 0 || perform_swap_model_load(o.model, 0, &net, &ms) < 0) {
+			status = cli_error_bj();
+			goto out;
+		}
+		perform_swapper_set_redraw(s, redraw_as_star, net, net->cfg.size);
+	} else if (perform_swapper_add_stars(s, o.star, (int)o.stars, &skipped) < 0) {
 		status = cli_error_bj();
 		goto out;
 	}
@@ -393,6 +418,7 @@ out:
 	json_decref(frames);
 	json_decref(shots);
 	perform_swapper_free(s);
+	perform_swap_net_free(net);
 	bj_pool_free(pool);
 	vision_shape_model_free(m);
 	vision_cascade_free(c);

@@ -1,6 +1,6 @@
 /*
- * cmd_train.c - `benjamin train writer|composer ...`: teach a model from
- * examples.  The character models share their options, progress and
+ * cmd_train.c - `benjamin train writer|composer|swap ...`: teach a model from
+ * examples (swap: cmd_train_swap.c).  The character models share their options, progress and
  * resumption (nn/trainer.h); a kind names its corpus option and how its
  * corpus is read.
  */
@@ -27,6 +27,7 @@
 const char *const cmd_train_usage[] = {
 	"benjamin train writer --corpus PATH... -o MODEL [options]",
 	"benjamin train composer --abc PATH... -o MODEL [options]",
+	"benjamin train swap --star DIR --identity ID --library LIB -o MODEL [options]",
 	"",
 	"Trains a character-level LSTM and saves it to MODEL (safetensors) with its",
 	"learning curve beside it (MODEL without .safetensors, plus .csv).  The",
@@ -66,6 +67,32 @@ const char *const cmd_train_usage[] = {
 	"  --resume           continue the training saved in MODEL, with its model and",
 	"                     settings; --steps or --minutes give the new total",
 	"  -h, --help         show this help",
+	"",
+	"The swap learns to redraw the faces of a footage identity (its tracks in LIB,",
+	"as 'benjamin crops --identity' takes them) as a star (their folder of photos):",
+	"a shared encoder and one decoder for each, on aligned crops augmented by",
+	"random warps, with weighted L1 (eyes and mouth count three times), SSIM on",
+	"the face and a predicted mask.  Each step is a batch of each.  The crops are",
+	"cached beside MODEL (MODEL.footage.crops.safetensors, .star.crops...), and a",
+	"contact sheet MODEL.preview.png shows, per row, a footage face, its",
+	"reconstruction and its swap, then a star's face, its reconstruction and the",
+	"star drawn as the footage actor.  The same seed and steps give the same file,",
+	"stopped and resumed or not.  Swap options (with --steps, --minutes, --seed,",
+	"--threads, --resume, --checkpoint-every, --batch and --lr as above; default",
+	"--minutes 30, --batch 16, --lr 0.0001):",
+	"  --star DIR         the star's photos (.jpg, .jpeg, .png)",
+	"  --identity ID      the footage identity (decoder A)",
+	"  --library LIB      the footage library (benjamin index)",
+	"  --size N           crop side, 64 or 128 (default 64)",
+	"  --width N          the encoder's first width, doubled thrice (default 32)",
+	"  --dense N          the bottleneck (default 256)",
+	"  --preview-every M  minutes between contact sheets (default 5)",
+	"",
+	"Examples:",
+	"  benjamin train swap --star faces/star_George_W_Bush --identity 3 --library lib.db \\",
+	"      -o swap-bush-3.safetensors --minutes 60",
+	"  benjamin train swap --star faces/star_George_W_Bush --identity 3 --library lib.db \\",
+	"      -o swap-bush-3.safetensors --minutes 120 --resume",
 	NULL,
 };
 
@@ -330,10 +357,12 @@ out:
 int cmd_train(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error(cmd_train_usage, "no model kind given (writer, composer)");
+		return cli_usage_error(cmd_train_usage, "no model kind given (writer, composer, swap)");
+	if (strcmp(argv[1], "swap") == 0)
+		return cmd_train_swap(argc - 1, argv + 1);
 	for (size_t i = 0; i < BJ_ARRAY_SIZE(kinds); i++)
 		if (strcmp(argv[1], kinds[i].name) == 0)
 			return train_model(&kinds[i], argc - 1, argv + 1);
 	return cli_usage_error(cmd_train_usage, "'%s' is not a model benjamin trains (writer, "
-	                       "composer)", argv[1]);
+	                       "composer, swap)", argv[1]);
 }

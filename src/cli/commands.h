@@ -34,6 +34,7 @@ extern const char *const cmd_library_usage[];
 
 int cmd_train(int argc, char **argv);
 extern const char *const cmd_train_usage[];
+int cmd_train_swap(int argc, char **argv);   /* `train swap`, with cmd_train_usage */
 
 int cmd_strip(int argc, char **argv);
 extern const char *const cmd_strip_usage[];

@@ -22,7 +22,7 @@ const struct cli_command cli_commands[] = {
 	{ "swap", cmd_swap, "put a star's face onto the faces of a film or picture", cmd_swap_usage },
 	{ "index", cmd_index, "index films into the footage library (shots, look, sound)", cmd_index_usage },
 	{ "library", cmd_library, "browse the footage library: films, shots, contact sheets, queries", cmd_library_usage },
-	{ "train", cmd_train, "train a model (writer, composer) on examples", cmd_train_usage },
+	{ "train", cmd_train, "train a model (writer, composer, swap) on examples", cmd_train_usage },
 	{ "strip", cmd_strip, "a trained model without its training state, to ship", cmd_strip_usage },
 	{ "sample", cmd_sample, "write text with a trained writer model", cmd_sample_usage },
 	{ "cut", cmd_cut, "choose footage for every line of a screenplay (timeline.json)", cmd_cut_usage },

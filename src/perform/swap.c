@@ -77,6 +77,10 @@ struct perform_swapper {
 	int last_ok;             /* the last frame was swapped, inside last_rect */
 	vision_rect last_rect;
 	uint8_t *mask;
+	/* a trained swap instead of star photos (perform_swapper_set_redraw) */
+	perform_swap_redraw_fn *redraw;
+	void *redraw_ctx;
+	int redraw_size;
 };
 
 perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape_model *m, bj_pool *pool,
@@ -520,11 +524,42 @@ static int follow_face(perform_swapper *s, const media_image *frame, double t, f
 	return 1;
 }
 
+void perform_swapper_set_redraw(perform_swapper *s, perform_swap_redraw_fn *fn, void *ctx, int size)
+{
+	s->redraw = fn;
+	s->redraw_ctx = ctx;
+	s->redraw_size = size;
+}
+
+/* The face at pts as a "star photo": its aligned crop redrawn by the trained
+ * swap, with the landmarks moved into the crop.  Free out->img and out->tris. */
+static int redrawn_face(perform_swapper *s, const media_image *frame, const float *pts, star_photo *out)
+{
+	vision_similarity to_crop;
+	float lm[136];
+	memcpy(lm, pts, sizeof(lm));
+	if (vision_align_transform(pts, s->redraw_size, &to_crop) < 0)
+		return bj_error_code();
+	vision_similarity_apply(&to_crop, lm, 68);
+	out->img = vision_align_crop(frame, pts, s->redraw_size);
+	if (!out->img)
+		return bj_error_code();
+	int ret = s->redraw(s->redraw_ctx, out->img);
+	vision_warp_frame(lm, 68, out->pts);
+	if (ret == 0 && vision_delaunay(out->pts, N_PTS, &out->tris, &out->n_tris) < 0)
+		ret = bj_error_code();
+	if (ret < 0) {
+		media_image_free(out->img);
+		out->img = NULL;
+	}
+	return ret;
+}
+
 int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perform_swap_report *rep)
 {
 	memset(rep, 0, sizeof(*rep));
 	rep->star = -1;
-	if (!s->n_stars)
+	if (!s->n_stars && !s->redraw)
 		return bj_error_set(BJ_EINVAL, "swap: no star photo with a face");
 	if (frame->channels != 3)
 		return bj_error_set(BJ_EINVAL, "swap: the frame is not RGB");
@@ -561,7 +596,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 	}
 	vision_rect box = { 0, 0, 0, 0 };
 	if (ok) {
-		int pick = pick_star(s, &pose);
+		int pick = s->redraw ? 0 : pick_star(s, &pose);
 		if (pick < 0) {
 			snprintf(rep->reason, sizeof(rep->reason),
 			         "head turned (yaw %.0f, pitch %.0f degrees) beyond the star photos", pose.yaw, pose.pitch);
@@ -571,10 +606,18 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		}
 	}
 	if (ok) {
-		const star_photo *st = &s->stars[s->cur_star];
+		star_photo redrawn = { 0 };
+		const star_photo *st = &redrawn;
+		if (!s->redraw)
+			st = &s->stars[s->cur_star];
+		else if ((ok = redrawn_face(s, frame, pts, &redrawn)) < 0)
+			return ok;
+		ok = 1;
 		copy_image(s->work, frame);
 		vision_warp_frame(pts, 68, dst);
 		vision_warp_affine(st->img, st->pts, s->work, dst, st->tris, st->n_tris, NULL);
+		media_image_free(redrawn.img);
+		free(redrawn.tris);
 		memset(s->mask, 0, (size_t)frame->width * frame->height);
 		float lifts[10];
 		forehead_lifts(frame, pts, lifts);

@@ -97,6 +97,18 @@ int perform_swapper_add_star(perform_swapper *s, const media_image *photo, const
 /* The number of star photos added. */
 int perform_swapper_stars(const perform_swapper *s);
 
+/* How a trained swap redraws a face: crop (RGB, size x size, aligned as
+ * vision_align_crop cuts it) is replaced in place by the star's face, e.g. by
+ * perform_swap_net_redraw with decoder B.  Returns 0 or a negative code with
+ * the error set. */
+typedef int perform_swap_redraw_fn(void *ctx, media_image *crop);
+
+/* From now on the star's face is the footage face's own aligned crop of side
+ * size redrawn by fn(ctx, crop), instead of the nearest star photo; no star
+ * photo is needed then.  Everything after (warp onto the landmarks, colour,
+ * grain, blur, seamless clone, scores) is the same. */
+void perform_swapper_set_redraw(perform_swapper *s, perform_swap_redraw_fn *fn, void *ctx, int size);
+
 /* Swaps the largest face of frame (RGB) in place; t is the frame's time in
  * seconds.  A frame without a (large enough) face is left unchanged and the
  * report says why.  Returns 0, or a negative code with the error set (BJ_EINVAL

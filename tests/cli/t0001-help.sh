@@ -35,6 +35,10 @@ for cmd in probe frames faces crops swap render compose score write cut voices s
 	check "help $cmd shows its synopsis" grep -q "^usage: benjamin $cmd" "$tmp/out"
 done
 
+run "$BENJAMIN" train swap --help
+expect "train swap --help" 0 ""
+check "train swap --help shows its synopsis" grep -q "^   benjamin train swap --star DIR --identity ID --library LIB" "$tmp/out"
+
 "$BENJAMIN" --help >"$tmp/help"
 run "$BENJAMIN" help --all
 expect "help --all" 0 ""

@@ -22,11 +22,11 @@ expect "help train" 0 ""
 run "$BENJAMIN" train
 expect "train without a kind" 2 -
 check "train without a kind says why" \
-	test "$(head -n 1 "$tmp/err")" = "benjamin: error: no model kind given (writer, composer)"
+	test "$(head -n 1 "$tmp/err")" = "benjamin: error: no model kind given (writer, composer, swap)"
 run "$BENJAMIN" train poet --corpus "$tmp/scenes.txt" -o "$tmp/m.safetensors"
 expect "train an unknown kind" 2 -
 check "an unknown kind is named" \
-	test "$(head -n 1 "$tmp/err")" = "benjamin: error: 'poet' is not a model benjamin trains (writer, composer)"
+	test "$(head -n 1 "$tmp/err")" = "benjamin: error: 'poet' is not a model benjamin trains (writer, composer, swap)"
 run "$BENJAMIN" train writer -o "$tmp/m.safetensors" --steps 3
 expect "train without a corpus" 2 -
 check "train without a corpus says why" \

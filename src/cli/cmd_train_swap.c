@@ -1,0 +1,274 @@
+/*
+ * cmd_train_swap.c - `benjamin train swap`: a face swap network trained on the
+ * crops of a footage identity (A) and a star (B) (perform/swap_train.h), the
+ * crops cached beside the model so a second run does not decode again.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/alloc.h"
+#include "base/atomic.h"
+#include "base/error.h"
+#include "base/progress.h"
+#include "base/threads.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/crops_build.h"
+#include "nn/parallel.h"
+#include "perform/swap_train.h"
+
+struct swap_options {
+	const char *star, *library, *out;
+	long identity, size, seed, threads, batch, width, dense;
+	long steps;
+	double minutes, preview_every, checkpoint_every, lr;
+	int resume;
+};
+
+static volatile sig_atomic_t interrupted;
+
+/* The first Ctrl-C saves and stops; a second one stops at once. */
+static void on_sigint(int sig)
+{
+	if (interrupted) {
+		bj_atomic_cleanup_all();
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	interrupted = 1;
+}
+
+#define REAL(name, lo, hi, field)                                                                      \
+	if (cli_parse_real(optarg, lo, hi, &o->field) < 0)                                             \
+		status = cli_usage_error(usage, "--%s must be a number from %g to %g, not '%s'", name, \
+		                         (double)(lo), (double)(hi), optarg);
+
+static int parse_args(int argc, char **argv, struct swap_options *o)
+{
+	enum { O_STAR = 256, O_IDENTITY, O_LIBRARY, O_SIZE, O_STEPS, O_MINUTES, O_RESUME, O_SEED, O_PREVIEW,
+	       O_CHECKPOINT, O_THREADS, O_BATCH, O_LR, O_WIDTH, O_DENSE };
+	static const struct option options[] = {
+		{ "star", required_argument, NULL, O_STAR },
+		{ "identity", required_argument, NULL, O_IDENTITY },
+		{ "library", required_argument, NULL, O_LIBRARY },
+		{ "output", required_argument, NULL, 'o' },
+		{ "size", required_argument, NULL, O_SIZE },
+		{ "steps", required_argument, NULL, O_STEPS },
+		{ "minutes", required_argument, NULL, O_MINUTES },
+		{ "resume", no_argument, NULL, O_RESUME },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "preview-every", required_argument, NULL, O_PREVIEW },
+		{ "checkpoint-every", required_argument, NULL, O_CHECKPOINT },
+		{ "threads", required_argument, NULL, O_THREADS },
+		{ "batch", required_argument, NULL, O_BATCH },
+		{ "lr", required_argument, NULL, O_LR },
+		{ "width", required_argument, NULL, O_WIDTH },
+		{ "dense", required_argument, NULL, O_DENSE },
+		{ 0 },
+	};
+	const char *const *usage = cmd_train_usage;
+	int opt, status = CLI_EXIT_OK;
+	optind = 0;
+	opterr = 0;
+	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+		switch (opt) {
+		case O_STAR:
+			o->star = optarg;
+			break;
+		case O_LIBRARY:
+			o->library = optarg;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case O_RESUME:
+			o->resume = 1;
+			break;
+		case O_IDENTITY:
+			status = cli_int_arg(usage, "--identity", optarg, 1, INT_MAX, &o->identity);
+			break;
+		case O_SIZE:
+			if ((status = cli_int_arg(usage, "--size", optarg, 64, 128, &o->size)) == CLI_EXIT_OK &&
+			    o->size != 64 && o->size != 128)
+				status = cli_usage_error(usage, "--size must be 64 or 128, not '%s'", optarg);
+			break;
+		case O_STEPS:
+			status = cli_int_arg(usage, "--steps", optarg, 1, LONG_MAX, &o->steps);
+			break;
+		case O_SEED:
+			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &o->seed);
+			break;
+		case O_THREADS:
+			status = cli_int_arg(usage, "--threads", optarg, 1, BJ_POOL_MAX_THREADS, &o->threads);
+			break;
+		case O_BATCH:
+			status = cli_int_arg(usage, "--batch", optarg, 1, 256, &o->batch);
+			break;
+		case O_WIDTH:
+			status = cli_int_arg(usage, "--width", optarg, 1, 256, &o->width);
+			break;
+		case O_DENSE:
+			status = cli_int_arg(usage, "--dense", optarg, 1, 4096, &o->dense);
+			break;
+		case O_MINUTES:
+			REAL("minutes", 0.001, 1e6, minutes)
+			break;
+		case O_PREVIEW:
+			REAL("preview-every", 0.0, 1e6, preview_every)
+			break;
+		case O_CHECKPOINT:
+			REAL("checkpoint-every", 0.0, 1e6, checkpoint_every)
+			break;
+		case O_LR:
+			REAL("lr", 1e-9, 0.1, lr)
+			break;
+		default:
+			status = cli_usage_error(usage, "unknown option or missing value in '%s'", argv[optind - 1]);
+		}
+	}
+	if (status != CLI_EXIT_OK)
+		return status;
+	if (optind < argc)
+		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (!o->star || !o->identity || !o->library)
+		return cli_usage_error(usage, "train swap needs --star, --identity and --library");
+	if (!o->out)
+		return cli_usage_error(usage, "no model file given (-o)");
+	if (o->steps && o->minutes > 0)
+		return cli_usage_error(usage, "give --steps or --minutes, not both");
+	return CLI_EXIT_OK;
+}
+
+/* "swap.safetensors" + ".star.crops.safetensors" -> "swap.star.crops.safetensors". */
+static char *beside(const char *model, const char *suffix)
+{
+	const char *ext = ".safetensors";
+	size_t n = strlen(model), e = strlen(ext);
+	if (n > e && strcmp(model + n - e, ext) == 0)
+		n -= e;
+	return bj_xasprintf("%.*s%s", (int)n, model, suffix);
+}
+
+/* The crops of one side: the cache when it exists and has the size, else made
+ * and cached. */
+static int crops(const struct swap_options *o, int star, perform_crops **out)
+{
+	char *path = beside(o->out, star ? ".star.crops.safetensors" : ".footage.crops.safetensors");
+	int status = CLI_EXIT_OK;
+	*out = NULL;
+	if (access(path, F_OK) == 0) {
+		if (perform_crops_load(path, out) < 0)
+			status = cli_error_bj();
+		else if ((*out)->size != o->size)
+			status = cli_error("'%s': crops of %d pixels, the model's are %ld; remove the file to make them again",
+			                   path, (*out)->size, o->size);
+		goto done;
+	}
+	perform_crop_opts co = PERFORM_CROP_DEFAULTS;
+	co.size = (int)o->size;
+	perform_crops *set = perform_crops_new(&co);
+	status = star ? cli_crops_from_star(set, o->star, (int)o->threads)
+	              : cli_crops_from_identity(set, o->library, o->identity);
+	if (status == CLI_EXIT_OK && !set->n)
+		status = cli_error("'%s': no usable face", star ? o->star : o->library);
+	if (status == CLI_EXIT_OK && perform_crops_save(set, path) < 0)
+		status = cli_error_bj();
+	if (status == CLI_EXIT_OK)
+		fprintf(stderr, "%s: %zu faces\n", path, set->n);
+	*out = set;
+done:
+	if (status != CLI_EXIT_OK) {
+		perform_crops_free(*out);
+		*out = NULL;
+	}
+	free(path);
+	return status;
+}
+
+int cmd_train_swap(int argc, char **argv)
+{
+	struct swap_options o = { .size = 64, .seed = 1, .threads = 2, .batch = 16, .width = 32, .dense = 256,
+	                          .preview_every = 5.0, .checkpoint_every = 10.0, .lr = 1e-4 };
+	int status = parse_args(argc, argv, &o);
+	if (status != CLI_EXIT_OK)
+		return status;
+	if (nn_set_threads((int)o.threads) < 0)
+		return cli_error_bj();
+	perform_swap_net *net = NULL;
+	perform_swap_state st;
+	perform_crops *a = NULL, *b = NULL;
+	char *preview = beside(o.out, ".preview.png");
+	if (o.resume) {
+		if (perform_swap_model_load(o.out, NN_WITH_GRAD | NN_WITH_ADAM, &net, &st) < 0) {
+			status = cli_error_bj();
+			goto out;
+		}
+		if (st.identity != o.identity || strcmp(st.star, o.star)) {
+			status = cli_error("'%s': trained on identity %ld and '%s', not %ld and '%s'", o.out, st.identity,
+			                   st.star, o.identity, o.star);
+			goto out;
+		}
+		o.size = net->cfg.size;
+	} else {
+		perform_swap_cfg cfg = { (int)o.size, (int)o.width, (int)o.dense };
+		if (strlen(o.star) >= sizeof(st.star)) {
+			status = cli_error("'%s': the star's path is too long", o.star);
+			goto out;
+		}
+		if (perform_swap_train_start(&cfg, (int)o.batch, o.lr, (uint64_t)o.seed, &net, &st) < 0) {
+			status = cli_error_bj();
+			goto out;
+		}
+		st.identity = o.identity;
+		snprintf(st.star, sizeof(st.star), "%s", o.star);
+	}
+	if (o.steps && o.steps <= st.steps) {
+		status = cli_error("'%s': already trained %lld steps, --steps asks for %ld in all", o.out,
+		                   (long long)st.steps, o.steps);
+		goto out;
+	}
+	if ((status = crops(&o, 0, &a)) != CLI_EXIT_OK || (status = crops(&o, 1, &b)) != CLI_EXIT_OK)
+		goto out;
+	perform_swap_train_opts t = PERFORM_SWAP_TRAIN_DEFAULTS;
+	t.model_path = o.out;
+	t.preview_path = preview;
+	t.steps = o.steps;
+	t.minutes = o.steps ? 0.0 : (o.minutes > 0 ? o.minutes : 30.0);
+	t.checkpoint_minutes = o.checkpoint_every;
+	t.preview_minutes = o.preview_every;
+	t.progress = bj_progress_new("train swap", 0, "faces");
+	interrupted = 0;
+	struct sigaction sa = { .sa_handler = on_sigint }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	perform_swap_train_report rep;
+	int ret = perform_swap_train(&t, a, b, net, &st, &interrupted, &rep);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	bj_progress_finish(t.progress);
+	if (ret < 0) {
+		status = cli_error_bj();
+		goto out;
+	}
+	char took[32];
+	bj_progress_format_duration(took, sizeof(took), rep.seconds);
+	printf("trained %lld steps (%lld in all) in %s, %.1f faces/s; loss A %.4f (L1 %.4f, SSIM %.3f), B %.4f "
+	       "(L1 %.4f, SSIM %.3f); wrote '%s' and '%s'\n",
+	       (long long)rep.steps, (long long)st.steps, took, rep.images_per_second, rep.a.total, rep.a.l1,
+	       1.0 - rep.a.ssim, rep.b.total, rep.b.l1, 1.0 - rep.b.ssim, o.out, preview);
+	if (interrupted)
+		status = 130;
+out:
+	perform_crops_free(a);
+	perform_crops_free(b);
+	perform_swap_net_free(net);
+	free(preview);
+	return status;
+}
