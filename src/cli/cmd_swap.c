@@ -23,6 +23,8 @@
 #include "media/decoder.h"
 #include "media/encoder.h"
 #include "media/imagefile.h"
+#include "library/face_boxes.h"
+#include "library/library.h"
 #include "nn/parallel.h"
 #include "perform/swap.h"
 #include "perform/swap_clip.h"
@@ -36,10 +38,12 @@
 const char *const cmd_swap_usage[] = {
 	"benjamin swap --star DIR_OR_IMAGE --in VIDEO_OR_IMAGE --out OUT [--strength S] [--seed N]",
 	"              [--stars N] [--min-face PX] [--shot N] [--json] [--threads N]",
+	"              [--library LIB (--identity ID | --track ID)]",
 	"benjamin swap --model SWAP --in VIDEO_OR_IMAGE --out OUT [options]",
 	"",
 	"Puts the star's face (from one photo or a folder of photos) onto the largest",
-	"face of every frame: warped to its landmarks, matched in colour, grain and",
+	"face of every frame, or with --identity or --track onto that person's face",
+	"only: warped to its landmarks, matched in colour, grain and",
 	"blur, and blended seamlessly.  The film is cut into shots first and each shot",
 	"starts afresh.  Frames without a face, with a face narrower than --min-face,",
 	"or with a head turned more than 30 degrees from every star photo pass through",
@@ -60,19 +64,31 @@ const char *const cmd_swap_usage[] = {
 	"  --min-face PX        leave faces narrower than PX alone (default 48)",
 	"  --shot N             swap only the film's Nth shot (from 1) into --out, without",
 	"                       sound (what the renderer does per shot)",
+	"  --library LIB        the library the film was indexed into (benjamin index), for:",
+	"  --identity ID        swap only this footage actor's face (benjamin library cast",
+	"                       LIB lists them): the library's tracks of it say where it is",
+	"                       in each frame; the detected face overlapping that is",
+	"                       swapped, every other face left alone, and frames where the",
+	"                       actor is not on screen pass through (counted: not on screen)",
+	"  --track ID           only this face track (with --identity: if it is that actor's)",
 	"  --json               the scores and per-frame reasons as JSON on stdout",
 	"  --threads N          threads (default 2)",
 	"",
 	"Example:",
 	"  benjamin swap --star faces/star_George_W_Bush --in talk.mp4 --out swapped.mp4",
+	"  benjamin swap --star faces/star_George_W_Bush --in two.mp4 --out one.mp4 \\",
+	"      --library lib.db --identity 2",
 	NULL,
 };
 
 struct swap_options {
-	const char *star, *model, *in, *out;
+	const char *star, *model, *in, *out, *library;
 	perform_swap_opts p;
-	long stars, threads, shot;
+	long stars, threads, shot, identity, track;
 	int json;
+	/* with --library: where the wanted face is in each of the film's frames */
+	float *boxes;
+	int64_t n_boxes;
 };
 
 static int has_ext(const char *path, const char *const *exts)
@@ -90,14 +106,14 @@ static const char *const image_exts[] = { ".jpg", ".jpeg", ".png", NULL };
 static json_t *shot_json(int shot, int64_t first, const perform_swap_stats *st, int quiet)
 {
 	if (!quiet)
-		printf("shot %d (frames %lld-%lld): %ld swapped, skipped %ld without a face, %ld small, %ld turned; "
-	       "flicker %.3f; seam %.3f (original %.3f); identity margin %.3f\n", shot, (long long)first,
-	       (long long)(first + st->frames - 1), st->swapped, st->no_face, st->small, st->turned, st->flicker,
-	       st->seam, st->seam_original, st->margin);
-	return json_pack("{s:i, s:I, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:i}", "shot", shot, "first_frame",
-	                 (json_int_t)first, "frames", (json_int_t)st->frames, "swapped", (json_int_t)st->swapped,
-	                 "no_face", (json_int_t)st->no_face, "small", (json_int_t)st->small, "turned",
-	                 (json_int_t)st->turned, "flicker", st->flicker, "seam", st->seam, "seam_original",
+		printf("shot %d (frames %lld-%lld): %ld swapped, skipped %ld without a face, %ld small, %ld turned, "
+		       "%ld not on screen; flicker %.3f; seam %.3f (original %.3f); identity margin %.3f\n", shot,
+		       (long long)first, (long long)(first + st->frames - 1), st->swapped, st->no_face, st->small,
+		       st->turned, st->absent, st->flicker, st->seam, st->seam_original, st->margin);
+	return json_pack("{s:i, s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:i}", "shot", shot,
+	                 "first_frame", (json_int_t)first, "frames", (json_int_t)st->frames, "swapped",
+	                 (json_int_t)st->swapped, "no_face", (json_int_t)st->no_face, "small", (json_int_t)st->small,
+	                 "turned", (json_int_t)st->turned, "not_on_screen", (json_int_t)st->absent, "flicker", st->flicker, "seam", st->seam, "seam_original",
 	                 st->seam_original, "identity_margin", st->margin, "margin_frames",
 	                 (json_int_t)st->margin_frames);
 }
@@ -204,6 +220,10 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 		}
 		media_image frame = f->image;
 		perform_swap_report rep;
+		if (o->boxes) {
+			static const float off_screen[4] = { 0 };
+			perform_swapper_target(s, n < o->n_boxes ? o->boxes + 4 * n : off_screen);
+		}
 		if (perform_swapper_frame(s, &frame, f->time, &rep) < 0) {
 			ret = -1;
 			break;
@@ -257,8 +277,19 @@ static int swap_one_shot(perform_swapper *s, const struct swap_options *o, json_
 		goto out;
 	}
 	int64_t first = o->shot > 1 ? starts[o->shot - 2] : 0, last = (size_t)o->shot <= n ? starts[o->shot - 1] - 1 : -1;
+	perform_swap_range_opts ro = { .threads = (int)o->threads };
+	if (o->boxes) {
+		/* the library's frames are the decoder's: the film ends where it says */
+		last = last < 0 || last >= o->n_boxes ? o->n_boxes - 1 : last;
+		if (first > last) {
+			status = cli_error("'%s': shot %ld starts after the library's last frame %lld", o->in, o->shot,
+			                   (long long)last);
+			goto out;
+		}
+		ro.boxes = o->boxes + 4 * first;
+	}
 	perform_swap_stats st;
-	if (perform_swap_range(s, o->in, first, last, o->out, &st) < 0) {
+	if (perform_swap_range(s, o->in, first, last, o->out, &ro, &st, NULL) < 0) {
 		status = cli_error_bj();
 		goto out;
 	}
@@ -282,6 +313,9 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "shot", required_argument, NULL, 'N' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "library", required_argument, NULL, 'L' },
+		{ "identity", required_argument, NULL, 'I' },
+		{ "track", required_argument, NULL, 'T' },
 		{ 0 },
 	};
 	int opt;
@@ -327,6 +361,17 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 			if (cli_parse_int(optarg, 1, 1000000, &o->shot) < 0)
 				return cli_usage_error(cmd_swap_usage, "--shot must be a whole number from 1");
 			break;
+		case 'L':
+			o->library = optarg;
+			break;
+		case 'I':
+			if (cli_parse_int(optarg, 1, 2147483647L, &o->identity) < 0)
+				return cli_usage_error(cmd_swap_usage, "--identity must be a whole number from 1");
+			break;
+		case 'T':
+			if (cli_parse_int(optarg, 1, 2147483647L, &o->track) < 0)
+				return cli_usage_error(cmd_swap_usage, "--track must be a whole number from 1");
+			break;
 		case 't':
 			if (cli_parse_int(optarg, 1, BJ_POOL_MAX_THREADS, &o->threads) < 0)
 				return cli_usage_error(cmd_swap_usage, "--threads must be a whole number from 1 to %d",
@@ -342,6 +387,10 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 		return cli_usage_error(cmd_swap_usage, "give --star or --model, not both");
 	if ((!o->star && !o->model) || !o->in || !o->out)
 		return cli_usage_error(cmd_swap_usage, "--star, --in and --out are all needed");
+	if (!o->library != !(o->identity || o->track))
+		return cli_usage_error(cmd_swap_usage, "--library goes with --identity or --track, and they with it");
+	if (o->library && has_ext(o->in, image_exts))
+		return cli_usage_error(cmd_swap_usage, "--library is for films, not pictures");
 	return CLI_EXIT_OK;
 }
 
@@ -349,6 +398,32 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 static int redraw_as_star(void *net, media_image *crop)
 {
 	return perform_swap_net_redraw(net, PERFORM_SWAP_B, crop, NULL);
+}
+
+/* --library: where the wanted face is in every frame of the film. */
+static int load_boxes(struct swap_options *o)
+{
+	library *lib;
+	if (library_open_readonly(o->library, &lib) < 0)
+		return cli_error_bj();
+	library_film film;
+	int status = CLI_EXIT_OK;
+	if (library_film_find(lib, o->in, &film) < 0) {
+		status = cli_error("'%s': '%s' is not indexed in it", o->library, o->in);
+		goto out;
+	}
+	o->n_boxes = film.frames > 0 ? film.frames : 1;
+	o->boxes = bj_xmalloc(4 * (size_t)o->n_boxes * sizeof(*o->boxes));
+	int found = library_face_boxes(lib, film.id, o->identity, o->track, 0, o->n_boxes - 1, o->boxes);
+	if (found < 0)
+		status = cli_error_bj();
+	else if (found == 0)
+		status = cli_error("'%s': %s %ld is never seen in '%s'", o->library, o->track ? "track" : "identity",
+		                   o->track ? o->track : o->identity, o->in);
+	library_film_release(&film);
+out:
+	library_close(lib);
+	return status;
 }
 
 static double seconds(void)
@@ -364,6 +439,10 @@ int cmd_swap(int argc, char **argv)
 	int status = parse_args(argc, argv, &o);
 	if (status != CLI_EXIT_OK)
 		return status;
+	if (o.library && (status = load_boxes(&o)) != CLI_EXIT_OK) {
+		free(o.boxes);
+		return status;
+	}
 	vision_cascade *c = vision_cascade_load(CASCADE);
 	vision_shape_model *m = c ? vision_shape_model_load(VISION_SHAPE_MODEL_68) : NULL;
 	bj_pool *pool = m ? bj_pool_new((int)o.threads) : NULL;
@@ -399,10 +478,10 @@ int cmd_swap(int argc, char **argv)
 	perform_swap_stats st;
 	perform_swapper_totals(s, &st);
 	if (o.json) {
-		json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:f, s:o, s:o}", "out", o.out,
-		                      "frames", (json_int_t)st.frames, "swapped", (json_int_t)st.swapped, "no_face",
-		                      (json_int_t)st.no_face, "small", (json_int_t)st.small, "turned",
-		                      (json_int_t)st.turned, "flicker", st.flicker, "seam", st.seam, "seam_original",
+		json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:f, s:o, s:o}", "out",
+		                      o.out, "frames", (json_int_t)st.frames, "swapped", (json_int_t)st.swapped,
+		                      "no_face", (json_int_t)st.no_face, "small", (json_int_t)st.small, "turned",
+		                      (json_int_t)st.turned, "not_on_screen", (json_int_t)st.absent, "flicker", st.flicker, "seam", st.seam, "seam_original",
 		                      st.seam_original, "identity_margin", st.margin, "fps",
 		                      took > 0 ? st.frames / took : 0.0, "shots", shots, "per_frame", frames);
 		frames = shots = NULL;
@@ -422,5 +501,6 @@ out:
 	bj_pool_free(pool);
 	vision_shape_model_free(m);
 	vision_cascade_free(c);
+	free(o.boxes);
 	return status;
 }

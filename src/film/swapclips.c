@@ -9,27 +9,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
-#include "base/file.h"
 #include "base/json.h"
 #include "base/progress.h"
 #include "base/threads.h"
+#include "library/face_boxes.h"
 #include "library/faces.h"
 #include "library/presence.h"
-#include "library/screen.h"
-#include "media/decoder.h"
-#include "media/encoder.h"
-#include "media/imagefile.h"
 #include "perform/swap.h"
+#include "perform/swap_clip.h"
 #include "vision/cascade.h"
 #include "vision/shape_model.h"
 
-/* Faces are looked for twice a second while indexing: a track's ends are
- * known to half a second, so its spans are widened by that much. */
-#define SPAN_SLACK 0.5
 /* The intermediate films are encoded nearly losslessly; the render encodes again. */
 #define SWAP_CRF 12
 
@@ -48,40 +41,6 @@ struct swapping {
 	const film_swap_opts *o;
 };
 
-static int is_image(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	return dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png"));
-}
-
-/* Up to FILM_SWAP_STARS photos of the folder, spread over it by name; photos
- * without a usable face are passed over. */
-static int load_star(perform_swapper *s, const char *folder)
-{
-	char **files;
-	size_t n;
-	if (bj_dir_files(folder, &files, &n) < 0)
-		return bj_error_code();
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (is_image(files[i]))
-			files[k++] = files[i];
-		else
-			free(files[i]);
-	size_t use = k < FILM_SWAP_STARS ? k : FILM_SWAP_STARS;
-	for (size_t i = 0; i < use; i++) {
-		media_image *img = media_image_load(files[i * k / use], 3);
-		if (img)
-			perform_swapper_add_star(s, img, files[i * k / use]);
-		media_image_free(img);
-	}
-	bj_free_strings(files, k);
-	bj_error_clear();
-	if (!perform_swapper_stars(s))
-		return bj_error_set(BJ_EINVAL, "'%s': no star photo with a usable face", folder);
-	return 0;
-}
-
 static perform_swapper *swapper_for(struct swapping *w, const char *folder)
 {
 	for (size_t i = 0; i < w->n_stars; i++)
@@ -99,7 +58,7 @@ static perform_swapper *swapper_for(struct swapping *w, const char *folder)
 	perform_swapper *s = perform_swapper_new(w->cascade, w->model, w->pool, &po);
 	if (!s)
 		return NULL;
-	if (load_star(s, folder) < 0) {
+	if (perform_swapper_add_stars(s, folder, FILM_SWAP_STARS, NULL) < 0) {
 		perform_swapper_free(s);
 		return NULL;
 	}
@@ -145,68 +104,41 @@ static int has_faces(const library_presence *p, size_t n, int64_t shot)
 	return 0;
 }
 
-static int in_spans(const library_span *s, size_t n, double t)
+/* Where the character's identity is in each frame first..last of the clip's
+ * film (*boxes, malloc'd), or *boxes NULL when it is never there (or the film
+ * is not in the library). */
+static int identity_boxes(library *lib, const film_clip *c, int64_t identity, int64_t first, int64_t last,
+                          float **boxes)
 {
-	if (n == 0)
-		return 1;
-	for (size_t i = 0; i < n; i++)
-		if (t >= s[i].start - SPAN_SLACK && t <= s[i].end + SPAN_SLACK)
-			return 1;
+	*boxes = NULL;
+	library_film film;
+	if (library_film_find(lib, c->source, &film) < 0) {
+		bj_error_clear();
+		return 0;
+	}
+	float *b = bj_xmalloc(4 * (size_t)(last - first + 1) * sizeof(*b));
+	int found = library_face_boxes(lib, film.id, identity, 0, first, last, b);
+	library_film_release(&film);
+	if (found <= 0) {
+		free(b);
+		return found;
+	}
+	*boxes = b;
 	return 0;
 }
 
-/* Decodes c's frames, swaps them where spans say, encodes them to path. */
-static int swap_clip(perform_swapper *s, film_clip *c, const library_span *spans, size_t n_spans,
+/* Swaps c's frames from in to out into path, only the identity's face when
+ * boxes say where it is (else the largest). */
+static int swap_clip(perform_swapper *s, film_clip *c, int64_t first, int64_t last, const float *boxes,
                      const char *path, const film_swap_opts *o, film_swap_report *r)
 {
-	media_decoder *d;
-	media_encoder *e = NULL;
-	int ret = media_decoder_open(c->source, &d);
-	if (ret < 0)
-		return ret;
-	const media_info *info = media_decoder_info(d);
-	if (info->video < 0) {
-		media_decoder_close(d);
-		return bj_error_set(BJ_EFORMAT, "'%s': no video stream", c->source);
+	perform_swap_range_opts ro = { .boxes = boxes, .crf = SWAP_CRF, .threads = o->threads };
+	perform_swap_stats st;
+	int ret = perform_swap_range(s, c->source, first, last, path, &ro, &st, &c->media_at);
+	if (ret == 0) {
+		r->frames += st.frames;
+		r->swapped += st.swapped;
 	}
-	const media_stream_info *v = &info->streams[info->video];
-	int fps_num = v->fps_num > 0 ? v->fps_num : 25, fps_den = v->fps_num > 0 ? v->fps_den : 1;
-	media_encoder_opts eo = media_encoder_defaults(v->width & ~1, v->height & ~1, fps_num, fps_den);
-	eo.crf = SWAP_CRF;
-	eo.threads = o->threads;
-	perform_swapper_reset(s);
-	if ((ret = media_decoder_set_output(d, 0, 0, 3)) < 0 ||
-	    (ret = media_decoder_seek(d, c->in)) < 0 || (ret = media_encoder_open(path, &eo, &e)) < 0)
-		goto out;
-	const media_frame *f;
-	long frames = 0;
-	double half = 0.5 * fps_den / fps_num;
-	while ((ret = media_decoder_read(d, &f)) > 0 && f->time < c->out + half) {
-		media_image frame = f->image;
-		if (frames == 0)
-			c->media_at = f->time;
-		perform_swap_report rep = { 0 };
-		if (in_spans(spans, n_spans, f->time) &&
-		    (ret = perform_swapper_frame(s, &frame, f->time, &rep)) < 0)
-			goto out;
-		media_image even = media_image_view(frame.data, eo.width, eo.height, 3, frame.stride);
-		if ((ret = media_encoder_write_video(e, &even)) < 0)
-			goto out;
-		frames++;
-		r->swapped += rep.swapped;
-	}
-	if (ret < 0)
-		goto out;
-	if (frames == 0) {
-		ret = bj_error_set(BJ_EFORMAT, "'%s': no frame from %.2f s to %.2f s", c->source, c->in,
-		                   c->out);
-		goto out;
-	}
-	ret = media_encoder_finish(e);
-	r->frames += frames;
-out:
-	media_encoder_close(e);
-	media_decoder_close(d);
 	return ret;
 }
 
@@ -238,28 +170,31 @@ int film_swap_clips(film_timeline *t, const film_cast *cast, library *lib, const
 			ret = bj_error_code();
 			break;
 		}
-		library_span *spans = NULL;
-		size_t n_spans = 0;
-		int64_t identity = film_cast_identity(cast, who);
-		if (lib && identity && shot && library_identity_spans(lib, shot, identity, &spans, &n_spans) < 0) {
-			ret = bj_error_code();
+		int64_t identity = film_cast_identity(cast, who), first, last;
+		float *boxes = NULL;
+		if ((ret = perform_swap_frames(c->source, c->in, c->out, &first, &last)) < 0 ||
+		    (lib && identity && (ret = identity_boxes(lib, c, identity, first, last, &boxes)) < 0))
 			break;
-		}
 		/* The library knows who is on screen: nobody's face is swapped for a
-		 * star's unless it is the character's identity, or, the identity
-		 * being unknown, some face at all. */
-		if (lib && shot && (identity ? n_spans == 0 : !has_faces(faced, n_faced, shot))) {
-			bj_progress_set(bar, ++skipped + r->clips, NULL);
+		 * star's unless it is the character's identity (and then no other
+		 * face in the frame), or, the identity being unknown, some face at
+		 * all. */
+		if (lib && (identity ? !boxes : shot && !has_faces(faced, n_faced, shot))) {
+			skipped++;
+			if (bar)
+				bj_progress_set(bar, skipped + r->clips, NULL);
 			continue;
 		}
 		char name[32], path[4400];
 		snprintf(name, sizeof name, "clip-%04zu.mp4", i);
 		snprintf(path, sizeof path, "%s/%s", folder, name);
-		ret = swap_clip(s, c, spans, n_spans, path, o, r);
-		free(spans);
+		ret = swap_clip(s, c, first, last, boxes, path, o, r);
+		free(boxes);
 		if (ret == 0) {
 			c->media = bj_xstrdup(path);
-			bj_progress_set(bar, ++r->clips + skipped, NULL);
+			r->clips++;
+			if (bar)
+				bj_progress_set(bar, r->clips + skipped, NULL);
 		}
 	}
 	bj_progress_finish(bar);

@@ -14,11 +14,14 @@
  *
  * A clip is a dialogue clip of a character when its "why" says so (need.kind
  * "dialogue", need.character, as film/cut.h writes it).  Its frames from in to
- * out are decoded and the one-shot swap (perform/swap.h, what `benjamin swap`
- * does) run on each: on the frames where the character's footage identity is
- * tracked in the shot (library_identity_spans; a clip where it is not is left
- * alone), or, the character having no identity, on every frame of a shot the
- * library found faces in (a shot without any is left alone).  A star's face comes only from the
+ * out are swapped by perform_swap_range (perform/swap_clip.h, what `benjamin
+ * swap --shot` does): when the character has a footage identity, only that
+ * person's face, where the library's tracks of it say it is
+ * (library/face_boxes.h), every other face in the frame left alone and the
+ * frames it is not on screen passed through (a clip where it is never on
+ * screen is left alone); the character having no identity, the largest face
+ * of a shot the library found faces in (a shot without any is left alone).
+ * A star's face comes only from the
  * photos of that character's own star folder (at most FILM_SWAP_STARS of
  * them, spread over it by name).  The films are "clip-0007.mp4" (H.264, no
  * sound, the source's size and rate); the same inputs give the same bytes.

@@ -83,39 +83,3 @@ void library_screen_free(library_screen *s, size_t n)
 		free(s[i].name);
 	free(s);
 }
-
-static const char sql_spans[] =
-	"SELECT COALESCE(t.start_s, t.start_frame / MAX(fi.fps, 1)),"
-	" COALESCE(t.end_s, (t.end_frame + 1) / MAX(fi.fps, 1))"
-	" FROM tracks t JOIN shots s ON s.id = t.shot_id JOIN films fi ON fi.id = s.film_id"
-	" WHERE t.shot_id = ?1 AND t.identity_id = ?2 ORDER BY 1, 2";
-
-int library_identity_spans(library *lib, int64_t shot_id, int64_t identity, library_span **out,
-                           size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	sqlite3_stmt *st;
-	int ret = library_prepare(lib, sql_spans, &st);
-	if (ret < 0)
-		return ret;
-	sqlite3_bind_int64(st, 1, shot_id);
-	sqlite3_bind_int64(st, 2, identity);
-	library_span *s = NULL;
-	size_t count = 0, cap = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		BJ_GROW(s, cap, count + 1);
-		s[count++] = (library_span){ sqlite3_column_double(st, 0), sqlite3_column_double(st, 1) };
-	}
-	if (rc != SQLITE_DONE) {
-		ret = library_sqlite_error(lib, "cannot read tracks");
-		free(s);
-		s = NULL;
-		count = 0;
-	}
-	sqlite3_finalize(st);
-	*out = s;
-	*n = count;
-	return ret;
-}

@@ -1,8 +1,7 @@
 /*
  * screen.h - how much each identity of the library is on screen, and how well
  * it could play a part: its tracks' time, its frontal close-ups and the speech
- * in its shots (for casting, film/casting.h); and where one identity is seen in
- * one shot (for the swap of a star onto it).
+ * in its shots (for casting, film/casting.h).
  *
  *     library_screen *s; size_t n;
  *     if (library_identity_screen(lib, &s, &n) < 0) ...   // best first
@@ -44,13 +43,3 @@ typedef struct library_screen {
  * Returns 0 and a new array (library_screen_free), or the error. */
 int library_identity_screen(library *lib, library_screen **out, size_t *n);
 void library_screen_free(library_screen *s, size_t n);
-
-/* A stretch of a film where an identity is tracked, seconds in the film. */
-typedef struct library_span {
-	double start, end;
-} library_span;
-
-/* The tracks of identity in shot shot_id, by start (free()).  Returns 0 (none:
- * *n = 0), or the error. */
-int library_identity_spans(library *lib, int64_t shot_id, int64_t identity, library_span **out,
-                           size_t *n);

@@ -33,7 +33,7 @@
 
 /* The scores' running sums, for a shot and for all frames. */
 struct sums {
-	long frames, swapped, no_face, small, turned, seam_n, margin_n;
+	long frames, swapped, no_face, small, turned, absent, seam_n, margin_n;
 	double change_swap, change_orig, seam, seam_orig, margin;
 };
 
@@ -55,6 +55,8 @@ struct perform_swapper {
 	/* the face being followed */
 	perform_steady *steady;
 	int have_face, missed, cur_star;
+	int targeted;           /* target holds for the next frame (perform_swapper_target) */
+	float target[4];
 	float last_box[4];      /* the last box fitted, for the detector to look near */
 	float last_pts[136];    /* the last frame's landmarks, unsteadied */
 	float box_rel[3];       /* the detector box's centre and side from the face's (learn_box) */
@@ -103,8 +105,21 @@ perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape
 	return s;
 }
 
-/* The largest face's detector box in img, or 0 for none. */
-static int largest_face(vision_detector *det, const media_image *img, int min_size, int neighbours, float box[4])
+/* Intersection over union of two boxes (x, y, w, h). */
+static float iou(const float *a, const float *b)
+{
+	float w = fminf(a[0] + a[2], b[0] + b[2]) - fmaxf(a[0], b[0]);
+	float h = fminf(a[1] + a[3], b[1] + b[3]) - fmaxf(a[1], b[1]);
+	if (w <= 0 || h <= 0)
+		return 0;
+	return w * h / (a[2] * a[3] + b[2] * b[3] - w * h);
+}
+
+/* A face's detector box in img: the largest, or with near, the one that
+ * overlaps near most (by more than min_iou).  1 with box set, 0 for none, or
+ * a negative code. */
+static int pick_face(vision_detector *det, const media_image *img, int min_size, int neighbours,
+                     const float *near, float min_iou, float box[4])
 {
 	vision_detect_params p = VISION_DETECT_DEFAULTS;
 	p.scale_factor = 1.15;
@@ -114,11 +129,21 @@ static int largest_face(vision_detector *det, const media_image *img, int min_si
 	size_t n;
 	if (vision_detect(det, img, &p, &b, &n) < 0)
 		return -1;
-	size_t best = 0;
-	for (size_t i = 1; i < n; i++)
-		if (b[i].width * b[i].height > b[best].width * b[best].height)
+	size_t best = n;
+	float best_iou = min_iou;
+	for (size_t i = 0; i < n; i++) {
+		float bi[4] = { (float)b[i].x, (float)b[i].y, (float)b[i].width, (float)b[i].height };
+		if (near) {
+			float o = iou(bi, near);
+			if (o > best_iou) {
+				best_iou = o;
+				best = i;
+			}
+		} else if (best == n || b[i].width * b[i].height > b[best].width * b[best].height) {
 			best = i;
-	if (!n)
+		}
+	}
+	if (best == n)
 		return 0;
 	box[0] = (float)b[best].x;
 	box[1] = (float)b[best].y;
@@ -139,7 +164,7 @@ int perform_swapper_add_star(perform_swapper *s, const media_image *photo, const
 		return bj_error_set(BJ_EINVAL, "'%s': star photo is not RGB", name);
 	float box[4], lm[136];
 	vision_pose pose;
-	int found = largest_face(s->det, photo, 24, 3, box);
+	int found = pick_face(s->det, photo, 24, 3, NULL, 0, box);
 	if (found < 0)
 		return found;
 	if (!found)
@@ -379,6 +404,7 @@ static void add_sums(struct sums *a, const struct sums *b)
 	a->no_face += b->no_face;
 	a->small += b->small;
 	a->turned += b->turned;
+	a->absent += b->absent;
 	a->seam_n += b->seam_n;
 	a->margin_n += b->margin_n;
 	a->change_swap += b->change_swap;
@@ -425,8 +451,10 @@ static void score(perform_swapper *s, const media_image *frame, vision_rect box,
 
 /* The face again near its last box: detected in that box grown by half its
  * size on every side, at no less than 70 % of its size (far cheaper than the
- * whole frame).  1 with box set, 0 if not there, or a negative code. */
-static int near_last(perform_swapper *s, const media_image *frame, float *box)
+ * whole frame); the largest there, or with overlap, the one overlapping the
+ * last box most (another face may be as near).  1 with box set, 0 if not
+ * there, or a negative code. */
+static int near_last(perform_swapper *s, const media_image *frame, int overlap, float *box)
 {
 	const float *b = s->last_box;
 	int x0 = (int)fmaxf(b[0] - b[2] / 2, 0), y0 = (int)fmaxf(b[1] - b[3] / 2, 0);
@@ -436,7 +464,9 @@ static int near_last(perform_swapper *s, const media_image *frame, float *box)
 		return 0;
 	media_image crop = media_image_view(frame->data + (size_t)y0 * frame->stride + 3 * (size_t)x0, x1 - x0,
 	                                    y1 - y0, 3, frame->stride);
-	int found = largest_face(s->det, &crop, (int)fmaxf(24, 0.6f * b[2]), NEAR_NEIGHBOURS, box);
+	float last[4] = { b[0] - (float)x0, b[1] - (float)y0, b[2], b[3] };
+	int found = pick_face(s->det, &crop, (int)fmaxf(24, 0.6f * b[2]), NEAR_NEIGHBOURS, overlap ? last : NULL, 0,
+	                      box);
 	if (found > 0) {
 		box[0] += (float)x0;
 		box[1] += (float)y0;
@@ -470,15 +500,27 @@ static void box_from_points(const perform_swapper *s, const float *pts, float *b
  * the box made from the last frame's landmarks, that box is the one fitted, as
  * a detector box wobbles by a few pixels and a few per cent of its size from
  * frame to frame even on a still face, and every wobble moves the landmarks. */
-static int follow_face(perform_swapper *s, const media_image *frame, double t, float *pts,
+static int follow_face(perform_swapper *s, const media_image *frame, double t, const float *want, float *pts,
                        perform_swap_report *rep)
 {
 	float box[4];
 	/* a followed face missed for a frame or two is kept where its landmarks
 	 * say, rather than jumping to whatever else the detector finds (a false
 	 * hit in the background flashes a face there for one frame) */
-	int found = s->have_face ? near_last(s, frame, box) : largest_face(s->det, frame, 24, 3, box);
-	if (found < 0)
+	int found = 0;
+	if (s->have_face) {
+		if ((found = near_last(s, frame, want != NULL, box)) < 0)
+			return found;
+		float at[4];
+		if (!found)
+			box_from_points(s, s->last_pts, at);
+		/* the followed face is no longer where the wanted one is: another's */
+		if (want && iou(found ? box : at, want) < PERFORM_TARGET_IOU) {
+			forget_face(s);
+			found = 0;
+		}
+	}
+	if (!s->have_face && (found = pick_face(s->det, frame, 24, 3, want, PERFORM_TARGET_IOU, box)) < 0)
 		return found;
 	if (found && box[2] < s->o.min_face) {
 		snprintf(rep->reason, sizeof(rep->reason), "face %.0f px < %d px", box[2], s->o.min_face);
@@ -553,10 +595,17 @@ static int redrawn_face(perform_swapper *s, const media_image *frame, const floa
 		out->img = NULL;
 	}
 	return ret;
+
+void perform_swapper_target(perform_swapper *s, const float box[4])
+{
+	memcpy(s->target, box, sizeof(s->target));
+	s->targeted = 1;
 }
 
 int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perform_swap_report *rep)
 {
+	const float *want = s->targeted ? s->target : NULL;
+	s->targeted = 0;
 	memset(rep, 0, sizeof(*rep));
 	rep->star = -1;
 	if (!s->n_stars && !s->redraw)
@@ -567,6 +616,13 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		return bj_error_code();
 	s->shot.frames++;
 	copy_image(s->orig, frame);
+	if (want && want[2] <= 0) {
+		snprintf(rep->reason, sizeof(rep->reason), "not on screen");
+		rep->skip = PERFORM_SKIP_ABSENT;
+		s->shot.absent++;
+		forget_face(s);
+		goto done;
+	}
 	if (s->last_ok && repeated(s->orig, s->prev_orig, s->last_rect)) {
 		/* footage converted to a higher frame rate repeats frames: repeat the
 		 * swap's change too, or the face would move where the footage is still */
@@ -585,7 +641,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 	}
 	float pts[136], dst[2 * N_PTS];
 	vision_pose pose;
-	int ok = follow_face(s, frame, t, pts, rep);
+	int ok = follow_face(s, frame, t, want, pts, rep);
 	if (ok < 0)
 		return ok;
 	if (ok && vision_pose_estimate(pts, &pose) < 0) {
@@ -677,6 +733,7 @@ static void stats_of(const struct sums *u, perform_swap_stats *out)
 	out->no_face = u->no_face;
 	out->small = u->small;
 	out->turned = u->turned;
+	out->absent = u->absent;
 	out->flicker = u->change_orig > 0 ? u->change_swap / u->change_orig : 0;
 	out->seam = u->seam_n ? u->seam / u->seam_n : 0;
 	out->seam_original = u->seam_n ? u->seam_orig / u->seam_n : 0;

@@ -11,6 +11,12 @@
  *     perform_swapper_stats(s, &stats);                // flicker and seam scores
  *     perform_swapper_free(s);
  *
+ * Which face: the largest, unless the caller says where the wanted one is
+ * (perform_swapper_target, e.g. from the library's tracks of one identity):
+ * then the detected face that overlaps that box most (intersection over
+ * union at least PERFORM_TARGET_IOU) and no other, and a frame where the
+ * wanted face is not on screen passes through untouched.
+ *
  * Per frame: find the face (vision/detect.h on the whole frame while no face
  * is followed; a followed face is only looked for near its last box, and
  * kept for two frames without a detection, so neither a missed detection nor
@@ -59,6 +65,7 @@ enum perform_swap_skip {
 	PERFORM_SKIP_SMALL,     /* the face is narrower than min_face */
 	PERFORM_SKIP_TURNED,    /* no star photo within 30 degrees of the head's pose */
 	PERFORM_SKIP_OTHER,     /* degenerate landmarks, face outside the frame */
+	PERFORM_SKIP_ABSENT,    /* the target says the wanted face is not on screen */
 };
 
 /* What happened to one frame. */
@@ -71,7 +78,7 @@ typedef struct perform_swap_report {
 
 typedef struct perform_swap_stats {
 	long frames, swapped;
-	long no_face, small, turned;   /* frames skipped for each reason */
+	long no_face, small, turned, absent;   /* frames skipped for each reason */
 	double flicker;            /* swapped / original change inside the face; 0 if unmeasured */
 	double seam, seam_original;
 	/* identity margin: the face descriptor (vision/facedesc.h) distance from
@@ -109,11 +116,22 @@ typedef int perform_swap_redraw_fn(void *ctx, media_image *crop);
  * grain, blur, seamless clone, scores) is the same. */
 void perform_swapper_set_redraw(perform_swapper *s, perform_swap_redraw_fn *fn, void *ctx, int size);
 
-/* Swaps the largest face of frame (RGB) in place; t is the frame's time in
+/* Swaps the largest (or the target's) face of frame (RGB) in place; t is the frame's time in
  * seconds.  A frame without a (large enough) face is left unchanged and the
  * report says why.  Returns 0, or a negative code with the error set (BJ_EINVAL
  * when no star photo was added). */
 int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perform_swap_report *rep);
+
+/* The least intersection over union of a detected face with the target box
+ * for it to be the wanted face. */
+#define PERFORM_TARGET_IOU 0.25
+
+/* Says where the wanted face is in the next frame given to
+ * perform_swapper_frame (box: x, y, width, height in its pixels; a width of 0
+ * or less: not on screen).  Only for that frame: without a call, the largest
+ * face is followed.  A followed face that no longer overlaps the target is let
+ * go and the wanted one looked for in the whole frame. */
+void perform_swapper_target(perform_swapper *s, const float box[4]);
 
 /* Starts a new shot: forgets the face's past (smoothing, colour) and starts
  * the shot's scores afresh (the totals keep them). */

@@ -1,5 +1,6 @@
 #include "perform/swap_clip.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -102,10 +103,45 @@ out:
 	return ret < 0 ? ret : 0;
 }
 
-int perform_swap_range(perform_swapper *s, const char *path, int64_t first, int64_t last, const char *out,
-                       perform_swap_stats *stats)
+/* The film's frame rate, 25 when it does not say. */
+static void frame_rate(const media_stream_info *v, int *num, int *den)
 {
-	if (first < 0 || (last >= 0 && last < first))
+	*num = v->fps_num > 0 ? v->fps_num : 25;
+	*den = v->fps_num > 0 ? v->fps_den : 1;
+}
+
+int perform_swap_frames(const char *path, double in, double out, int64_t *first, int64_t *last)
+{
+	media_decoder *d;
+	if (media_decoder_open(path, &d) < 0)
+		return bj_error_code();
+	const media_info *info = media_decoder_info(d);
+	int ret = 0;
+	if (info->video < 0) {
+		ret = bj_error_set(BJ_EFORMAT, "'%s': no video stream", path);
+	} else {
+		int num, den;
+		frame_rate(&info->streams[info->video], &num, &den);
+		double fps = (double)num / den;
+		/* frame k is shown from k / fps; the last one starts before out by
+		 * more than half a frame (what the cut's out point rounds to) */
+		*first = (int64_t)ceil(in * fps - 1e-6);
+		*last = (int64_t)ceil(out * fps + 0.5 - 1e-6) - 1;
+		if (*first < 0)
+			*first = 0;
+		if (*last < *first)
+			*last = *first;
+	}
+	media_decoder_close(d);
+	return ret;
+}
+
+int perform_swap_range(perform_swapper *s, const char *path, int64_t first, int64_t last, const char *out,
+                       const perform_swap_range_opts *opts, perform_swap_stats *stats, double *start_time)
+{
+	static const perform_swap_range_opts defaults = { 0 };
+	const perform_swap_range_opts *o = opts ? opts : &defaults;
+	if (first < 0 || (last >= 0 && last < first) || (o->boxes && last < 0))
 		return bj_error_set(BJ_EINVAL, "'%s': frames %lld to %lld are no range", path, (long long)first,
 		                    (long long)last);
 	media_decoder *d;
@@ -121,16 +157,31 @@ int perform_swap_range(perform_swapper *s, const char *path, int64_t first, int6
 	const media_stream_info *v = &info->streams[info->video];
 	if ((ret = media_decoder_set_output(d, 0, 0, 3)) < 0)
 		goto out;
-	int fps_num = v->fps_num > 0 ? v->fps_num : 25, fps_den = v->fps_num > 0 ? v->fps_den : 1;
+	int fps_num, fps_den;
+	frame_rate(v, &fps_num, &fps_den);
 	media_encoder_opts eo = media_encoder_defaults(v->width & ~1, v->height & ~1, fps_num, fps_den);
+	if (o->crf)
+		eo.crf = o->crf;
+	if (o->threads)
+		eo.threads = o->threads;
 	perform_swapper_reset(s);
+	/* half a frame early: the decoder then lands on frame first itself */
+	if (first > 0 && (ret = media_decoder_seek(d, (first - 0.5) * fps_den / fps_num)) < 0)
+		goto out;
 	const media_frame *f;
-	int64_t n = 0;
-	while ((ret = media_decoder_read(d, &f)) > 0 && (last < 0 || n <= last)) {
-		if (n++ < first)
+	int64_t n = first;
+	while ((ret = media_decoder_read(d, &f)) > 0 && (last < 0 || f->index <= last)) {
+		n = f->index + 1;
+		if (f->index < first)
 			continue;
-		if (!e && (ret = media_encoder_open(out, &eo, &e)) < 0)
-			goto out;
+		if (!e) {
+			if ((ret = media_encoder_open(out, &eo, &e)) < 0)
+				goto out;
+			if (start_time)
+				*start_time = f->time;
+		}
+		if (o->boxes)
+			perform_swapper_target(s, o->boxes + 4 * (f->index - first));
 		media_image frame = f->image;
 		perform_swap_report rep;
 		if ((ret = perform_swapper_frame(s, &frame, f->time, &rep)) < 0)
@@ -142,8 +193,9 @@ int perform_swap_range(perform_swapper *s, const char *path, int64_t first, int6
 	if (ret < 0)
 		goto out;
 	if (!e) {
+		/* past the end, the seek reads nothing: the container's count */
 		ret = bj_error_set(BJ_EINVAL, "'%s': has %lld frames, the range starts at frame %lld", path,
-		                   (long long)n, (long long)first);
+		                   (long long)(v->frames > 0 ? v->frames : n), (long long)first);
 		goto out;
 	}
 	if ((ret = media_encoder_finish(e)) < 0)

@@ -8,12 +8,15 @@
  *     if (perform_swapper_add_stars(s, "faces/star_George_W_Bush", 40, &skipped) < 0)
  *         return bj_error_code();                 // no photo with a face
  *     perform_swap_stats st;
- *     perform_swap_range(s, "reel.mp4", 120, 239, "shot3.mp4", &st);
+ *     perform_swap_range(s, "reel.mp4", 120, 239, "shot3.mp4", NULL, &st);
+ *     perform_swap_range_opts ro = { .boxes = boxes };  // the wanted face per frame
+ *     perform_swap_range(s, "reel.mp4", 120, 239, "shot3b.mp4", &ro, &st);
  *     printf("flicker %.2f margin %.3f\n", st.flicker, st.margin);
  *
  * A range is one shot: the swapper is reset before it, so nothing of an
  * earlier shot carries over.  The clip has the film's frame rate and size
  * (an odd last row or column dropped: H.264 wants even sides) and no sound;
+ * the range is found by seeking, so a shot late in a long film is quick;
  * the renderer lays the sound.  It is written to a temporary name and renamed
  * when complete (media/encoder.h).
  */
@@ -38,10 +41,28 @@ int perform_swapper_add_stars(perform_swapper *s, const char *path, int max, int
  * rising order.  Returns 0, or the decoder's error. */
 int perform_swap_shots(const char *path, int64_t **starts, size_t *n);
 
+/* The frames of the film at path shown from in to out seconds: *first the
+ * first at or after in, *last the last starting before out (at least
+ * *first), by the frame rate perform_swap_range uses.  Returns 0, or the
+ * decoder's error. */
+int perform_swap_frames(const char *path, double in, double out, int64_t *first, int64_t *last);
+
+/* How a range is swapped and encoded; all zero (or NULL) for the defaults. */
+typedef struct perform_swap_range_opts {
+	/* where the wanted face is in each frame first..last, 4 floats a frame
+	 * (perform_swapper_target; a width of 0: not on screen), e.g. from
+	 * library/face_boxes.h; NULL: the largest face.  Needs last >= 0. */
+	const float *boxes;
+	int crf;        /* x264's rate factor, 0: the encoder's default */
+	int threads;    /* encoder threads, 0: the encoder's default */
+} perform_swap_range_opts;
+
 /* Swaps frames first..last (inclusive, 0-based, last < 0 for the film's end)
  * of the film at path into a new film out (.mp4), after resetting s; *stats
- * (may be NULL) gets the range's scores.  Returns 0, or BJ_EINVAL for a range
- * that is empty or starts after the film's end, or the decoder's, encoder's
- * or swapper's error (the output is then not created). */
+ * (may be NULL) gets the range's scores.  *start_time (may be NULL) gets the
+ * time in the film of the range's first frame, seconds.  Returns 0, or
+ * BJ_EINVAL for a range that is empty or starts after the film's end (or
+ * boxes without last), or the decoder's, encoder's or swapper's error (the
+ * output is then not created). */
 int perform_swap_range(perform_swapper *s, const char *path, int64_t first, int64_t last, const char *out,
-                       perform_swap_stats *stats);
+                       const perform_swap_range_opts *opts, perform_swap_stats *stats, double *start_time);

@@ -64,13 +64,6 @@ static void test_identity_screen(void)
 		CHECK_STR(s[1].name, "a");
 	}
 	library_screen_free(s, n);
-	library_span *sp;
-	CHECK(library_identity_spans(lib, 1, 3, &sp, &n) == 0 && n == 1);
-	if (n == 1)
-		CHECK(sp[0].start == 12 && sp[0].end == 18);
-	free(sp);
-	CHECK(library_identity_spans(lib, 2, 3, &sp, &n) == 0 && n == 0);
-	free(sp);
 	library_close(lib);
 }
 

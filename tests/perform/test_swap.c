@@ -1,7 +1,8 @@
 /* The face swap on a few frames of a real talking head with a real star photo:
  * faces are swapped, face-less and tiny-face frames pass unchanged with a
  * reason, strength 0 changes nothing, the output is deterministic, and the
- * flicker and seam scores come out in range. */
+ * flicker and seam scores come out in range.  In a two-shot, a target box
+ * picks the face to swap and leaves the other's pixels as they were. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "media/resize.h"
 #include "perform/swap.h"
 #include "vision/cascade.h"
+#include "vision/detect.h"
 #include "vision/shape_model.h"
 
 #define CASCADE "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml"
@@ -129,6 +131,93 @@ static void test_swap_frames(void)
 	media_image_free(tiny_keep);
 }
 
+/* Frame i of the clip twice, side by side at half size, the right one
+ * mirrored: two faces 240 pixels apart. */
+static media_image *two_shot(int i)
+{
+	media_image *half = media_image_resize(frames[i], 240, 240), *two = media_image_new(480, 240, 3);
+	for (int y = 0; y < 240; y++)
+		for (int x = 0; x < 240; x++)
+			for (int c = 0; c < 3; c++) {
+				uint8_t v = half->data[y * half->stride + 3 * x + c];
+				two->data[y * two->stride + 3 * x + c] = v;
+				two->data[y * two->stride + 3 * (479 - x) + c] = v;
+			}
+	media_image_free(half);
+	return two;
+}
+
+/* Whether the columns x0..x1-1 of a and b are the same. */
+static int same_part(const media_image *a, const media_image *b, int x0, int x1)
+{
+	for (int y = 0; y < a->height; y++)
+		if (memcmp(a->data + y * a->stride + 3 * x0, b->data + y * b->stride + 3 * x0, 3 * (size_t)(x1 - x0)))
+			return 0;
+	return 1;
+}
+
+static void test_target(void)
+{
+	if (!setup())
+		return;
+	/* the two faces' boxes, as the library would give them */
+	media_image *two = two_shot(0);
+	vision_detector *det = vision_detector_new(cascade, NULL);
+	vision_detect_params p = VISION_DETECT_DEFAULTS;
+	p.min_neighbors = 3;
+	const vision_box *b;
+	size_t n;
+	CHECK(vision_detect(det, two, &p, &b, &n) == 0 && n == 2, "%zu faces in the two-shot", n);
+	if (n != 2) {
+		vision_detector_free(det);
+		media_image_free(two);
+		return;
+	}
+	int r = b[1].x > b[0].x;
+	float right[4] = { (float)b[r].x, (float)b[r].y, (float)b[r].width, (float)b[r].height };
+	float left[4] = { (float)b[!r].x, (float)b[!r].y, (float)b[!r].width, (float)b[!r].height };
+	vision_detector_free(det);
+	media_image_free(two);
+
+	perform_swap_opts o = PERFORM_SWAP_DEFAULTS;
+	perform_swapper *s = perform_swapper_new(cascade, model, NULL, &o);
+	CHECK(s && perform_swapper_add_star(s, star, "star") == 0);
+	/* the right face for 6 frames, then it leaves, then the left one */
+	for (int i = 0; i < FRAMES; i++) {
+		media_image *f = two_shot(i), *keep = copy(f);
+		static const float gone[4] = { 0 };
+		perform_swapper_target(s, i < 6 ? right : i < 8 ? gone : left);
+		perform_swap_report rep;
+		CHECK(perform_swapper_frame(s, f, i / 30.0, &rep) == 0);
+		if (i < 6) {
+			CHECK(rep.swapped, "frame %d: %s", i, rep.reason);
+			CHECK(same_part(f, keep, 0, 240) && !same_part(f, keep, 240, 480), "frame %d: not the right face only", i);
+		} else if (i < 8) {
+			CHECK(!rep.swapped && rep.skip == PERFORM_SKIP_ABSENT && !strcmp(rep.reason, "not on screen") &&
+			      same(f, keep), "frame %d: %s", i, rep.reason);
+		} else {
+			CHECK(rep.swapped, "frame %d: %s", i, rep.reason);
+			CHECK(!same_part(f, keep, 0, 240) && same_part(f, keep, 240, 480), "frame %d: not the left face only", i);
+		}
+		media_image_free(f);
+		media_image_free(keep);
+	}
+	perform_swap_stats st;
+	perform_swapper_stats(s, &st);
+	CHECK(st.frames == FRAMES && st.absent == 2 && st.swapped == FRAMES - 2, "%ld swapped, %ld absent", st.swapped,
+	      st.absent);
+	/* a target where no face is: nothing swapped */
+	media_image *f = two_shot(3), *keep = copy(f);
+	float nowhere[4] = { 200, 0, 40, 40 };
+	perform_swapper_reset(s);
+	perform_swapper_target(s, nowhere);
+	perform_swap_report rep;
+	CHECK(perform_swapper_frame(s, f, 0, &rep) == 0 && !rep.swapped && same(f, keep), "%s", rep.reason);
+	media_image_free(f);
+	media_image_free(keep);
+	perform_swapper_free(s);
+}
+
 static void test_bad(void)
 {
 	if (!setup())
@@ -162,6 +251,7 @@ int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_swap_frames),
+		TEST_CASE(test_target),
 		TEST_CASE(test_bad),
 		TEST_CASE(test_cleanup),
 		{ 0 },

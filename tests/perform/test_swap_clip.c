@@ -83,7 +83,7 @@ static void test_clip(void)
 	CHECK(perform_swapper_stars(s) == 3);
 
 	perform_swap_stats st;
-	CHECK(perform_swap_range(s, film, SHOT + 2, SHOT + 9, out, &st) == 0, "%s", bj_error_message());
+	CHECK(perform_swap_range(s, film, SHOT + 2, SHOT + 9, out, NULL, &st, NULL) == 0, "%s", bj_error_message());
 	CHECK(count_frames(out) == 8, "%ld frames in the clip", count_frames(out));
 	CHECK(st.frames == 8 && st.swapped >= 7, "%ld of %ld swapped", st.swapped, st.frames);
 	CHECK(st.margin_frames >= 1 && st.margin > -2 && st.margin < 2, "margin %g over %ld", st.margin,
@@ -95,12 +95,12 @@ static void test_clip(void)
 
 	/* bad ranges: nothing written */
 	unlink(out);
-	CHECK(perform_swap_range(s, film, 100, 120, out, NULL) == BJ_EINVAL);
+	CHECK(perform_swap_range(s, film, 100, 120, out, NULL, NULL, NULL) == BJ_EINVAL);
 	CHECK(strstr(bj_error_message(), "has 24 frames, the range starts at frame 100") != NULL, "%s",
 	      bj_error_message());
 	CHECK(access(out, F_OK) != 0, "a clip was left behind");
-	CHECK(perform_swap_range(s, film, 5, 2, out, NULL) == BJ_EINVAL);
-	CHECK(perform_swap_range(s, test_path("none.mp4"), 0, 2, out, NULL) < 0);
+	CHECK(perform_swap_range(s, film, 5, 2, out, NULL, NULL, NULL) == BJ_EINVAL);
+	CHECK(perform_swap_range(s, test_path("none.mp4"), 0, 2, out, NULL, NULL, NULL) < 0);
 	CHECK(access(out, F_OK) != 0, "a clip was left behind");
 
 	CHECK(perform_swapper_add_stars(s, test_path("nowhere"), 3, NULL) == BJ_ENOENT);
