@@ -595,6 +595,7 @@ static int redrawn_face(perform_swapper *s, const media_image *frame, const floa
 		out->img = NULL;
 	}
 	return ret;
+}
 
 void perform_swapper_target(perform_swapper *s, const float box[4])
 {
