@@ -110,12 +110,12 @@ static json_t *shot_json(int shot, int64_t first, const perform_swap_stats *st, 
 		       "%ld not on screen; flicker %.3f; seam %.3f (original %.3f); identity margin %.3f\n", shot,
 		       (long long)first, (long long)(first + st->frames - 1), st->swapped, st->no_face, st->small,
 		       st->turned, st->absent, st->flicker, st->seam, st->seam_original, st->margin);
-	return json_pack("{s:i, s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:i}", "shot", shot,
+	return json_pack("{s:i, s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:i, s:f}", "shot", shot,
 	                 "first_frame", (json_int_t)first, "frames", (json_int_t)st->frames, "swapped",
 	                 (json_int_t)st->swapped, "no_face", (json_int_t)st->no_face, "small", (json_int_t)st->small,
 	                 "turned", (json_int_t)st->turned, "not_on_screen", (json_int_t)st->absent, "flicker", st->flicker, "seam", st->seam, "seam_original",
 	                 st->seam_original, "identity_margin", st->margin, "margin_frames",
-	                 (json_int_t)st->margin_frames);
+	                 (json_int_t)st->margin_frames, "texture", st->texture);
 }
 
 static json_t *report_json(long frame, const perform_swap_report *r)
@@ -478,11 +478,11 @@ int cmd_swap(int argc, char **argv)
 	perform_swap_stats st;
 	perform_swapper_totals(s, &st);
 	if (o.json) {
-		json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:f, s:o, s:o}", "out",
+		json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:o}", "out",
 		                      o.out, "frames", (json_int_t)st.frames, "swapped", (json_int_t)st.swapped,
 		                      "no_face", (json_int_t)st.no_face, "small", (json_int_t)st.small, "turned",
 		                      (json_int_t)st.turned, "not_on_screen", (json_int_t)st.absent, "flicker", st.flicker, "seam", st.seam, "seam_original",
-		                      st.seam_original, "identity_margin", st.margin, "fps",
+		                      st.seam_original, "identity_margin", st.margin, "texture", st.texture, "fps",
 		                      took > 0 ? st.frames / took : 0.0, "shots", shots, "per_frame", frames);
 		frames = shots = NULL;
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));

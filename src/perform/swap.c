@@ -14,6 +14,7 @@
 #include "vision/face_mask.h"
 #include "vision/facedesc.h"
 #include "vision/landmarks.h"
+#include "vision/motion.h"
 #include "vision/poisson.h"
 #include "vision/smooth.h"
 #include "vision/tone.h"
@@ -34,7 +35,7 @@
 /* The scores' running sums, for a shot and for all frames. */
 struct sums {
 	long frames, swapped, no_face, small, turned, absent, seam_n, margin_n;
-	double change_swap, change_orig, seam, seam_orig, margin;
+	double change_swap, change_orig, seam, seam_orig, margin, texture_swap, texture_orig;
 };
 
 typedef struct star_photo {
@@ -58,7 +59,8 @@ struct perform_swapper {
 	int targeted;           /* target holds for the next frame (perform_swapper_target) */
 	float target[4];
 	float last_box[4];      /* the last box fitted, for the detector to look near */
-	float last_pts[136];    /* the last frame's landmarks, unsteadied */
+	float last_pts[136];    /* the last frame's landmarks, steadied */
+	float last_raw[136];    /* ... and as fitted */
 	float box_rel[3];       /* the detector box's centre and side from the face's (learn_box) */
 	/* smoothed footage measurements */
 	int measured;
@@ -113,6 +115,21 @@ static float iou(const float *a, const float *b)
 	if (w <= 0 || h <= 0)
 		return 0;
 	return w * h / (a[2] * a[3] + b[2] * b[3] - w * h);
+}
+
+/* Whether the followed face at box is still the wanted one at want: they
+ * overlap by PERFORM_TARGET_IOU, or want is the same size to a factor 1.5 and
+ * its centre within 0.8 of a face of box's.  A target interpolated between
+ * samples half a second apart trails a head that moves fast between them;
+ * another person's face is a face width or more away. */
+static int still_wanted(const float *box, const float *want)
+{
+	if (iou(box, want) >= PERFORM_TARGET_IOU)
+		return 1;
+	float size = fmaxf(box[2], want[2]);
+	return want[2] > box[2] / 1.5f && want[2] < 1.5f * box[2] &&
+	       hypotf(box[0] + box[2] / 2 - want[0] - want[2] / 2, box[1] + box[3] / 2 - want[1] - want[3] / 2) <
+	               0.8f * size;
 }
 
 /* A face's detector box in img: the largest, or with near, the one that
@@ -412,6 +429,24 @@ static void add_sums(struct sums *a, const struct sums *b)
 	a->seam += b->seam;
 	a->seam_orig += b->seam_orig;
 	a->margin += b->margin;
+	a->texture_swap += b->texture_swap;
+	a->texture_orig += b->texture_orig;
+}
+
+/* The summed absolute differences between neighbouring pixels (right and
+ * below) inside the mask: how much detail the face has. */
+static double texture(const media_image *img, const uint8_t *mask, vision_rect box)
+{
+	double sum = 0;
+	for (int y = box.y0; y + 1 < box.y1; y++)
+		for (int x = box.x0; x + 1 < box.x1; x++) {
+			if (mask[(size_t)y * img->width + x] < 128)
+				continue;
+			const uint8_t *p = img->data + (size_t)y * img->stride + 3 * (size_t)x;
+			for (int c = 0; c < 3; c++)
+				sum += abs(p[c + 3] - p[c]) + abs(p[c + img->stride] - p[c]);
+		}
+	return sum;
 }
 
 /* Adds this frame's change inside the mask, seam score and now and then its
@@ -434,6 +469,8 @@ static void score(perform_swapper *s, const media_image *frame, vision_rect box,
 				}
 			}
 	}
+	u->texture_swap += texture(frame, s->mask, box);
+	u->texture_orig += texture(s->orig, s->mask, box);
 	double seam = vision_seam_score(frame, s->mask, box), seam_orig = vision_seam_score(s->orig, s->mask, box);
 	if (seam > 0 && seam_orig > 0) {
 		u->seam += seam;
@@ -495,6 +532,23 @@ static void box_from_points(const perform_swapper *s, const float *pts, float *b
 	box[1] = cy + s->box_rel[1] * span - box[3] / 2;
 }
 
+/* How the picture moved under the followed face since the last frame: the
+ * region from the brows to the nose, from cheek to cheek (the mouth moves on
+ * its own) of the last frame, its motion first guessed from the fitted
+ * landmarks' and then measured on the picture.  1 with *m set, 0 if unknown. */
+static int face_motion(perform_swapper *s, const media_image *frame, const float *raw, vision_similarity *m)
+{
+	if (!s->prev_valid || vision_similarity_fit(s->last_raw, raw, 68, m) < 0)
+		return 0;
+	const float *p = s->last_pts;
+	float top = p[2 * 17 + 1];
+	for (int i = 18; i <= 26; i++)
+		top = fminf(top, p[2 * i + 1]);
+	vision_rect r = { (int)fmaxf(0, p[2 * 1]), (int)fmaxf(0, top), (int)fminf((float)frame->width, p[2 * 15]),
+		          (int)fminf((float)frame->height, p[2 * 33 + 1]) };
+	return vision_region_motion(s->prev_orig, s->orig, r, m) == 1;
+}
+
 /* Finds, fits and steadies the face; returns 1 with pts set, 0 with rep->reason.
  * The detector only says whether the face is still there: while it agrees with
  * the box made from the last frame's landmarks, that box is the one fitted, as
@@ -515,7 +569,7 @@ static int follow_face(perform_swapper *s, const media_image *frame, double t, c
 		if (!found)
 			box_from_points(s, s->last_pts, at);
 		/* the followed face is no longer where the wanted one is: another's */
-		if (want && iou(found ? box : at, want) < PERFORM_TARGET_IOU) {
+		if (want && !still_wanted(found ? box : at, want)) {
 			forget_face(s);
 			found = 0;
 		}
@@ -560,7 +614,10 @@ static int follow_face(perform_swapper *s, const media_image *frame, double t, c
 	if (!tracked)
 		learn_box(s, det_box, pts, 1);
 	s->faces_seen += fresh;
-	perform_steady_push(s->steady, t, pts, pts);
+	vision_similarity moved;
+	int have_motion = !fresh && face_motion(s, frame, pts, &moved);
+	memcpy(s->last_raw, pts, sizeof(s->last_raw));
+	perform_steady_push_moved(s->steady, t, pts, have_motion ? &moved : NULL, pts);
 	memcpy(s->last_pts, pts, sizeof(s->last_pts));
 	s->have_face = 1;
 	return 1;
@@ -740,6 +797,7 @@ static void stats_of(const struct sums *u, perform_swap_stats *out)
 	out->seam_original = u->seam_n ? u->seam_orig / u->seam_n : 0;
 	out->margin = u->margin_n ? u->margin / u->margin_n : 0;
 	out->margin_frames = u->margin_n;
+	out->texture = u->texture_orig > 0 ? u->texture_swap / u->texture_orig : 0;
 }
 
 void perform_swapper_stats(const perform_swapper *s, perform_swap_stats *out)

@@ -15,7 +15,10 @@
  * (perform_swapper_target, e.g. from the library's tracks of one identity):
  * then the detected face that overlaps that box most (intersection over
  * union at least PERFORM_TARGET_IOU) and no other, and a frame where the
- * wanted face is not on screen passes through untouched.
+ * wanted face is not on screen passes through untouched.  A face already
+ * followed is kept while the box stays near it (its centre within 0.8 of a
+ * face, about the same size), as a box interpolated between samples trails
+ * a head that moves fast between them.
  *
  * Per frame: find the face (vision/detect.h on the whole frame while no face
  * is followed; a followed face is only looked for near its last box, and
@@ -23,7 +26,9 @@
  * a false hit elsewhere moves the swap), fit the 68 landmarks from the box
  * the last frame's landmarks give while the detector agrees (a detector box
  * wobbles from frame to frame, and every wobble moves the landmarks), steady
- * them (perform/swap_steady.h), pick the star photo whose head pose is
+ * them (perform/swap_steady.h, told how the picture moved under the brows,
+ * eyes and nose since the last frame by vision/motion.h, so a head that moves
+ * fast is followed without lag), pick the star photo whose head pose is
  * nearest (yaw, pitch; a new photo only when it is 5 degrees nearer, so the
  * choice does not flicker; none, and the frame is skipped, when the nearest
  * is more than 30 degrees away: a profile is not made from a frontal photo),
@@ -87,6 +92,11 @@ typedef struct perform_swap_stats {
 	 * the star than like the actor; 0 when margin_frames is 0 */
 	double margin;
 	long margin_frames;
+	/* detail inside the face mask (neighbouring pixels' differences),
+	 * swapped / original: a face glued to a moving head changes from frame to
+	 * frame about this much more than the footage's, so a flicker score up
+	 * to this figure is the star's detail, not added motion; 0 if unmeasured */
+	double texture;
 } perform_swap_stats;
 
 typedef struct perform_swapper perform_swapper;

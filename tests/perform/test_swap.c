@@ -206,6 +206,19 @@ static void test_target(void)
 	perform_swapper_stats(s, &st);
 	CHECK(st.frames == FRAMES && st.absent == 2 && st.swapped == FRAMES - 2, "%ld swapped, %ld absent", st.swapped,
 	      st.absent);
+	/* a target trailing the followed face by 0.65 of its width (interpolated
+	 * between the library's samples across a fast move; overlap 0.21): the
+	 * face is kept, not dropped and looked for afresh */
+	perform_swapper_reset(s);
+	for (int i = 0; i < 6; i++) {
+		media_image *f = two_shot(i);
+		float trail[4] = { right[0] - (i > 1 ? 0.65f * right[2] : 0), right[1], right[2], right[3] };
+		perform_swapper_target(s, trail);
+		perform_swap_report rep;
+		CHECK(perform_swapper_frame(s, f, i / 30.0, &rep) == 0 && rep.swapped, "trailing target, frame %d: %s", i,
+		      rep.reason);
+		media_image_free(f);
+	}
 	/* a target where no face is: nothing swapped */
 	media_image *f = two_shot(3), *keep = copy(f);
 	float nowhere[4] = { 200, 0, 40, 40 };

@@ -60,10 +60,64 @@ static void test_still_and_moving(void)
 	perform_steady_free(NULL);
 }
 
+/* The centre of the eyes and brows (17-47). */
+static void upper_centre(const float *p, double *x, double *y)
+{
+	*x = *y = 0;
+	for (int i = 17; i < 48; i++) {
+		*x += p[2 * i] / 31;
+		*y += p[2 * i + 1] / 31;
+	}
+}
+
+/* A head that stands still, darts 3 eye spans a second to the right for 10
+ * frames and stands still again, its landmarks 1.5 px noisy, the picture's
+ * motion known: it is followed without lag while it moves, and does not
+ * creep once it has stopped; without the picture's motion it does both. */
+static void test_picture_motion(void)
+{
+	float face[136], in[136], out[136];
+	vision_align_template(200, face);
+	for (int with = 1; with >= 0; with--) {
+		bj_rng rng;
+		bj_rng_init(&rng, 9);
+		perform_steady *s = perform_steady_new();
+		double x = 100, worst_lag = 0, creep = 0, still_move = 0, px = 0, py = 0, c0, unused;
+		upper_centre(face, &c0, &unused);
+		for (int t = 0; t < 60; t++) {
+			double step = t >= 20 && t < 30 ? 3 * SPAN / FPS : 0;
+			x += step;
+			for (int i = 0; i < 136; i++)
+				in[i] = face[i] + (float)(i % 2 ? 100 : x) + (float)(1.5 * bj_rng_normal(&rng));
+			vision_similarity moved = { 1, 0, step, 0 };
+			perform_steady_push_moved(s, t / FPS, in, with ? &moved : NULL, out);
+			double cx, cy;
+			upper_centre(out, &cx, &cy);
+			if (t >= 20 && t < 30)
+				worst_lag = fmax(worst_lag, c0 + x - cx);
+			if (t >= 32)
+				creep += fabs(cx - px);
+			if (t >= 10 && t < 20)
+				still_move += hypot(cx - px, cy - py);
+			px = cx;
+			py = cy;
+		}
+		if (with) {
+			CHECK(worst_lag < 0.03 * SPAN, "followed fast: %g px behind", worst_lag);
+			CHECK(creep / 28 < 0.1, "stopped: creeps %g px a frame", creep / 28);
+			CHECK(still_move / 10 < 0.15, "still: moves %g px a frame", still_move / 10);
+		} else {
+			CHECK(worst_lag > 0.1 * SPAN, "the filters alone lag (%g px)", worst_lag);
+		}
+		perform_steady_free(s);
+	}
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_still_and_moving),
+		TEST_CASE(test_picture_motion),
 		{ 0 },
 	};
 	return test_main(cases);
