@@ -30,6 +30,7 @@
 #define BLUR_EVERY 15         /* frames between sharpness and grain measurements */
 #define GRAIN_SLACK 1.5f      /* pixels the face moves before its grain follows */
 #define MIN_LIFT 0.2f         /* the least forehead kept above the brows, of the full lift */
+#define NEW_FACE_IOU 0.3f     /* overlap of a new face's boxes on two frames that confirms it */
 #define IDENTITY_EVERY 5      /* swapped frames between identity measurements */
 
 /* The scores' running sums, for a shot and for all frames. */
@@ -62,6 +63,8 @@ struct perform_swapper {
 	float last_pts[136];    /* the last frame's landmarks, steadied */
 	float last_raw[136];    /* ... and as fitted */
 	float box_rel[3];       /* the detector box's centre and side from the face's (learn_box) */
+	float candidate[4];     /* a new face seen mid-shot, not yet swapped ... */
+	long candidate_frame;   /* ... on this frame of the shot (from 1) */
 	/* smoothed footage measurements */
 	int measured;
 	double tgt[6], src[6], chroma, noise, own_noise, blur;
@@ -581,6 +584,20 @@ static int follow_face(perform_swapper *s, const media_image *frame, double t, c
 		rep->skip = PERFORM_SKIP_SMALL;
 		forget_face(s);
 		return 0;
+	}
+	/* a face that appears in the middle of a shot, with no target saying
+	 * where it is, is swapped from its second frame on: a false detection,
+	 * or a face flickering in and out at the frame's edge, would otherwise
+	 * be swapped for single frames */
+	if (found && !s->have_face && !want && s->shot.frames > 1) {
+		int seen = s->candidate_frame == s->shot.frames - 1 && iou(box, s->candidate) > NEW_FACE_IOU;
+		memcpy(s->candidate, box, sizeof(s->candidate));
+		s->candidate_frame = s->shot.frames;
+		if (!seen) {
+			snprintf(rep->reason, sizeof(rep->reason), "new face (swapped from its second frame)");
+			rep->skip = PERFORM_SKIP_NO_FACE;
+			return 0;
+		}
 	}
 	int tracked = 0, fresh = !s->have_face;
 	if (found) {

@@ -21,7 +21,8 @@ import json
 d = json.load(open('$tmp/out'))
 f = d['per_frame']
 assert d['frames'] == 30 and len(f) == 30, d['frames']
-assert sum(x['swapped'] for x in f[:21]) >= 19, f[:21]
+# a face found after the shot's first frame is swapped from its second
+assert sum(x['swapped'] for x in f[:21]) >= 18, f[:21]
 # a followed face outlives its detection by at most 2 frames
 assert all(not x['swapped'] and x['reason'] == 'no face' for x in f[23:]), f[21:]
 assert 0 < d['flicker'] < 2.5, d['flicker']

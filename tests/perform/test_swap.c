@@ -76,7 +76,9 @@ static perform_swapper *run(double strength, media_image **out, perform_swap_sta
 		media_image *f = copy(frames[i]);
 		perform_swap_report rep;
 		CHECK(perform_swapper_frame(s, f, i / 30.0, &rep) == 0);
-		CHECK(rep.swapped || i == 0, "frame %d: %s", i, rep.reason);
+		/* the clip's first frame has no face found, so the face appears on
+		 * the second and is swapped from the third */
+		CHECK(rep.swapped || i <= 1, "frame %d: %s", i, rep.reason);
 		if (out)
 			out[i] = f;
 		else
@@ -93,7 +95,7 @@ static void test_swap_frames(void)
 	media_image *a[FRAMES], *b[FRAMES];
 	perform_swap_stats st;
 	perform_swapper *s = run(1, a, &st);
-	CHECK(st.frames == FRAMES && st.swapped >= FRAMES - 1, "%ld of %ld swapped", st.swapped, st.frames);
+	CHECK(st.frames == FRAMES && st.swapped >= FRAMES - 2, "%ld of %ld swapped", st.swapped, st.frames);
 	CHECK(st.flicker > 0 && st.flicker < 2.5, "flicker %g", st.flicker);
 	CHECK(st.seam > 0 && st.seam < 1.5, "seam %g (original %g)", st.seam, st.seam_original);
 	CHECK(!same(a[5], frames[5]), "frame 5 unchanged");
@@ -104,6 +106,18 @@ static void test_swap_frames(void)
 	perform_swap_report rep;
 	CHECK(perform_swapper_frame(s, black, 1, &rep) == 0);
 	CHECK(!rep.swapped && strcmp(rep.reason, "no face") == 0 && same(black, keep), "%s", rep.reason);
+	/* a face that flashes up for one frame in the middle of a shot (a false
+	 * detection) is not swapped; one that stays is, from its second frame */
+	perform_swapper_reset(s);
+	for (int i = 0; i < 8; i++) {
+		int face = i == 2 || i >= 5;
+		media_image *f = face ? copy(frames[3 + i]) : copy(black), *fk = copy(f);
+		CHECK(perform_swapper_frame(s, f, i / 30.0, &rep) == 0);
+		CHECK(rep.swapped == (i >= 6), "frame %d of the flash: %s", i, rep.swapped ? "swapped" : rep.reason);
+		CHECK(rep.swapped || same(f, fk), "frame %d changed", i);
+		media_image_free(f);
+		media_image_free(fk);
+	}
 	media_image *tiny = media_image_resize(frames[5], 100, 100), *tiny_keep = copy(tiny);
 	perform_swapper_reset(s);
 	CHECK(perform_swapper_frame(s, tiny, 2, &rep) == 0);
