@@ -18,7 +18,11 @@
  * wanted face is not on screen passes through untouched.  A face already
  * followed is kept while the box stays near it (its centre within 0.8 of a
  * face, about the same size), as a box interpolated between samples trails
- * a head that moves fast between them.
+ * a head that moves fast between them.  Without a target, a face that
+ * appears after a shot's first frame is swapped from its second frame on
+ * (the first is left alone, reason "new face ..."): a false detection or a
+ * face flickering in and out at the frame's edge is never swapped for one
+ * frame.
  *
  * Per frame: find the face (vision/detect.h on the whole frame while no face
  * is followed; a followed face is only looked for near its last box, and
