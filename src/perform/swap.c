@@ -597,6 +597,22 @@ static int redrawn_face(perform_swapper *s, const media_image *frame, const floa
 	return ret;
 }
 
+/* The star face st warped onto the landmarks pts in img, inside box only:
+ * nothing outside the mask's box is read after (the colour, blur, grain and
+ * clone all keep inside it), and the warp's outer triangles reach far beyond. */
+static void warp_star(media_image *img, const star_photo *st, const float *pts, vision_rect box)
+{
+	float dst[2 * N_PTS];
+	vision_warp_frame(pts, 68, dst);
+	for (int i = 0; i < N_PTS; i++) {
+		dst[2 * i] -= (float)box.x0;
+		dst[2 * i + 1] -= (float)box.y0;
+	}
+	media_image view = media_image_view(img->data + (size_t)box.y0 * img->stride + 3 * (size_t)box.x0,
+	                                    box.x1 - box.x0, box.y1 - box.y0, 3, img->stride);
+	vision_warp_affine(st->img, st->pts, &view, dst, st->tris, st->n_tris, NULL);
+}
+
 void perform_swapper_target(perform_swapper *s, const float box[4])
 {
 	memcpy(s->target, box, sizeof(s->target));
@@ -640,7 +656,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		rep->star = s->cur_star;
 		goto done;
 	}
-	float pts[136], dst[2 * N_PTS];
+	float pts[136];
 	vision_pose pose;
 	int ok = follow_face(s, frame, t, want, pts, rep);
 	if (ok < 0)
@@ -670,11 +686,6 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		else if ((ok = redrawn_face(s, frame, pts, &redrawn)) < 0)
 			return ok;
 		ok = 1;
-		copy_image(s->work, frame);
-		vision_warp_frame(pts, 68, dst);
-		vision_warp_affine(st->img, st->pts, s->work, dst, st->tris, st->n_tris, NULL);
-		media_image_free(redrawn.img);
-		free(redrawn.tris);
 		memset(s->mask, 0, (size_t)frame->width * frame->height);
 		float lifts[10];
 		forehead_lifts(frame, pts, lifts);
@@ -686,7 +697,12 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 			snprintf(rep->reason, sizeof(rep->reason), "face outside the frame");
 			rep->skip = PERFORM_SKIP_OTHER;
 			ok = 0;
+		} else {
+			copy_image(s->work, frame);
+			warp_star(s->work, st, pts, box);
 		}
+		media_image_free(redrawn.img);
+		free(redrawn.tris);
 	}
 	if (ok) {
 		match_tone(s, frame, box);
