@@ -1,20 +1,36 @@
 #include "vision/poisson.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
 
-/* One grid of the multigrid hierarchy: nx x ny unknowns stored with a border
- * of zeros a pixel wide (row stride nx + 2), so that the stencils need no
+/* The solver works on LANES independent equations at once (the clone's
+ * three colour channels and a spare), a point's lanes one vector, so that
+ * every stencil is one vector operation whatever the compiler's flags. */
+#define LANES 4
+typedef float lanes __attribute__((vector_size(LANES * sizeof(float))));
+typedef int32_t lane_bits __attribute__((vector_size(LANES * sizeof(float))));
+
+/* The larger of |a| and b, lane by lane (b not negative). */
+static inline lanes max_abs(lanes a, lanes b)
+{
+	lanes m = (lanes)((lane_bits)a & 0x7fffffff);
+	lane_bits more = m > b;
+	return (lanes)((more & (lane_bits)m) | (~more & (lane_bits)b));
+}
+
+/* One grid of the multigrid hierarchy: nx x ny points stored with a border
+ * of zeros a point wide (row stride nx + 2), so that the stencils need no
  * bounds checks.  e is the correction, r the right-hand side, t scratch for
  * the residual.  s is the squared grid spacing relative to the finest. */
 struct level {
 	int nx, ny;
 	float s;
-	float *e, *r, *t;
+	lanes *e, *r, *t;
 };
 
 /* The hierarchy for a w x h grid: the finest has (w - 2) x (h - 2) unknowns,
@@ -23,7 +39,7 @@ struct level {
 struct grids {
 	struct level lv[32];
 	int n;
-	float *mem;
+	lanes *mem;
 };
 
 static size_t padded(int nx, int ny)
@@ -42,8 +58,8 @@ static void grids_init(struct grids *g, int nx, int ny)
 		if (x < 3 || y < 3)
 			break;
 	}
-	g->mem = bj_xcalloc(total, sizeof(float));
-	float *p = g->mem;
+	g->mem = bj_xcalloc(total, sizeof(lanes));
+	lanes *p = g->mem;
 	for (int i = 0; i < g->n; i++) {
 		struct level *l = &g->lv[i];
 		size_t n = padded(l->nx, l->ny);
@@ -61,8 +77,8 @@ static void smooth(struct level *l, int sweeps)
 	float s = l->s;
 	for (int k = 0; k < 2 * sweeps; k++)
 		for (int y = 1; y <= l->ny; y++) {
-			float *e = l->e + (size_t)y * S;
-			const float *r = l->r + (size_t)y * S;
+			lanes *e = l->e + (size_t)y * S;
+			const lanes *r = l->r + (size_t)y * S;
 			for (int x = 1 + ((y + k + 1) & 1); x <= l->nx; x += 2)
 				e[x] = (e[x - 1] + e[x + 1] + e[x - S] + e[x + S] + s * r[x]) * 0.25f;
 		}
@@ -75,18 +91,18 @@ static void restrict_residual(struct level *l, struct level *c)
 	int S = l->nx + 2, C = c->nx + 2;
 	float inv = 1 / l->s;
 	for (int y = 1; y <= l->ny; y++) {
-		const float *e = l->e + (size_t)y * S, *r = l->r + (size_t)y * S;
-		float *t = l->t + (size_t)y * S;
+		const lanes *e = l->e + (size_t)y * S, *r = l->r + (size_t)y * S;
+		lanes *t = l->t + (size_t)y * S;
 		for (int x = 1; x <= l->nx; x++)
 			t[x] = r[x] - (4 * e[x] - e[x - 1] - e[x + 1] - e[x - S] - e[x + S]) * inv;
 	}
 	for (int y = 1; y <= c->ny; y++) {
-		const float *t = l->t + (size_t)(2 * y) * S;
-		float *rc = c->r + (size_t)y * C;
+		const lanes *t = l->t + (size_t)(2 * y) * S;
+		lanes *rc = c->r + (size_t)y * C;
 		for (int x = 1; x <= c->nx; x++) {
-			const float *p = t + 2 * x;
-			rc[x] = (4 * p[0] + 2 * (p[-1] + p[1] + p[-S] + p[S]) + p[-S - 1] + p[-S + 1] + p[S - 1] +
-			         p[S + 1]) * (1.0f / 16);
+			const lanes *p = t + 2 * x;
+			rc[x] = (4 * p[0] + 2 * (p[-1] + p[1] + p[-S] + p[S]) + p[-S - 1] + p[-S + 1] + p[S - 1] + p[S + 1]) *
+			        (1.0f / 16);
 		}
 	}
 }
@@ -98,8 +114,8 @@ static void prolong_add(struct level *l, const struct level *c)
 {
 	int S = l->nx + 2, C = c->nx + 2;
 	for (int y = 1; y <= l->ny; y++) {
-		const float *a = c->e + (size_t)(y >> 1) * C, *b = c->e + (size_t)((y + 1) >> 1) * C;
-		float *e = l->e + (size_t)y * S;
+		const lanes *a = c->e + (size_t)(y >> 1) * C, *b = c->e + (size_t)((y + 1) >> 1) * C;
+		lanes *e = l->e + (size_t)y * S;
 		for (int x = 1; x <= l->nx; x++) {
 			int x0 = x >> 1, x1 = (x + 1) >> 1;
 			e[x] += (a[x0] + a[x1] + b[x0] + b[x1]) * 0.25f;
@@ -117,7 +133,7 @@ static void vcycle(struct grids *g, int i)
 	struct level *c = &g->lv[i + 1];
 	smooth(l, 2);
 	restrict_residual(l, c);
-	memset(c->e, 0, padded(c->nx, c->ny) * sizeof(float));
+	memset(c->e, 0, padded(c->nx, c->ny) * sizeof(lanes));
 	vcycle(g, i + 1);
 	prolong_add(l, c);
 	smooth(l, 2);
@@ -131,46 +147,50 @@ static void vcycle(struct grids *g, int i)
 static void full_multigrid(struct grids *g)
 {
 	for (int i = 0; i + 1 < g->n; i++) {
-		memset(g->lv[i].e, 0, padded(g->lv[i].nx, g->lv[i].ny) * sizeof(float));
+		memset(g->lv[i].e, 0, padded(g->lv[i].nx, g->lv[i].ny) * sizeof(lanes));
 		restrict_residual(&g->lv[i], &g->lv[i + 1]);
 	}
 	struct level *last = &g->lv[g->n - 1];
-	memset(last->e, 0, padded(last->nx, last->ny) * sizeof(float));
+	memset(last->e, 0, padded(last->nx, last->ny) * sizeof(lanes));
 	smooth(last, 30);
 	for (int i = g->n - 2; i >= 0; i--) {
-		memset(g->lv[i].e, 0, padded(g->lv[i].nx, g->lv[i].ny) * sizeof(float));
+		memset(g->lv[i].e, 0, padded(g->lv[i].nx, g->lv[i].ny) * sizeof(lanes));
 		prolong_add(&g->lv[i], &g->lv[i + 1]);
 		vcycle(g, i);
 	}
 }
 
-/* The solve on a hierarchy already made for w x h. */
-static void solve(struct grids *g, float *u, int w, int h, const float *f, double tol, int *cycles)
+/* The solve on a hierarchy already made for w x h, of LANES equations at
+ * once (u and f have the finest level's layout: w x h points of lanes).
+ * Cycles until every lane's residual is within tol. */
+static void solve(struct grids *g, lanes *u, int w, int h, const lanes *f, double tol, int *cycles)
 {
 	struct level *l = &g->lv[0];
-	int S = l->nx + 2;
 	for (int cycle = 0;; cycle++) {
-		float worst = 0;
+		lanes worst = { 0 };
 		for (int y = 1; y < h - 1; y++) {
-			const float *uy = u + (size_t)y * w, *fy = f + (size_t)y * w;
-			float *r = l->r + (size_t)y * S;
+			const lanes *uy = u + (size_t)y * w, *fy = f + (size_t)y * w;
+			lanes *r = l->r + (size_t)y * w;
 			for (int x = 1; x < w - 1; x++) {
-				float v = fy[x] - (4 * uy[x] - uy[x - 1] - uy[x + 1] - uy[x - w] - uy[x + w]);
+				lanes v = fy[x] - (4 * uy[x] - uy[x - 1] - uy[x + 1] - uy[x - w] - uy[x + w]);
 				r[x] = v;
-				worst = fmaxf(worst, fabsf(v));
+				worst = max_abs(v, worst);
 			}
 		}
-		if (worst <= tol || cycle == 100)
+		float most = 0;
+		for (int k = 0; k < LANES; k++)
+			most = fmaxf(most, worst[k]);
+		if (most <= tol || cycle == 100)
 			break;
 		if (cycle == 0) {
 			full_multigrid(g);
 		} else {
-			memset(l->e, 0, padded(l->nx, l->ny) * sizeof(float));
+			memset(l->e, 0, padded(l->nx, l->ny) * sizeof(lanes));
 			vcycle(g, 0);
 		}
 		for (int y = 1; y < h - 1; y++) {
-			const float *e = l->e + (size_t)y * S;
-			float *uy = u + (size_t)y * w;
+			const lanes *e = l->e + (size_t)y * w;
+			lanes *uy = u + (size_t)y * w;
 			for (int x = 1; x < w - 1; x++)
 				uy[x] += e[x];
 		}
@@ -185,10 +205,21 @@ int vision_poisson_solve(float *u, int w, int h, const float *f, double tol, int
 		*cycles = 0;
 	if (w < 3 || h < 3)
 		return bj_error_set(BJ_EINVAL, "Poisson solve needs a grid of 3 x 3 or more, got %d x %d", w, h);
+	/* one equation: lane 0, the others zero and so solved at once */
+	size_t n = (size_t)w * h;
+	lanes *u4 = bj_xcalloc(n, sizeof(lanes)), *f4 = bj_xcalloc(n, sizeof(lanes));
+	for (size_t i = 0; i < n; i++) {
+		u4[i][0] = u[i];
+		f4[i][0] = f[i];
+	}
 	struct grids g;
 	grids_init(&g, w - 2, h - 2);
-	solve(&g, u, w, h, f, tol, cycles);
+	solve(&g, u4, w, h, f4, tol, cycles);
+	for (size_t i = 0; i < n; i++)
+		u[i] = u4[i][0];
 	free(g.mem);
+	free(u4);
+	free(f4);
 	return 0;
 }
 
@@ -205,61 +236,55 @@ int vision_seamless_clone(media_image *dst, const media_image *src, const uint8_
 	int w = r.x1 - r.x0, h = r.y1 - r.y0;
 	if (w < 3 || h < 3)
 		return bj_error_set(BJ_EINVAL, "seamless clone: region of %d x %d pixels is too small", w, h);
+	/* the three channels in lanes 0..2 of u and f, lane 3 left zero */
 	size_t n = (size_t)w * h;
-	float *u = bj_xmalloc(n * sizeof(float));
-	float *f = bj_xcalloc(n, sizeof(float));
-	/* per interior pixel, bit k: the gradient towards neighbour k is src's
-	 * (the pixel or that neighbour is in the mask); bit 4: the pixel is */
-	uint8_t *from_src = bj_xcalloc(n, 1);
+	lanes *u = bj_xcalloc(n, sizeof(lanes)), *f = bj_xcalloc(n, sizeof(lanes));
 	static const int dx[4] = { -1, 1, 0, 0 }, dy[4] = { 0, 0, -1, 1 };
 	for (int y = 0; y < h; y++)
 		for (int x = 0; x < w; x++) {
-			const uint8_t *m = mask + (size_t)(r.y0 + y) * dst->width + r.x0 + x;
-			int in = *m >= 128, bits = in << 4;
-			if (x > 0 && y > 0 && x < w - 1 && y < h - 1)
-				for (int k = 0; k < 4; k++)
-					bits |= (in || m[dy[k] * dst->width + dx[k]] >= 128) << k;
-			from_src[(size_t)y * w + x] = (uint8_t)bits;
+			int gx = r.x0 + x, gy = r.y0 + y;
+			const uint8_t *m = mask + (size_t)gy * dst->width + gx;
+			size_t p = (size_t)gy * dst->stride + 3 * (size_t)gx;
+			lanes *up = u + (size_t)y * w + x, *fp = f + (size_t)y * w + x;
+			int in = *m >= 128;
+			if (x == 0 || y == 0 || x == w - 1 || y == h - 1) {
+				/* the border is dst's: the boundary condition */
+				for (int c = 0; c < 3; c++)
+					(*up)[c] = dst->data[p + c];
+				continue;
+			}
+			/* inside, starting from src where the mask is, dst elsewhere,
+			 * leaves the solver only the smooth difference to spread from
+			 * the mask's edge */
+			const uint8_t *start = in ? src->data : dst->data;
+			for (int c = 0; c < 3; c++)
+				(*up)[c] = start[p + c];
+			/* the guidance: src's gradient towards a neighbour where the
+			 * pixel or the neighbour is in the mask, dst's elsewhere */
+			for (int k = 0; k < 4; k++) {
+				const uint8_t *g = in || m[dy[k] * dst->width + dx[k]] >= 128 ? src->data : dst->data;
+				ptrdiff_t q = dy[k] * (ptrdiff_t)dst->stride + 3 * dx[k];
+				for (int c = 0; c < 3; c++)
+					(*fp)[c] += (float)g[p + c] - (float)g[p + q + c];
+			}
 		}
 	struct grids g;
 	grids_init(&g, w - 2, h - 2);
-	for (int c = 0; c < 3; c++) {
-		/* the border is dst's (the boundary condition); inside, starting
-		 * from src where the mask is, dst elsewhere, leaves the solver only
-		 * the smooth difference to spread from the mask's edge */
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < w; x++) {
-				size_t p = (size_t)(r.y0 + y) * dst->stride + 3 * (size_t)(r.x0 + x) + c;
-				int border = x == 0 || y == 0 || x == w - 1 || y == h - 1;
-				const media_image *g0 = !border && (from_src[(size_t)y * w + x] & 16) ? src : dst;
-				u[(size_t)y * w + x] = g0->data[p];
+	solve(&g, u, w, h, f, 0.5, NULL);
+	for (int y = 1; y < h - 1; y++)
+		for (int x = 1; x < w - 1; x++) {
+			int gx = r.x0 + x, gy = r.y0 + y;
+			float a = mask[(size_t)gy * dst->width + gx] / 255.0f;
+			if (a <= 0)
+				continue;
+			uint8_t *p = dst->data + (size_t)gy * dst->stride + 3 * (size_t)gx;
+			const lanes *up = u + (size_t)y * w + x;
+			for (int c = 0; c < 3; c++) {
+				float v = p[c] + a * ((*up)[c] - p[c]) + 0.5f;
+				p[c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 			}
-		for (int y = 1; y < h - 1; y++)
-			for (int x = 1; x < w - 1; x++) {
-				int gx = r.x0 + x, gy = r.y0 + y, bits = from_src[(size_t)y * w + x];
-				size_t p = (size_t)gy * dst->stride + 3 * (size_t)gx + c;
-				float s = 0;
-				for (int k = 0; k < 4; k++) {
-					size_t q = (size_t)(gy + dy[k]) * dst->stride + 3 * (size_t)(gx + dx[k]) + c;
-					const media_image *gi = bits >> k & 1 ? src : dst;
-					s += (float)gi->data[p] - (float)gi->data[q];
-				}
-				f[(size_t)y * w + x] = s;
-			}
-		solve(&g, u, w, h, f, 0.5, NULL);
-		for (int y = 1; y < h - 1; y++)
-			for (int x = 1; x < w - 1; x++) {
-				int gx = r.x0 + x, gy = r.y0 + y;
-				float a = mask[(size_t)gy * dst->width + gx] / 255.0f;
-				if (a <= 0)
-					continue;
-				uint8_t *p = dst->data + (size_t)gy * dst->stride + 3 * (size_t)gx + c;
-				float v = *p + a * (u[(size_t)y * w + x] - *p) + 0.5f;
-				*p = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
-			}
-	}
+		}
 	free(g.mem);
-	free(from_src);
 	free(u);
 	free(f);
 	return 0;
