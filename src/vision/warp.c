@@ -74,6 +74,7 @@ int vision_warp_affine(const media_image *src, const float *src_pts, media_image
 		double s2x = src_pts[2 * v[2]] - sx0, s2y = src_pts[2 * v[2] + 1] - sy0;
 		if (fabs(det) < 1e-9 || fabs(s1x * s2y - s1y * s2x) < 1e-9)
 			continue;
+		double inv = 1 / det;
 		double minx = fmin(dx0, fmin(dx0 + e1x, dx0 + e2x)), maxx = fmax(dx0, fmax(dx0 + e1x, dx0 + e2x));
 		double miny = fmin(dy0, fmin(dy0 + e1y, dy0 + e2y)), maxy = fmax(dy0, fmax(dy0 + e1y, dy0 + e2y));
 		int x0 = (int)fmax(ceil(minx), 0), x1 = (int)fmin(floor(maxx), dst->width - 1);
@@ -98,7 +99,7 @@ int vision_warp_affine(const media_image *src, const float *src_pts, media_image
 			uint8_t *row = dst->data + (size_t)y * dst->stride;
 			for (int x = xa; x <= xb; x++) {
 				double px = x - dx0;
-				double b1 = (px * e2y - py * e2x) / det, b2 = (e1x * py - e1y * px) / det;
+				double b1 = (px * e2y - py * e2x) * inv, b2 = (e1x * py - e1y * px) * inv;
 				if (b1 < -eps || b2 < -eps || b1 + b2 > 1 + eps)
 					continue;
 				float sx = (float)(sx0 + b1 * s1x + b2 * s2x), sy = (float)(sy0 + b1 * s1y + b2 * s2y);

@@ -142,7 +142,7 @@ static void test_warp_identity_and_shift(void)
 	media_image_free(dst);
 }
 
-/* The warp as first written: every pixel of each triangle's bounding box
+/* The warp with the same arithmetic, every pixel of each triangle's bounding box
  * tested, for the row-span version to match exactly. */
 static void naive_warp(const media_image *src, const float *sp, media_image *dst, const float *dp,
                        const int *tris, int nt)
@@ -158,10 +158,11 @@ static void naive_warp(const media_image *src, const float *sp, media_image *dst
 		double s2x = sp[2 * v[2]] - sx0, s2y = sp[2 * v[2] + 1] - sy0;
 		if (fabs(det) < 1e-9 || fabs(s1x * s2y - s1y * s2x) < 1e-9)
 			continue;
+		double inv = 1 / det;
 		for (int y = 0; y < dst->height; y++)
 			for (int x = 0; x < dst->width; x++) {
 				double px = x - dx0, py = y - dy0;
-				double b1 = (px * e2y - py * e2x) / det, b2 = (e1x * py - e1y * px) / det;
+				double b1 = (px * e2y - py * e2x) * inv, b2 = (e1x * py - e1y * px) * inv;
 				if (b1 < -1e-7 || b2 < -1e-7 || b1 + b2 > 1 + 1e-7)
 					continue;
 				float sx = (float)(sx0 + b1 * s1x + b2 * s2x), sy = (float)(sy0 + b1 * s1y + b2 * s2y);
