@@ -20,8 +20,6 @@ double vision_cbrt(double t)
 		double y3 = y * y * y;
 		y *= (y3 + 2 * a) / (2 * y3 + a);
 	}
-	/* a last Newton step takes the error from ~1e-14 to rounding */
-	y -= (y * y * y - a) / (3 * y * y);
 	return t < 0 ? -y : y;
 }
 

@@ -3,7 +3,7 @@
  * made fast without changing their results: the cube root, and linear light
  * back to an 8-bit sRGB value.
  *
- *     double f = vision_cbrt(t);                  // cbrt(t) to a few ulps
+ *     double f = vision_cbrt(t);                  // cbrt(t) to 1e-13
  *     uint8_t v = vision_linear_to_srgb8(0.2f);   // 124, as the formula rounds
  *
  * libm's cbrt and pow were a fifth of a face swap's time (three of each per
@@ -13,9 +13,10 @@
 
 #include <stdint.h>
 
-/* The cube root of t (any finite double; 0 for 0), within a few ulps of
- * libm's cbrt: a first guess from the exponent's bits refined by two Halley
- * steps. */
+/* The cube root of t (any double; 0 for 0), within 1e-13 of libm's cbrt
+ * relative, far below the float the Lab values are kept in: a first guess
+ * from the exponent's bits (a few per cent off) refined by two Halley steps,
+ * each cubing the error. */
 double vision_cbrt(double t);
 
 /* round(255 * sRGB(v)) clamped to 0..255, where sRGB is the standard transfer
