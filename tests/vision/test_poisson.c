@@ -234,6 +234,62 @@ static void test_clone(void)
 	free(mask);
 }
 
+/* The clone against the same equations solved exactly: within a grey level
+ * everywhere (random pictures, a feathered disc for the mask). */
+static void test_clone_matches_exact(void)
+{
+	int w = 70, h = 60;
+	bj_rng rng;
+	bj_rng_init(&rng, 9);
+	media_image *dst = ramp(w, h, 0), *src = media_image_new(w, h, 3), *out = ramp(w, h, 0);
+	for (size_t i = 0; i < (size_t)h * src->stride; i++)
+		src->data[i] = (uint8_t)(40 + 150 * bj_rng_uniform(&rng) * (i % 7) / 6);
+	uint8_t *mask = calloc((size_t)w * h, 1);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			double d = sqrt((x - 35.0) * (x - 35.0) + (y - 30.0) * (y - 30.0));
+			mask[y * w + x] = (uint8_t)(d < 18 ? 255 : d < 24 ? 255 * (24 - d) / 6 : 0);
+		}
+	vision_rect r = { 5, 3, 66, 58 };
+	CHECK(vision_seamless_clone(out, src, mask, r) == 0);
+	int rw = r.x1 - r.x0, rh = r.y1 - r.y0, worst = 0;
+	float *u = malloc((size_t)rw * rh * sizeof(float)), *f = calloc((size_t)rw * rh, sizeof(float));
+	static const int dx[4] = { -1, 1, 0, 0 }, dy[4] = { 0, 0, -1, 1 };
+	for (int c = 0; c < 3; c++) {
+		for (int y = 0; y < rh; y++)
+			for (int x = 0; x < rw; x++) {
+				int gx = r.x0 + x, gy = r.y0 + y;
+				u[y * rw + x] = dst->data[gy * dst->stride + 3 * gx + c];
+				if (x == 0 || y == 0 || x == rw - 1 || y == rh - 1)
+					continue;
+				float sum = 0;
+				for (int k = 0; k < 4; k++) {
+					int nx = gx + dx[k], ny = gy + dy[k];
+					const media_image *g = mask[gy * w + gx] >= 128 || mask[ny * w + nx] >= 128 ? src : dst;
+					sum += (float)g->data[gy * g->stride + 3 * gx + c] - g->data[ny * g->stride + 3 * nx + c];
+				}
+				f[y * rw + x] = sum;
+			}
+		exact_solve(u, rw, rh, f);
+		for (int y = 1; y < rh - 1; y++)
+			for (int x = 1; x < rw - 1; x++) {
+				int gx = r.x0 + x, gy = r.y0 + y;
+				float a = mask[gy * w + gx] / 255.0f, d = dst->data[gy * dst->stride + 3 * gx + c];
+				float v = d + a * (u[y * rw + x] - d);
+				v = v < 0 ? 0 : v > 255 ? 255 : v;
+				int diff = abs((int)lrintf(v) - out->data[gy * out->stride + 3 * gx + c]);
+				worst = diff > worst ? diff : worst;
+			}
+	}
+	CHECK(worst <= 1, "the clone differs from the exact one by %d grey levels", worst);
+	free(u);
+	free(f);
+	free(mask);
+	media_image_free(dst);
+	media_image_free(src);
+	media_image_free(out);
+}
+
 static void test_mask_and_seam(void)
 {
 	int w = 200, h = 200;
@@ -289,6 +345,7 @@ int main(void)
 		TEST_CASE(test_solve),
 		TEST_CASE(test_solve_matches_exact),
 		TEST_CASE(test_clone),
+		TEST_CASE(test_clone_matches_exact),
 		TEST_CASE(test_mask_and_seam),
 		{ 0 },
 	};
