@@ -671,6 +671,37 @@ static int redrawn_face(perform_swapper *s, const media_image *frame, const floa
 	return ret;
 }
 
+/* The star face st warped onto the landmarks pts in img, only inside the
+ * face's box grown by a quarter of its size on every side and above the brows
+ * by the mask's full lift too: that holds the mask's box (face_mask.h), and
+ * nothing outside it is read after (colour, blur, grain and clone keep to the
+ * box), where the warp's outer triangles reach three times the face's area. */
+static void warp_star(media_image *img, const star_photo *st, const float *pts)
+{
+	float minx = pts[0], maxx = pts[0], miny = pts[1], maxy = pts[1];
+	for (int i = 1; i < 68; i++) {
+		minx = fminf(minx, pts[2 * i]);
+		maxx = fmaxf(maxx, pts[2 * i]);
+		miny = fminf(miny, pts[2 * i + 1]);
+		maxy = fmaxf(maxy, pts[2 * i + 1]);
+	}
+	float gx = (maxx - minx) / 4, gy = (maxy - miny) / 4;
+	int x0 = (int)fmaxf(minx - gx, 0), x1 = (int)fminf(maxx + gx + 1, (float)img->width);
+	int y0 = (int)fmaxf(miny - gy - vision_face_mask_lift(pts), 0);
+	int y1 = (int)fminf(maxy + gy + 1, (float)img->height);
+	if (x1 <= x0 || y1 <= y0)
+		return;
+	float dst[2 * N_PTS];
+	vision_warp_frame(pts, 68, dst);
+	for (int i = 0; i < N_PTS; i++) {
+		dst[2 * i] -= (float)x0;
+		dst[2 * i + 1] -= (float)y0;
+	}
+	media_image view = media_image_view(img->data + (size_t)y0 * img->stride + 3 * (size_t)x0, x1 - x0, y1 - y0,
+	                                    3, img->stride);
+	vision_warp_affine(st->img, st->pts, &view, dst, st->tris, st->n_tris, NULL);
+}
+
 void perform_swapper_target(perform_swapper *s, const float box[4])
 {
 	memcpy(s->target, box, sizeof(s->target));
@@ -714,7 +745,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		rep->star = s->cur_star;
 		goto done;
 	}
-	float pts[136], dst[2 * N_PTS];
+	float pts[136];
 	vision_pose pose;
 	int ok = follow_face(s, frame, t, want, pts, rep);
 	if (ok < 0)
@@ -745,8 +776,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 			return ok;
 		ok = 1;
 		copy_image(s->work, frame);
-		vision_warp_frame(pts, 68, dst);
-		vision_warp_affine(st->img, st->pts, s->work, dst, st->tris, st->n_tris, NULL);
+		warp_star(s->work, st, pts);
 		media_image_free(redrawn.img);
 		free(redrawn.tris);
 		memset(s->mask, 0, (size_t)frame->width * frame->height);

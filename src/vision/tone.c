@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/rng.h"
+#include "vision/srgb.h"
 
 #define IN(mask, i) ((mask)[i] >= 128)
 
@@ -25,9 +26,7 @@ static float srgb_to_linear(int v)
 
 static uint8_t linear_to_srgb(float v)
 {
-	double c = v <= 0.0031308f ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
-	c = c * 255 + 0.5;
-	return (uint8_t)(c < 0 ? 0 : c > 255 ? 255 : c);
+	return vision_linear_to_srgb8(v);
 }
 
 /* D65 white */
@@ -35,7 +34,7 @@ static const double XN = 0.95047, YN = 1.0, ZN = 1.08883;
 
 static double lab_f(double t)
 {
-	return t > 216.0 / 24389 ? cbrt(t) : (24389.0 / 27 * t + 16) / 116;
+	return t > 216.0 / 24389 ? vision_cbrt(t) : (24389.0 / 27 * t + 16) / 116;
 }
 
 static double lab_finv(double f)

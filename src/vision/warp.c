@@ -28,20 +28,32 @@ void vision_warp_frame(const float *pts, int n, float *out)
 }
 
 /* Bilinear sample of channel-interleaved src at (x, y), clamped at the edges. */
-static void sample(const media_image *src, float x, float y, uint8_t *out)
+static inline void sample(const media_image *src, float x, float y, uint8_t *out)
 {
-	x = fminf(fmaxf(x, 0), (float)src->width - 1);
-	y = fminf(fmaxf(y, 0), (float)src->height - 1);
+	x = x < 0 ? 0 : x > (float)(src->width - 1) ? (float)(src->width - 1) : x;
+	y = y < 0 ? 0 : y > (float)(src->height - 1) ? (float)(src->height - 1) : y;
 	int x0 = (int)x, y0 = (int)y;
-	int x1 = x0 + 1 < src->width ? x0 + 1 : x0, y1 = y0 + 1 < src->height ? y0 + 1 : y0;
-	float fx = x - (float)x0, fy = y - (float)y0;
 	int c = src->channels;
-	const uint8_t *r0 = src->data + (size_t)y0 * src->stride, *r1 = src->data + (size_t)y1 * src->stride;
+	int dx = x0 + 1 < src->width ? c : 0;
+	size_t dy = y0 + 1 < src->height ? (size_t)src->stride : 0;
+	float fx = x - (float)x0, fy = y - (float)y0;
+	const uint8_t *p = src->data + (size_t)y0 * src->stride + (size_t)x0 * c;
 	for (int k = 0; k < c; k++) {
-		float top = r0[x0 * c + k] + fx * (r0[x1 * c + k] - r0[x0 * c + k]);
-		float bot = r1[x0 * c + k] + fx * (r1[x1 * c + k] - r1[x0 * c + k]);
+		float top = p[k] + fx * (p[k + dx] - p[k]);
+		float bot = p[k + dy] + fx * (p[k + dy + dx] - p[k + dy]);
 		out[k] = (uint8_t)(top + fy * (bot - top) + 0.5f);
 	}
+}
+
+/* Narrows [*lo, *hi] to the x where a + b x >= 0. */
+static void half_line(double a, double b, double *lo, double *hi)
+{
+	if (b > 0)
+		*lo = fmax(*lo, -a / b);
+	else if (b < 0)
+		*hi = fmin(*hi, -a / b);
+	else if (a < 0)
+		*hi = *lo - 1;
 }
 
 int vision_warp_affine(const media_image *src, const float *src_pts, media_image *dst,
@@ -62,18 +74,32 @@ int vision_warp_affine(const media_image *src, const float *src_pts, media_image
 		double s2x = src_pts[2 * v[2]] - sx0, s2y = src_pts[2 * v[2] + 1] - sy0;
 		if (fabs(det) < 1e-9 || fabs(s1x * s2y - s1y * s2x) < 1e-9)
 			continue;
+		double inv = 1 / det;
 		double minx = fmin(dx0, fmin(dx0 + e1x, dx0 + e2x)), maxx = fmax(dx0, fmax(dx0 + e1x, dx0 + e2x));
 		double miny = fmin(dy0, fmin(dy0 + e1y, dy0 + e2y)), maxy = fmax(dy0, fmax(dy0 + e1y, dy0 + e2y));
 		int x0 = (int)fmax(ceil(minx), 0), x1 = (int)fmin(floor(maxx), dst->width - 1);
 		int y0 = (int)fmax(ceil(miny), 0), y1 = (int)fmin(floor(maxy), dst->height - 1);
-		/* barycentric (b1, b2) of a pixel, and the edge tolerance that keeps
+		/* barycentric (b1, b2) of a pixel, linear in x along a row:
+		 * b1 = a1 + k1 x, b2 = a2 + k2 x; and the edge tolerance that keeps
 		 * pixels on a shared edge from falling between two triangles */
 		const double eps = 1e-7;
+		double k1 = e2y / det, k2 = -e1y / det;
 		for (int y = y0; y <= y1; y++) {
+			double py = y - dy0;
+			double a1 = (-dx0 * e2y - py * e2x) / det, a2 = (e1x * py + dx0 * e1y) / det;
+			/* the row's span inside the triangle, a pixel wider for rounding;
+			 * the test below has the last word */
+			double lo = x0, hi = x1;
+			half_line(a1 + eps, k1, &lo, &hi);
+			half_line(a2 + eps, k2, &lo, &hi);
+			half_line(1 + eps - a1 - a2, -k1 - k2, &lo, &hi);
+			if (hi < lo)
+				continue;
+			int xa = (int)fmax(floor(lo) - 1, x0), xb = (int)fmin(ceil(hi) + 1, x1);
 			uint8_t *row = dst->data + (size_t)y * dst->stride;
-			for (int x = x0; x <= x1; x++) {
-				double px = x - dx0, py = y - dy0;
-				double b1 = (px * e2y - py * e2x) / det, b2 = (e1x * py - e1y * px) / det;
+			for (int x = xa; x <= xb; x++) {
+				double px = x - dx0;
+				double b1 = (px * e2y - py * e2x) * inv, b2 = (e1x * py - e1y * px) * inv;
 				if (b1 < -eps || b2 < -eps || b1 + b2 > 1 + eps)
 					continue;
 				float sx = (float)(sx0 + b1 * s1x + b2 * s2x), sy = (float)(sy0 + b1 * s1y + b2 * s2y);

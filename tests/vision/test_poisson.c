@@ -92,6 +92,91 @@ static void test_solve(void)
 	CHECK(vision_poisson_solve(u, 2, 2, u, 1, NULL) < 0);
 }
 
+/* The exact solution of the same equations: A (the 5-point Laplacian on the
+ * interior, border values moved to the right-hand side) factored by banded
+ * Cholesky in double; bandwidth nx, so n nx^2 work for n unknowns. */
+static void exact_solve(float *u, int w, int h, const float *f)
+{
+	int nx = w - 2, ny = h - 2, n = nx * ny, bw = nx;
+	double *a = calloc((size_t)n * (bw + 1), sizeof(double)), *b = malloc((size_t)n * sizeof(double));
+	/* a[i * (bw + 1) + k]: the entry (i, i - k) of the lower triangle */
+#define A(i, k) a[(size_t)(i) * (bw + 1) + (k)]
+	for (int y = 0; y < ny; y++)
+		for (int x = 0; x < nx; x++) {
+			int i = y * nx + x;
+			size_t p = (size_t)(y + 1) * w + x + 1;
+			A(i, 0) = 4;
+			if (x > 0)
+				A(i, 1) = -1;
+			if (y > 0)
+				A(i, bw) = -1;
+			b[i] = f[p] + (x == 0 ? u[p - 1] : 0) + (x == nx - 1 ? u[p + 1] : 0) + (y == 0 ? u[p - w] : 0) +
+			       (y == ny - 1 ? u[p + w] : 0);
+		}
+	for (int i = 0; i < n; i++) {
+		for (int k = bw; k >= 1; k--) {
+			if (i - k < 0)
+				continue;
+			double s = A(i, k);
+			for (int j = 1; j <= bw - k && i - k - j >= 0; j++)
+				s -= A(i, k + j) * A(i - k, j);
+			A(i, k) = s / A(i - k, 0);
+		}
+		double d = A(i, 0);
+		for (int k = 1; k <= bw && i - k >= 0; k++)
+			d -= A(i, k) * A(i, k);
+		A(i, 0) = sqrt(d);
+	}
+	for (int i = 0; i < n; i++) {
+		for (int k = 1; k <= bw && i - k >= 0; k++)
+			b[i] -= A(i, k) * b[i - k];
+		b[i] /= A(i, 0);
+	}
+	for (int i = n - 1; i >= 0; i--) {
+		b[i] /= A(i, 0);
+		for (int k = 1; k <= bw && i - k >= 0; k++)
+			b[i - k] -= A(i, k) * b[i];
+	}
+#undef A
+	for (int y = 0; y < ny; y++)
+		for (int x = 0; x < nx; x++)
+			u[(size_t)(y + 1) * w + x + 1] = (float)b[y * nx + x];
+	free(a);
+	free(b);
+}
+
+/* Random boundaries, starting guesses and right-hand sides of odd and even
+ * sizes: the multigrid solution to a residual of 1e-3 is the exact one to
+ * within 1e-2 (the values are 0..255), and the residual it reports is met. */
+static void test_solve_matches_exact(void)
+{
+	static const int sizes[][2] = { { 3, 5 }, { 6, 4 }, { 17, 33 }, { 32, 31 }, { 44, 40 }, { 61, 29 } };
+	bj_rng rng;
+	bj_rng_init(&rng, 5);
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		int w = sizes[s][0], h = sizes[s][1];
+		size_t n = (size_t)w * h;
+		float *u = malloc(n * sizeof(float)), *f = malloc(n * sizeof(float)), *ex = malloc(n * sizeof(float));
+		for (size_t i = 0; i < n; i++) {
+			u[i] = 255 * bj_rng_uniform(&rng);
+			f[i] = 40 * (bj_rng_uniform(&rng) - 0.5f);
+		}
+		memcpy(ex, u, n * sizeof(float));
+		exact_solve(ex, w, h, f);
+		CHECK(max_residual(ex, f, w, h) < 1e-3, "%dx%d: exact solve residual %g", w, h, max_residual(ex, f, w, h));
+		int cycles;
+		CHECK(vision_poisson_solve(u, w, h, f, 1e-3, &cycles) == 0);
+		double worst = 0;
+		for (size_t i = 0; i < n; i++)
+			worst = fmax(worst, fabs(u[i] - ex[i]));
+		CHECK(worst < 1e-2, "%dx%d: multigrid differs from the exact solution by %g after %d cycles", w, h,
+		      worst, cycles);
+		free(u);
+		free(f);
+		free(ex);
+	}
+}
+
 static media_image *ramp(int w, int h, int offset)
 {
 	media_image *img = media_image_new(w, h, 3);
@@ -149,6 +234,62 @@ static void test_clone(void)
 	free(mask);
 }
 
+/* The clone against the same equations solved exactly: within a grey level
+ * everywhere (random pictures, a feathered disc for the mask). */
+static void test_clone_matches_exact(void)
+{
+	int w = 70, h = 60;
+	bj_rng rng;
+	bj_rng_init(&rng, 9);
+	media_image *dst = ramp(w, h, 0), *src = media_image_new(w, h, 3), *out = ramp(w, h, 0);
+	for (size_t i = 0; i < (size_t)h * src->stride; i++)
+		src->data[i] = (uint8_t)(40 + 150 * bj_rng_uniform(&rng) * (i % 7) / 6);
+	uint8_t *mask = calloc((size_t)w * h, 1);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			double d = sqrt((x - 35.0) * (x - 35.0) + (y - 30.0) * (y - 30.0));
+			mask[y * w + x] = (uint8_t)(d < 18 ? 255 : d < 24 ? 255 * (24 - d) / 6 : 0);
+		}
+	vision_rect r = { 5, 3, 66, 58 };
+	CHECK(vision_seamless_clone(out, src, mask, r) == 0);
+	int rw = r.x1 - r.x0, rh = r.y1 - r.y0, worst = 0;
+	float *u = malloc((size_t)rw * rh * sizeof(float)), *f = calloc((size_t)rw * rh, sizeof(float));
+	static const int dx[4] = { -1, 1, 0, 0 }, dy[4] = { 0, 0, -1, 1 };
+	for (int c = 0; c < 3; c++) {
+		for (int y = 0; y < rh; y++)
+			for (int x = 0; x < rw; x++) {
+				int gx = r.x0 + x, gy = r.y0 + y;
+				u[y * rw + x] = dst->data[gy * dst->stride + 3 * gx + c];
+				if (x == 0 || y == 0 || x == rw - 1 || y == rh - 1)
+					continue;
+				float sum = 0;
+				for (int k = 0; k < 4; k++) {
+					int nx = gx + dx[k], ny = gy + dy[k];
+					const media_image *g = mask[gy * w + gx] >= 128 || mask[ny * w + nx] >= 128 ? src : dst;
+					sum += (float)g->data[gy * g->stride + 3 * gx + c] - g->data[ny * g->stride + 3 * nx + c];
+				}
+				f[y * rw + x] = sum;
+			}
+		exact_solve(u, rw, rh, f);
+		for (int y = 1; y < rh - 1; y++)
+			for (int x = 1; x < rw - 1; x++) {
+				int gx = r.x0 + x, gy = r.y0 + y;
+				float a = mask[gy * w + gx] / 255.0f, d = dst->data[gy * dst->stride + 3 * gx + c];
+				float v = d + a * (u[y * rw + x] - d);
+				v = v < 0 ? 0 : v > 255 ? 255 : v;
+				int diff = abs((int)lrintf(v) - out->data[gy * out->stride + 3 * gx + c]);
+				worst = diff > worst ? diff : worst;
+			}
+	}
+	CHECK(worst <= 1, "the clone differs from the exact one by %d grey levels", worst);
+	free(u);
+	free(f);
+	free(mask);
+	media_image_free(dst);
+	media_image_free(src);
+	media_image_free(out);
+}
+
 static void test_mask_and_seam(void)
 {
 	int w = 200, h = 200;
@@ -202,7 +343,9 @@ int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_solve),
+		TEST_CASE(test_solve_matches_exact),
 		TEST_CASE(test_clone),
+		TEST_CASE(test_clone_matches_exact),
 		TEST_CASE(test_mask_and_seam),
 		{ 0 },
 	};

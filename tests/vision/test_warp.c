@@ -142,10 +142,83 @@ static void test_warp_identity_and_shift(void)
 	media_image_free(dst);
 }
 
+/* The warp with the same arithmetic, every pixel of each triangle's bounding box
+ * tested, for the row-span version to match exactly. */
+static void naive_warp(const media_image *src, const float *sp, media_image *dst, const float *dp,
+                       const int *tris, int nt)
+{
+	for (int i = 0; i < nt; i++) {
+		const int *v = tris + 3 * i;
+		double dx0 = dp[2 * v[0]], dy0 = dp[2 * v[0] + 1];
+		double e1x = dp[2 * v[1]] - dx0, e1y = dp[2 * v[1] + 1] - dy0;
+		double e2x = dp[2 * v[2]] - dx0, e2y = dp[2 * v[2] + 1] - dy0;
+		double det = e1x * e2y - e1y * e2x;
+		double sx0 = sp[2 * v[0]], sy0 = sp[2 * v[0] + 1];
+		double s1x = sp[2 * v[1]] - sx0, s1y = sp[2 * v[1] + 1] - sy0;
+		double s2x = sp[2 * v[2]] - sx0, s2y = sp[2 * v[2] + 1] - sy0;
+		if (fabs(det) < 1e-9 || fabs(s1x * s2y - s1y * s2x) < 1e-9)
+			continue;
+		double inv = 1 / det;
+		for (int y = 0; y < dst->height; y++)
+			for (int x = 0; x < dst->width; x++) {
+				double px = x - dx0, py = y - dy0;
+				double b1 = (px * e2y - py * e2x) * inv, b2 = (e1x * py - e1y * px) * inv;
+				if (b1 < -1e-7 || b2 < -1e-7 || b1 + b2 > 1 + 1e-7)
+					continue;
+				float sx = (float)(sx0 + b1 * s1x + b2 * s2x), sy = (float)(sy0 + b1 * s1y + b2 * s2y);
+				sx = fminf(fmaxf(sx, 0), (float)src->width - 1);
+				sy = fminf(fmaxf(sy, 0), (float)src->height - 1);
+				int ix = (int)sx, iy = (int)sy;
+				int jx = ix + 1 < src->width ? ix + 1 : ix, jy = iy + 1 < src->height ? iy + 1 : iy;
+				float fx = sx - (float)ix, fy = sy - (float)iy;
+				for (int c = 0; c < 3; c++) {
+#define P(xx, yy) (float)src->data[(yy) * src->stride + 3 * (xx) + c]
+					float top = P(ix, iy) + fx * (P(jx, iy) - P(ix, iy));
+					float bot = P(ix, jy) + fx * (P(jx, jy) - P(ix, jy));
+#undef P
+					dst->data[y * dst->stride + 3 * x + c] = (uint8_t)(top + fy * (bot - top) + 0.5f);
+				}
+			}
+	}
+}
+
+/* Random landmark-like point sets, some reaching past the picture's edges,
+ * warped by both: every pixel the same. */
+static void test_warp_matches_naive(void)
+{
+	bj_rng rng;
+	bj_rng_init(&rng, 11);
+	media_image *src = pattern(120, 100), *a = media_image_new(90, 80, 3), *b = media_image_new(90, 80, 3);
+	for (int round = 0; round < 20; round++) {
+		float lm[136], ps[2 * 76], pd[2 * 76];
+		for (int i = 0; i < 136; i += 2) {
+			lm[i] = 10 + 100 * bj_rng_uniform(&rng);
+			lm[i + 1] = 10 + 80 * bj_rng_uniform(&rng);
+		}
+		vision_warp_frame(lm, 68, ps);
+		for (int i = 0; i < 2 * 76; i += 2) {
+			pd[i] = (float)(0.8 * ps[i] - 10 + 6 * bj_rng_uniform(&rng));
+			pd[i + 1] = (float)(0.85 * ps[i + 1] - 5 + 6 * bj_rng_uniform(&rng));
+		}
+		int *tris, nt;
+		CHECK(vision_delaunay(ps, 76, &tris, &nt) == 0);
+		memset(a->data, 7, (size_t)a->height * a->stride);
+		memset(b->data, 7, (size_t)b->height * b->stride);
+		CHECK(vision_warp_affine(src, ps, a, pd, tris, nt, NULL) == 0);
+		naive_warp(src, ps, b, pd, tris, nt);
+		CHECK(memcmp(a->data, b->data, (size_t)a->height * a->stride) == 0, "round %d: warps differ", round);
+		free(tris);
+	}
+	media_image_free(src);
+	media_image_free(a);
+	media_image_free(b);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_delaunay_random),
+		TEST_CASE(test_warp_matches_naive),
 		TEST_CASE(test_delaunay_face),
 		TEST_CASE(test_delaunay_bad),
 		TEST_CASE(test_warp_identity_and_shift),

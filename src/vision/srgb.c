@@ -1,0 +1,73 @@
+#include "vision/srgb.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+
+double vision_cbrt(double t)
+{
+	if (t == 0 || !isfinite(t))
+		return t;
+	double a = fabs(t);
+	/* dividing the bits by three divides the exponent by three: a guess
+	 * within a few per cent, which each Halley step cubes */
+	uint64_t bits;
+	memcpy(&bits, &a, sizeof(bits));
+	bits = bits / 3 + 0x2a9f7893782da1ceULL;
+	double y;
+	memcpy(&y, &bits, sizeof(y));
+	for (int i = 0; i < 2; i++) {
+		double y3 = y * y * y;
+		y *= (y3 + 2 * a) / (2 * y3 + a);
+	}
+	return t < 0 ? -y : y;
+}
+
+#define STEPS 4096
+
+/* threshold[k]: the least linear value that gives k (1..255); first[i]: the
+ * output at linear value i / STEPS. */
+static float threshold[256];
+static uint8_t first[STEPS + 1];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static uint8_t formula(float v)
+{
+	double c = v <= 0.0031308f ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
+	c = c * 255 + 0.5;
+	return (uint8_t)(c < 0 ? 0 : c > 255 ? 255 : c);
+}
+
+static void make_tables(void)
+{
+	/* each threshold by bisection on the formula itself, so the table and
+	 * the formula agree to the last float */
+	for (int k = 1; k < 256; k++) {
+		float lo = 0, hi = 1;
+		while (1) {
+			float mid = lo + (hi - lo) / 2;
+			if (mid == lo || mid == hi)
+				break;
+			if (formula(mid) >= k)
+				hi = mid;
+			else
+				lo = mid;
+		}
+		threshold[k] = hi;
+	}
+	for (int i = 0; i <= STEPS; i++)
+		first[i] = formula((float)i / STEPS);
+}
+
+uint8_t vision_linear_to_srgb8(float v)
+{
+	pthread_once(&tables_once, make_tables);
+	if (!(v > 0))
+		return 0;
+	if (v >= 1)
+		return 255;
+	int k = first[(int)(v * STEPS)];
+	while (k < 255 && v >= threshold[k + 1])
+		k++;
+	return (uint8_t)k;
+}
