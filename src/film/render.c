@@ -12,6 +12,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "base/progress.h"
+#include "base/threads.h"
 #include "base/rng.h"
 #include "film/burn.h"
 #include "film/edl.h"
@@ -187,6 +188,9 @@ static int open_video(struct reader *r, const film_clip *c, const film_span *spa
 		return bj_error_set(BJ_EFORMAT, "'%s': no video stream", file);
 	const media_stream_info *s = &info->streams[info->video];
 	r->place = film_fit(s->width, s->height, s->sar_num, s->sar_den, frame->width, frame->height);
+	/* Scaled in YUV, as the encoder wants it anyway: enlarging straight to RGB
+	 * takes swscale's slow full-chroma path. */
+	media_decoder_set_yuv_scale(r->d, 1);
 	if ((ret = media_decoder_set_output(r->d, r->place.w, r->place.h, 3)) < 0 ||
 	    (ret = media_decoder_seek(r->d, fmax(0.0, (double)span->src_in * fps_den / fps_num -
 	                                          (c->media ? c->media_at : 0)))) < 0)
@@ -352,6 +356,59 @@ static void scene_release(struct scene *s)
 	free(s->spans);
 }
 
+/* One step of the frame pipeline: frame draw_n is drawn while frame
+ * draw_n - 1, drawn the step before into the other buffer, is encoded with its
+ * sound.  Each stage runs in frame order, so the bytes do not depend on the
+ * threads. */
+struct step {
+	struct scene *s;
+	media_encoder *e;
+	const media_audio *mix;
+	int64_t frames;           /* in the film */
+	int64_t draw_n;           /* the frame to draw into s->frame; encodes draw_n - 1 */
+	media_image *drawn;       /* frame draw_n - 1 */
+	int draw_ret, encode_ret;
+	char *draw_err, *encode_err;   /* their messages: errors are per thread */
+};
+
+static int encode_frame(struct step *st, int64_t n)
+{
+	const struct scene *s = st->s;
+	size_t a = film_mix_frames(n, s->fps_num, s->fps_den, FILM_RENDER_RATE);
+	size_t b = film_mix_frames(n + 1, s->fps_num, s->fps_den, FILM_RENDER_RATE);
+	int ret = media_encoder_write_video(st->e, st->drawn);
+	if (ret == 0 && b > a)
+		ret = media_encoder_write_audio(st->e, st->mix->samples + a * 2, b - a);
+	return ret;
+}
+
+static void step_task(void *ctx, int task, int thread)
+{
+	(void)thread;
+	struct step *st = ctx;
+	if (task == 0 && st->draw_n < st->frames) {
+		if ((st->draw_ret = draw(st->s, st->draw_n)) < 0)
+			st->draw_err = bj_xstrdup(bj_error_message());
+	} else if (task == 1 && st->draw_n > 0) {
+		if ((st->encode_ret = encode_frame(st, st->draw_n - 1)) < 0)
+			st->encode_err = bj_xstrdup(bj_error_message());
+	}
+}
+
+/* The first error of a step, set again on the calling thread. */
+static int step_result(struct step *st)
+{
+	int ret = 0;
+	if (st->draw_ret < 0)
+		ret = bj_error_set(st->draw_ret, "%s", st->draw_err);
+	else if (st->encode_ret < 0)
+		ret = bj_error_set(st->encode_ret, "%s", st->encode_err);
+	free(st->draw_err);
+	free(st->encode_err);
+	st->draw_err = st->encode_err = NULL;
+	return ret;
+}
+
 static int write_film(struct scene *s, const media_audio *mix, film_render_report *rep)
 {
 	const film_render_opts *o = s->o;
@@ -370,22 +427,36 @@ static int write_film(struct scene *s, const media_audio *mix, film_render_repor
 	free(comment);
 	if (ret < 0)
 		return ret;
+	/* Drawing (decoding, scaling, subtitles) on one thread while the other
+	 * converts and hands the frame before to x264: two frame buffers. */
+	bj_pool *pool = bj_pool_new(o->threads < 2 ? 1 : 2);
+	media_image *first = s->frame, *second = media_image_new(first->width, first->height, 3);
+	if (!pool || !second) {
+		ret = bj_error_code();
+		goto out;
+	}
 	bj_progress *prog = bj_progress_new("render", (uint64_t)rep->frames, "frames");
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int64_t n = 0; n < rep->frames && ret == 0; n++) {
-		size_t a = film_mix_frames(n, s->fps_num, s->fps_den, FILM_RENDER_RATE);
-		size_t b = film_mix_frames(n + 1, s->fps_num, s->fps_den, FILM_RENDER_RATE);
-		if ((ret = draw(s, n)) == 0 && (ret = media_encoder_write_video(e, s->frame)) == 0 &&
-		    b > a)
-			ret = media_encoder_write_audio(e, mix->samples + a * 2, b - a);
-		bj_progress_set(prog, (uint64_t)n + 1, NULL);
+	struct step st = { .s = s, .e = e, .mix = mix, .frames = rep->frames };
+	for (st.draw_n = 0; st.draw_n <= rep->frames && ret == 0; st.draw_n++) {
+		media_image *into = st.draw_n % 2 ? second : first;
+		st.drawn = st.draw_n % 2 ? first : second;
+		s->frame = into;
+		bj_pool_run(pool, 2, step_task, &st);
+		ret = step_result(&st);
+		if (st.draw_n > 0)
+			bj_progress_set(prog, (uint64_t)st.draw_n, NULL);
 	}
 	if (ret == 0)
 		ret = media_encoder_finish(e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	rep->render_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
 	bj_progress_finish(prog);
+out:
+	s->frame = first;
+	media_image_free(second);
+	bj_pool_free(pool);
 	media_encoder_close(e);
 	return ret;
 }
