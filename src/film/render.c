@@ -356,29 +356,53 @@ static void scene_release(struct scene *s)
 	free(s->spans);
 }
 
-/* One step of the frame pipeline: frame draw_n is drawn while frame
- * draw_n - 1, drawn the step before into the other buffer, is encoded with its
- * sound.  Each stage runs in frame order, so the bytes do not depend on the
- * threads. */
+/* Frames drawn (and encoded) in one step of the pipeline: a few, so that the
+ * two stages meet seldom and even out over them. */
+#define STEP_FRAMES 4
+
+/* One step of the frame pipeline: frames draw_n.. are drawn into one set of
+ * buffers while the frames before, drawn the step before into the other set,
+ * are encoded with their sound.  Each stage runs in frame order, so the bytes
+ * do not depend on the threads. */
 struct step {
 	struct scene *s;
 	media_encoder *e;
 	const media_audio *mix;
-	int64_t frames;           /* in the film */
-	int64_t draw_n;           /* the frame to draw into s->frame; encodes draw_n - 1 */
-	media_image *drawn;       /* frame draw_n - 1 */
+	int64_t frames;                       /* in the film */
+	int64_t draw_n;                       /* the first frame to draw; a multiple of STEP_FRAMES */
+	media_image *into[STEP_FRAMES];       /* where frames draw_n.. go */
+	media_image *drawn[STEP_FRAMES];      /* frames draw_n - STEP_FRAMES.. */
 	int draw_ret, encode_ret;
-	char *draw_err, *encode_err;   /* their messages: errors are per thread */
+	char *draw_err, *encode_err;          /* their messages: errors are per thread */
 };
 
-static int encode_frame(struct step *st, int64_t n)
+static int draw_frames(struct step *st)
+{
+	struct scene *s = st->s;
+	media_image *frame = s->frame;
+	int ret = 0;
+	for (int i = 0; i < STEP_FRAMES && st->draw_n + i < st->frames && ret == 0; i++) {
+		s->frame = st->into[i];
+		ret = draw(s, st->draw_n + i);
+	}
+	s->frame = frame;
+	return ret;
+}
+
+static int encode_frames(struct step *st)
 {
 	const struct scene *s = st->s;
-	size_t a = film_mix_frames(n, s->fps_num, s->fps_den, FILM_RENDER_RATE);
-	size_t b = film_mix_frames(n + 1, s->fps_num, s->fps_den, FILM_RENDER_RATE);
-	int ret = media_encoder_write_video(st->e, st->drawn);
-	if (ret == 0 && b > a)
-		ret = media_encoder_write_audio(st->e, st->mix->samples + a * 2, b - a);
+	int ret = 0;
+	for (int i = 0; i < STEP_FRAMES && ret == 0; i++) {
+		int64_t n = st->draw_n - STEP_FRAMES + i;
+		if (n >= st->frames)
+			break;
+		size_t a = film_mix_frames(n, s->fps_num, s->fps_den, FILM_RENDER_RATE);
+		size_t b = film_mix_frames(n + 1, s->fps_num, s->fps_den, FILM_RENDER_RATE);
+		ret = media_encoder_write_video(st->e, st->drawn[i]);
+		if (ret == 0 && b > a)
+			ret = media_encoder_write_audio(st->e, st->mix->samples + a * 2, b - a);
+	}
 	return ret;
 }
 
@@ -386,11 +410,11 @@ static void step_task(void *ctx, int task, int thread)
 {
 	(void)thread;
 	struct step *st = ctx;
-	if (task == 0 && st->draw_n < st->frames) {
-		if ((st->draw_ret = draw(st->s, st->draw_n)) < 0)
+	if (task == 0) {
+		if ((st->draw_ret = draw_frames(st)) < 0)
 			st->draw_err = bj_xstrdup(bj_error_message());
-	} else if (task == 1 && st->draw_n > 0) {
-		if ((st->encode_ret = encode_frame(st, st->draw_n - 1)) < 0)
+	} else if (st->draw_n > 0) {
+		if ((st->encode_ret = encode_frames(st)) < 0)
 			st->encode_err = bj_xstrdup(bj_error_message());
 	}
 }
@@ -428,34 +452,37 @@ static int write_film(struct scene *s, const media_audio *mix, film_render_repor
 	if (ret < 0)
 		return ret;
 	/* Drawing (decoding, scaling, subtitles) on one thread while the other
-	 * converts and hands the frame before to x264: two frame buffers. */
+	 * converts and hands the frames before to x264: two sets of buffers. */
 	bj_pool *pool = bj_pool_new(o->threads < 2 ? 1 : 2);
-	media_image *first = s->frame, *second = media_image_new(first->width, first->height, 3);
-	if (!pool || !second) {
+	media_image *buf[2][STEP_FRAMES] = { { 0 } };
+	for (int k = 0; k < 2 * STEP_FRAMES && ret == 0; k++)
+		if (!(buf[k / STEP_FRAMES][k % STEP_FRAMES] =
+		              media_image_new(s->frame->width, s->frame->height, 3)))
+			ret = bj_error_code();
+	if (!pool && ret == 0)
 		ret = bj_error_code();
-		goto out;
-	}
-	bj_progress *prog = bj_progress_new("render", (uint64_t)rep->frames, "frames");
+	bj_progress *prog = ret == 0 ? bj_progress_new("render", (uint64_t)rep->frames, "frames") : NULL;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct step st = { .s = s, .e = e, .mix = mix, .frames = rep->frames };
-	for (st.draw_n = 0; st.draw_n <= rep->frames && ret == 0; st.draw_n++) {
-		media_image *into = st.draw_n % 2 ? second : first;
-		st.drawn = st.draw_n % 2 ? first : second;
-		s->frame = into;
+	for (int k = 0; ret == 0 && st.draw_n < rep->frames + STEP_FRAMES; k ^= 1) {
+		memcpy(st.into, buf[k], sizeof st.into);
+		memcpy(st.drawn, buf[!k], sizeof st.drawn);
 		bj_pool_run(pool, 2, step_task, &st);
 		ret = step_result(&st);
-		if (st.draw_n > 0)
-			bj_progress_set(prog, (uint64_t)st.draw_n, NULL);
+		st.draw_n += STEP_FRAMES;
+		int64_t done = st.draw_n - STEP_FRAMES;   /* frames encoded */
+		if (done > 0)
+			bj_progress_set(prog, (uint64_t)(done < rep->frames ? done : rep->frames), NULL);
 	}
 	if (ret == 0)
 		ret = media_encoder_finish(e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	rep->render_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
-	bj_progress_finish(prog);
-out:
-	s->frame = first;
-	media_image_free(second);
+	if (prog)
+		bj_progress_finish(prog);
+	for (int k = 0; k < 2 * STEP_FRAMES; k++)
+		media_image_free(buf[k / STEP_FRAMES][k % STEP_FRAMES]);
 	bj_pool_free(pool);
 	media_encoder_close(e);
 	return ret;
