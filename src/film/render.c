@@ -110,6 +110,7 @@ int film_render_choose_format(const film_timeline *t, int *width, int *height, i
 struct reader {
 	size_t clip;
 	media_decoder *d;
+	char *file;          /* d's */
 	media_image *cur, *next;
 	int have_cur, have_next, ended;
 	double next_time;
@@ -118,9 +119,61 @@ struct reader {
 	film_rect place;
 };
 
-static void reader_close(struct reader *r)
+/* Decoders of clips that ended, kept open by file, the newest first: a later
+ * clip from the same file reads on from where the last one stopped when that
+ * is nearer than the key frame before its start (media_decoder_seek), and
+ * footage cut into many clips is decoded once rather than from a key frame
+ * for every clip. */
+#define KEPT_DECODERS 4
+
+struct kept {
+	media_decoder *d[KEPT_DECODERS];
+	char *file[KEPT_DECODERS];
+};
+
+static void keep_decoder(struct kept *k, media_decoder *d, const char *file)
 {
-	media_decoder_close(r->d);
+	media_decoder_close(k->d[KEPT_DECODERS - 1]);
+	free(k->file[KEPT_DECODERS - 1]);
+	memmove(k->d + 1, k->d, (KEPT_DECODERS - 1) * sizeof *k->d);
+	memmove(k->file + 1, k->file, (KEPT_DECODERS - 1) * sizeof *k->file);
+	k->d[0] = d;
+	k->file[0] = bj_xstrdup(file);
+}
+
+/* The kept decoder of file, taken out of k, or NULL. */
+static media_decoder *take_decoder(struct kept *k, const char *file)
+{
+	for (int i = 0; i < KEPT_DECODERS && k->d[i]; i++)
+		if (strcmp(k->file[i], file) == 0) {
+			media_decoder *d = k->d[i];
+			free(k->file[i]);
+			memmove(k->d + i, k->d + i + 1, (size_t)(KEPT_DECODERS - 1 - i) * sizeof *k->d);
+			memmove(k->file + i, k->file + i + 1, (size_t)(KEPT_DECODERS - 1 - i) * sizeof *k->file);
+			k->d[KEPT_DECODERS - 1] = NULL;
+			k->file[KEPT_DECODERS - 1] = NULL;
+			return d;
+		}
+	return NULL;
+}
+
+static void kept_release(struct kept *k)
+{
+	for (int i = 0; i < KEPT_DECODERS; i++) {
+		media_decoder_close(k->d[i]);
+		free(k->file[i]);
+	}
+	memset(k, 0, sizeof *k);
+}
+
+/* Ends the reader; its decoder, if any, goes to k (NULL: closed). */
+static void reader_close(struct reader *r, struct kept *k)
+{
+	if (r->d && k)
+		keep_decoder(k, r->d, r->file);
+	else
+		media_decoder_close(r->d);
+	free(r->file);
 	media_image_free(r->cur);
 	media_image_free(r->next);
 	media_image_free(r->still);
@@ -176,13 +229,14 @@ static int open_still(struct reader *r, const film_clip *c, const media_image *f
 	return 0;
 }
 
-static int open_video(struct reader *r, const film_clip *c, const film_span *span, int fps_num,
-                      int fps_den, const media_image *frame)
+static int open_video(struct reader *r, struct kept *k, const film_clip *c, const film_span *span,
+                      int fps_num, int fps_den, const media_image *frame)
 {
 	const char *file = c->media ? c->media : c->source;
-	int ret = media_decoder_open(file, &r->d);
+	int ret = (r->d = take_decoder(k, file)) ? 0 : media_decoder_open(file, &r->d);
 	if (ret < 0)
 		return ret;
+	r->file = bj_xstrdup(file);
 	const media_info *info = media_decoder_info(r->d);
 	if (info->video < 0)
 		return bj_error_set(BJ_EFORMAT, "'%s': no video stream", file);
@@ -268,6 +322,7 @@ struct scene {
 	film_overlay label;
 	film_burner *burner;
 	struct reader reader;
+	struct kept kept;
 	size_t clip;   /* the first clip not yet over */
 };
 
@@ -296,10 +351,10 @@ static int draw_clip(struct scene *s, int64_t n)
 	const film_span *span = &s->spans[s->clip];
 	struct reader *r = &s->reader;
 	if ((!r->d && !r->still) || r->clip != s->clip) {
-		reader_close(r);
+		reader_close(r, &s->kept);
 		r->clip = s->clip;
 		int ret = c->still ? open_still(r, c, s->frame, s->o->seed)
-		                   : open_video(r, c, span, s->fps_num, s->fps_den, s->frame);
+		                   : open_video(r, &s->kept, c, span, s->fps_num, s->fps_den, s->frame);
 		if (ret < 0)
 			return ret;
 	}
@@ -347,7 +402,8 @@ static int draw(struct scene *s, int64_t n)
 
 static void scene_release(struct scene *s)
 {
-	reader_close(&s->reader);
+	reader_close(&s->reader, NULL);
+	kept_release(&s->kept);
 	film_burner_free(s->burner);
 	film_overlay_release(&s->label);
 	media_image_free(s->frame);

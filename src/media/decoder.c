@@ -742,6 +742,35 @@ static int seek_to(media_decoder *d, int64_t ts)
 	return 0;
 }
 
+/* Whether target lies ahead of the frame last read with no key frame between
+ * them in the index: decoding on to it then gives what a seek would (the same
+ * frames as reading from the start) for less work than going back to that key
+ * frame.  A decoder reused for a later stretch of its file gains most. */
+static int ahead_within_reach(media_decoder *d, int64_t target)
+{
+	if (d->have_frame || d->ended || d->draining || d->last_pts == AV_NOPTS_VALUE ||
+	    target <= d->last_pts)
+		return 0;
+	int k = av_index_search_timestamp(d->st, target, AVSEEK_FLAG_BACKWARD);
+	const AVIndexEntry *key = k >= 0 ? avformat_index_get_entry(d->st, k) : NULL;
+	return key && key->timestamp <= d->last_pts;
+}
+
+/* Decodes and drops the frames before target (not converted), as a seek's last
+ * step does. */
+static int skip_to(media_decoder *d, int64_t target)
+{
+	do {
+		int ret = decode_next(d);
+		if (ret <= 0)
+			return finish(d, ret);
+		frame_pts(d);
+	} while (d->last_pts < target);
+	d->have_frame = 1;
+	d->next_index = index_at(d, d->last_pts);
+	return 0;
+}
+
 int media_decoder_seek(media_decoder *d, double seconds)
 {
 	if (isnan(seconds))
@@ -755,6 +784,8 @@ int media_decoder_seek(media_decoder *d, double seconds)
 	AVRational tb = d->st->time_base;
 	double ticks = seconds * tb.den / tb.num;
 	int64_t target = ticks > 1e18 ? INT64_MAX / 2 : d->start_pts + llround(ticks);
+	if (ahead_within_reach(d, target))
+		return skip_to(d, target);
 
 	/* Seek, and check that the first frame is not after the target: frames
 	 * between the target and a key frame can precede it in decode order (MP4
