@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
+
 film_rect film_fit(int src_w, int src_h, int sar_num, int sar_den, int dst_w, int dst_h)
 {
 	double display_w = src_w;
@@ -62,6 +64,14 @@ void film_pan(const media_image *still, const film_view *view, media_image *dst)
 	double y0 = fmin(fmax(view->y * ih - wh / 2, 0), ih - wh);
 	double sx = ww / dst->width, sy = wh / dst->height;
 	int ch = still->channels;
+	/* The columns and weights are the same on every row: work them out once
+	 * (the same arithmetic as per pixel, so the same bytes). */
+	struct column { int x1, x2; double tx; } *col = bj_xmalloc((size_t)dst->width * sizeof *col);
+	for (int x = 0; x < dst->width; x++) {
+		double fx = fmin(fmax(x0 + (x + 0.5) * sx - 0.5, 0), iw - 1);
+		int x1 = (int)fx;
+		col[x] = (struct column){ x1 * ch, (x1 + 1 < still->width ? x1 + 1 : x1) * ch, fx - x1 };
+	}
 	for (int y = 0; y < dst->height; y++) {
 		/* Pixel centres: output pixel y covers window rows [y, y+1) * sy. */
 		double fy = y0 + (y + 0.5) * sy - 0.5;
@@ -72,17 +82,17 @@ void film_pan(const media_image *still, const film_view *view, media_image *dst)
 		const uint8_t *r2 = still->data + (size_t)y2 * still->stride;
 		uint8_t *out = dst->data + (size_t)y * dst->stride;
 		for (int x = 0; x < dst->width; x++) {
-			double fx = fmin(fmax(x0 + (x + 0.5) * sx - 0.5, 0), iw - 1);
-			int x1 = (int)fx, x2 = x1 + 1 < still->width ? x1 + 1 : x1;
-			double tx = fx - x1;
+			int x1 = col[x].x1, x2 = col[x].x2;
+			double tx = col[x].tx;
 			for (int c = 0; c < 3; c++) {
 				int cc = ch == 1 ? 0 : c;
-				double a = r1[x1 * ch + cc] + (r1[x2 * ch + cc] - r1[x1 * ch + cc]) * tx;
-				double b = r2[x1 * ch + cc] + (r2[x2 * ch + cc] - r2[x1 * ch + cc]) * tx;
+				double a = r1[x1 + cc] + (r1[x2 + cc] - r1[x1 + cc]) * tx;
+				double b = r2[x1 + cc] + (r2[x2 + cc] - r2[x1 + cc]) * tx;
 				out[x * 3 + c] = (uint8_t)(a + (b - a) * ty + 0.5);   /* >= 0: rounds */
 			}
 		}
 	}
+	free(col);
 }
 
 void film_fade(media_image *img, double f)

@@ -12,6 +12,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "base/progress.h"
+#include "base/threads.h"
 #include "base/rng.h"
 #include "film/burn.h"
 #include "film/edl.h"
@@ -109,6 +110,7 @@ int film_render_choose_format(const film_timeline *t, int *width, int *height, i
 struct reader {
 	size_t clip;
 	media_decoder *d;
+	char *file;          /* d's */
 	media_image *cur, *next;
 	int have_cur, have_next, ended;
 	double next_time;
@@ -117,9 +119,61 @@ struct reader {
 	film_rect place;
 };
 
-static void reader_close(struct reader *r)
+/* Decoders of clips that ended, kept open by file, the newest first: a later
+ * clip from the same file reads on from where the last one stopped when that
+ * is nearer than the key frame before its start (media_decoder_seek), and
+ * footage cut into many clips is decoded once rather than from a key frame
+ * for every clip. */
+#define KEPT_DECODERS 4
+
+struct kept {
+	media_decoder *d[KEPT_DECODERS];
+	char *file[KEPT_DECODERS];
+};
+
+static void keep_decoder(struct kept *k, media_decoder *d, const char *file)
 {
-	media_decoder_close(r->d);
+	media_decoder_close(k->d[KEPT_DECODERS - 1]);
+	free(k->file[KEPT_DECODERS - 1]);
+	memmove(k->d + 1, k->d, (KEPT_DECODERS - 1) * sizeof *k->d);
+	memmove(k->file + 1, k->file, (KEPT_DECODERS - 1) * sizeof *k->file);
+	k->d[0] = d;
+	k->file[0] = bj_xstrdup(file);
+}
+
+/* The kept decoder of file, taken out of k, or NULL. */
+static media_decoder *take_decoder(struct kept *k, const char *file)
+{
+	for (int i = 0; i < KEPT_DECODERS && k->d[i]; i++)
+		if (strcmp(k->file[i], file) == 0) {
+			media_decoder *d = k->d[i];
+			free(k->file[i]);
+			memmove(k->d + i, k->d + i + 1, (size_t)(KEPT_DECODERS - 1 - i) * sizeof *k->d);
+			memmove(k->file + i, k->file + i + 1, (size_t)(KEPT_DECODERS - 1 - i) * sizeof *k->file);
+			k->d[KEPT_DECODERS - 1] = NULL;
+			k->file[KEPT_DECODERS - 1] = NULL;
+			return d;
+		}
+	return NULL;
+}
+
+static void kept_release(struct kept *k)
+{
+	for (int i = 0; i < KEPT_DECODERS; i++) {
+		media_decoder_close(k->d[i]);
+		free(k->file[i]);
+	}
+	memset(k, 0, sizeof *k);
+}
+
+/* Ends the reader; its decoder, if any, goes to k (NULL: closed). */
+static void reader_close(struct reader *r, struct kept *k)
+{
+	if (r->d && k)
+		keep_decoder(k, r->d, r->file);
+	else
+		media_decoder_close(r->d);
+	free(r->file);
 	media_image_free(r->cur);
 	media_image_free(r->next);
 	media_image_free(r->still);
@@ -175,18 +229,22 @@ static int open_still(struct reader *r, const film_clip *c, const media_image *f
 	return 0;
 }
 
-static int open_video(struct reader *r, const film_clip *c, const film_span *span, int fps_num,
-                      int fps_den, const media_image *frame)
+static int open_video(struct reader *r, struct kept *k, const film_clip *c, const film_span *span,
+                      int fps_num, int fps_den, const media_image *frame)
 {
 	const char *file = c->media ? c->media : c->source;
-	int ret = media_decoder_open(file, &r->d);
+	int ret = (r->d = take_decoder(k, file)) ? 0 : media_decoder_open(file, &r->d);
 	if (ret < 0)
 		return ret;
+	r->file = bj_xstrdup(file);
 	const media_info *info = media_decoder_info(r->d);
 	if (info->video < 0)
 		return bj_error_set(BJ_EFORMAT, "'%s': no video stream", file);
 	const media_stream_info *s = &info->streams[info->video];
 	r->place = film_fit(s->width, s->height, s->sar_num, s->sar_den, frame->width, frame->height);
+	/* Scaled in YUV, as the encoder wants it anyway: enlarging straight to RGB
+	 * takes swscale's slow full-chroma path. */
+	media_decoder_set_yuv_scale(r->d, 1);
 	if ((ret = media_decoder_set_output(r->d, r->place.w, r->place.h, 3)) < 0 ||
 	    (ret = media_decoder_seek(r->d, fmax(0.0, (double)span->src_in * fps_den / fps_num -
 	                                          (c->media ? c->media_at : 0)))) < 0)
@@ -264,6 +322,7 @@ struct scene {
 	film_overlay label;
 	film_burner *burner;
 	struct reader reader;
+	struct kept kept;
 	size_t clip;   /* the first clip not yet over */
 };
 
@@ -292,10 +351,10 @@ static int draw_clip(struct scene *s, int64_t n)
 	const film_span *span = &s->spans[s->clip];
 	struct reader *r = &s->reader;
 	if ((!r->d && !r->still) || r->clip != s->clip) {
-		reader_close(r);
+		reader_close(r, &s->kept);
 		r->clip = s->clip;
 		int ret = c->still ? open_still(r, c, s->frame, s->o->seed)
-		                   : open_video(r, c, span, s->fps_num, s->fps_den, s->frame);
+		                   : open_video(r, &s->kept, c, span, s->fps_num, s->fps_den, s->frame);
 		if (ret < 0)
 			return ret;
 	}
@@ -343,13 +402,91 @@ static int draw(struct scene *s, int64_t n)
 
 static void scene_release(struct scene *s)
 {
-	reader_close(&s->reader);
+	reader_close(&s->reader, NULL);
+	kept_release(&s->kept);
 	film_burner_free(s->burner);
 	film_overlay_release(&s->label);
 	media_image_free(s->frame);
 	media_image_free(s->title);
 	media_image_free(s->roll);
 	free(s->spans);
+}
+
+/* Frames drawn (and encoded) in one step of the pipeline: a few, so that the
+ * two stages meet seldom and even out over them. */
+#define STEP_FRAMES 4
+
+/* One step of the frame pipeline: frames draw_n.. are drawn into one set of
+ * buffers while the frames before, drawn the step before into the other set,
+ * are encoded with their sound.  Each stage runs in frame order, so the bytes
+ * do not depend on the threads. */
+struct step {
+	struct scene *s;
+	media_encoder *e;
+	const media_audio *mix;
+	int64_t frames;                       /* in the film */
+	int64_t draw_n;                       /* the first frame to draw; a multiple of STEP_FRAMES */
+	media_image *into[STEP_FRAMES];       /* where frames draw_n.. go */
+	media_image *drawn[STEP_FRAMES];      /* frames draw_n - STEP_FRAMES.. */
+	int draw_ret, encode_ret;
+	char *draw_err, *encode_err;          /* their messages: errors are per thread */
+};
+
+static int draw_frames(struct step *st)
+{
+	struct scene *s = st->s;
+	media_image *frame = s->frame;
+	int ret = 0;
+	for (int i = 0; i < STEP_FRAMES && st->draw_n + i < st->frames && ret == 0; i++) {
+		s->frame = st->into[i];
+		ret = draw(s, st->draw_n + i);
+	}
+	s->frame = frame;
+	return ret;
+}
+
+static int encode_frames(struct step *st)
+{
+	const struct scene *s = st->s;
+	int ret = 0;
+	for (int i = 0; i < STEP_FRAMES && ret == 0; i++) {
+		int64_t n = st->draw_n - STEP_FRAMES + i;
+		if (n >= st->frames)
+			break;
+		size_t a = film_mix_frames(n, s->fps_num, s->fps_den, FILM_RENDER_RATE);
+		size_t b = film_mix_frames(n + 1, s->fps_num, s->fps_den, FILM_RENDER_RATE);
+		ret = media_encoder_write_video(st->e, st->drawn[i]);
+		if (ret == 0 && b > a)
+			ret = media_encoder_write_audio(st->e, st->mix->samples + a * 2, b - a);
+	}
+	return ret;
+}
+
+static void step_task(void *ctx, int task, int thread)
+{
+	(void)thread;
+	struct step *st = ctx;
+	if (task == 0) {
+		if ((st->draw_ret = draw_frames(st)) < 0)
+			st->draw_err = bj_xstrdup(bj_error_message());
+	} else if (st->draw_n > 0) {
+		if ((st->encode_ret = encode_frames(st)) < 0)
+			st->encode_err = bj_xstrdup(bj_error_message());
+	}
+}
+
+/* The first error of a step, set again on the calling thread. */
+static int step_result(struct step *st)
+{
+	int ret = 0;
+	if (st->draw_ret < 0)
+		ret = bj_error_set(st->draw_ret, "%s", st->draw_err);
+	else if (st->encode_ret < 0)
+		ret = bj_error_set(st->encode_ret, "%s", st->encode_err);
+	free(st->draw_err);
+	free(st->encode_err);
+	st->draw_err = st->encode_err = NULL;
+	return ret;
 }
 
 static int write_film(struct scene *s, const media_audio *mix, film_render_report *rep)
@@ -370,22 +507,39 @@ static int write_film(struct scene *s, const media_audio *mix, film_render_repor
 	free(comment);
 	if (ret < 0)
 		return ret;
-	bj_progress *prog = bj_progress_new("render", (uint64_t)rep->frames, "frames");
+	/* Drawing (decoding, scaling, subtitles) on one thread while the other
+	 * converts and hands the frames before to x264: two sets of buffers. */
+	bj_pool *pool = bj_pool_new(o->threads < 2 ? 1 : 2);
+	media_image *buf[2][STEP_FRAMES] = { { 0 } };
+	for (int k = 0; k < 2 * STEP_FRAMES && ret == 0; k++)
+		if (!(buf[k / STEP_FRAMES][k % STEP_FRAMES] =
+		              media_image_new(s->frame->width, s->frame->height, 3)))
+			ret = bj_error_code();
+	if (!pool && ret == 0)
+		ret = bj_error_code();
+	bj_progress *prog = ret == 0 ? bj_progress_new("render", (uint64_t)rep->frames, "frames") : NULL;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int64_t n = 0; n < rep->frames && ret == 0; n++) {
-		size_t a = film_mix_frames(n, s->fps_num, s->fps_den, FILM_RENDER_RATE);
-		size_t b = film_mix_frames(n + 1, s->fps_num, s->fps_den, FILM_RENDER_RATE);
-		if ((ret = draw(s, n)) == 0 && (ret = media_encoder_write_video(e, s->frame)) == 0 &&
-		    b > a)
-			ret = media_encoder_write_audio(e, mix->samples + a * 2, b - a);
-		bj_progress_set(prog, (uint64_t)n + 1, NULL);
+	struct step st = { .s = s, .e = e, .mix = mix, .frames = rep->frames };
+	for (int k = 0; ret == 0 && st.draw_n < rep->frames + STEP_FRAMES; k ^= 1) {
+		memcpy(st.into, buf[k], sizeof st.into);
+		memcpy(st.drawn, buf[!k], sizeof st.drawn);
+		bj_pool_run(pool, 2, step_task, &st);
+		ret = step_result(&st);
+		st.draw_n += STEP_FRAMES;
+		int64_t done = st.draw_n - STEP_FRAMES;   /* frames encoded */
+		if (done > 0)
+			bj_progress_set(prog, (uint64_t)(done < rep->frames ? done : rep->frames), NULL);
 	}
 	if (ret == 0)
 		ret = media_encoder_finish(e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	rep->render_seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
-	bj_progress_finish(prog);
+	if (prog)
+		bj_progress_finish(prog);
+	for (int k = 0; k < 2 * STEP_FRAMES; k++)
+		media_image_free(buf[k / STEP_FRAMES][k % STEP_FRAMES]);
+	bj_pool_free(pool);
 	media_encoder_close(e);
 	return ret;
 }

@@ -58,6 +58,9 @@ struct media_decoder {
 	media_shrink shrink;      /* the fast mode's own shrink, for read() */
 	media_shrink shrink2;     /* ... and for media_decoder_picture() */
 	struct SwsContext *sws2;  /* media_decoder_picture() when it cannot shrink */
+	int yuv_scale;            /* media_decoder_set_yuv_scale() */
+	struct SwsContext *pre;   /* its scaling, YUV to YUV at the output size */
+	AVFrame *mid;             /* ... and the scaled picture */
 
 	/* timing */
 	int64_t start_pts;        /* the stream's start, in time_base units */
@@ -268,6 +271,11 @@ int media_decoder_set_output(media_decoder *d, int width, int height, int channe
 void media_decoder_set_fast(media_decoder *d, int fast)
 {
 	d->fast = fast != 0;
+}
+
+void media_decoder_set_yuv_scale(media_decoder *d, int on)
+{
+	d->yuv_scale = on != 0;
 }
 
 void media_decoder_set_rough(media_decoder *d, int rough)
@@ -507,6 +515,43 @@ static int needs_accurate_rgb(const AVFrame *f, int w, int h)
 	return w == f->width && h == f->height && w % 8 != 0;
 }
 
+/* media_decoder_set_yuv_scale(): scales d->frame into d->mid, in its own planar
+ * YUV format, at w x h.  Returns 1, 0 when the frame is not 8-bit planar YUV
+ * (the caller scales straight to RGB then), or a negative code. */
+static int scale_in_yuv(media_decoder *d, int w, int h)
+{
+	const AVFrame *f = d->frame;
+	media_yuv_planes p;
+	if (!yuv_planes(f, &p) || !p.plane[1])
+		return 0;
+	AVFrame *m = d->mid;
+	if (!m || m->width != w || m->height != h || m->format != f->format) {
+		av_frame_free(&d->mid);
+		m = d->mid = av_frame_alloc();
+		if (!m)
+			return bj_error_set(BJ_ENOMEM, "'%s': out of memory", d->path);
+		m->format = f->format;
+		m->width = w;
+		m->height = h;
+		/* Aligned, padded rows: swscale's SIMD reads and writes past a row's end. */
+		int ret = av_frame_get_buffer(m, 64);
+		if (ret < 0)
+			return media_ffmpeg_error(ret, "'%s': cannot allocate a picture", d->path);
+	}
+	/* The same range in and out: the values are only resampled. */
+	d->pre = sws_getCachedContext(d->pre, f->width, f->height, f->format, w, h, f->format,
+	                              SWS_BICUBIC | SWS_BITEXACT, NULL, NULL, NULL);
+	if (!d->pre)
+		return bj_error_set(BJ_EUNSUPPORTED, "'%s': cannot scale pictures of %dx%d", d->path,
+		                    f->width, f->height);
+	int ret = sws_scale(d->pre, (const uint8_t *const *)f->data, f->linesize, 0, f->height,
+	                    m->data, m->linesize);
+	if (ret <= 0)
+		return media_ffmpeg_error(ret < 0 ? ret : AVERROR_BUG,
+		                          "'%s': cannot scale the picture at %.2f s", d->path, d->out.time);
+	return 1;
+}
+
 static int convert(media_decoder *d)
 {
 	const AVFrame *f = d->frame;
@@ -535,6 +580,13 @@ static int convert(media_decoder *d)
 	}
 	enum AVPixelFormat dst = d->out_ch == 3 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_GRAY8;
 	int cs = sws_colorspace(f), range = f->color_range == AVCOL_RANGE_JPEG;
+	if (d->yuv_scale && dst == AV_PIX_FMT_RGB24 && (w != f->width || h != f->height)) {
+		int ret = scale_in_yuv(d, w, h);
+		if (ret < 0)
+			return ret;
+		if (ret > 0)
+			f = d->mid;   /* the matrix and range above stay the source's */
+	}
 	if (!d->sws || f->width != d->sws_src_w || f->height != d->sws_src_h ||
 	    f->format != d->sws_src_fmt || w != d->sws_dst_w || h != d->sws_dst_h ||
 	    (int)dst != d->sws_dst_fmt || cs != d->sws_cs || range != d->sws_range ||
@@ -690,6 +742,35 @@ static int seek_to(media_decoder *d, int64_t ts)
 	return 0;
 }
 
+/* Whether target lies ahead of the frame last read with no key frame between
+ * them in the index: decoding on to it then gives what a seek would (the same
+ * frames as reading from the start) for less work than going back to that key
+ * frame.  A decoder reused for a later stretch of its file gains most. */
+static int ahead_within_reach(media_decoder *d, int64_t target)
+{
+	if (d->have_frame || d->ended || d->draining || d->last_pts == AV_NOPTS_VALUE ||
+	    target <= d->last_pts)
+		return 0;
+	int k = av_index_search_timestamp(d->st, target, AVSEEK_FLAG_BACKWARD);
+	const AVIndexEntry *key = k >= 0 ? avformat_index_get_entry(d->st, k) : NULL;
+	return key && key->timestamp <= d->last_pts;
+}
+
+/* Decodes and drops the frames before target (not converted), as a seek's last
+ * step does. */
+static int skip_to(media_decoder *d, int64_t target)
+{
+	do {
+		int ret = decode_next(d);
+		if (ret <= 0)
+			return finish(d, ret);
+		frame_pts(d);
+	} while (d->last_pts < target);
+	d->have_frame = 1;
+	d->next_index = index_at(d, d->last_pts);
+	return 0;
+}
+
 int media_decoder_seek(media_decoder *d, double seconds)
 {
 	if (isnan(seconds))
@@ -703,6 +784,8 @@ int media_decoder_seek(media_decoder *d, double seconds)
 	AVRational tb = d->st->time_base;
 	double ticks = seconds * tb.den / tb.num;
 	int64_t target = ticks > 1e18 ? INT64_MAX / 2 : d->start_pts + llround(ticks);
+	if (ahead_within_reach(d, target))
+		return skip_to(d, target);
 
 	/* Seek, and check that the first frame is not after the target: frames
 	 * between the target and a key frame can precede it in decode order (MP4
@@ -750,6 +833,8 @@ void media_decoder_close(media_decoder *d)
 		return;
 	sws_freeContext(d->sws);
 	sws_freeContext(d->sws2);
+	sws_freeContext(d->pre);
+	av_frame_free(&d->mid);
 	media_shrink_release(&d->shrink);
 	media_shrink_release(&d->shrink2);
 	av_frame_free(&d->frame);

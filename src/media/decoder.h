@@ -133,6 +133,16 @@ int media_decoder_set_output(media_decoder *d, int width, int height, int channe
  * not for output. */
 void media_decoder_set_fast(media_decoder *d, int fast);
 
+/* With on set, RGB frames read from now on at another size than the coded one
+ * are scaled first in the picture's own planar YUV (bit-exact bicubic, chroma
+ * at its own resolution, as the ffmpeg tool's scale filter does) and then
+ * converted to RGB at the output size, instead of scaled straight to RGB with
+ * full-resolution chroma: about ten times quicker when enlarging 480 lines to
+ * 720 (3 ms a frame against 38 ms here), with colour edges a little softer
+ * (chroma keeps its subsampling).  For rendering films, whose output is
+ * subsampled again anyway. */
+void media_decoder_set_yuv_scale(media_decoder *d, int on);
+
 /* With rough set, the decoder skips its in-loop deblocking filter (H.264, HEVC
  * and others that have one), which is a fifth of an H.264 decode: block edges
  * show faintly, and later frames predicted from unfiltered ones drift a little

@@ -11,12 +11,12 @@
 #include <libavutil/cpu.h>
 #include <libavutil/error.h>
 #include <libavutil/mem.h>
-#include <libswscale/swscale.h>
 
 #include "base/alloc.h"
 #include "base/atomic.h"
 #include "base/error.h"
 #include "media/ffmpeg.h"
+#include "media/rgb_yuv.h"
 
 struct media_encoder {
 	media_encoder_opts opts;   /* a copy; preset and tags are not kept */
@@ -29,9 +29,6 @@ struct media_encoder {
 	AVCodecContext *venc;
 	AVStream *vst;
 	AVFrame *vframe;           /* yuv420p, (height, width) */
-	struct SwsContext *sws[2]; /* from GRAY8, from RGB24; made at first use */
-	uint8_t *staging;          /* (height, staging_stride) + padding: the input's copy */
-	int staging_stride;        /* bytes, a multiple of 64 */
 	int64_t frames;            /* frames sent; the next frame's pts */
 
 	AVCodecContext *aenc;      /* NULL without audio */
@@ -302,13 +299,6 @@ static int add_video(media_encoder *e, const AVCodec *codec)
 	if ((ret = av_frame_get_buffer(f, 0)) < 0)
 		return av_fail(e, "cannot allocate a video frame", ret);
 
-	/* Room for RGB rows, 64-byte aligned, and a spare row for libswscale to
-	 * read past the end of the last (see write_video). */
-	e->staging_stride = (c->width * 3 + 63) / 64 * 64;
-	size_t size;
-	if (!bj_size_mul(&size, (size_t)e->staging_stride, (size_t)c->height + 1) ||
-	    !(e->staging = av_mallocz(size)))
-		return out_of_memory(e, "a video frame");
 	return 0;
 }
 
@@ -449,27 +439,6 @@ static int encode(media_encoder *e, AVCodecContext *c, AVStream *st, AVFrame *fr
 	}
 }
 
-static struct SwsContext *scaler(media_encoder *e, int channels)
-{
-	struct SwsContext **s = &e->sws[channels == 3];
-	if (*s)
-		return *s;
-	int w = e->opts.width, h = e->opts.height;
-	/* Same size, so the filter only matters for the chroma subsampling, where
-	 * FULL_CHR_H_INP makes it filter horizontally rather than drop samples;
-	 * BITEXACT asks for the same results from SIMD code as from C. */
-	*s = sws_getContext(w, h, channels == 3 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_GRAY8,
-	                    w, h, AV_PIX_FMT_YUV420P,
-	                    SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP | SWS_BITEXACT,
-	                    NULL, NULL, NULL);
-	if (!*s)
-		return NULL;
-	/* Full-range RGB or grey in, limited-range BT.709 out, as the stream is tagged. */
-	const int *bt709 = sws_getCoefficients(SWS_CS_ITU709);
-	sws_setColorspaceDetails(*s, bt709, 1, bt709, 0, 0, 1 << 16, 1 << 16);
-	return *s;
-}
-
 int media_encoder_write_video(media_encoder *e, const media_image *img)
 {
 	BJ_ASSERT(e && img && !e->finished);
@@ -483,26 +452,12 @@ int media_encoder_write_video(media_encoder *e, const media_image *img)
 		                    img->channels);
 	BJ_ASSERT(img->data && img->stride >= (size_t)img->width * (size_t)img->channels);
 
-	struct SwsContext *sws = scaler(e, img->channels);
-	if (!sws)
-		return stop(e, out_of_memory(e, "the colour converter"));
 	/* Normally a no-op: encoders copy or release the frame before send returns. */
 	int ret = av_frame_make_writable(e->vframe);
 	if (ret < 0)
 		return stop(e, av_fail(e, "cannot encode video", ret));
-	/* libswscale's SIMD loads read up to a vector past the end of a row, which
-	 * for the last row of a tightly allocated image is past the end of the
-	 * caller's memory (valgrind: "invalid read of size 16").  It converts from
-	 * a copy with padded, aligned rows; the copy costs little beside x264. */
-	size_t row = (size_t)img->width * (size_t)img->channels;
-	for (int y = 0; y < img->height; y++)
-		memcpy(e->staging + (size_t)y * (size_t)e->staging_stride,
-		       img->data + (size_t)y * img->stride, row);
-	const uint8_t *src[4] = { e->staging, NULL, NULL, NULL };
-	const int src_stride[4] = { e->staging_stride, 0, 0, 0 };
-	if ((ret = sws_scale(sws, src, src_stride, 0, img->height, e->vframe->data,
-	                     e->vframe->linesize)) < 0)
-		return stop(e, av_fail(e, "cannot convert a frame to yuv420p", ret));
+	/* Full-range RGB or grey in, limited-range BT.709 out, as the stream is tagged. */
+	media_rgb_to_yuv420p(img, e->vframe->data, e->vframe->linesize);
 	e->vframe->pts = e->frames++;
 	return stop(e, encode(e, e->venc, e->vst, e->vframe, "cannot encode video"));
 }
@@ -625,9 +580,6 @@ void media_encoder_close(media_encoder *e)
 	av_frame_free(&e->vframe);
 	av_frame_free(&e->aframe);
 	av_packet_free(&e->pkt);
-	sws_freeContext(e->sws[0]);
-	sws_freeContext(e->sws[1]);
-	av_free(e->staging);
 	avformat_free_context(e->fmt);
 	free(e->url);
 	free(e->path);

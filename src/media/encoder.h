@@ -22,7 +22,8 @@
  * muxing, deterministic x264 threading, x264's AVX-512 code left out); a different
  * thread count gives a different, equally valid, stream.
  *
- * Pictures are converted to yuv420p with the BT.709 matrix, limited range, and the
+ * Pictures are converted to yuv420p with the BT.709 matrix, limited range
+ * (media/rgb_yuv.h: integer C, chroma the mean of each 2x2 block), and the
  * stream is tagged so.  Audio is AAC-LC; the encoder's priming delay is hidden by an
  * edit list, so audio and video both start at 0.  Write video and audio in step
  * (each frame with its 1/fps s of sound): the muxer holds packets back to

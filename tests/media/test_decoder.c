@@ -416,8 +416,9 @@ static void test_seek_matches_sequential_decode(void)
 		char *p = make_h264(names[i]);
 		if (!p)
 			continue;
-		double t[10] = { 0, 0.8, 0.76, 0.77, 2.96, 1.5, 3.5 };
-		for (size_t k = 7; k < BJ_ARRAY_SIZE(t); k++)
+		/* 0.9 and 1.2 read on from the frames after 0.77 (no key frame between). */
+		double t[12] = { 0, 0.8, 0.76, 0.77, 0.9, 1.2, 2.96, 1.5, 3.5 };
+		for (size_t k = 9; k < BJ_ARRAY_SIZE(t); k++)
 			t[k] = (double)(next_random(&rng) % 3000) / 1000.0;
 		check_seeks(p, 0, 0, 3, t, BJ_ARRAY_SIZE(t));
 		free(p);
@@ -499,6 +500,51 @@ static void test_output_sizes_keep_aspect(void)
 		check_size(path, 320, 0, 320, 180);
 		check_size(path, 0, 180, 320, 180);
 		check_size(path, 853, 0, 853, 480);
+	}
+}
+
+/* Scaling in YUV first (media_decoder_set_yuv_scale) gives nearly the pictures
+ * of the direct RGB scale, enlarged and shrunk, and the same bytes twice. */
+static void read_scaled(const char *path, int yuv, int w, int h, media_image *out)
+{
+	media_decoder *d;
+	if (media_decoder_open(path, &d) < 0)
+		return;
+	media_decoder_set_yuv_scale(d, yuv);
+	const media_frame *f;
+	CHECK(media_decoder_set_output(d, w, h, 3) == 0 && media_decoder_seek(d, 10) == 0);
+	CHECK(media_decoder_read(d, &f) == 1, "%s", bj_error_message());
+	if (f && f->image.width == w && f->image.height == h)
+		for (int y = 0; y < h; y++)
+			memcpy(out->data + (size_t)y * out->stride, f->image.data + (size_t)y * f->image.stride,
+			       (size_t)w * 3);
+	media_decoder_close(d);
+}
+
+static void test_yuv_scale_is_close(void)
+{
+	const char *path = test_data(STEAMBOAT);
+	if (!path)
+		return;
+	static const int sizes[][2] = { { 1280, 720 }, { 320, 180 } };
+	for (int k = 0; k < 2; k++) {
+		int w = sizes[k][0], h = sizes[k][1];
+		media_image *a = media_image_new(w, h, 3), *b = media_image_new(w, h, 3),
+		            *c = media_image_new(w, h, 3);
+		read_scaled(path, 0, w, h, a);
+		read_scaled(path, 1, w, h, b);
+		read_scaled(path, 1, w, h, c);
+		double sum = 0;
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w * 3; x++)
+				sum += abs(a->data[(size_t)y * a->stride + (size_t)x] -
+				           b->data[(size_t)y * b->stride + (size_t)x]);
+		double mean = sum / ((double)w * h * 3);
+		CHECK(mean > 0 && mean < 1.5, "%dx%d: mean difference %.3f levels", w, h, mean);
+		CHECK(memcmp(b->data, c->data, (size_t)w * h * 3) == 0, "%dx%d: not the same twice", w, h);
+		media_image_free(a);
+		media_image_free(b);
+		media_image_free(c);
 	}
 }
 
@@ -1190,6 +1236,7 @@ int main(void)
 		TEST_CASE(test_fast_output),
 		TEST_CASE(test_rough_output),
 		TEST_CASE(test_full_range_output),
+		TEST_CASE(test_yuv_scale_is_close),
 		TEST_CASE(test_info_matches_ffprobe),
 		TEST_CASE(test_every_footage_file_decodes),
 		TEST_CASE(test_rotation_from_display_matrix),
