@@ -98,6 +98,7 @@ static void take_buffers(perform_swap_disc *d, int B)
 	}
 	d->work = nn_arena_take(a, work);
 	d->dx = nn_arena_take(a, (size_t)B * 3 * d->size * d->size);
+	d->fake = nn_arena_take(a, (size_t)B * 3 * d->size * d->size);
 	d->out = d->z[L - 1];
 	d->dout = d->dz[L - 1];
 }
@@ -183,4 +184,25 @@ void perform_swap_gan_step(perform_swap_disc *d, const float *real, const float 
 	nn_gan_loss_backward(NN_GAN_LSGAN, d->out, n, 1.0f, 0.5f, d->dout);
 	perform_swap_disc_backward(d, real, NULL);
 	*ld = 0.5 * (ld_real + ld_fake);
+}
+
+void perform_swap_gan_face_step(perform_swap_disc *d, const float *target, const float *rgb, const float *mask,
+                                float g_weight, double *ld, double *lg)
+{
+	size_t plane = (size_t)d->size * d->size;
+	for (int k = 0; k < d->batch; k++)
+		for (int c = 0; c < 3; c++) {
+			size_t o = ((size_t)k * 3 + c) * plane;
+			const float *m = mask + (size_t)k * plane;
+			for (size_t i = 0; i < plane; i++)
+				d->fake[o + i] = rgb[o + i] * m[i] + target[o + i] * (1.0f - m[i]);
+		}
+	perform_swap_gan_step(d, target, d->fake, g_weight, ld, lg);
+	for (int k = 0; k < d->batch; k++)
+		for (int c = 0; c < 3; c++) {
+			size_t o = ((size_t)k * 3 + c) * plane;
+			const float *m = mask + (size_t)k * plane;
+			for (size_t i = 0; i < plane; i++)
+				d->dx[o + i] *= m[i];
+		}
 }

@@ -4,13 +4,16 @@
  * crops of its identity from the decoder's reconstructions, and the
  * least-squares GAN loss that pushes the decoder towards faces it cannot tell
  * apart (the faceswap-GAN / DeepFaceLab recipe, a small weight after a
- * warm-up).
+ * warm-up).  It judges the face inside the mask target, pasted on the real
+ * crop's background (faceswap-GAN judges its masked composite too): judged
+ * on the whole crop, the background's blur is the easiest tell, and the
+ * generator answers it with checkerboard texture the swap never uses.
  *
  *     perform_swap_disc *d = perform_swap_disc_new(PERFORM_SWAP_A, 64, 16, NN_WITH_GRAD | NN_WITH_ADAM);
  *     perform_swap_disc_init_weights(d, &rng);
  *     perform_swap_disc_batch(d, 16);
  *     perform_swap_net_loss(net, PERFORM_SWAP_A, &batch, &l);             // net->rgb: the fakes
- *     perform_swap_gan_step(d, batch.target, net->rgb, 0.1f, &ld, &lg);  // D's gradients, d->dx
+ *     perform_swap_gan_face_step(d, batch.target, net->rgb, batch.mask, 0.1f, &ld, &lg);
  *     perform_swap_net_backward(net, PERFORM_SWAP_A, &batch, d->dx);      // adds 0.1 dLg/drgb
  *     nn_adamw_step(&opt_d, &d->params, lr);
  *
@@ -56,6 +59,7 @@ typedef struct perform_swap_disc {
 	float *out;     /* (batch, 1, S/8, S/8) logits of the last forward */
 	float *dout;
 	float *dx;      /* (batch, 3, S, S) the gradient for the generator (perform_swap_gan_step) */
+	float *fake;    /* (batch, 3, S, S) the composite perform_swap_gan_face_step judges */
 } perform_swap_disc;
 
 /* The discriminator of decoder `which` (0: A, 1: B), its parameters named
@@ -90,3 +94,12 @@ int perform_swap_disc_patches(const perform_swap_disc *d);
  * fake is treated as a constant for ld (detached). */
 void perform_swap_gan_step(perform_swap_disc *d, const float *real, const float *fake, float g_weight,
                            double *ld, double *lg);
+
+/* perform_swap_gan_step on the face alone: the fakes are the generator's rgb
+ * inside the mask and the real target outside it, d->fake = rgb m + target
+ * (1 - m), so the discriminator judges only the face (which is all the swap
+ * blends in) and the generator's background is left to the reconstruction
+ * losses; d->dx is the gradient at rgb (the composite's times m). */
+void perform_swap_gan_face_step(perform_swap_disc *d, const float *target, const float *rgb,
+                                const float *mask,   // (batch, 1, S, S)
+                                float g_weight, double *ld, double *lg);

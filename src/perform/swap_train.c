@@ -196,7 +196,7 @@ void perform_swap_train_step(perform_swap_net *net, perform_swap_state *st, cons
 		perform_swap_net_loss(net, d, &batch[d], &l[d]);
 		perform_swap_disc *D = net->disc[d];
 		if (D) {
-			perform_swap_gan_step(D, batch[d].target, net->rgb, w, &l[d].disc, &l[d].adv);
+			perform_swap_gan_face_step(D, batch[d].target, net->rgb, batch[d].mask, w, &l[d].disc, &l[d].adv);
 			l[d].total += w * l[d].adv;
 		}
 		perform_swap_net_backward(net, d, &batch[d], gan_on ? D->dx : NULL);

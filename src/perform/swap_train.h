@@ -68,7 +68,7 @@ int perform_swap_train(const perform_swap_train_opts *o, const perform_crops *a,
                        perform_swap_train_report *rep);
 
 /* One step on a batch of A and one of B: for each, the reconstruction losses
- * and, when net has discriminators, perform_swap_gan_step (the generator's
+ * and, when net has discriminators, perform_swap_gan_face_step (the generator's
  * adversarial term weighted by st->gan_weight from step st->gan_after on),
  * backward; then Adam on the generator (opt) and each discriminator (opt_d[2]),
  * all at st->lr.  Advances st's steps and Adam step counts; l[2] gets each
