@@ -24,9 +24,10 @@
  *   conv 3x3 stride 1 pad 1, 4w -> 1: one logit per patch           S/8
  * The convolutions before an instance norm have no bias (the norm would take
  * it out again), the others do; the instance norms have no affine weights
- * (CycleGAN's default).  A patch sees 46 x 46 input pixels.  At 64 px and
- * width 16 a face costs about 5 M multiply-adds, a twentieth of the
- * generator's.  Parameters are "disc_a.*" or "disc_b.*" in the
+ * (CycleGAN's default).  A patch sees 38 x 38 input pixels.  At 64 px and
+ * width 16 a face costs about 5 M multiply-adds, a twenty-fifth of the
+ * generator's 126 M (two forwards and three backwards a step keep the
+ * discriminators near a tenth of the step).  Parameters are "disc_a.*" or "disc_b.*" in the
  * discriminator's own nn_params arena, so it has its own Adam moments.  The
  * same bytes for any thread count.
  */
