@@ -25,8 +25,9 @@
 struct swap_options {
 	const char *star, *library, *out;
 	long identity, size, seed, threads, batch, width, dense;
-	long steps;
-	double minutes, preview_every, checkpoint_every, lr;
+	long steps, gan_after, holdout;
+	double minutes, preview_every, checkpoint_every, lr, gan_weight;
+	int gan_given, holdout_given;   /* --gan-weight/--gan-after, --holdout on the command line */
 	int resume;
 };
 
@@ -52,7 +53,7 @@ static void on_sigint(int sig)
 static int parse_args(int argc, char **argv, struct swap_options *o)
 {
 	enum { O_STAR = 256, O_IDENTITY, O_LIBRARY, O_SIZE, O_STEPS, O_MINUTES, O_RESUME, O_SEED, O_PREVIEW,
-	       O_CHECKPOINT, O_THREADS, O_BATCH, O_LR, O_WIDTH, O_DENSE };
+	       O_CHECKPOINT, O_THREADS, O_BATCH, O_LR, O_WIDTH, O_DENSE, O_GAN_WEIGHT, O_GAN_AFTER, O_HOLDOUT };
 	static const struct option options[] = {
 		{ "star", required_argument, NULL, O_STAR },
 		{ "identity", required_argument, NULL, O_IDENTITY },
@@ -70,6 +71,9 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 		{ "lr", required_argument, NULL, O_LR },
 		{ "width", required_argument, NULL, O_WIDTH },
 		{ "dense", required_argument, NULL, O_DENSE },
+		{ "gan-weight", required_argument, NULL, O_GAN_WEIGHT },
+		{ "gan-after", required_argument, NULL, O_GAN_AFTER },
+		{ "holdout", required_argument, NULL, O_HOLDOUT },
 		{ 0 },
 	};
 	const char *const *usage = cmd_train_usage;
@@ -115,6 +119,18 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 			break;
 		case O_DENSE:
 			status = cli_int_arg(usage, "--dense", optarg, 1, 4096, &o->dense);
+			break;
+		case O_GAN_AFTER:
+			status = cli_int_arg(usage, "--gan-after", optarg, 0, LONG_MAX, &o->gan_after);
+			o->gan_given = 1;
+			break;
+		case O_HOLDOUT:
+			status = cli_int_arg(usage, "--holdout", optarg, 0, INT_MAX, &o->holdout);
+			o->holdout_given = 1;
+			break;
+		case O_GAN_WEIGHT:
+			REAL("gan-weight", 0.0, 100.0, gan_weight)
+			o->gan_given = 1;
 			break;
 		case O_MINUTES:
 			REAL("minutes", 0.001, 1e6, minutes)
@@ -194,7 +210,8 @@ done:
 int cmd_train_swap(int argc, char **argv)
 {
 	struct swap_options o = { .size = 64, .seed = 1, .threads = 2, .batch = 16, .width = 32, .dense = 256,
-	                          .preview_every = 5.0, .checkpoint_every = 10.0, .lr = 1e-4 };
+	                          .preview_every = 5.0, .checkpoint_every = 10.0, .lr = 1e-4, .gan_weight = 0.1,
+	                          .gan_after = 1000 };
 	int status = parse_args(argc, argv, &o);
 	if (status != CLI_EXIT_OK)
 		return status;
@@ -214,6 +231,18 @@ int cmd_train_swap(int argc, char **argv)
 			                   st.star, o.identity, o.star);
 			goto out;
 		}
+		if (st.has_gan && o.gan_given) {
+			status = cli_error("'%s': --gan-weight and --gan-after are the model's own when resuming", o.out);
+			goto out;
+		}
+		if (o.holdout_given && o.holdout != st.holdout) {
+			status = cli_error("'%s': trained holding out %d crops, not %ld", o.out, st.holdout, o.holdout);
+			goto out;
+		}
+		if (!st.has_gan) {   /* a model from before the discriminators */
+			st.gan_weight = o.gan_weight;
+			st.gan_after = o.gan_after;
+		}
 		o.size = net->cfg.size;
 	} else {
 		perform_swap_cfg cfg = { (int)o.size, (int)o.width, (int)o.dense };
@@ -227,6 +256,9 @@ int cmd_train_swap(int argc, char **argv)
 		}
 		st.identity = o.identity;
 		snprintf(st.star, sizeof(st.star), "%s", o.star);
+		st.gan_weight = o.gan_weight;
+		st.gan_after = o.gan_after;
+		st.holdout = (int)o.holdout;
 	}
 	if (o.steps && o.steps <= st.steps) {
 		status = cli_error("'%s': already trained %lld steps, --steps asks for %ld in all", o.out,
@@ -260,9 +292,16 @@ int cmd_train_swap(int argc, char **argv)
 	char took[32];
 	bj_progress_format_duration(took, sizeof(took), rep.seconds);
 	printf("trained %lld steps (%lld in all) in %s, %.1f faces/s; loss A %.4f (L1 %.4f, SSIM %.3f), B %.4f "
-	       "(L1 %.4f, SSIM %.3f); wrote '%s' and '%s'\n",
+	       "(L1 %.4f, SSIM %.3f)",
 	       (long long)rep.steps, (long long)st.steps, took, rep.images_per_second, rep.a.total, rep.a.l1,
-	       1.0 - rep.a.ssim, rep.b.total, rep.b.l1, 1.0 - rep.b.ssim, o.out, preview);
+	       1.0 - rep.a.ssim, rep.b.total, rep.b.l1, 1.0 - rep.b.ssim);
+	if (net->disc[0])
+		printf("; adversarial D %.4f %.4f, G %.4f %.4f (weight %g from step %lld)", rep.a.disc, rep.b.disc,
+		       rep.a.adv, rep.b.adv, st.gan_weight, (long long)st.gan_after);
+	if (st.holdout)
+		printf("; held-out SSIM A %.4f B %.4f (%d crops each)", rep.heldout_ssim[0], rep.heldout_ssim[1],
+		       st.holdout);
+	printf("; wrote '%s' and '%s'\n", o.out, preview);
 	if (interrupted)
 		status = 130;
 out:

@@ -30,6 +30,18 @@ static int put(bj_st_writer *w, const char *key, const char *fmt, ...)
 	return bj_st_writer_set_meta(w, key, v);
 }
 
+/* The data of p and, when it has them, its Adam moments. */
+static int write_blocks(const nn_params *p, bj_st_writer *w)
+{
+	int ret = nn_params_write(p, NN_DATA, "", w);
+	if (!ret && p->block[NN_ADAM_M]) {
+		ret = nn_params_write(p, NN_ADAM_M, "adam_m.", w);
+		if (!ret)
+			ret = nn_params_write(p, NN_ADAM_V, "adam_v.", w);
+	}
+	return ret;
+}
+
 int perform_swap_model_save(const perform_swap_net *net, const perform_swap_state *st, const char *path)
 {
 	bj_st_writer *w = bj_st_writer_new();
@@ -62,17 +74,26 @@ int perform_swap_model_save(const perform_swap_net *net, const perform_swap_stat
 		ret = put(w, "rng", "%016" PRIx64 "%016" PRIx64 "%016" PRIx64 "%016" PRIx64, r->s[0], r->s[1], r->s[2],
 		          r->s[3]);
 	if (!ret)
-		ret = nn_params_write(&net->params, NN_DATA, "", w);
-	if (!ret && net->params.block[NN_ADAM_M]) {
-		ret = nn_params_write(&net->params, NN_ADAM_M, "adam_m.", w);
+		ret = put(w, "holdout", "%d", st->holdout);
+	if (!ret)
+		ret = put(w, "gan_weight", "%.17g", st->gan_weight);
+	if (!ret)
+		ret = put(w, "gan_after", "%" PRId64, st->gan_after);
+	if (!ret && net->disc[0]) {
+		ret = put(w, "disc_width", "%d", net->disc[0]->width);
 		if (!ret)
-			ret = nn_params_write(&net->params, NN_ADAM_V, "adam_v.", w);
+			ret = put(w, "disc_adam_step", "%" PRId64, st->disc_adam_step);
+		for (int d = 0; d < 2 && !ret; d++)
+			ret = write_blocks(&net->disc[d]->params, w);
 	}
+	if (!ret)
+		ret = write_blocks(&net->params, w);
 	if (!ret)
 		ret = bj_st_writer_save(w, path);
 	bj_st_writer_free(w);
 	return ret;
 }
+
 
 /* Metadata key as an integer in [lo, hi]. */
 static int meta_int(const bj_safetensors *f, const char *key, int64_t lo, int64_t hi, int64_t *out)
@@ -87,6 +108,41 @@ static int meta_int(const bj_safetensors *f, const char *key, int64_t lo, int64_
 		return bj_error_set(BJ_EFORMAT, "'%s': metadata '%s' is '%s', expected %" PRId64 "..%" PRId64,
 		                    bj_safetensors_path(f), key, v, lo, hi);
 	*out = x;
+	return 0;
+}
+
+/* A key of the files written since the discriminators: absent is 0. */
+static int meta_int_or_0(const bj_safetensors *f, const char *key, int64_t lo, int64_t hi, int64_t *out)
+{
+	*out = 0;
+	return bj_safetensors_meta(f, key) ? meta_int(f, key, lo, hi, out) : 0;
+}
+
+static int read_gan_meta(const bj_safetensors *f, perform_swap_state *st)
+{
+	int64_t v[4];
+	int ret = meta_int_or_0(f, "holdout", 0, INT32_MAX, &v[0]);
+	if (!ret)
+		ret = meta_int_or_0(f, "gan_after", 0, INT64_MAX, &v[1]);
+	if (!ret)
+		ret = meta_int_or_0(f, "disc_width", 1, 256, &v[2]);
+	if (!ret)
+		ret = meta_int_or_0(f, "disc_adam_step", 0, INT64_MAX, &v[3]);
+	if (ret)
+		return ret;
+	st->holdout = (int)v[0];
+	st->gan_after = v[1];
+	st->disc_width = (int)v[2];
+	st->disc_adam_step = v[3];
+	const char *w = bj_safetensors_meta(f, "gan_weight");
+	st->has_gan = w != NULL;
+	if (w) {
+		char *end;
+		st->gan_weight = strtod(w, &end);
+		if (end == w || *end || !(st->gan_weight >= 0 && st->gan_weight <= 100))
+			return bj_error_set(BJ_EFORMAT, "'%s': metadata 'gan_weight' is '%s', expected 0..100",
+			                    bj_safetensors_path(f), w);
+	}
 	return 0;
 }
 
@@ -146,7 +202,7 @@ static int read_meta(const bj_safetensors *f, perform_swap_cfg *c, perform_swap_
 		}
 	if (words != 4 || !(st->rng.s[0] | st->rng.s[1] | st->rng.s[2] | st->rng.s[3]))
 		return bj_error_set(BJ_EFORMAT, "'%s': metadata 'rng' is not 64 hex digits of a generator", path);
-	return 0;
+	return read_gan_meta(f, st);
 }
 
 static int all_finite(const float *x, size_t n)
@@ -155,6 +211,30 @@ static int all_finite(const float *x, size_t n)
 		if (!isfinite(x[i]))
 			return 0;
 	return 1;
+}
+
+/* The data of p and with NN_WITH_ADAM its moments. */
+static int read_blocks(nn_params *p, unsigned flags, const bj_safetensors *f)
+{
+	int ret = nn_params_read(p, NN_DATA, "", f);
+	if (!ret && (flags & NN_WITH_ADAM) && !(ret = nn_params_read(p, NN_ADAM_M, "adam_m.", f)))
+		ret = nn_params_read(p, NN_ADAM_V, "adam_v.", f);
+	return ret;
+}
+
+/* Every weight and moment finite, every second moment >= 0. */
+static int check_blocks(const nn_params *p, unsigned flags, const char *path)
+{
+	for (int b = 0; b < NN_BLOCKS; b++)
+		if (p->block[b] && b != NN_GRAD && !all_finite(p->block[b], p->count))
+			return bj_error_set(BJ_EFORMAT, "'%s': a weight or moment is not finite", path);
+	if (flags & NN_WITH_ADAM) {
+		const float *v = p->block[NN_ADAM_V];
+		for (size_t i = 0; i < p->count; i++)
+			if (v[i] < 0)
+				return bj_error_set(BJ_EFORMAT, "'%s': a second moment is negative", path);
+	}
+	return 0;
 }
 
 int perform_swap_model_load(const char *path, unsigned flags, perform_swap_net **out, perform_swap_state *st)
@@ -178,23 +258,21 @@ int perform_swap_model_load(const char *path, unsigned flags, perform_swap_net *
 		ret = bj_error_code();
 		goto fail;
 	}
-	if ((ret = nn_params_read(&net->params, NN_DATA, "", f)) < 0)
+	if ((ret = read_blocks(&net->params, flags, f)) < 0)
 		goto fail;
-	if ((flags & NN_WITH_ADAM) && ((ret = nn_params_read(&net->params, NN_ADAM_M, "adam_m.", f)) < 0 ||
-	                               (ret = nn_params_read(&net->params, NN_ADAM_V, "adam_v.", f)) < 0))
+	if ((ret = check_blocks(&net->params, flags, path)) < 0)
 		goto fail;
-	for (int b = 0; b < NN_BLOCKS; b++)
-		if (net->params.block[b] && b != NN_GRAD && !all_finite(net->params.block[b], net->params.count)) {
-			ret = bj_error_set(BJ_EFORMAT, "'%s': a weight or moment is not finite", path);
-			goto fail;
-		}
-	if (flags & NN_WITH_ADAM) {
-		const float *v = net->params.block[NN_ADAM_V];
-		for (size_t i = 0; i < net->params.count; i++)
-			if (v[i] < 0) {
-				ret = bj_error_set(BJ_EFORMAT, "'%s': a second moment is negative", path);
+	if ((flags & NN_WITH_GRAD) && st->disc_width) {
+		for (int d = 0; d < 2; d++) {
+			perform_swap_disc *disc = perform_swap_disc_new(d, c.size, st->disc_width, flags);
+			if (!disc) {
+				ret = bj_error_code();
 				goto fail;
 			}
+			net->disc[d] = disc;
+			if ((ret = read_blocks(&disc->params, flags, f)) < 0 || (ret = check_blocks(&disc->params, flags, path)) < 0)
+				goto fail;
+		}
 	}
 	bj_safetensors_free(f);
 	*out = net;

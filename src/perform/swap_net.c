@@ -99,6 +99,8 @@ void perform_swap_net_free(perform_swap_net *net)
 		return;
 	nn_params_release(&net->params);
 	nn_arena_release(&net->arena);
+	perform_swap_disc_free(net->disc[0]);
+	perform_swap_disc_free(net->disc[1]);
 	free(net);
 }
 
@@ -244,17 +246,26 @@ void perform_swap_net_loss(perform_swap_net *net, int decoder, const perform_bat
 	out->ssim = nn_ssim_loss_forward(net->face, net->face_target, 3 * B, S, S, net->ssim_cache);
 	out->mask = nn_l1_forward(net->mask, b->mask, (size_t)B * plane);
 	out->tv = nn_tv_forward(net->mask, B, S, S);
+	out->adv = out->disc = 0.0;
 	out->total = out->l1 + PERFORM_SWAP_SSIM_WEIGHT * out->ssim + PERFORM_SWAP_MASK_WEIGHT * out->mask +
 	             PERFORM_SWAP_TV_WEIGHT * out->tv;
 }
 
 void perform_swap_net_train(perform_swap_net *net, int decoder, const perform_batch *b, perform_swap_losses *out)
 {
-	BJ_ASSERT(net->params.block[NN_GRAD]);
 	perform_swap_net_loss(net, decoder, b, out);
+	perform_swap_net_backward(net, decoder, b, NULL);
+}
+
+void perform_swap_net_backward(perform_swap_net *net, int decoder, const perform_batch *b, const float *extra)
+{
+	BJ_ASSERT(net->params.block[NN_GRAD]);
 	int B = b->n, S = b->size;
 	size_t plane = (size_t)S * S;
-	memset(net->drgb, 0, 3 * plane * B * sizeof(float));
+	if (extra)
+		memcpy(net->drgb, extra, 3 * plane * B * sizeof(float));
+	else
+		memset(net->drgb, 0, 3 * plane * B * sizeof(float));
 	memset(net->dmask, 0, plane * B * sizeof(float));
 	nn_weighted_l1_backward(net->rgb, b->target, b->weight, B, 3, (int)plane, 1.0f, net->drgb);
 	/* the SSIM's gradient reaches rgb through the mask target */

@@ -32,7 +32,8 @@
  *   + 1 - SSIM (rgb * mask_target, target * mask_target)   (the face only)
  *   + 0.5 L1 (mask, mask_target) + 0.01 TV (mask)
  * All parameters (encoder "enc.*", decoders "dec_a.*" and "dec_b.*") live in
- * one nn_params arena.  The same bytes for any thread count.
+ * one nn_params arena; the discriminators (perform/swap_gan.h), when there
+ * are any, in their own.  The same bytes for any thread count.
  */
 #pragma once
 
@@ -44,6 +45,7 @@
 #include "nn/conv2d.h"
 #include "nn/params.h"
 #include "perform/swap_augment.h"
+#include "perform/swap_gan.h"
 
 /* The decoders. */
 enum { PERFORM_SWAP_A = 0, PERFORM_SWAP_B = 1 };
@@ -76,9 +78,11 @@ typedef struct perform_swap_stage {
 #define PERFORM_SWAP_ENC_STAGES 7
 #define PERFORM_SWAP_DEC_STAGES 4
 
-/* The loss terms of one batch (means) and their weighted sum. */
+/* The loss terms of one batch (means) and their weighted sum; adv (the
+ * generator's adversarial loss, in total times its weight once it is on) and
+ * disc (the discriminator's) are 0 without discriminators. */
 typedef struct perform_swap_losses {
-	double l1, ssim, mask, tv, total;
+	double l1, ssim, mask, tv, adv, disc, total;
 } perform_swap_losses;
 
 typedef struct perform_swap_net {
@@ -94,6 +98,7 @@ typedef struct perform_swap_net {
 	float *face, *face_target;   /* (batch, 3, S, S): rgb and target times the mask target */
 	float *dface;
 	float *ssim_cache;
+	perform_swap_disc *disc[2];  /* per decoder when training adversarially, else NULL (owned) */
 } perform_swap_net;
 
 /* A network of cfg with the arena's blocks flags asks for (NN_WITH_GRAD,
@@ -119,8 +124,13 @@ void perform_swap_net_forward(perform_swap_net *net, int decoder, const float *x
  * touched. */
 void perform_swap_net_loss(perform_swap_net *net, int decoder, const perform_batch *b, perform_swap_losses *out);
 
-/* perform_swap_net_loss, then adds the losses' gradients to the arena's
- * NN_GRAD block (the encoder's and decoder `decoder`'s). */
+/* After perform_swap_net_loss on b: adds the losses' gradients to the arena's
+ * NN_GRAD block (the encoder's and decoder `decoder`'s), with extra (NULL or
+ * (batch, 3, S, S), a further gradient at net->rgb: the adversarial one)
+ * added to the reconstruction's. */
+void perform_swap_net_backward(perform_swap_net *net, int decoder, const perform_batch *b, const float *extra);
+
+/* perform_swap_net_loss, then perform_swap_net_backward without extra. */
 void perform_swap_net_train(perform_swap_net *net, int decoder, const perform_batch *b, perform_swap_losses *out);
 
 /* The swap of one aligned face crop (RGB, S x S, as perform/swap_crops.h cuts

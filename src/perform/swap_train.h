@@ -2,8 +2,14 @@
  * swap_train.h - training a swap network (perform/swap_net.h) on the face
  * crops of the footage actor (A) and the star (B): each step one augmented
  * batch of A and one of B (perform/swap_augment.h) through forward, losses and
- * backward, then one Adam step (betas 0.5, 0.999).  Checkpoints the model file
- * atomically, draws preview sheets, and resumes exactly.
+ * backward, then one Adam step (betas 0.5, 0.999).  With st->gan_weight > 0
+ * each side's PatchGAN discriminator (perform/swap_gan.h) learns real crops
+ * from reconstructions at every step, with its own Adam (the same rate and
+ * betas), and from step st->gan_after on the generator's loss adds gan_weight
+ * times the adversarial loss (LSGAN).  The last st->holdout crops of each
+ * side are kept out of training: the sheets show them and the report gives
+ * their reconstruction SSIM.  Checkpoints the model file atomically, draws
+ * preview sheets, and resumes exactly.
  *
  *     perform_swap_train_opts o = PERFORM_SWAP_TRAIN_DEFAULTS;
  *     o.model_path = "swap.safetensors";  o.steps = 2000;
@@ -21,6 +27,7 @@
 #include <stdint.h>
 
 #include "base/progress.h"
+#include "nn/optim.h"
 #include "perform/swap_crops.h"
 #include "perform/swap_model.h"
 
@@ -42,6 +49,7 @@ typedef struct perform_swap_train_report {
 	double seconds;
 	double images_per_second;
 	perform_swap_losses a, b;      /* the losses, smoothed over about the last 20 steps */
+	double heldout_ssim[2];        /* A's and B's at the end (perform_swap_heldout_ssim), NAN without */
 } perform_swap_train_report;
 
 /* A new network of cfg with Adam moments, its weights drawn from seed, and a
@@ -58,6 +66,22 @@ int perform_swap_train_start(const perform_swap_cfg *cfg, int batch, double lr, 
 int perform_swap_train(const perform_swap_train_opts *o, const perform_crops *a, const perform_crops *b,
                        perform_swap_net *net, perform_swap_state *st, const volatile sig_atomic_t *stop,
                        perform_swap_train_report *rep);
+
+/* One step on a batch of A and one of B: for each, the reconstruction losses
+ * and, when net has discriminators, perform_swap_gan_face_step (the generator's
+ * adversarial term weighted by st->gan_weight from step st->gan_after on),
+ * backward; then Adam on the generator (opt) and each discriminator (opt_d[2]),
+ * all at st->lr.  Advances st's steps and Adam step counts; l[2] gets each
+ * side's losses. */
+void perform_swap_train_step(perform_swap_net *net, perform_swap_state *st, const perform_batch *batch,
+                             nn_adamw *opt, nn_adamw *opt_d, perform_swap_losses *l);
+
+/* The mean SSIM of the faces of held (masked by their hulls, as the loss
+ * does) against their reconstructions by decoder `decoder` from the clean
+ * crops, over batches of net->batch faces (the last one filled up by
+ * repeating from the first).  Returns 0 or a negative code with the error
+ * set. */
+int perform_swap_heldout_ssim(perform_swap_net *net, const perform_crops *held, int decoder, double *ssim);
 
 /* A contact sheet of up to 8 faces of each: A's crop | A redrawn by decoder
  * A | A redrawn by decoder B (the swap) | B's crop | B by B | B by A. */
