@@ -68,7 +68,7 @@ const char *const cmd_make_usage[] = {
 static void on_note(void *ctx, const char *stage, const char *note)
 {
 	(void)ctx;
-	bj_log(BJ_LOG_WARN, "make: %s: %s", stage, note);
+	bj_log(BJ_LOG_WARN, "%s: %s", stage, note);
 }
 
 static void on_stage(void *ctx, int k, int n, const char *name, int skipped, double eta)
