@@ -19,13 +19,15 @@
 
 const char *const cmd_cast_usage[] = {
 	"benjamin cast --screenplay FILE.fountain --library LIB -o cast.json",
-	"              [--star [NAME=]DIR]... [--voice-like NAME=WAV]... [--seed S]",
+	"              [--star [NAME=]DIR]... [--model NAME=SWAP]... [--voice-like NAME=WAV]...",
+	"              [--seed S]",
 	"",
 	"Casts every character who speaks in the screenplay, most lines first: a",
 	"footage identity of the library to play them (the one with the most screen",
 	"time, frontal close-ups and speech in its shots; each used once while there",
 	"are enough), a star's face to wear (--star: the star's photos, used only for",
-	"that character) and a voice (as `benjamin voice` chooses it; --voice-like:",
+	"that character; --model: a trained swap, benjamin train swap, used instead",
+	"of the photos where it was trained on the character's identity) and a voice (as `benjamin voice` chooses it; --voice-like:",
 	"one like a recording).  Writes cast.json, which a director may edit and give",
 	"to `benjamin voice --cast`, `benjamin cut --cast` and `benjamin make --cast`.",
 	"The same screenplay, library, options and seed give the same file.",
@@ -36,6 +38,8 @@ const char *const cmd_cast_usage[] = {
 	"  -o, --output FILE      cast.json to write",
 	"  --star [NAME=]DIR      NAME wears the face of the photos in DIR; without",
 	"                         NAME, the lead still without a star (repeatable)",
+	"  --model NAME=SWAP      NAME's face redrawn by this trained swap model",
+	"                         (repeatable); the file is checked to load",
 	"  --voice-like NAME=WAV  NAME's voice matched to a recording (repeatable)",
 	"  --seed S               which character gets which voice (default 1)",
 	"  -h, --help             show this help",
@@ -43,6 +47,8 @@ const char *const cmd_cast_usage[] = {
 	"example:",
 	"  benjamin cast --screenplay film.fountain --library library.db \\",
 	"      --star H=faces/star_George_W_Bush -o cast.json",
+	"  benjamin cast --screenplay film.fountain --library library.db \\",
+	"      --model H=swap-bush-2.safetensors -o cast.json",
 	NULL,
 };
 
@@ -95,8 +101,9 @@ static int run(const char *script, const char *db, const char *out, film_cast_op
 		perform_voice_setting_describe(&r.roles[i].voice, voice, sizeof voice);
 		if (r.roles[i].identity)
 			snprintf(id, sizeof id, "%lld", (long long)r.roles[i].identity);
-		printf("%-20s %3zu lines  identity %-5s star %s  voice %s\n", r.roles[i].character,
-		       r.roles[i].lines, id, r.roles[i].star ? r.roles[i].star : "-", voice);
+		printf("%-20s %3zu lines  identity %-5s star %s  model %s  voice %s\n", r.roles[i].character,
+		       r.roles[i].lines, id, r.roles[i].star ? r.roles[i].star : "-",
+		       r.roles[i].model ? r.roles[i].model : "-", voice);
 	}
 	printf("cast %zu characters into %s\n", r.n, out);
 out:
@@ -109,13 +116,14 @@ out:
 
 int cmd_cast(int argc, char **argv)
 {
-	enum { O_SCREENPLAY = 256, O_LIBRARY, O_STAR, O_LIKE, O_SEED };
+	enum { O_SCREENPLAY = 256, O_LIBRARY, O_STAR, O_LIKE, O_SEED, O_MODEL };
 	static const struct option options[] = {
 		{ "screenplay", required_argument, NULL, O_SCREENPLAY },
 		{ "library", required_argument, NULL, O_LIBRARY },
 		{ "output", required_argument, NULL, 'o' },
 		{ "star", required_argument, NULL, O_STAR },
 		{ "voice-like", required_argument, NULL, O_LIKE },
+		{ "model", required_argument, NULL, O_MODEL },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ 0 },
 	};
@@ -123,8 +131,8 @@ int cmd_cast(int argc, char **argv)
 	if (cli_wants_help(argc, argv, usage))
 		return CLI_EXIT_OK;
 	const char *script = NULL, *db = NULL, *out = NULL;
-	film_binding *stars = NULL, *likes = NULL;
-	size_t n_stars = 0, n_likes = 0;
+	film_binding *stars = NULL, *likes = NULL, *models = NULL;
+	size_t n_stars = 0, n_likes = 0, n_models = 0;
 	long seed = 1;
 	int opt, status = CLI_EXIT_OK;
 	optind = 0;
@@ -139,6 +147,10 @@ int cmd_cast(int argc, char **argv)
 			if (add_binding(&likes, &n_likes, optarg, 1) < 0)
 				status = cli_usage_error(usage, "--voice-like must be NAME=WAV, not '%s'",
 				                         optarg);
+			break;
+		case O_MODEL:
+			if (add_binding(&models, &n_models, optarg, 1) < 0)
+				status = cli_usage_error(usage, "--model must be NAME=SWAP, not '%s'", optarg);
 			break;
 		case O_SEED:
 			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &seed);
@@ -155,10 +167,12 @@ int cmd_cast(int argc, char **argv)
 	if (status == CLI_EXIT_OK && !out)
 		status = cli_usage_error(usage, "no output file given (-o)");
 	if (status == CLI_EXIT_OK) {
-		film_cast_opts o = { stars, n_stars, likes, n_likes, (uint64_t)seed, on_match, NULL };
+		film_cast_opts o = { stars, n_stars, likes, n_likes, (uint64_t)seed, on_match, NULL,
+			             models, n_models };
 		status = run(script, db, out, &o);
 	}
 	free_bindings(stars, n_stars);
 	free_bindings(likes, n_likes);
+	free_bindings(models, n_models);
 	return status;
 }

@@ -20,7 +20,7 @@ const char *const cmd_make_usage[] = {
 	"benjamin make [--footage DIR] -o FILM/ [--title T] [--line TEXT] [--prop P]",
 	"              [--action TEXT] [--pages N] [--seed S] [--writer MODEL]",
 	"              [--composer MODEL] [--size WxH] [--star [NAME=]DIR]...",
-	"              [--voice-like NAME=WAV]... [--cast cast.json]",
+	"              [--model NAME=SWAP]... [--voice-like NAME=WAV]... [--cast cast.json]",
 	"",
 	"Makes a film from the footage in DIR and a brief: writes the screenplay,",
 	"indexes the footage (with its faces), casts the characters (footage",
@@ -54,12 +54,22 @@ const char *const cmd_make_usage[] = {
 	"  --size WxH         frame size, even (default: from the footage)",
 	"  --star [NAME=]DIR  NAME wears the face of the photos in DIR; without",
 	"                     NAME, the lead still without one (repeatable)",
+	"  --model NAME=SWAP  NAME's face redrawn by a trained swap (benjamin train",
+	"                     swap) where it was trained on NAME's identity; else",
+	"                     the one-shot swap from --star, and a note says why",
 	"  --voice-like NAME=WAV  NAME's voice matched to a recording (repeatable)",
 	"  --cast FILE        a cast.json to use instead of casting (edited from",
-	"                     FILM/cast.json); --star and --voice-like then unused",
+	"                     FILM/cast.json); --star, --model and --voice-like then",
+	"                     unused",
 	"  -h, --help         show this help",
 	NULL,
 };
+
+static void on_note(void *ctx, const char *stage, const char *note)
+{
+	(void)ctx;
+	bj_log(BJ_LOG_WARN, "%s: %s", stage, note);
+}
 
 static void on_stage(void *ctx, int k, int n, const char *name, int skipped, double eta)
 {
@@ -90,7 +100,7 @@ static void summary(const film_make_opts *o, const film_make_report *r)
 int cmd_make(int argc, char **argv)
 {
 	enum { O_FOOTAGE = 256, O_TITLE, O_LINE, O_PROP, O_ACTION, O_PAGES, O_SEED, O_WRITER,
-	       O_COMPOSER, O_SIZE, O_STAR, O_LIKE, O_CAST };
+	       O_COMPOSER, O_SIZE, O_STAR, O_LIKE, O_CAST, O_MODEL };
 	static const struct option options[] = {
 		{ "footage", required_argument, NULL, O_FOOTAGE },
 		{ "output", required_argument, NULL, 'o' },
@@ -106,6 +116,7 @@ int cmd_make(int argc, char **argv)
 		{ "star", required_argument, NULL, O_STAR },
 		{ "voice-like", required_argument, NULL, O_LIKE },
 		{ "cast", required_argument, NULL, O_CAST },
+		{ "model", required_argument, NULL, O_MODEL },
 		{ 0 },
 	};
 	const char *const *usage = cmd_make_usage;
@@ -113,8 +124,9 @@ int cmd_make(int argc, char **argv)
 	film_make_opts_init(&o);
 	o.progress = 1;
 	o.on_stage = on_stage;
-	film_binding *stars = NULL, *likes = NULL;
-	size_t n_stars = 0, n_likes = 0;
+	o.on_note = on_note;
+	film_binding *stars = NULL, *likes = NULL, *models = NULL;
+	size_t n_stars = 0, n_likes = 0, n_models = 0;
 	const char *path;
 	char *name;
 	long v;
@@ -145,6 +157,14 @@ int cmd_make(int argc, char **argv)
 			likes = bj_xrealloc(likes, (n_likes + 1) * sizeof(*likes));
 			likes[n_likes++] = (film_binding){ name, path };
 			break;
+		case O_MODEL:
+			if (!(name = cli_binding(optarg, &path))) {
+				status = cli_usage_error(usage, "--model must be NAME=SWAP, not '%s'", optarg);
+				break;
+			}
+			models = bj_xrealloc(models, (n_models + 1) * sizeof(*models));
+			models[n_models++] = (film_binding){ name, path };
+			break;
 		case O_PAGES:
 			status = cli_int_arg(usage, "--pages", optarg, 1, WRITER_MAX_PAGES, &v);
 			o.pages = (int)v;
@@ -171,6 +191,8 @@ int cmd_make(int argc, char **argv)
 	o.n_stars = n_stars;
 	o.likes = likes;
 	o.n_likes = n_likes;
+	o.models = models;
+	o.n_models = n_models;
 	char writer[4200];
 	film_make_report r;
 	if (status == CLI_EXIT_OK && !o.writer && !(o.writer = cli_default_writer(writer, sizeof(writer))))
@@ -183,7 +205,10 @@ int cmd_make(int argc, char **argv)
 		free((char *)stars[i].name);
 	for (size_t i = 0; i < n_likes; i++)
 		free((char *)likes[i].name);
+	for (size_t i = 0; i < n_models; i++)
+		free((char *)models[i].name);
 	free(stars);
 	free(likes);
+	free(models);
 	return status;
 }

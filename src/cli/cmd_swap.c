@@ -28,7 +28,7 @@
 #include "nn/parallel.h"
 #include "perform/swap.h"
 #include "perform/swap_clip.h"
-#include "perform/swap_model.h"
+#include "perform/swap_trained.h"
 #include "vision/cascade.h"
 #include "vision/shape_model.h"
 
@@ -59,6 +59,9 @@ const char *const cmd_swap_usage[] = {
 	"  --star DIR_OR_IMAGE  the star's photos (.jpg, .jpeg, .png)",
 	"  --model SWAP         instead of photos, a trained swap (benjamin train swap):",
 	"                       each face's aligned crop redrawn as the star by its decoder B",
+	"                       and blended where both the landmarks and the decoder's mask",
+	"                       say it is face (hair, glasses, hands over it are kept)",
+	"  --landmark-mask      with --model: blend by the landmarks' mask only",
 	"  --in VIDEO_OR_IMAGE  the footage; --out the result (.mp4, or .png/.jpg for a picture)",
 	"  --strength S         0..1, how much of the star (default 1)",
 	"  --seed N             the added grain's seed (default 1)",
@@ -87,7 +90,7 @@ struct swap_options {
 	const char *star, *model, *in, *out, *library;
 	perform_swap_opts p;
 	long stars, threads, shot, identity, track;
-	int json;
+	int json, landmark_mask;
 	/* with --library: where the wanted face is in each of the film's frames */
 	float *boxes;
 	int64_t n_boxes;
@@ -318,6 +321,7 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 		{ "library", required_argument, NULL, 'L' },
 		{ "identity", required_argument, NULL, 'I' },
 		{ "track", required_argument, NULL, 'T' },
+		{ "landmark-mask", no_argument, NULL, 'K' },
 		{ 0 },
 	};
 	int opt;
@@ -359,6 +363,9 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 		case 'j':
 			o->json = 1;
 			break;
+		case 'K':
+			o->landmark_mask = 1;
+			break;
 		case 'N':
 			if (cli_parse_int(optarg, 1, 1000000, &o->shot) < 0)
 				return cli_usage_error(cmd_swap_usage, "--shot must be a whole number from 1");
@@ -391,15 +398,11 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 		return cli_usage_error(cmd_swap_usage, "--star, --in and --out are all needed");
 	if (!o->library != !(o->identity || o->track))
 		return cli_usage_error(cmd_swap_usage, "--library goes with --identity or --track, and they with it");
+	if (o->landmark_mask && !o->model)
+		return cli_usage_error(cmd_swap_usage, "--landmark-mask goes with --model");
 	if (o->library && has_ext(o->in, image_exts))
 		return cli_usage_error(cmd_swap_usage, "--library is for films, not pictures");
 	return CLI_EXIT_OK;
-}
-
-/* The trained swap's decoder B: the footage face drawn as the star. */
-static int redraw_as_star(void *net, media_image *crop)
-{
-	return perform_swap_net_redraw(net, PERFORM_SWAP_B, crop, NULL);
 }
 
 /* --library: where the wanted face is in every frame of the film. */
@@ -450,19 +453,18 @@ int cmd_swap(int argc, char **argv)
 	bj_pool *pool = m ? bj_pool_new((int)o.threads) : NULL;
 	perform_swapper *s = pool ? perform_swapper_new(c, m, pool, &o.p) : NULL;
 	json_t *frames = json_array(), *shots = json_array();
-	perform_swap_net *net = NULL;
+	perform_trained *trained = NULL;
 	int skipped = 0;
 	if (!s) {
 		status = cli_error_bj();
 		goto out;
 	}
 	if (o.model) {
-		perform_swap_state ms;
-		if (nn_set_threads((int)o.threads) < 0 || perform_swap_model_load(o.model, 0, &net, &ms) < 0) {
+		if (nn_set_threads((int)o.threads) < 0 || perform_trained_load(o.model, !o.landmark_mask, &trained) < 0) {
 			status = cli_error_bj();
 			goto out;
 		}
-		perform_swapper_set_redraw(s, redraw_as_star, net, net->cfg.size);
+		perform_trained_attach(trained, s);
 	} else if (perform_swapper_add_stars(s, o.star, (int)o.stars, &skipped) < 0) {
 		status = cli_error_bj();
 		goto out;
@@ -499,7 +501,7 @@ out:
 	json_decref(frames);
 	json_decref(shots);
 	perform_swapper_free(s);
-	perform_swap_net_free(net);
+	perform_trained_free(trained);
 	bj_pool_free(pool);
 	vision_shape_model_free(m);
 	vision_cascade_free(c);

@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "base/json.h"
 #include "library/screen.h"
+#include "perform/swap_model.h"
 #include "perform/voice_match.h"
 
 int film_cast_voices(perform_cast *c, const film_dialogue *d, uint64_t seed,
@@ -92,6 +93,27 @@ static int bind_stars(film_roles *r, const film_cast_opts *o)
 	return 0;
 }
 
+/* Each named model checked to be a trained swap that loads. */
+static int bind_models(film_roles *r, const film_cast_opts *o)
+{
+	for (size_t i = 0; i < o->n_models; i++) {
+		const film_binding *b = &o->models[i];
+		film_role *role = role_of(r, "model", b->name);
+		if (!role)
+			return bj_error_code();
+		if (role->model)
+			return bj_error_set(BJ_EINVAL, "model '%s': %s has a model already", b->path, role->character);
+		if (absolute("model", b->path, 0, &role->model) < 0)
+			return bj_error_code();
+		perform_swap_net *net;
+		perform_swap_state st;
+		if (perform_swap_model_load(b->path, 0, &net, &st) < 0)
+			return bj_error_code();
+		perform_swap_net_free(net);
+	}
+	return 0;
+}
+
 static int bind_identities(film_roles *r, library *lib)
 {
 	library_screen *s = NULL;
@@ -141,6 +163,8 @@ int film_cast_choose(const film_dialogue *d, library *lib, const film_cast_opts 
 	if (ret == 0)
 		ret = bind_stars(r, o);
 	if (ret == 0)
+		ret = bind_models(r, o);
+	if (ret == 0)
 		ret = bind_voices(r, d, o);
 	if (ret < 0)
 		film_roles_release(r);
@@ -162,6 +186,8 @@ int film_roles_save(const film_roles *r, const char *path)
 			json_object_set_new(o, "identity_seconds", json_real(round(x->identity_seconds * 1e3) / 1e3));
 		if (x->star)
 			json_object_set_new(o, "star", json_string(x->star));
+		if (x->model)
+			json_object_set_new(o, "model", json_string(x->model));
 		if (x->like)
 			json_object_set_new(o, "like", json_string(x->like));
 		json_object_set_new(o, "voice", json_string(x->voice.voice));
@@ -185,6 +211,7 @@ void film_roles_release(film_roles *r)
 		free(r->roles[i].character);
 		free(r->roles[i].star);
 		free(r->roles[i].like);
+		free(r->roles[i].model);
 	}
 	free(r->roles);
 	memset(r, 0, sizeof *r);

@@ -15,16 +15,20 @@
  * shots); the k-th character gets the k-th identity while there are enough,
  * then they are used again from the best.  A star given with a name binds that
  * character; one without binds the first character (most lines) still without
- * a star.  The voices are those of `benjamin voice` (film_cast_voices, the one
+ * a star.  A trained swap model (`benjamin train swap`) may be named for a
+ * character: it is checked to load (a missing or broken file is an error
+ * naming it) and written as "model"; make's swap stage uses it for that
+ * character's clips (film/swapclips.h).  The voices are those of `benjamin voice` (film_cast_voices, the one
  * place they are chosen).  The same screenplay, library, options and seed give
  * the same cast.json.
  *
  * cast.json:
  *     { "format": "benjamin-cast", "version": 1,
  *       "cast": [ { "character": "EVE", "lines": 4, "identity": 3, "identity_seconds": 12.5,
- *                   "star": "/abs/faces/eve",  "like": "/abs/eve.wav",
+ *                   "star": "/abs/faces/eve",  "model": "/abs/swap-eve-3.safetensors",
+ *                   "like": "/abs/eve.wav",
  *                   "voice": "slt", "pitch": 0, "formant": 1, "rate": 1, "range": 1 }, ... ] }
- * identity null: no identity; star and like absent when not given.  It is
+ * identity null: no identity; star, model and like absent when not given.  It is
  * read by film_cast_load (identity, star) and perform_cast_load (the voice).
  */
 #pragma once
@@ -52,6 +56,8 @@ typedef struct film_cast_opts {
 	/* Called with what matching a voice to a sample found (may be NULL). */
 	void (*on_match)(void *ctx, const char *character, const char *description);
 	void *ctx;
+	const film_binding *models;  /* (n_models): trained swap models, each named */
+	size_t n_models;
 } film_cast_opts;
 
 typedef struct film_role {
@@ -61,6 +67,7 @@ typedef struct film_role {
 	double identity_seconds;    /* its screen time */
 	char *star;                 /* absolute folder, or NULL */
 	char *like;                 /* absolute sample, or NULL */
+	char *model;                /* absolute trained swap model, or NULL */
 	perform_voice_setting voice;
 } film_role;
 

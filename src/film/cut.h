@@ -65,14 +65,17 @@ void film_voices_release(film_voices *v);
 
 /* cast.json, as far as the director and the swap read it (film/casting.h
  * writes it):
- *     { "cast": [ { "character": "EVE", "identity": 3, "star": "faces/eve" }, ... ] }
+ *     { "cast": [ { "character": "EVE", "identity": 3, "star": "faces/eve",
+ *                   "model": "swap-eve-3.safetensors" }, ... ] }
  * identity is an id of the library's identities table (0, null or absent:
- * none); star a folder of the star's photos, relative to cast.json's folder
- * (absent: none).  Other keys are left to the voices (perform/voice_cast.h). */
+ * none); star a folder of the star's photos and model a trained swap
+ * (`benjamin train swap`), both relative to cast.json's folder (absent:
+ * none).  Other keys are left to the voices (perform/voice_cast.h). */
 typedef struct film_cast {
 	char **characters;    /* (n) */
 	int64_t *identities;  /* (n) */
 	char **stars;         /* (n) resolved folders, NULL for none */
+	char **models;        /* (n) resolved model files, NULL for none */
 	size_t n;
 } film_cast;
 
@@ -81,6 +84,8 @@ int film_cast_load(const char *path, film_cast *c);
 int64_t film_cast_identity(const film_cast *c, const char *character);
 /* The star folder of a character, or NULL. */
 const char *film_cast_star(const film_cast *c, const char *character);
+/* The trained swap model of a character, or NULL. */
+const char *film_cast_model(const film_cast *c, const char *character);
 void film_cast_release(film_cast *c);
 
 typedef struct film_cut_opts {

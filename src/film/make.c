@@ -254,6 +254,11 @@ static int cast_key(make *m, film_stage *s)
 		if (ret == 0)
 			ret = add_folder(s, "star folder", o->stars[i].path);
 	}
+	for (size_t i = 0; i < o->n_models && ret == 0; i++) {
+		ret = film_stage_key_add(s, "model", o->models[i].name);
+		if (ret == 0)
+			ret = add_file(s, "model file", o->models[i].path);
+	}
 	for (size_t i = 0; i < o->n_likes && ret == 0; i++) {
 		ret = film_stage_key_add(s, "like", o->likes[i].name);
 		if (ret == 0)
@@ -286,8 +291,8 @@ static int cast_given(const char *path, const char *dest)
 	size_t i;
 	json_t *e;
 	json_array_foreach(json_object_get(root, "cast"), i, e) {
-		static const char *const keys[] = { "star", "like" };
-		for (int k = 0; k < 2 && slash; k++) {
+		static const char *const keys[] = { "star", "like", "model" };
+		for (int k = 0; k < 3 && slash; k++) {
 			const char *v = json_string_value(json_object_get(e, keys[k]));
 			if (v && v[0] != '/') {
 				char *abs = bj_xasprintf("%.*s/%s", (int)(slash - real), real, v);
@@ -320,7 +325,7 @@ static int cast_run(make *m, film_stage *s)
 	film_dialogue d = { 0 };
 	film_roles r = { 0 };
 	film_cast_opts co = { m->o->stars, m->o->n_stars, m->o->likes, m->o->n_likes, m->o->seed,
-		              on_match, NULL };
+		              on_match, NULL, m->o->models, m->o->n_models };
 	int ret = text_fountain_load(in(m, WRITE, "film.fountain", path, sizeof(path)), &sp);
 	if (ret == 0)
 		ret = library_open_readonly(in(m, INDEX, "library.db", db, sizeof(db)), &lib);
@@ -485,9 +490,26 @@ static int swap_key(make *m, film_stage *s)
 	int ret = film_stage_key_add(s, "cut", m->st[CUT].key);
 	if (ret == 0)
 		ret = film_stage_key_add(s, "cast", m->st[CAST].key);
+	/* The models' content: one trained on can be named the same and must
+	 * still redo the swap.  A missing one is the cast's error to report. */
+	film_cast cast;
+	char path[4400];
+	if (ret == 0 && (ret = film_cast_load(in(m, CAST, "cast.json", path, sizeof(path)), &cast)) == 0) {
+		for (size_t i = 0; i < cast.n && ret == 0; i++)
+			if (cast.models[i] && (ret = film_stage_key_add(s, "model", cast.characters[i])) == 0)
+				ret = add_file(s, cast.models[i], cast.models[i]);
+		film_cast_release(&cast);
+	}
 	if (ret == 0)
 		ret = add_int(s, "seed", (long long)m->o->seed);
 	return ret;
+}
+
+static void swap_note(void *ctx, const char *note)
+{
+	const make *m = ctx;
+	if (m->o->on_note)
+		m->o->on_note(m->o->ctx, "swap", note);
 }
 
 static int swap_run(make *m, film_stage *s)
@@ -499,7 +521,9 @@ static int swap_run(make *m, film_stage *s)
 	film_swap_opts so = FILM_SWAP_DEFAULTS;
 	so.seed = m->o->seed;
 	so.progress = m->o->progress;
-	film_swap_report r;
+	so.on_note = swap_note;
+	so.ctx = m;
+	film_swap_report r = { 0 };
 	int ret = film_timeline_load(in(m, CUT, "timeline.json", path, sizeof(path)), &t);
 	if (ret == 0)
 		ret = film_cast_load(in(m, CAST, "cast.json", path, sizeof(path)), &cast);
@@ -508,7 +532,8 @@ static int swap_run(make *m, film_stage *s)
 	if (ret == 0)
 		ret = film_swap_clips(&t, &cast, lib, s->dir, &so, &r);
 	if (ret == 0)
-		ret = film_swaps_save(&t, film_stage_path(s, "swaps.json", path, sizeof(path)));
+		ret = film_swaps_save(&t, &r, film_stage_path(s, "swaps.json", path, sizeof(path)));
+	film_swap_report_release(&r);
 	library_close(lib);
 	film_cast_release(&cast);
 	film_timeline_release(&t);

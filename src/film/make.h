@@ -16,12 +16,14 @@
  *   write   the screenplay to the brief     writer model, brief, pages, seed
  *   index   the footage library, faces      the footage files' content hashes
  *   cast    cast.json (film/casting.h)      write, index, stars (their folders'
- *                                           files), voice samples, seed; or the
+ *                                           files), models, voice samples, seed; or the
  *                                           director's cast.json (cast)
  *   voice   a WAV per line, lines.json      write, cast, seed
  *   cut     timeline.json and cues.json     write, index, cast, voice, seed
  *   score   score.wav, the scored timeline  cut, composer model, seed (only with a composer)
- *   swap    star faces: clip films, swaps.json   cut, cast, seed (nothing to do without stars)
+ *   swap    star faces: clip films, swaps.json   cut, cast, the trained models cast.json
+ *                                           names (their content), seed (nothing to
+ *                                           do without stars or models)
  *   render  film.mp4, .srt, .edl, .otio     cut or score, swap, size, seed
  *   report  report.html (film/report.h)     write, render
  * Each runs in out_dir/.stages/<stage>-<key>/, its key the hash of what the
@@ -52,12 +54,17 @@ typedef struct film_make_opts {
 	size_t n_stars;
 	const film_binding *likes;   /* (n_likes) --voice-like NAME=WAV */
 	size_t n_likes;
+	const film_binding *models;  /* (n_models) --model NAME=SWAP: trained swaps */
+	size_t n_models;
 	const char *cast;        /* a director's cast.json used instead of casting, or NULL */
 	const char *out_dir;
 	int progress;            /* show the stages' progress displays */
 	/* Called at the start of every stage (may be NULL): k of n, its name, and
 	 * the seconds the stages to come took last time (< 0: unknown). */
 	void (*on_stage)(void *ctx, int k, int n, const char *name, int skipped, double eta);
+	/* Told what a stage wants the director to know (may be NULL): why a
+	 * character's trained model is not used. */
+	void (*on_note)(void *ctx, const char *stage, const char *note);
 	void *ctx;
 } film_make_opts;
 

@@ -20,15 +20,17 @@
 #include "library/presence.h"
 #include "perform/swap.h"
 #include "perform/swap_clip.h"
+#include "perform/swap_trained.h"
 #include "vision/cascade.h"
 #include "vision/shape_model.h"
 
 /* The intermediate films are encoded nearly losslessly; the render encodes again. */
 #define SWAP_CRF 12
 
-/* One swapper per star folder, made when first needed. */
+/* One swapper per star folder or trained model, made when first needed. */
 struct star {
-	const char *folder;
+	const char *folder;      /* or NULL for: */
+	perform_trained *model;
 	perform_swapper *s;
 };
 
@@ -38,13 +40,14 @@ struct swapping {
 	bj_pool *pool;
 	struct star *stars;
 	size_t n_stars;
+	perform_trained **trained;   /* (cast->n) each character's usable model, or NULL */
 	const film_swap_opts *o;
 };
 
-static perform_swapper *swapper_for(struct swapping *w, const char *folder)
+static perform_swapper *swapper_for(struct swapping *w, const char *folder, perform_trained *model)
 {
 	for (size_t i = 0; i < w->n_stars; i++)
-		if (!strcmp(w->stars[i].folder, folder))
+		if (model ? w->stars[i].model == model : w->stars[i].folder && !strcmp(w->stars[i].folder, folder))
 			return w->stars[i].s;
 	if (!w->cascade) {
 		w->cascade = vision_cascade_load(LIBRARY_FACES_CASCADE);
@@ -58,19 +61,67 @@ static perform_swapper *swapper_for(struct swapping *w, const char *folder)
 	perform_swapper *s = perform_swapper_new(w->cascade, w->model, w->pool, &po);
 	if (!s)
 		return NULL;
-	if (perform_swapper_add_stars(s, folder, FILM_SWAP_STARS, NULL) < 0) {
+	if (model)
+		perform_trained_attach(model, s);
+	else if (perform_swapper_add_stars(s, folder, FILM_SWAP_STARS, NULL) < 0) {
 		perform_swapper_free(s);
 		return NULL;
 	}
 	w->stars = bj_xrealloc(w->stars, (w->n_stars + 1) * sizeof *w->stars);
-	w->stars[w->n_stars++] = (struct star){ folder, s };
+	w->stars[w->n_stars++] = (struct star){ model ? NULL : folder, model, s };
 	return s;
 }
 
-static void swapping_release(struct swapping *w)
+static void note(film_swap_report *r, const film_swap_opts *o, char *text)
+{
+	r->notes = bj_xrealloc(r->notes, (r->n_notes + 1) * sizeof(*r->notes));
+	r->notes[r->n_notes++] = text;
+	if (o->on_note)
+		o->on_note(o->ctx, text);
+}
+
+/* Each character's model loaded (an error if it does not load) and kept when
+ * it was trained on the character's identity; a note says why not. */
+static int load_models(struct swapping *w, const film_cast *cast, film_swap_report *r)
+{
+	w->trained = bj_xcalloc(cast->n + 1, sizeof(*w->trained));
+	for (size_t i = 0; i < cast->n; i++) {
+		const char *path = cast->models[i];
+		perform_trained *t;
+		if (!path)
+			continue;
+		if (perform_trained_load(path, 1, &t) < 0)
+			return bj_error_code();
+		if (t->state.identity != cast->identities[i]) {
+			note(r, w->o, bj_xasprintf("%s: '%s' was trained on identity %ld, not the character's %lld: "
+			                           "%s", cast->characters[i], path, t->state.identity,
+			                           (long long)cast->identities[i],
+			                           cast->stars[i] ? "the one-shot swap from the star's photos"
+			                                          : "no swap (no star photos either)"));
+			perform_trained_free(t);
+			continue;
+		}
+		w->trained[i] = t;
+	}
+	return 0;
+}
+
+/* The usable model of a character, or NULL. */
+static perform_trained *trained_of(const struct swapping *w, const film_cast *cast, const char *who)
+{
+	for (size_t i = 0; i < cast->n; i++)
+		if (!strcmp(cast->characters[i], who))
+			return w->trained[i];
+	return NULL;
+}
+
+static void swapping_release(struct swapping *w, const film_cast *cast)
 {
 	for (size_t i = 0; i < w->n_stars; i++)
 		perform_swapper_free(w->stars[i].s);
+	for (size_t i = 0; w->trained && i < cast->n; i++)
+		perform_trained_free(w->trained[i]);
+	free(w->trained);
 	free(w->stars);
 	bj_pool_free(w->pool);
 	vision_shape_model_free(w->model);
@@ -146,26 +197,38 @@ int film_swap_clips(film_timeline *t, const film_cast *cast, library *lib, const
                     const film_swap_opts *o, film_swap_report *r)
 {
 	memset(r, 0, sizeof *r);
+	r->by = bj_xcalloc(t->n_clips + 1, sizeof(*r->by));
+	r->n_by = t->n_clips;
 	struct swapping w = { .o = o };
 	char who[256];
 	int64_t shot;
 	size_t todo = 0;
+	if (load_models(&w, cast, r) < 0) {
+		swapping_release(&w, cast);
+		return bj_error_code();
+	}
 	for (size_t i = 0; i < t->n_clips; i++) {
 		const film_clip *c = &t->clips[i];
-		todo += !c->still && dialogue_of(c, &shot, who, sizeof who) && film_cast_star(cast, who);
+		todo += !c->still && dialogue_of(c, &shot, who, sizeof who) &&
+		        (trained_of(&w, cast, who) || film_cast_star(cast, who));
 	}
 	library_presence *faced = NULL;
 	size_t n_faced = 0, skipped = 0;
-	if (lib && library_shot_presence(lib, 0, &faced, &n_faced) < 0)
+	if (lib && library_shot_presence(lib, 0, &faced, &n_faced) < 0) {
+		swapping_release(&w, cast);
 		return bj_error_code();
+	}
 	bj_progress *bar = o->progress && todo ? bj_progress_new("swap", todo, "clips") : NULL;
 	int ret = 0;
 	for (size_t i = 0; i < t->n_clips && ret == 0; i++) {
 		film_clip *c = &t->clips[i];
-		const char *star;
-		if (c->still || !dialogue_of(c, &shot, who, sizeof who) || !(star = film_cast_star(cast, who)))
+		if (c->still || !dialogue_of(c, &shot, who, sizeof who))
 			continue;
-		perform_swapper *s = swapper_for(&w, star);
+		const char *star = film_cast_star(cast, who);
+		perform_trained *model = trained_of(&w, cast, who);
+		if (!star && !model)
+			continue;
+		perform_swapper *s = swapper_for(&w, star, model);
 		if (!s) {
 			ret = bj_error_code();
 			break;
@@ -192,6 +255,7 @@ int film_swap_clips(film_timeline *t, const film_cast *cast, library *lib, const
 		free(boxes);
 		if (ret == 0) {
 			c->media = bj_xstrdup(path);
+			r->by[i] = bj_xstrdup(model ? film_cast_model(cast, who) : "one-shot");
 			r->clips++;
 			if (bar)
 				bj_progress_set(bar, r->clips + skipped, NULL);
@@ -199,24 +263,39 @@ int film_swap_clips(film_timeline *t, const film_cast *cast, library *lib, const
 	}
 	bj_progress_finish(bar);
 	free(faced);
-	swapping_release(&w);
+	swapping_release(&w, cast);
 	return ret;
 }
 
-int film_swaps_save(const film_timeline *t, const char *path)
+void film_swap_report_release(film_swap_report *r)
 {
-	json_t *root = json_object(), *list = json_array();
+	for (size_t i = 0; i < r->n_by; i++)
+		free(r->by[i]);
+	for (size_t i = 0; i < r->n_notes; i++)
+		free(r->notes[i]);
+	free(r->by);
+	free(r->notes);
+	memset(r, 0, sizeof(*r));
+}
+
+int film_swaps_save(const film_timeline *t, const film_swap_report *r, const char *path)
+{
+	json_t *root = json_object(), *list = json_array(), *notes = json_array();
 	for (size_t i = 0; i < t->n_clips; i++) {
 		const film_clip *c = &t->clips[i];
 		if (!c->media)
 			continue;
 		const char *slash = strrchr(c->media, '/');
-		json_array_append_new(list, json_pack("{s:I,s:s,s:f,s:s,s:f}", "clip", (json_int_t)i,
-		                                      "source", c->source, "in", c->in, "media",
-		                                      slash ? slash + 1 : c->media, "media_at",
-		                                      c->media_at));
+		json_t *o = json_pack("{s:I,s:s,s:f,s:s,s:f}", "clip", (json_int_t)i, "source", c->source, "in",
+		                      c->in, "media", slash ? slash + 1 : c->media, "media_at", c->media_at);
+		if (r && i < r->n_by && r->by[i])
+			json_object_set_new(o, "by", json_string(r->by[i]));
+		json_array_append_new(list, o);
 	}
+	for (size_t i = 0; r && i < r->n_notes; i++)
+		json_array_append_new(notes, json_string(r->notes[i]));
 	json_object_set_new(root, "swaps", list);
+	json_object_set_new(root, "notes", notes);
 	int ret = bj_json_save(path, root, 0);
 	json_decref(root);
 	return ret;

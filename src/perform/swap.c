@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "perform/swap_mask.h"
 #include "perform/swap_steady.h"
 #include "vision/align.h"
 #include "vision/delaunay.h"
@@ -88,6 +89,9 @@ struct perform_swapper {
 	perform_swap_redraw_fn *redraw;
 	void *redraw_ctx;
 	int redraw_size;
+	float *redraw_crop_mask;            /* the decoder's mask of the last crop */
+	vision_similarity redraw_to_crop;   /* frame to that crop */
+	perform_swap_mask redraw_mask;
 };
 
 perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape_model *m, bj_pool *pool,
@@ -645,22 +649,28 @@ void perform_swapper_set_redraw(perform_swapper *s, perform_swap_redraw_fn *fn, 
 	s->redraw = fn;
 	s->redraw_ctx = ctx;
 	s->redraw_size = size;
+	free(s->redraw_crop_mask);
+	s->redraw_crop_mask = fn ? bj_xmalloc((size_t)size * size * sizeof(*s->redraw_crop_mask)) : NULL;
 }
 
 /* The face at pts as a "star photo": its aligned crop redrawn by the trained
- * swap, with the landmarks moved into the crop.  Free out->img and out->tris. */
+ * swap, with the landmarks moved into the crop; the decoder's mask (all 1 if
+ * it gives none) and the frame-to-crop transform kept for the blend.  Free
+ * out->img and out->tris. */
 static int redrawn_face(perform_swapper *s, const media_image *frame, const float *pts, star_photo *out)
 {
-	vision_similarity to_crop;
+	vision_similarity *to_crop = &s->redraw_to_crop;
 	float lm[136];
 	memcpy(lm, pts, sizeof(lm));
-	if (vision_align_transform(pts, s->redraw_size, &to_crop) < 0)
+	if (vision_align_transform(pts, s->redraw_size, to_crop) < 0)
 		return bj_error_code();
-	vision_similarity_apply(&to_crop, lm, 68);
+	vision_similarity_apply(to_crop, lm, 68);
 	out->img = vision_align_crop(frame, pts, s->redraw_size);
 	if (!out->img)
 		return bj_error_code();
-	int ret = s->redraw(s->redraw_ctx, out->img);
+	for (int i = 0; i < s->redraw_size * s->redraw_size; i++)
+		s->redraw_crop_mask[i] = 1;
+	int ret = s->redraw(s->redraw_ctx, out->img, s->redraw_crop_mask);
 	vision_warp_frame(lm, 68, out->pts);
 	if (ret == 0 && vision_delaunay(out->pts, N_PTS, &out->tris, &out->n_tris) < 0)
 		ret = bj_error_code();
@@ -786,6 +796,13 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 			s->lifts[k] = s->have_lifts ? (1 - COLOUR_RATE) * s->lifts[k] + COLOUR_RATE * lifts[k] : lifts[k];
 		s->have_lifts = 1;
 		vision_face_mask_lifted(pts, s->lifts, frame->width, frame->height, s->mask, &box);
+		if (s->redraw) {
+			/* the trained swap says what of the hull is face (swap_mask.h) */
+			if (!s->last_ok)
+				perform_swap_mask_forget(&s->redraw_mask);
+			perform_swap_mask_apply(&s->redraw_mask, s->mask, frame->width, box, s->redraw_crop_mask,
+			                        s->redraw_size, &s->redraw_to_crop);
+		}
 		if (box.x1 - box.x0 < 3 || box.y1 - box.y0 < 3) {
 			snprintf(rep->reason, sizeof(rep->reason), "face outside the frame");
 			rep->skip = PERFORM_SKIP_OTHER;
@@ -875,5 +892,7 @@ void perform_swapper_free(perform_swapper *s)
 	media_image_free(s->prev_swap);
 	media_image_free(s->work);
 	free(s->mask);
+	free(s->redraw_crop_mask);
+	perform_swap_mask_release(&s->redraw_mask);
 	free(s);
 }

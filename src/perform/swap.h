@@ -120,14 +120,17 @@ int perform_swapper_stars(const perform_swapper *s);
 
 /* How a trained swap redraws a face: crop (RGB, size x size, aligned as
  * vision_align_crop cuts it) is replaced in place by the star's face, e.g. by
- * perform_swap_net_redraw with decoder B.  Returns 0 or a negative code with
- * the error set. */
-typedef int perform_swap_redraw_fn(void *ctx, media_image *crop);
+ * perform_swap_net_redraw with decoder B, and mask (size x size floats, all 1
+ * when called) may be given where the redrawn crop is face (0..1; the
+ * decoder's mask): the blend then takes the footage where it is not
+ * (perform/swap_mask.h).  Returns 0 or a negative code with the error set. */
+typedef int perform_swap_redraw_fn(void *ctx, media_image *crop, float *mask);
 
 /* From now on the star's face is the footage face's own aligned crop of side
  * size redrawn by fn(ctx, crop), instead of the nearest star photo; no star
  * photo is needed then.  Everything after (warp onto the landmarks, colour,
- * grain, blur, seamless clone, scores) is the same. */
+ * grain, blur, seamless clone, scores) is the same, but for the mask: the
+ * landmark mask times the redraw's own (feathered, steadied). */
 void perform_swapper_set_redraw(perform_swapper *s, perform_swap_redraw_fn *fn, void *ctx, int size);
 
 /* Swaps the largest (or the target's) face of frame (RGB) in place; t is the frame's time in

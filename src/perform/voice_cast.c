@@ -78,6 +78,7 @@ static char *folder_of(const char *path)
 static int other_stage_key(const char *key)
 {
 	return !strcmp(key, "character") || !strcmp(key, "identity") || !strcmp(key, "star") ||
+	       !strcmp(key, "model") ||
 	       !strcmp(key, "lines") || !strcmp(key, "identity_seconds");
 }
 

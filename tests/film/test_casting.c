@@ -15,6 +15,7 @@
 #include "harness.h"
 #include "library/internal.h"
 #include "library/screen.h"
+#include "perform/swap_model.h"
 #include "text/fountain.h"
 
 static const char script[] =
@@ -80,7 +81,7 @@ static void test_choose(void)
 	char *star = bj_xstrdup(test_path("star"));
 	mkdir(star, 0777);
 	film_binding stars[] = { { "bob", star } };
-	film_cast_opts o = { stars, 1, NULL, 0, 7, NULL, NULL };
+	film_cast_opts o = { stars, 1, NULL, 0, 7, NULL, NULL, NULL, 0 };
 	film_roles r;
 	CHECK(film_cast_choose(&d, lib, &o, &r) == 0, "%s", bj_error_message());
 	CHECK(r.n == 3);
@@ -145,6 +146,102 @@ static void test_cast_star_path(void)
 	CHECK(film_cast_load(path, &c) == BJ_EFORMAT);
 }
 
+/* A tiny trained swap model for identity at path (weights of the seed). */
+static void tiny_model(const char *path, long identity)
+{
+	perform_swap_cfg cfg = { 16, 1, 1 };
+	perform_swap_net *net = perform_swap_net_new(&cfg, 0);
+	bj_rng rng;
+	bj_rng_init(&rng, 5);
+	perform_swap_net_init_weights(net, &rng);
+	perform_swap_state st = { .identity = identity, .star = "stars/x", .steps = 1, .seed = 5, .batch = 1,
+		                  .lr = 1e-4, .rng = rng };
+	CHECK(perform_swap_model_save(net, &st, path) == 0, "%s", bj_error_message());
+	perform_swap_net_free(net);
+}
+
+/* --model NAME=FILE: checked to load, written as "model" (golden), read back
+ * by film_cast_model, relative to cast.json's folder; bad ones named. */
+static void test_cast_model(void)
+{
+	text_screenplay *sp;
+	CHECK(text_fountain_parse("t.fountain", script, strlen(script), &sp) == 0);
+	film_dialogue d;
+	film_dialogue_extract(sp, &d);
+	char *model = bj_xstrdup(test_path("swap-eve.safetensors"));
+	tiny_model(model, 2);
+	film_binding models[] = { { "EVE", model } };
+	film_cast_opts o = { NULL, 0, NULL, 0, 7, NULL, NULL, models, 1 };
+	film_roles r;
+	CHECK(film_cast_choose(&d, NULL, &o, &r) == 0, "%s", bj_error_message());
+	CHECK(r.n == 3 && r.roles[0].model && !r.roles[1].model && !r.roles[2].model);
+	char *cast = bj_xstrdup(test_path("cm.json"));
+	CHECK(film_roles_save(&r, cast) == 0);
+	film_roles_release(&r);
+	size_t n;
+	char *got = test_read_file(cast, &n);
+	char *want = bj_xasprintf(
+		"{ \"format\": \"benjamin-cast\", \"version\": 1, \"cast\": [ { \"character\": \"EVE\", "
+		"\"lines\": 3, \"identity\": null, \"model\": \"%s\", \"voice\": \"kal16\", \"pitch\": 0.0, "
+		"\"formant\": 1.0, \"rate\": 1.0, \"range\": 1.0 }, { \"character\": \"BOB\", \"lines\": 2, "
+		"\"identity\": null, \"voice\": \"rms\", \"pitch\": 0.0, \"formant\": 1.0, \"rate\": 1.0, "
+		"\"range\": 1.0 }, { \"character\": \"HAL\", \"lines\": 1, \"identity\": null, \"voice\": "
+		"\"slt\", \"pitch\": 0.0, \"formant\": 1.0, \"rate\": 1.0, \"range\": 1.0 } ]}", model);
+	char *flat = got ? bj_xstrdup(got) : NULL;
+	/* bj_json_save indents: compare with the whitespace between tokens folded */
+	size_t k = 0;
+	for (size_t i = 0; flat && flat[i]; i++) {
+		if (flat[i] == '\n')
+			continue;
+		if (flat[i] == ' ' && k > 0 && flat[k - 1] == ' ')
+			continue;
+		flat[k++] = flat[i];
+	}
+	if (flat)
+		flat[k] = 0;
+	CHECK(flat && !strcmp(flat, want), "got %s", flat ? flat : "(none)");
+	free(flat);
+	free(got);
+	free(want);
+	film_cast c;
+	CHECK(film_cast_load(cast, &c) == 0, "%s", bj_error_message());
+	CHECK_STR(film_cast_model(&c, "EVE"), model);
+	CHECK(!film_cast_model(&c, "BOB") && !film_cast_model(&c, "NOBODY"));
+	film_cast_release(&c);
+
+	static const char rel[] = "{ \"cast\": [ { \"character\": \"EVE\", \"model\": \"swap-eve.safetensors\" } ] }";
+	test_write_file(cast, rel, strlen(rel));
+	CHECK(film_cast_load(cast, &c) == 0);
+	CHECK_STR(film_cast_model(&c, "EVE"), model);
+	film_cast_release(&c);
+	static const char bad[] = "{ \"cast\": [ { \"character\": \"EVE\", \"model\": \"\" } ] }";
+	test_write_file(cast, bad, strlen(bad));
+	CHECK(film_cast_load(cast, &c) == BJ_EFORMAT);
+	CHECK(strstr(bj_error_message(), "cast[0].model: not a file name"), "%s", bj_error_message());
+
+	/* missing, truncated, for nobody, twice */
+	char *cut = bj_xstrdup(test_path("cut.safetensors"));
+	char *data = test_read_file(model, &n);
+	test_write_file(cut, data, n / 2);
+	free(data);
+	const char *missing = "no-such.safetensors";
+	film_binding wrong[][2] = { { { "EVE", missing } }, { { "EVE", cut } }, { { "ZED", model } },
+		                    { { "EVE", model }, { "eve", model } } };
+	const char *says[] = { "model 'no-such.safetensors': No such file", "cut.safetensors",
+		               "model 'ZED': no character 'ZED' speaks", "EVE has a model already" };
+	for (int i = 0; i < 4; i++) {
+		o.models = wrong[i];
+		o.n_models = i == 3 ? 2 : 1;
+		CHECK(film_cast_choose(&d, NULL, &o, &r) < 0);
+		CHECK(strstr(bj_error_message(), says[i]), "%d: %s", i, bj_error_message());
+	}
+	free(cut);
+	free(cast);
+	free(model);
+	film_dialogue_release(&d);
+	text_screenplay_free(sp);
+}
+
 /* swaps.json names media for clips; applied to another timeline it must
  * match the clips it was made for. */
 static void test_swaps(void)
@@ -165,7 +262,7 @@ static void test_swaps(void)
 	CHECK_STR(t.clips[1].media, want);
 	CHECK_NEAR(t.clips[1].media_at, 2.04, 1e-12);
 	const char *sw = test_path("swaps.json");
-	CHECK(film_swaps_save(&t, sw) == 0);
+	CHECK(film_swaps_save(&t, NULL, sw) == 0);
 	film_timeline u;
 	CHECK(film_timeline_load(tl, &u) == 0);
 	free(u.clips[1].media);
@@ -193,6 +290,7 @@ int main(void)
 		TEST_CASE(test_identity_screen),
 		TEST_CASE(test_choose),
 		TEST_CASE(test_cast_star_path),
+		TEST_CASE(test_cast_model),
 		TEST_CASE(test_swaps),
 		{ 0 },
 	};

@@ -188,6 +188,7 @@ static void test_two_shot(void)
 		/* x264 spends its bits anew on the whole frame when a part changes:
 		 * the untouched face moves by a grey level or so (0.4 at crf 1) */
 		CHECK(mine > 5 && other < 2 && mine > 3 * other, "cast face %.2f, other face %.2f", mine, other);
+		film_swap_report_release(&r);
 		film_timeline_release(&t);
 		film_cast_release(&cast);
 	}
