@@ -30,6 +30,7 @@
 #define BLUR_EVERY 15         /* frames between sharpness and grain measurements */
 #define GRAIN_SLACK 1.5f      /* pixels the face moves before its grain follows */
 #define MIN_LIFT 0.2f         /* the least forehead kept above the brows, of the full lift */
+#define MAX_SHARPEN 0.25      /* the most unsharp masking of a soft star photo */
 #define IDENTITY_EVERY 5      /* swapped frames between identity measurements */
 
 /* The scores' running sums, for a shot and for all frames. */
@@ -377,8 +378,10 @@ static int match_tone(perform_swapper *s, const media_image *frame, const float 
 	int measure = first || --s->blur_age <= 0;
 	if (measure) {
 		double b = vision_blur_to_match(s->work, frame, s->mask, box);
-		/* softer than the footage (a small photo enlarged): sharpened */
-		double sh = b > 0 ? 0 : vision_sharpen_to_match(s->work, frame, s->mask, box);
+		/* softer than the footage (a small photo enlarged): sharpened, but
+		 * by no more than MAX_SHARPEN, as sharpening also raises the warp's
+		 * frame-to-frame shimmer (flicker) */
+		double sh = b > 0 ? 0 : fmin(vision_sharpen_to_match(s->work, frame, s->mask, box), MAX_SHARPEN);
 		s->blur = first ? b : (s->blur + b) / 2;
 		s->sharpen = first ? sh : (s->sharpen + sh) / 2;
 		s->blur_age = BLUR_EVERY;
