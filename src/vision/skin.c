@@ -44,13 +44,29 @@ static const struct feature {
 
 void vision_skin_mask(const float *lm, const uint8_t *mask, int w, vision_rect box, uint8_t *skin)
 {
+	enum { N = sizeof(features) / sizeof(features[0]) };
 	double eye = (hypot(lm[2 * 39] - lm[2 * 36], lm[2 * 39 + 1] - lm[2 * 36 + 1]) +
 	              hypot(lm[2 * 45] - lm[2 * 42], lm[2 * 45 + 1] - lm[2 * 42 + 1])) / 2;
+	/* each feature's bounding box grown by its margin: only pixels inside
+	 * one need its distance (the distances are most of the work) */
+	double near[N][4];
+	for (int f = 0; f < N; f++) {
+		double g = features[f].grow * eye;
+		near[f][0] = near[f][2] = lm[2 * features[f].first];
+		near[f][1] = near[f][3] = lm[2 * features[f].first + 1];
+		for (int k = features[f].first; k <= features[f].last; k++) {
+			near[f][0] = fmin(near[f][0], lm[2 * k]), near[f][2] = fmax(near[f][2], lm[2 * k]);
+			near[f][1] = fmin(near[f][1], lm[2 * k + 1]), near[f][3] = fmax(near[f][3], lm[2 * k + 1]);
+		}
+		near[f][0] -= g, near[f][1] -= g, near[f][2] += g, near[f][3] += g;
+	}
 	for (int y = box.y0; y < box.y1; y++)
 		for (int x = box.x0; x < box.x1; x++) {
 			size_t i = (size_t)y * w + x;
 			int bare = mask[i] >= 128;
-			for (size_t f = 0; bare && f < sizeof(features) / sizeof(features[0]); f++) {
+			for (int f = 0; bare && f < N; f++) {
+				if (x < near[f][0] || x > near[f][2] || y < near[f][1] || y > near[f][3])
+					continue;
 				int inside;
 				double d = polyline_distance(lm, features[f].first, features[f].last, features[f].closed, x, y,
 				                             &inside);
@@ -97,18 +113,22 @@ static int unlike(const float lab[3], const double median[3])
 	return fabs(lab[0] - median[0]) > 30 || hypot(lab[1] - median[1], lab[2] - median[2]) > 20;
 }
 
-/* lab gets img's L*a*b* over box (box-relative, a and b 0 when grey), keep
+/* lab gets img's L*a*b* over box (box-relative, a and b 0 when grey; with
+ * only, just where only is not 0: the rest is not needed), keep
  * 1 for the skin pixels that look like the skin's median (median gets it);
  * returns how many. */
-static long robust_skin(const media_image *img, const uint8_t *skin, vision_rect box, int grey, float *lab,
-                        uint8_t *keep, double median[3])
+static long robust_skin(const media_image *img, const uint8_t *skin, const uint8_t *only, vision_rect box, int grey,
+                        float *lab, uint8_t *keep, double median[3])
 {
 	int w = box.x1 - box.x0, h = box.y1 - box.y0;
 	long *hist = bj_xcalloc(101 + 2 * AB_BINS, sizeof(long)), n = 0;
 	for (int y = 0; y < h; y++)
 		for (int x = 0; x < w; x++) {
-			size_t i = (size_t)y * w + x;
+			size_t i = (size_t)y * w + x, j = (size_t)(box.y0 + y) * img->width + box.x0 + x;
 			float *p = lab + 3 * i;
+			keep[i] = 0;
+			if (only && !only[j])
+				continue;
 			vision_rgb_to_lab(img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)(box.x0 + x), p);
 			if (grey)
 				p[1] = p[2] = 0;
@@ -274,8 +294,8 @@ int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t 
 	double med_img[3], med_ref[3];
 	for (int y = box.y0; y < box.y1; y++)
 		memset(alien + (size_t)y * img->width + box.x0, 0, (size_t)w);
-	if (!robust_skin(img, skin, box, mono, lab_img, keep_img, med_img) ||
-	    !robust_skin(ref, skin, box, 0, lab_ref, keep_ref, med_ref)) {
+	if (!robust_skin(img, skin, mask, box, mono, lab_img, keep_img, med_img) ||
+	    !robust_skin(ref, skin, NULL, box, 0, lab_ref, keep_ref, med_ref)) {
 		ret = bj_error_set(BJ_EINVAL, "skin relight: no skin in the box");
 		goto out;
 	}
