@@ -17,6 +17,7 @@
 #include "vision/landmarks.h"
 #include "vision/motion.h"
 #include "vision/poisson.h"
+#include "vision/skin.h"
 #include "vision/smooth.h"
 #include "vision/tone.h"
 #include "vision/warp.h"
@@ -32,6 +33,7 @@
 #define GRAIN_SLACK 1.5f      /* pixels the face moves before its grain follows */
 #define MIN_LIFT 0.2f         /* the least forehead kept above the brows, of the full lift */
 #define NEW_FACE_IOU 0.3f     /* overlap of a new face's boxes on two frames that confirms it */
+#define MAX_SHARPEN 0.25      /* the most unsharp masking of a soft star photo */
 #define IDENTITY_EVERY 5      /* swapped frames between identity measurements */
 
 /* The scores' running sums, for a shot and for all frames. */
@@ -68,7 +70,7 @@ struct perform_swapper {
 	long candidate_frame;   /* ... on this frame of the shot (from 1) */
 	/* smoothed footage measurements */
 	int measured;
-	double tgt[6], src[6], chroma, noise, own_noise, blur;
+	double chroma, noise, own_noise, blur, sharpen;
 	int blur_age;
 	float lifts[10];          /* the forehead's height above each brow point, steadied */
 	int have_lifts;
@@ -85,6 +87,8 @@ struct perform_swapper {
 	int last_ok;             /* the last frame was swapped, inside last_rect */
 	vision_rect last_rect;
 	uint8_t *mask;
+	uint8_t *skin, *alien;    /* the footage face's bare skin, what is not skin around it ... */
+	media_image *fill;        /* ... and the skin colour there (match_tone) */
 	/* a trained swap instead of star photos (perform_swapper_set_redraw) */
 	perform_swap_redraw_fn *redraw;
 	void *redraw_ctx;
@@ -368,28 +372,46 @@ static double follow(double x, double now, int first)
 }
 
 /* Colour, black and white, blur and grain of the warped star in s->work made
- * like the footage face in frame. */
-static void match_tone(perform_swapper *s, const media_image *frame, vision_rect box)
+ * like the footage face in frame (landmarks pts).  0, or a negative code. */
+static int match_tone(perform_swapper *s, const media_image *frame, const float *pts, vision_rect box)
 {
-	double tgt[6], src[6];
-	vision_lab_stats(frame, s->mask, tgt);
-	vision_lab_stats(s->work, s->mask, src);
 	int first = !s->measured;
-	for (int c = 0; c < 6; c++) {
-		s->tgt[c] = follow(s->tgt[c], tgt[c], first);
-		s->src[c] = follow(s->src[c], src[c], first);
-	}
 	s->chroma = follow(s->chroma, vision_chroma(frame, s->mask), first);
-	vision_lab_transfer(s->work, s->mask, s->src, s->tgt, s->chroma < 4);
+	size_t n = (size_t)frame->width * frame->height;
+	if (!s->fill || s->fill->width != frame->width || s->fill->height != frame->height) {
+		free(s->skin);
+		free(s->alien);
+		s->skin = bj_xmalloc(n);
+		s->alien = bj_xmalloc(n);
+		media_image_free(s->fill);
+		if (!(s->fill = media_image_new(frame->width, frame->height, 3)))
+			return bj_error_code();
+	}
+	vision_skin_mask(pts, s->mask, frame->width, box, s->skin);
+	if (vision_skin_relight(s->work, frame, s->skin, s->mask, box, vision_skin_sigma(pts), s->chroma < 4,
+	                        s->alien, s->fill) < 0) {
+		/* no bare skin to go by (a face mostly off the frame): the whole
+		 * face's mean and spread */
+		double tgt[6], src[6];
+		vision_lab_stats(frame, s->mask, tgt);
+		vision_lab_stats(s->work, s->mask, src);
+		vision_lab_transfer(s->work, s->mask, src, tgt, s->chroma < 4);
+	}
 	/* sharpness and grain change slowly and cost a sort or a dozen blurs to
 	 * measure: every BLUR_EVERY frames */
 	int measure = first || --s->blur_age <= 0;
 	if (measure) {
 		double b = vision_blur_to_match(s->work, frame, s->mask, box);
+		/* softer than the footage (a small photo enlarged): sharpened, but
+		 * by no more than MAX_SHARPEN, as sharpening also raises the warp's
+		 * frame-to-frame shimmer (flicker) */
+		double sh = b > 0 ? 0 : fmin(vision_sharpen_to_match(s->work, frame, s->mask, box), MAX_SHARPEN);
 		s->blur = first ? b : (s->blur + b) / 2;
+		s->sharpen = first ? sh : (s->sharpen + sh) / 2;
 		s->blur_age = BLUR_EVERY;
 	}
 	vision_blur(s->work, box, s->blur);
+	vision_sharpen(s->work, box, s->sharpen);
 	if (measure) {
 		double noise = vision_noise_sigma(frame, s->mask), own = vision_noise_sigma(s->work, s->mask);
 		s->noise = first ? noise : (s->noise + noise) / 2;
@@ -404,6 +426,7 @@ static void match_tone(perform_swapper *s, const media_image *frame, vision_rect
 	if (grain > 0)
 		vision_add_footage_grain(s->work, frame, s->mask, box, grain / (0.943 * s->noise), 2.5 * s->noise);
 	s->measured = 1;
+	return 0;
 }
 
 /* Whether frame a repeats b inside r: a mean absolute difference below a
@@ -810,8 +833,9 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		}
 	}
 	if (ok) {
-		match_tone(s, frame, box);
-		if (vision_seamless_clone(frame, s->work, s->mask, box) < 0)
+		if (match_tone(s, frame, pts, box) < 0)
+			return bj_error_code();
+		if (vision_skin_clone(frame, s->work, s->mask, s->alien, s->fill, box) < 0)
 			return bj_error_code();
 		if (s->o.strength < 1)
 			for (int y = box.y0; y < box.y1; y++)
@@ -894,5 +918,8 @@ void perform_swapper_free(perform_swapper *s)
 	free(s->mask);
 	free(s->redraw_crop_mask);
 	perform_swap_mask_release(&s->redraw_mask);
+	free(s->skin);
+	free(s->alien);
+	media_image_free(s->fill);
 	free(s);
 }

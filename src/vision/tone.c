@@ -277,6 +277,12 @@ void vision_blur(media_image *img, vision_rect r, double sigma)
 	free(k);
 }
 
+static void copy_pixels(media_image *dst, const media_image *src)
+{
+	for (int y = 0; y < src->height; y++)
+		memcpy(dst->data + (size_t)y * dst->stride, src->data + (size_t)y * src->stride, (size_t)src->width * 3);
+}
+
 double vision_blur_to_match(const media_image *face, const media_image *footage,
                             const uint8_t *mask, vision_rect r)
 {
@@ -287,15 +293,56 @@ double vision_blur_to_match(const media_image *face, const media_image *footage,
 	double best = 0, best_err = INFINITY;
 	for (int step = 0; step <= 12; step++) {
 		double sigma = step * 0.25;
-		for (int y = 0; y < face->height; y++)
-			memcpy(tmp->data + (size_t)y * tmp->stride, face->data + (size_t)y * face->stride,
-			       (size_t)face->width * 3);
+		copy_pixels(tmp, face);
 		vision_blur(tmp, r, sigma);
 		double err = fabs(vision_sharpness(tmp, mask) - want);
 		if (err < best_err)
 			best_err = err, best = sigma;
 		else if (err > best_err + 0.05)
 			break;   /* sharpness falls with sigma: well past the nearest */
+	}
+	media_image_free(tmp);
+	return best;
+}
+
+void vision_sharpen(media_image *img, vision_rect r, double amount)
+{
+	if (!(amount > 0) || r.x1 <= r.x0 || r.y1 <= r.y0)
+		return;
+	int w = r.x1 - r.x0, h = r.y1 - r.y0;
+	media_image *soft = media_image_new(w, h, 3);
+	if (!soft)
+		return;
+	for (int y = 0; y < h; y++)
+		memcpy(soft->data + (size_t)y * soft->stride, img->data + (size_t)(r.y0 + y) * img->stride + 3 * (size_t)r.x0,
+		       (size_t)w * 3);
+	vision_blur(soft, (vision_rect){ 0, 0, w, h }, 1.0);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < 3 * w; x++) {
+			uint8_t *p = img->data + (size_t)(r.y0 + y) * img->stride + 3 * (size_t)r.x0 + x;
+			double v = *p + amount * (*p - soft->data[(size_t)y * soft->stride + x]) + 0.5;
+			*p = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+		}
+	media_image_free(soft);
+}
+
+double vision_sharpen_to_match(const media_image *face, const media_image *footage,
+                               const uint8_t *mask, vision_rect r)
+{
+	double want = vision_sharpness(footage, mask);
+	media_image *tmp = media_image_new(face->width, face->height, 3);
+	if (!tmp)
+		return 0;
+	double best = 0, best_err = INFINITY;
+	for (int step = 0; step <= 6; step++) {
+		double amount = step * 0.25;
+		copy_pixels(tmp, face);
+		vision_sharpen(tmp, r, amount);
+		double err = fabs(vision_sharpness(tmp, mask) - want);
+		if (err < best_err)
+			best_err = err, best = amount;
+		else
+			break;   /* sharpness rises with the amount: past the nearest */
 	}
 	media_image_free(tmp);
 	return best;

@@ -79,3 +79,13 @@ void vision_blur(media_image *img, vision_rect r, double sigma);
  * nearest to footage's, both measured inside the mask over r. */
 double vision_blur_to_match(const media_image *face, const media_image *footage,
                             const uint8_t *mask, vision_rect r);
+
+/* Unsharp masking of the pixels in r: each becomes itself plus amount times
+ * itself less its Gaussian blur of sigma 1 pixel; amount <= 0 does nothing. */
+void vision_sharpen(media_image *img, vision_rect r, double amount);
+
+/* The unsharp amount (0..1.5 in steps of 0.25) that brings face's sharpness
+ * nearest to footage's: a small star photo enlarged onto a big footage face
+ * is softer than it, and blurring (vision_blur_to_match) cannot help that. */
+double vision_sharpen_to_match(const media_image *face, const media_image *footage,
+                               const uint8_t *mask, vision_rect r);

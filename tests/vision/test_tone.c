@@ -117,6 +117,27 @@ static void test_blur_match(void)
 	free(m);
 }
 
+/* An enlarged small photo is softer than the footage: sharpening, not
+ * blurring, matches it; a face already as sharp is left alone. */
+static void test_sharpen_match(void)
+{
+	uint8_t *m = full_mask();
+	vision_rect r = { 0, 0, W, H };
+	media_image *sharp = texture(4, 0), *soft = texture(4, 0);
+	vision_blur(soft, r, 0.5);
+	double before = fabs(vision_sharpness(soft, m) - vision_sharpness(sharp, m));
+	CHECK(vision_blur_to_match(soft, sharp, m, r) == 0, "nothing to blur");
+	double amount = vision_sharpen_to_match(soft, sharp, m, r);
+	CHECK(amount >= 0.5, "amount %g", amount);
+	vision_sharpen(soft, r, amount);
+	double after = fabs(vision_sharpness(soft, m) - vision_sharpness(sharp, m));
+	CHECK(after < 0.5 * before, "sharpness gap %g, before %g", after, before);
+	CHECK(vision_sharpen_to_match(sharp, sharp, m, r) == 0, "as sharp already");
+	media_image_free(sharp);
+	media_image_free(soft);
+	free(m);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -124,6 +145,7 @@ int main(void)
 		TEST_CASE(test_transfer_and_mono),
 		TEST_CASE(test_grain),
 		TEST_CASE(test_blur_match),
+		TEST_CASE(test_sharpen_match),
 		{ 0 },
 	};
 	return test_main(cases);

@@ -1,0 +1,393 @@
+#include "vision/skin.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/error.h"
+#include "vision/poisson.h"
+
+/* Distance from (x, y) to the polyline through the landmarks first..last
+ * (closed back to first when closed); *inside says whether a closed one holds
+ * the point (even-odd rule). */
+static double polyline_distance(const float *lm, int first, int last, int closed, double x, double y, int *inside)
+{
+	double best = INFINITY;
+	*inside = 0;
+	int n = last - first + 1;
+	for (int k = closed ? 0 : 1; k < n; k++) {
+		const float *a = lm + 2 * (first + (k + n - 1) % n), *b = lm + 2 * (first + k);
+		double ax = a[0], ay = a[1], ex = b[0] - ax, ey = b[1] - ay, len2 = ex * ex + ey * ey;
+		if (closed && (ay > y) != (b[1] > y) && x < ax + (y - ay) * ex / ey)
+			*inside = !*inside;
+		double t = len2 > 0 ? ((x - ax) * ex + (y - ay) * ey) / len2 : 0;
+		t = t < 0 ? 0 : t > 1 ? 1 : t;
+		best = fmin(best, hypot(x - (ax + t * ex), y - (ay + t * ey)));
+	}
+	return best;
+}
+
+/* The features cut out of the skin: landmarks first..last, closed or not, and
+ * how far around them (in eye widths) is not skin. */
+static const struct feature {
+	int first, last, closed;
+	double grow;
+} features[] = {
+	{ 36, 41, 1, 0.45 },   /* eyes with their lids and lashes */
+	{ 42, 47, 1, 0.45 },
+	{ 17, 21, 0, 0.40 },   /* brows */
+	{ 22, 26, 0, 0.40 },
+	{ 31, 35, 0, 0.25 },   /* nostrils */
+	{ 48, 59, 1, 0.20 },   /* lips */
+};
+
+void vision_skin_mask(const float *lm, const uint8_t *mask, int w, vision_rect box, uint8_t *skin)
+{
+	enum { N = sizeof(features) / sizeof(features[0]) };
+	double eye = (hypot(lm[2 * 39] - lm[2 * 36], lm[2 * 39 + 1] - lm[2 * 36 + 1]) +
+	              hypot(lm[2 * 45] - lm[2 * 42], lm[2 * 45 + 1] - lm[2 * 42 + 1])) / 2;
+	/* each feature's bounding box grown by its margin: only pixels inside
+	 * one need its distance (the distances are most of the work) */
+	double near[N][4];
+	for (int f = 0; f < N; f++) {
+		double g = features[f].grow * eye;
+		near[f][0] = near[f][2] = lm[2 * features[f].first];
+		near[f][1] = near[f][3] = lm[2 * features[f].first + 1];
+		for (int k = features[f].first; k <= features[f].last; k++) {
+			near[f][0] = fmin(near[f][0], lm[2 * k]), near[f][2] = fmax(near[f][2], lm[2 * k]);
+			near[f][1] = fmin(near[f][1], lm[2 * k + 1]), near[f][3] = fmax(near[f][3], lm[2 * k + 1]);
+		}
+		near[f][0] -= g, near[f][1] -= g, near[f][2] += g, near[f][3] += g;
+	}
+	for (int y = box.y0; y < box.y1; y++)
+		for (int x = box.x0; x < box.x1; x++) {
+			size_t i = (size_t)y * w + x;
+			int bare = mask[i] >= 128;
+			for (int f = 0; bare && f < N; f++) {
+				if (x < near[f][0] || x > near[f][2] || y < near[f][1] || y > near[f][3])
+					continue;
+				int inside;
+				double d = polyline_distance(lm, features[f].first, features[f].last, features[f].closed, x, y,
+				                             &inside);
+				bare = !inside && d > features[f].grow * eye;
+			}
+			skin[i] = bare ? 255 : 0;
+		}
+}
+
+double vision_skin_sigma(const float *lm)
+{
+	return 0.6 * hypot(lm[2 * 45] - lm[2 * 36], lm[2 * 45 + 1] - lm[2 * 36 + 1]);
+}
+
+/* CIE Y (0..1) of an L* and back. */
+static float l_to_y(float l)
+{
+	float f = (l + 16) / 116;
+	return f * f * f > 216.0f / 24389 ? f * f * f : l * 27 / 24389;
+}
+
+static float y_to_l(float y)
+{
+	return y > 216.0f / 24389 ? 116 * cbrtf(y) - 16 : y * 24389 / 27;
+}
+
+/* The median of a histogram of n counts over bins of one unit from lo. */
+static double hist_median(const long *hist, int bins, long n, double lo)
+{
+	long seen = 0;
+	for (int i = 0; i < bins; i++)
+		if ((seen += hist[i]) * 2 >= n)
+			return lo + i + 0.5;
+	return lo + bins / 2.0;
+}
+
+#define AB_LO (-128)
+#define AB_BINS 256
+
+/* Whether a colour is not skin of this median: hair, a shadow's black, a
+ * background, teeth. */
+static int unlike(const float lab[3], const double median[3])
+{
+	return fabs(lab[0] - median[0]) > 30 || hypot(lab[1] - median[1], lab[2] - median[2]) > 20;
+}
+
+/* lab gets img's L*a*b* over box (box-relative, a and b 0 when grey; with
+ * only, just where only is not 0: the rest is not needed), keep
+ * 1 for the skin pixels that look like the skin's median (median gets it);
+ * returns how many. */
+static long robust_skin(const media_image *img, const uint8_t *skin, const uint8_t *only, vision_rect box, int grey,
+                        float *lab, uint8_t *keep, double median[3])
+{
+	int w = box.x1 - box.x0, h = box.y1 - box.y0;
+	long *hist = bj_xcalloc(101 + 2 * AB_BINS, sizeof(long)), n = 0;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			size_t i = (size_t)y * w + x, j = (size_t)(box.y0 + y) * img->width + box.x0 + x;
+			float *p = lab + 3 * i;
+			keep[i] = 0;
+			if (only && !only[j])
+				continue;
+			vision_rgb_to_lab(img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)(box.x0 + x), p);
+			if (grey)
+				p[1] = p[2] = 0;
+			keep[i] = skin[(size_t)(box.y0 + y) * img->width + box.x0 + x] != 0;
+			if (!keep[i])
+				continue;
+			hist[(int)fminf(fmaxf(p[0], 0), 100)]++;
+			for (int c = 1; c < 3; c++)
+				hist[101 + (c - 1) * AB_BINS + (int)fminf(fmaxf(p[c] - AB_LO, 0), AB_BINS - 1)]++;
+			n++;
+		}
+	long kept = 0;
+	if (n) {
+		median[0] = hist_median(hist, 101, n, 0);
+		median[1] = hist_median(hist + 101, AB_BINS, n, AB_LO);
+		median[2] = hist_median(hist + 101 + AB_BINS, AB_BINS, n, AB_LO);
+		for (size_t i = 0; i < (size_t)w * h; i++) {
+			keep[i] = keep[i] && !unlike(lab + 3 * i, median);
+			kept += keep[i];
+		}
+	}
+	free(hist);
+	return kept;
+}
+
+/* The low-pass of an image's kept skin: a grid of cells of cell x cell pixels
+ * holding the sums of luminance Y, a*, b* and of the weight, blurred by a Gaussian
+ * of sigma / cell cells (zero beyond the grid: the weight's sum says how much
+ * skin each value stands on). */
+typedef struct lowpass {
+	int gw, gh, cell;
+	float *g;   /* gw x gh x 4 */
+} lowpass;
+
+static void blur_axis(float *g, int n_outer, int n_inner, size_t s_outer, size_t s_inner, const float *k, int rad)
+{
+	float *line = bj_xmalloc((size_t)n_inner * 4 * sizeof(float));
+	for (int o = 0; o < n_outer; o++) {
+		for (int i = 0; i < n_inner; i++)
+			memcpy(line + 4 * i, g + o * s_outer + i * s_inner, 4 * sizeof(float));
+		for (int i = 0; i < n_inner; i++) {
+			float s[4] = { 0 };
+			for (int j = -rad; j <= rad; j++) {
+				if (i + j < 0 || i + j >= n_inner)
+					continue;
+				for (int c = 0; c < 4; c++)
+					s[c] += k[j + rad] * line[4 * (i + j) + c];
+			}
+			memcpy(g + o * s_outer + i * s_inner, s, sizeof(s));
+		}
+	}
+	free(line);
+}
+
+static void lowpass_make(lowpass *lp, const float *lab, const uint8_t *keep, int w, int h, double sigma)
+{
+	lp->cell = sigma >= 6 ? (int)(sigma / 3) : 1;
+	lp->gw = (w + lp->cell - 1) / lp->cell;
+	lp->gh = (h + lp->cell - 1) / lp->cell;
+	lp->g = bj_xcalloc((size_t)lp->gw * lp->gh * 4, sizeof(float));
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			size_t i = (size_t)y * w + x;
+			if (!keep[i])
+				continue;
+			float *c = lp->g + 4 * ((size_t)(y / lp->cell) * lp->gw + x / lp->cell);
+			c[0] += l_to_y(lab[3 * i]), c[1] += lab[3 * i + 1], c[2] += lab[3 * i + 2], c[3] += 1;
+		}
+	double s = sigma / lp->cell;
+	int rad = (int)ceil(3 * s);
+	float *k = bj_xmalloc((size_t)(2 * rad + 1) * sizeof(float));
+	for (int i = -rad; i <= rad; i++)
+		k[i + rad] = (float)exp(-0.5 * i * i / (s * s));
+	blur_axis(lp->g, lp->gh, lp->gw, 4 * (size_t)lp->gw, 4, k, rad);
+	blur_axis(lp->g, lp->gw, lp->gh, 4, 4 * (size_t)lp->gw, k, rad);
+	free(k);
+}
+
+/* The low-pass colour at box-relative pixel (x, y), bilinear between cell
+ * centres; the whole skin's mean where too little skin is near. */
+static void lowpass_at(const lowpass *lp, int x, int y, const float mean[3], float out[3])
+{
+	float fx = ((float)x + 0.5f) / (float)lp->cell - 0.5f, fy = ((float)y + 0.5f) / (float)lp->cell - 0.5f;
+	fx = fminf(fmaxf(fx, 0), (float)lp->gw - 1);
+	fy = fminf(fmaxf(fy, 0), (float)lp->gh - 1);
+	int x0 = (int)fx, y0 = (int)fy, x1 = x0 + 1 < lp->gw ? x0 + 1 : x0, y1 = y0 + 1 < lp->gh ? y0 + 1 : y0;
+	float tx = fx - (float)x0, ty = fy - (float)y0, s[4];
+	for (int c = 0; c < 4; c++) {
+		const float *g = lp->g + c;
+		s[c] = (1 - ty) * ((1 - tx) * g[4 * (y0 * lp->gw + x0)] + tx * g[4 * (y0 * lp->gw + x1)]) +
+		       ty * ((1 - tx) * g[4 * (y1 * lp->gw + x0)] + tx * g[4 * (y1 * lp->gw + x1)]);
+	}
+	/* a skin weight under a few hundredths of a cell's: blend towards the mean */
+	float t = fminf(s[3] / 0.05f, 1);
+	for (int c = 0; c < 3; c++)
+		out[c] = t * (s[3] > 0 ? s[c] / s[3] : 0) + (1 - t) * mean[c];
+}
+
+static void lowpass_mean(const lowpass *lp, float mean[3])
+{
+	double s[4] = { 0 };
+	for (size_t i = 0; i < (size_t)lp->gw * lp->gh; i++)
+		for (int c = 0; c < 4; c++)
+			s[c] += lp->g[4 * i + c];
+	for (int c = 0; c < 3; c++)
+		mean[c] = s[3] > 0 ? (float)(s[c] / s[3]) : 0;
+}
+
+#define MAX_HUE 0.26f   /* radians, 15 degrees */
+
+/* The pixel (L*a*b*) moved by the two low-pass skins: its luminance scaled
+ * by theirs (light multiplies), its colour (a*, b* as a complex number)
+ * turned and scaled as the star's skin colour is to the footage's, so grey
+ * stays grey and a brown brow stays brown where a shift would make it green;
+ * by a shift when the star's skin has almost no colour (a grey photo). */
+static void relight(float lab[3], const float from[3], const float to[3])
+{
+	float ry = from[0] > 1e-5f ? to[0] / from[0] : 1;
+	ry = fminf(fmaxf(ry, 1 / 6.0f), 6);
+	lab[0] = y_to_l(fminf(l_to_y(lab[0]) * ry, 1));
+	float m2 = from[1] * from[1] + from[2] * from[2];
+	if (m2 < 4 * 4) {
+		lab[1] += to[1] - from[1];
+		lab[2] += to[2] - from[2];
+		return;
+	}
+	/* (a + ib) (to / from) */
+	float re = (to[1] * from[1] + to[2] * from[2]) / m2, im = (to[2] * from[1] - to[1] * from[2]) / m2;
+	float mag = hypotf(re, im);
+	if (mag > 4)
+		re *= 4 / mag, im *= 4 / mag;
+	float a = lab[1], b = lab[2];
+	lab[1] = a * re - b * im;
+	lab[2] = a * im + b * re;
+	/* a face has no colour far from its skin's hue but its lips' and eyes':
+	 * the green-grey of a compressed photo's shadowed eye sockets and brows
+	 * is turned back to within MAX_HUE of the skin's */
+	float turn = atan2f(to[1] * lab[2] - to[2] * lab[1], to[1] * lab[1] + to[2] * lab[2]);
+	if (fabsf(turn) > MAX_HUE) {
+		float back = turn - copysignf(MAX_HUE, turn), c = cosf(back), s = sinf(back);
+		a = lab[1], b = lab[2];
+		lab[1] = a * c + b * s;
+		lab[2] = -a * s + b * c;
+	}
+}
+
+int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t *skin, const uint8_t *mask,
+                        vision_rect box, double sigma, int mono, uint8_t *alien, media_image *fill)
+{
+	if (img->width != ref->width || img->height != ref->height || img->channels != 3 || ref->channels != 3)
+		return bj_error_set(BJ_EINVAL, "skin relight needs two RGB images of one size");
+	box.x0 = box.x0 < 0 ? 0 : box.x0;
+	box.y0 = box.y0 < 0 ? 0 : box.y0;
+	box.x1 = box.x1 > img->width ? img->width : box.x1;
+	box.y1 = box.y1 > img->height ? img->height : box.y1;
+	int w = box.x1 - box.x0, h = box.y1 - box.y0;
+	if (w <= 0 || h <= 0)
+		return bj_error_set(BJ_EINVAL, "skin relight: empty box");
+	size_t n = (size_t)w * h;
+	float *lab_img = bj_xmalloc(n * 3 * sizeof(float)), *lab_ref = bj_xmalloc(n * 3 * sizeof(float));
+	uint8_t *keep_img = bj_xmalloc(n), *keep_ref = bj_xmalloc(n);
+	int ret = 0;
+	double med_img[3], med_ref[3];
+	for (int y = box.y0; y < box.y1; y++)
+		memset(alien + (size_t)y * img->width + box.x0, 0, (size_t)w);
+	if (!robust_skin(img, skin, mask, box, mono, lab_img, keep_img, med_img) ||
+	    !robust_skin(ref, skin, NULL, box, 0, lab_ref, keep_ref, med_ref)) {
+		ret = bj_error_set(BJ_EINVAL, "skin relight: no skin in the box");
+		goto out;
+	}
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			alien[(size_t)(box.y0 + y) * img->width + box.x0 + x] =
+			        unlike(lab_ref + 3 * ((size_t)y * w + x), med_ref) ? 255 : 0;
+	lowpass li, lr;
+	lowpass_make(&li, lab_img, keep_img, w, h, sigma);
+	lowpass_make(&lr, lab_ref, keep_ref, w, h, sigma);
+	float mean_i[3], mean_r[3];
+	lowpass_mean(&li, mean_i);
+	lowpass_mean(&lr, mean_r);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			size_t i = (size_t)(box.y0 + y) * img->width + box.x0 + x;
+			if (!mask[i] && !alien[i])
+				continue;
+			float from[3], to[3], *lab = lab_img + 3 * ((size_t)y * w + x);
+			lowpass_at(&lr, x, y, mean_r, to);
+			if (alien[i]) {
+				float skin_lab[3] = { y_to_l(to[0]), to[1], to[2] };
+				vision_lab_to_rgb(skin_lab,
+				                  fill->data + (size_t)(box.y0 + y) * fill->stride + 3 * (size_t)(box.x0 + x));
+			}
+			if (!mask[i])
+				continue;
+			lowpass_at(&li, x, y, mean_i, from);
+			relight(lab, from, to);
+			vision_lab_to_rgb(lab, img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)(box.x0 + x));
+		}
+	free(li.g);
+	free(lr.g);
+out:
+	free(lab_img);
+	free(lab_ref);
+	free(keep_img);
+	free(keep_ref);
+	return ret;
+}
+
+int vision_skin_clone(media_image *dst, const media_image *src, const uint8_t *mask, const uint8_t *alien,
+                      const media_image *fill, vision_rect box)
+{
+	if (src->width != dst->width || src->height != dst->height || fill->width != dst->width ||
+	    fill->height != dst->height || src->channels != 3 || dst->channels != 3 || fill->channels != 3)
+		return bj_error_set(BJ_EINVAL, "seamless clone needs three RGB images of one size");
+	box.x0 = box.x0 < 0 ? 0 : box.x0;
+	box.y0 = box.y0 < 0 ? 0 : box.y0;
+	box.x1 = box.x1 > dst->width ? dst->width : box.x1;
+	box.y1 = box.y1 > dst->height ? dst->height : box.y1;
+	int w = box.x1 - box.x0, h = box.y1 - box.y0;
+	if (w < 3 || h < 3)
+		return bj_error_set(BJ_EINVAL, "seamless clone: region of %d x %d pixels is too small", w, h);
+	/* box-sized copies: the clone wants both images of one size and stride */
+	media_image *guide = media_image_new(w, h, 3), *star = media_image_new(w, h, 3);
+	if (!guide || !star) {
+		media_image_free(guide);
+		media_image_free(star);
+		return bj_error_code();
+	}
+	uint8_t *m = bj_xmalloc((size_t)w * h);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			size_t i = (size_t)(box.y0 + y) * dst->width + box.x0 + x, o = 3 * (size_t)(box.x0 + x);
+			const uint8_t *d = dst->data + (size_t)(box.y0 + y) * dst->stride + o;
+			memcpy(star->data + (size_t)y * star->stride + 3 * (size_t)x,
+			       src->data + (size_t)(box.y0 + y) * src->stride + o, 3);
+			memcpy(guide->data + (size_t)y * guide->stride + 3 * (size_t)x,
+			       alien[i] && mask[i] < 128 ? fill->data + (size_t)(box.y0 + y) * fill->stride + o : d, 3);
+			m[(size_t)y * w + x] = mask[i];
+		}
+	int ret = vision_seamless_clone(guide, star, m, (vision_rect){ 0, 0, w, h });
+	/* the clone gave g + a (u - g) for the guide g, the solution u and the
+	 * mask's a; the face goes onto the footage d as d + a (u - d), which is
+	 * that plus (1 - a) (d - g): the fill shapes the solution but is never
+	 * seen, the feathered edge shows the hair, not the fill */
+	for (int y = 0; ret == 0 && y < h; y++)
+		for (int x = 0; x < w; x++) {
+			int a = m[(size_t)y * w + x];
+			uint8_t *d = dst->data + (size_t)(box.y0 + y) * dst->stride + 3 * (size_t)(box.x0 + x);
+			const uint8_t *c = guide->data + (size_t)y * guide->stride + 3 * (size_t)x;
+			const uint8_t *g = alien[(size_t)(box.y0 + y) * dst->width + box.x0 + x] && a < 128
+			                           ? fill->data + (size_t)(box.y0 + y) * fill->stride + 3 * (size_t)(box.x0 + x)
+			                           : d;
+			for (int k = 0; a && k < 3; k++) {
+				int v = c[k] + ((255 - a) * (d[k] - g[k]) + (d[k] >= g[k] ? 127 : -127)) / 255;
+				d[k] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+			}
+		}
+	free(m);
+	media_image_free(guide);
+	media_image_free(star);
+	return ret;
+}
