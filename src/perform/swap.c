@@ -34,6 +34,8 @@
 #define MIN_LIFT 0.2f         /* the least forehead kept above the brows, of the full lift */
 #define NEW_FACE_IOU 0.3f     /* overlap of a new face's boxes on two frames that confirms it */
 #define MAX_SHARPEN 0.25      /* the most unsharp masking of a soft star photo */
+#define MIN_DETAIL 0.3        /* the least of a star face's fine detail kept */
+#define DETAIL_RATE 0.3       /* how fast the detail follows the swapped frames' */
 #define IDENTITY_EVERY 5      /* swapped frames between identity measurements */
 
 /* The scores' running sums, for a shot and for all frames. */
@@ -70,7 +72,7 @@ struct perform_swapper {
 	long candidate_frame;   /* ... on this frame of the shot (from 1) */
 	/* smoothed footage measurements */
 	int measured;
-	double chroma, noise, own_noise, blur, sharpen;
+	double chroma, noise, own_noise, blur, sharpen, detail, texture_ratio;
 	int blur_age;
 	float lifts[10];          /* the forehead's height above each brow point, steadied */
 	int have_lifts;
@@ -412,6 +414,17 @@ static int match_tone(perform_swapper *s, const media_image *frame, const float 
 	}
 	vision_blur(s->work, box, s->blur);
 	vision_sharpen(s->work, box, s->sharpen);
+	/* no more detail than the face it covers (vision_soften_detail): a
+	 * first guess from the star face as it is, then steered a little every
+	 * frame by what the last swapped frame carried (grain and the clone add
+	 * detail of their own) */
+	if (first) {
+		double have = vision_texture(s->work, s->mask, box), want = vision_texture(frame, s->mask, box);
+		s->detail = have > want ? fmax(MIN_DETAIL, want / have) : 1;
+	} else if (s->texture_ratio > 0) {
+		s->detail = fmin(1, fmax(MIN_DETAIL, s->detail * pow(s->texture_ratio, -DETAIL_RATE)));
+	}
+	vision_soften_detail(s->work, box, s->detail);
 	if (measure) {
 		double noise = vision_noise_sigma(frame, s->mask), own = vision_noise_sigma(s->work, s->mask);
 		s->noise = first ? noise : (s->noise + noise) / 2;
@@ -463,22 +476,6 @@ static void add_sums(struct sums *a, const struct sums *b)
 	a->texture_orig += b->texture_orig;
 }
 
-/* The summed absolute differences between neighbouring pixels (right and
- * below) inside the mask: how much detail the face has. */
-static double texture(const media_image *img, const uint8_t *mask, vision_rect box)
-{
-	double sum = 0;
-	for (int y = box.y0; y + 1 < box.y1; y++)
-		for (int x = box.x0; x + 1 < box.x1; x++) {
-			if (mask[(size_t)y * img->width + x] < 128)
-				continue;
-			const uint8_t *p = img->data + (size_t)y * img->stride + 3 * (size_t)x;
-			for (int c = 0; c < 3; c++)
-				sum += abs(p[c + 3] - p[c]) + abs(p[c + img->stride] - p[c]);
-		}
-	return sum;
-}
-
 /* Adds this frame's change inside the mask, seam score and now and then its
  * identity margin to the shot's sums. */
 static void score(perform_swapper *s, const media_image *frame, vision_rect box, const float *pts)
@@ -499,8 +496,10 @@ static void score(perform_swapper *s, const media_image *frame, vision_rect box,
 				}
 			}
 	}
-	u->texture_swap += texture(frame, s->mask, box);
-	u->texture_orig += texture(s->orig, s->mask, box);
+	double ts = vision_texture(frame, s->mask, box), to = vision_texture(s->orig, s->mask, box);
+	u->texture_swap += ts;
+	u->texture_orig += to;
+	s->texture_ratio = to > 0 ? ts / to : 0;
 	double seam = vision_seam_score(frame, s->mask, box), seam_orig = vision_seam_score(s->orig, s->mask, box);
 	if (seam > 0 && seam_orig > 0) {
 		u->seam += seam;

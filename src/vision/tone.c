@@ -305,10 +305,9 @@ double vision_blur_to_match(const media_image *face, const media_image *footage,
 	return best;
 }
 
-void vision_sharpen(media_image *img, vision_rect r, double amount)
+/* img + amount * (img - its Gaussian blur of sigma) over r. */
+static void unsharp(media_image *img, vision_rect r, double sigma, double amount)
 {
-	if (!(amount > 0) || r.x1 <= r.x0 || r.y1 <= r.y0)
-		return;
 	int w = r.x1 - r.x0, h = r.y1 - r.y0;
 	media_image *soft = media_image_new(w, h, 3);
 	if (!soft)
@@ -316,7 +315,7 @@ void vision_sharpen(media_image *img, vision_rect r, double amount)
 	for (int y = 0; y < h; y++)
 		memcpy(soft->data + (size_t)y * soft->stride, img->data + (size_t)(r.y0 + y) * img->stride + 3 * (size_t)r.x0,
 		       (size_t)w * 3);
-	vision_blur(soft, (vision_rect){ 0, 0, w, h }, 1.0);
+	vision_blur(soft, (vision_rect){ 0, 0, w, h }, sigma);
 	for (int y = 0; y < h; y++)
 		for (int x = 0; x < 3 * w; x++) {
 			uint8_t *p = img->data + (size_t)(r.y0 + y) * img->stride + 3 * (size_t)r.x0 + x;
@@ -324,6 +323,34 @@ void vision_sharpen(media_image *img, vision_rect r, double amount)
 			*p = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 		}
 	media_image_free(soft);
+}
+
+void vision_sharpen(media_image *img, vision_rect r, double amount)
+{
+	if (!(amount > 0) || r.x1 <= r.x0 || r.y1 <= r.y0)
+		return;
+	unsharp(img, r, 1.0, amount);
+}
+
+void vision_soften_detail(media_image *img, vision_rect r, double gain)
+{
+	if (!(gain < 1) || r.x1 <= r.x0 || r.y1 <= r.y0)
+		return;
+	unsharp(img, r, VISION_DETAIL_SIGMA, (gain < 0 ? 0 : gain) - 1);
+}
+
+double vision_texture(const media_image *img, const uint8_t *mask, vision_rect r)
+{
+	double sum = 0;
+	for (int y = r.y0 < 0 ? 0 : r.y0; y + 1 < r.y1 && y + 1 < img->height; y++)
+		for (int x = r.x0 < 0 ? 0 : r.x0; x + 1 < r.x1 && x + 1 < img->width; x++) {
+			if (mask[(size_t)y * img->width + x] < 128)
+				continue;
+			const uint8_t *p = img->data + (size_t)y * img->stride + 3 * (size_t)x;
+			for (int c = 0; c < 3; c++)
+				sum += abs(p[c + 3] - p[c]) + abs(p[c + img->stride] - p[c]);
+		}
+	return sum;
 }
 
 double vision_sharpen_to_match(const media_image *face, const media_image *footage,

@@ -84,6 +84,19 @@ double vision_blur_to_match(const media_image *face, const media_image *footage,
  * itself less its Gaussian blur of sigma 1 pixel; amount <= 0 does nothing. */
 void vision_sharpen(media_image *img, vision_rect r, double amount);
 
+/* How much detail img has inside r where mask >= 128: the summed absolute
+ * differences between neighbouring pixels (right and below), all channels. */
+double vision_texture(const media_image *img, const uint8_t *mask, vision_rect r);
+
+/* Scales img's detail finer than a Gaussian of VISION_DETAIL_SIGMA pixels
+ * over r by gain (0..1; 1 or more leaves img as it is).  A star photo's
+ * wrinkles, stubble and hard-lit brows against a soft old film face: the
+ * pasted face then carries more detail than the face it covers, which looks
+ * pasted on and, as the head moves, changes more from frame to frame than the
+ * footage does (the flicker score rose with it, to 1.2-1.4). */
+void vision_soften_detail(media_image *img, vision_rect r, double gain);
+#define VISION_DETAIL_SIGMA 1.5
+
 /* The unsharp amount (0..1.5 in steps of 0.25) that brings face's sharpness
  * nearest to footage's: a small star photo enlarged onto a big footage face
  * is softer than it, and blurring (vision_blur_to_match) cannot help that. */

@@ -138,6 +138,30 @@ static void test_sharpen_match(void)
 	free(m);
 }
 
+/* Halving the fine detail roughly halves the neighbour differences, keeps
+ * the broad shading (the 40-level sine) and gain 1 changes nothing. */
+static void test_soften_detail(void)
+{
+	uint8_t *m = full_mask();
+	vision_rect r = { 0, 0, W, H };
+	media_image *img = texture(5, 1), *same = texture(5, 1), *smooth = texture(5, 1);
+	double before = vision_texture(img, m, r);
+	CHECK(before > 0, "texture %g", before);
+	vision_soften_detail(same, r, 1.0);
+	CHECK(memcmp(same->data, img->data, (size_t)img->stride * H) == 0, "gain 1 changed the image");
+	vision_soften_detail(smooth, r, 0.5);
+	double ratio = vision_texture(smooth, m, r) / before;
+	CHECK(ratio > 0.4 && ratio < 0.7, "texture ratio %g for gain 0.5", ratio);
+	double mean_shift = 0;
+	for (int i = 0; i < W * H * 3; i++)
+		mean_shift += (double)smooth->data[i] - img->data[i];
+	CHECK(fabs(mean_shift / (W * H * 3)) < 0.5, "mean moved by %g", mean_shift / (W * H * 3));
+	media_image_free(img);
+	media_image_free(same);
+	media_image_free(smooth);
+	free(m);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -146,6 +170,7 @@ int main(void)
 		TEST_CASE(test_grain),
 		TEST_CASE(test_blur_match),
 		TEST_CASE(test_sharpen_match),
+		TEST_CASE(test_soften_detail),
 		{ 0 },
 	};
 	return test_main(cases);
