@@ -61,6 +61,8 @@ const char *const cmd_swap_usage[] = {
 	"                       each face's aligned crop redrawn as the star by its decoder B",
 	"                       and blended where both the landmarks and the decoder's mask",
 	"                       say it is face (hair, glasses, hands over it are kept)",
+	"                       (with --star too, the star's photos only measure the",
+	"                       identity margin; without, it is not measured)",
 	"  --landmark-mask      with --model: blend by the landmarks' mask only",
 	"  --in VIDEO_OR_IMAGE  the footage; --out the result (.mp4, or .png/.jpg for a picture)",
 	"  --strength S         0..1, how much of the star (default 1)",
@@ -107,20 +109,41 @@ static int has_ext(const char *path, const char *const *exts)
 
 static const char *const image_exts[] = { ".jpg", ".jpeg", ".png", NULL };
 
+/* The identity margin as text: "-" when no frame measured it (a trained swap
+ * without --star). */
+static const char *margin_text(const perform_swap_stats *st, char buf[32])
+{
+	if (!st->margin_frames)
+		return "- (no star photos)";
+	snprintf(buf, 32, "%.3f", st->margin);
+	return buf;
+}
+
+/* JSON's identity_margin: null when no frame measured it. */
+static void json_margin(json_t *j, const perform_swap_stats *st)
+{
+	if (!st->margin_frames)
+		json_object_set_new(j, "identity_margin", json_null());
+}
+
 /* One shot's scores, as a line and as JSON. */
 static json_t *shot_json(int shot, int64_t first, const perform_swap_stats *st, int quiet)
 {
+	char buf[32];
 	if (!quiet)
 		printf("shot %d (frames %lld-%lld): %ld swapped, skipped %ld without a face, %ld small, %ld turned, "
-		       "%ld not on screen; flicker %.3f; seam %.3f (original %.3f); identity margin %.3f\n", shot,
+		       "%ld not on screen; flicker %.3f; seam %.3f (original %.3f); identity margin %s\n", shot,
 		       (long long)first, (long long)(first + st->frames - 1), st->swapped, st->no_face, st->small,
-		       st->turned, st->absent, st->flicker, st->seam, st->seam_original, st->margin);
-	return json_pack("{s:i, s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:i, s:f}", "shot", shot,
+		       st->turned, st->absent, st->flicker, st->seam, st->seam_original, margin_text(st, buf));
+	json_t *j = json_pack("{s:i, s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:i, s:f}", "shot", shot,
 	                 "first_frame", (json_int_t)first, "frames", (json_int_t)st->frames, "swapped",
 	                 (json_int_t)st->swapped, "no_face", (json_int_t)st->no_face, "small", (json_int_t)st->small,
 	                 "turned", (json_int_t)st->turned, "not_on_screen", (json_int_t)st->absent, "flicker", st->flicker, "seam", st->seam, "seam_original",
 	                 st->seam_original, "identity_margin", st->margin, "margin_frames",
 	                 (json_int_t)st->margin_frames, "texture", st->texture);
+	if (j)
+		json_margin(j, st);
+	return j;
 }
 
 static json_t *report_json(long frame, const perform_swap_report *r)
@@ -392,10 +415,8 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 	}
 	if (optind != argc)
 		return cli_usage_error(cmd_swap_usage, "unexpected argument '%s'", argv[optind]);
-	if (o->star && o->model)
-		return cli_usage_error(cmd_swap_usage, "give --star or --model, not both");
 	if ((!o->star && !o->model) || !o->in || !o->out)
-		return cli_usage_error(cmd_swap_usage, "--star, --in and --out are all needed");
+		return cli_usage_error(cmd_swap_usage, "--star (or --model), --in and --out are all needed");
 	if (!o->library != !(o->identity || o->track))
 		return cli_usage_error(cmd_swap_usage, "--library goes with --identity or --track, and they with it");
 	if (o->landmark_mask && !o->model)
@@ -465,7 +486,8 @@ int cmd_swap(int argc, char **argv)
 			goto out;
 		}
 		perform_trained_attach(trained, s);
-	} else if (perform_swapper_add_stars(s, o.star, (int)o.stars, &skipped) < 0) {
+	}
+	if (o.star && perform_swapper_add_stars(s, o.star, (int)o.stars, &skipped) < 0) {
 		status = cli_error_bj();
 		goto out;
 	}
@@ -481,6 +503,7 @@ int cmd_swap(int argc, char **argv)
 	double took = seconds() - t0;
 	perform_swap_stats st;
 	perform_swapper_totals(s, &st);
+	char buf[32];
 	if (o.json) {
 		json_t *j = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:o}", "out",
 		                      o.out, "frames", (json_int_t)st.frames, "swapped", (json_int_t)st.swapped,
@@ -489,13 +512,14 @@ int cmd_swap(int argc, char **argv)
 		                      st.seam_original, "identity_margin", st.margin, "texture", st.texture, "fps",
 		                      took > 0 ? st.frames / took : 0.0, "shots", shots, "per_frame", frames);
 		frames = shots = NULL;
+		json_margin(j, &st);
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 		putchar('\n');
 		json_decref(j);
 	} else {
 		printf("%s: %ld frames, %ld swapped; flicker %.3f (swapped / original); seam %.3f (original %.3f); "
-		       "identity margin %.3f; %.1f frames/s\n", o.out, st.frames, st.swapped, st.flicker, st.seam,
-		       st.seam_original, st.margin, took > 0 ? st.frames / took : 0.0);
+		       "identity margin %s; %.1f frames/s\n", o.out, st.frames, st.swapped, st.flicker, st.seam,
+		       st.seam_original, margin_text(&st, buf), took > 0 ? st.frames / took : 0.0);
 	}
 out:
 	json_decref(frames);

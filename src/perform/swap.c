@@ -506,7 +506,8 @@ static void score(perform_swapper *s, const media_image *frame, vision_rect box,
 		u->seam_orig += seam_orig;
 		u->seam_n++;
 	}
-	if (pts && (u->margin_n == 0 || ++s->since_identity >= IDENTITY_EVERY) &&
+	/* a trained swap given no star photos has no star to measure against */
+	if (pts && s->n_stars > 0 && (u->margin_n == 0 || ++s->since_identity >= IDENTITY_EVERY) &&
 	    vision_facedesc(frame, pts, s->desc_swap) == 0 && vision_facedesc(s->orig, pts, s->desc_orig) == 0) {
 		u->margin += vision_facedesc_distance(s->desc_swap, s->star_desc) -
 		             vision_facedesc_distance(s->desc_swap, s->desc_orig);

@@ -60,11 +60,15 @@ run "$BENJAMIN" -q swap --model "$tmp/a.safetensors" --in "$tmp/talk.mp4" --out 
 expect "swap --model" 0 -
 check "every frame with a face swapped" python3 -c "
 import json; j = json.load(open('$tmp/out')); assert j['frames'] == 30 and j['swapped'] >= 25, (j['frames'], j['swapped'])"
+check "no identity margin without the star's photos" python3 -c "
+import json; j = json.load(open('$tmp/out')); assert j['identity_margin'] is None and j['shots'][0]['identity_margin'] is None, j['identity_margin']"
 check "a video written" test -s "$tmp/swapped.mp4"
 run "$BENJAMIN" -q swap --model "$tmp/cut.safetensors" --in "$tmp/talk.mp4" --out "$tmp/x.mp4"
 expect "swap --model with a file that is not a model" 1 -
-run "$BENJAMIN" swap --model "$tmp/a.safetensors" --star "$tmp/star" --in "$tmp/talk.mp4" --out "$tmp/x.mp4"
-expect "swap with --model and --star" 2 -
+run "$BENJAMIN" -q swap --model "$tmp/a.safetensors" --star "$tmp/star" --in "$tmp/talk.mp4" --out "$tmp/x.mp4" --json
+expect "swap --model with --star (the star's photos measure the identity)" 0 -
+check "the identity margin measured against the star's photos" python3 -c "
+import json; j = json.load(open('$tmp/out')); m = j['identity_margin']; assert m is not None and -2 < m < 2, m"
 
 # Ctrl-C saves and stops
 for f in star footage; do cp "$tmp/a.$f.crops.safetensors" "$tmp/d.$f.crops.safetensors"; done
