@@ -283,26 +283,36 @@ static void copy_pixels(media_image *dst, const media_image *src)
 		memcpy(dst->data + (size_t)y * dst->stride, src->data + (size_t)y * src->stride, (size_t)src->width * 3);
 }
 
-double vision_blur_to_match(const media_image *face, const media_image *footage,
-                            const uint8_t *mask, vision_rect r)
+/* The setting of apply (0, step, 2 step, ... up to steps steps) that brings
+ * face's sharpness nearest to footage's, searched upwards until the gap grows
+ * by more than slack (sharpness changes one way with the setting). */
+static double match_sharpness(const media_image *face, const media_image *footage, const uint8_t *mask,
+                              vision_rect r, void (*apply)(media_image *, vision_rect, double), double step,
+                              int steps, double slack)
 {
 	double want = vision_sharpness(footage, mask);
 	media_image *tmp = media_image_new(face->width, face->height, 3);
 	if (!tmp)
 		return 0;
 	double best = 0, best_err = INFINITY;
-	for (int step = 0; step <= 12; step++) {
-		double sigma = step * 0.25;
+	for (int i = 0; i <= steps; i++) {
 		copy_pixels(tmp, face);
-		vision_blur(tmp, r, sigma);
+		apply(tmp, r, i * step);
 		double err = fabs(vision_sharpness(tmp, mask) - want);
 		if (err < best_err)
-			best_err = err, best = sigma;
-		else if (err > best_err + 0.05)
-			break;   /* sharpness falls with sigma: well past the nearest */
+			best_err = err, best = i * step;
+		else if (err >= best_err + slack)
+			break;
 	}
 	media_image_free(tmp);
 	return best;
+}
+
+double vision_blur_to_match(const media_image *face, const media_image *footage,
+                            const uint8_t *mask, vision_rect r)
+{
+	/* a little slack: a blur's sharpness is not quite monotonic in sigma */
+	return match_sharpness(face, footage, mask, r, vision_blur, 0.25, 12, 0.05);
 }
 
 /* img + amount * (img - its Gaussian blur of sigma) over r. */
@@ -356,21 +366,5 @@ double vision_texture(const media_image *img, const uint8_t *mask, vision_rect r
 double vision_sharpen_to_match(const media_image *face, const media_image *footage,
                                const uint8_t *mask, vision_rect r)
 {
-	double want = vision_sharpness(footage, mask);
-	media_image *tmp = media_image_new(face->width, face->height, 3);
-	if (!tmp)
-		return 0;
-	double best = 0, best_err = INFINITY;
-	for (int step = 0; step <= 6; step++) {
-		double amount = step * 0.25;
-		copy_pixels(tmp, face);
-		vision_sharpen(tmp, r, amount);
-		double err = fabs(vision_sharpness(tmp, mask) - want);
-		if (err < best_err)
-			best_err = err, best = amount;
-		else
-			break;   /* sharpness rises with the amount: past the nearest */
-	}
-	media_image_free(tmp);
-	return best;
+	return match_sharpness(face, footage, mask, r, vision_sharpen, 0.25, 6, 0);
 }
