@@ -229,10 +229,7 @@ int vision_seamless_clone(media_image *dst, const media_image *src, const uint8_
 	if (src->width != dst->width || src->height != dst->height || src->channels != 3 ||
 	    dst->channels != 3)
 		return bj_error_set(BJ_EINVAL, "seamless clone needs two RGB images of one size");
-	r.x0 = r.x0 < 0 ? 0 : r.x0;
-	r.y0 = r.y0 < 0 ? 0 : r.y0;
-	r.x1 = r.x1 > dst->width ? dst->width : r.x1;
-	r.y1 = r.y1 > dst->height ? dst->height : r.y1;
+	r = vision_rect_clip(r, dst->width, dst->height);
 	int w = r.x1 - r.x0, h = r.y1 - r.y0;
 	if (w < 3 || h < 3)
 		return bj_error_set(BJ_EINVAL, "seamless clone: region of %d x %d pixels is too small", w, h);

@@ -280,10 +280,7 @@ int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t 
 {
 	if (img->width != ref->width || img->height != ref->height || img->channels != 3 || ref->channels != 3)
 		return bj_error_set(BJ_EINVAL, "skin relight needs two RGB images of one size");
-	box.x0 = box.x0 < 0 ? 0 : box.x0;
-	box.y0 = box.y0 < 0 ? 0 : box.y0;
-	box.x1 = box.x1 > img->width ? img->width : box.x1;
-	box.y1 = box.y1 > img->height ? img->height : box.y1;
+	box = vision_rect_clip(box, img->width, img->height);
 	int w = box.x1 - box.x0, h = box.y1 - box.y0;
 	if (w <= 0 || h <= 0)
 		return bj_error_set(BJ_EINVAL, "skin relight: empty box");
@@ -343,10 +340,7 @@ int vision_skin_clone(media_image *dst, const media_image *src, const uint8_t *m
 	if (src->width != dst->width || src->height != dst->height || fill->width != dst->width ||
 	    fill->height != dst->height || src->channels != 3 || dst->channels != 3 || fill->channels != 3)
 		return bj_error_set(BJ_EINVAL, "seamless clone needs three RGB images of one size");
-	box.x0 = box.x0 < 0 ? 0 : box.x0;
-	box.y0 = box.y0 < 0 ? 0 : box.y0;
-	box.x1 = box.x1 > dst->width ? dst->width : box.x1;
-	box.y1 = box.y1 > dst->height ? dst->height : box.y1;
+	box = vision_rect_clip(box, dst->width, dst->height);
 	int w = box.x1 - box.x0, h = box.y1 - box.y0;
 	if (w < 3 || h < 3)
 		return bj_error_set(BJ_EINVAL, "seamless clone: region of %d x %d pixels is too small", w, h);

@@ -25,6 +25,12 @@ typedef struct vision_rect {
 	int x0, y0, x1, y1;
 } vision_rect;
 
+/* r cut to a w x h image (it may come out empty: x1 <= x0 or y1 <= y0). */
+static inline vision_rect vision_rect_clip(vision_rect r, int w, int h)
+{
+	return (vision_rect){ r.x0 < 0 ? 0 : r.x0, r.y0 < 0 ? 0 : r.y0, r.x1 > w ? w : r.x1, r.y1 > h ? h : r.y1 };
+}
+
 void vision_rgb_to_lab(const uint8_t rgb[3], float lab[3]);
 void vision_lab_to_rgb(const float lab[3], uint8_t rgb[3]);
 
