@@ -53,19 +53,17 @@ const char *const cmd_crops_usage[] = {
 };
 
 struct crops_options {
-	const char *star, *library, *out, *in, *preview;
-	long identity, size, faces, seed, threads;
+	struct cli_crops_source src;
+	const char *out, *in, *preview;
+	long faces, seed, threads;
 };
 
 static int parse_args(int argc, char **argv, struct crops_options *o)
 {
-	enum { O_STAR = 256, O_IDENTITY, O_LIBRARY, O_SIZE, O_PREVIEW, O_FACES, O_SEED, O_THREADS };
+	enum { O_PREVIEW = CLI_O_CROPS_END, O_FACES, O_SEED, O_THREADS };
 	static const struct option options[] = {
-		{ "star", required_argument, NULL, O_STAR },
-		{ "identity", required_argument, NULL, O_IDENTITY },
-		{ "library", required_argument, NULL, O_LIBRARY },
+		CLI_CROPS_SOURCE_OPTIONS,
 		{ "output", required_argument, NULL, 'o' },
-		{ "size", required_argument, NULL, O_SIZE },
 		{ "preview", required_argument, NULL, O_PREVIEW },
 		{ "faces", required_argument, NULL, O_FACES },
 		{ "seed", required_argument, NULL, O_SEED },
@@ -78,25 +76,11 @@ static int parse_args(int argc, char **argv, struct crops_options *o)
 	opterr = 0;
 	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
 		switch (opt) {
-		case O_STAR:
-			o->star = optarg;
-			break;
-		case O_LIBRARY:
-			o->library = optarg;
-			break;
 		case 'o':
 			o->out = optarg;
 			break;
 		case O_PREVIEW:
 			o->preview = optarg;
-			break;
-		case O_IDENTITY:
-			status = cli_int_arg(usage, "--identity", optarg, 1, LONG_MAX, &o->identity);
-			break;
-		case O_SIZE:
-			if ((status = cli_int_arg(usage, "--size", optarg, 64, 128, &o->size)) == CLI_EXIT_OK &&
-			    o->size != 64 && o->size != 128)
-				status = cli_usage_error(usage, "--size must be 64 or 128, not '%s'", optarg);
 			break;
 		case O_FACES:
 			status = cli_int_arg(usage, "--faces", optarg, 1, 64, &o->faces);
@@ -108,7 +92,8 @@ static int parse_args(int argc, char **argv, struct crops_options *o)
 			status = cli_int_arg(usage, "--threads", optarg, 1, BJ_POOL_MAX_THREADS, &o->threads);
 			break;
 		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'", argv[optind - 1]);
+			if (!cli_crops_source_option(opt, optarg, usage, &o->src, &status))
+				status = cli_usage_error(usage, "unknown option or missing value in '%s'", argv[optind - 1]);
 		}
 	}
 	if (status != CLI_EXIT_OK)
@@ -117,10 +102,10 @@ static int parse_args(int argc, char **argv, struct crops_options *o)
 		o->in = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	int sources = !!o->star + !!o->identity + !!o->in;
+	int sources = !!o->src.star + !!o->src.identity + !!o->in;
 	if (sources != 1)
 		return cli_usage_error(usage, "give one of --star, --identity or a crops file");
-	if (!!o->identity != !!o->library)
+	if (!!o->src.identity != !!o->src.library)
 		return cli_usage_error(usage, "--identity and --library go together");
 	if (o->in && !o->preview)
 		return cli_usage_error(usage, "a crops file is given: --preview is needed");
@@ -164,7 +149,7 @@ out:
 
 int cmd_crops(int argc, char **argv)
 {
-	struct crops_options o = { .size = 64, .faces = 8, .seed = 1, .threads = 2 };
+	struct crops_options o = { .src.size = 64, .faces = 8, .seed = 1, .threads = 2 };
 	int status = parse_args(argc, argv, &o);
 	if (status != CLI_EXIT_OK)
 		return status;
@@ -174,16 +159,16 @@ int cmd_crops(int argc, char **argv)
 			return cli_error_bj();
 	} else {
 		perform_crop_opts co = PERFORM_CROP_DEFAULTS;
-		co.size = (int)o.size;
+		co.size = (int)o.src.size;
 		set = perform_crops_new(&co);
-		status = o.star ? cli_crops_from_star(set, o.star, (int)o.threads) : cli_crops_from_identity(set, o.library, o.identity);
+		status = o.src.star ? cli_crops_from_star(set, o.src.star, (int)o.threads) : cli_crops_from_identity(set, o.src.library, o.src.identity);
 		if (status != CLI_EXIT_OK)
 			goto out;
 		const perform_crop_skips *s = &set->skips;
 		long skipped = s->no_face + s->tiny + s->pose + s->degenerate;
 		if (!set->n) {
 			status = cli_error("'%s': no usable face (%ld skipped: %ld without a face, %ld tiny, %ld turned away)",
-			                   o.star ? o.star : o.library, skipped, s->no_face, s->tiny, s->pose);
+			                   o.src.star ? o.src.star : o.src.library, skipped, s->no_face, s->tiny, s->pose);
 			goto out;
 		}
 		if (perform_crops_save(set, o.out) < 0) {

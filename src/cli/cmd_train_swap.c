@@ -23,8 +23,9 @@
 #include "perform/swap_train.h"
 
 struct swap_options {
-	const char *star, *library, *out;
-	long identity, size, seed, threads, batch, width, dense;
+	struct cli_crops_source src;
+	const char *out;
+	long seed, threads, batch, width, dense;
 	long steps, gan_after, holdout;
 	double minutes, preview_every, checkpoint_every, lr, gan_weight;
 	int gan_given, holdout_given;   /* --gan-weight/--gan-after, --holdout on the command line */
@@ -52,14 +53,11 @@ static void on_sigint(int sig)
 
 static int parse_args(int argc, char **argv, struct swap_options *o)
 {
-	enum { O_STAR = 256, O_IDENTITY, O_LIBRARY, O_SIZE, O_STEPS, O_MINUTES, O_RESUME, O_SEED, O_PREVIEW,
+	enum { O_STEPS = CLI_O_CROPS_END, O_MINUTES, O_RESUME, O_SEED, O_PREVIEW,
 	       O_CHECKPOINT, O_THREADS, O_BATCH, O_LR, O_WIDTH, O_DENSE, O_GAN_WEIGHT, O_GAN_AFTER, O_HOLDOUT };
 	static const struct option options[] = {
-		{ "star", required_argument, NULL, O_STAR },
-		{ "identity", required_argument, NULL, O_IDENTITY },
-		{ "library", required_argument, NULL, O_LIBRARY },
+		CLI_CROPS_SOURCE_OPTIONS,
 		{ "output", required_argument, NULL, 'o' },
-		{ "size", required_argument, NULL, O_SIZE },
 		{ "steps", required_argument, NULL, O_STEPS },
 		{ "minutes", required_argument, NULL, O_MINUTES },
 		{ "resume", no_argument, NULL, O_RESUME },
@@ -82,25 +80,11 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 	opterr = 0;
 	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
 		switch (opt) {
-		case O_STAR:
-			o->star = optarg;
-			break;
-		case O_LIBRARY:
-			o->library = optarg;
-			break;
 		case 'o':
 			o->out = optarg;
 			break;
 		case O_RESUME:
 			o->resume = 1;
-			break;
-		case O_IDENTITY:
-			status = cli_int_arg(usage, "--identity", optarg, 1, INT_MAX, &o->identity);
-			break;
-		case O_SIZE:
-			if ((status = cli_int_arg(usage, "--size", optarg, 64, 128, &o->size)) == CLI_EXIT_OK &&
-			    o->size != 64 && o->size != 128)
-				status = cli_usage_error(usage, "--size must be 64 or 128, not '%s'", optarg);
 			break;
 		case O_STEPS:
 			status = cli_int_arg(usage, "--steps", optarg, 1, LONG_MAX, &o->steps);
@@ -145,14 +129,15 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 			REAL("lr", 1e-9, 0.1, lr)
 			break;
 		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'", argv[optind - 1]);
+			if (!cli_crops_source_option(opt, optarg, usage, &o->src, &status))
+				status = cli_usage_error(usage, "unknown option or missing value in '%s'", argv[optind - 1]);
 		}
 	}
 	if (status != CLI_EXIT_OK)
 		return status;
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!o->star || !o->identity || !o->library)
+	if (!o->src.star || !o->src.identity || !o->src.library)
 		return cli_usage_error(usage, "train swap needs --star, --identity and --library");
 	if (!o->out)
 		return cli_usage_error(usage, "no model file given (-o)");
@@ -181,18 +166,18 @@ static int crops(const struct swap_options *o, int star, perform_crops **out)
 	if (access(path, F_OK) == 0) {
 		if (perform_crops_load(path, out) < 0)
 			status = cli_error_bj();
-		else if ((*out)->size != o->size)
+		else if ((*out)->size != o->src.size)
 			status = cli_error("'%s': crops of %d pixels, the model's are %ld; remove the file to make them again",
-			                   path, (*out)->size, o->size);
+			                   path, (*out)->size, o->src.size);
 		goto done;
 	}
 	perform_crop_opts co = PERFORM_CROP_DEFAULTS;
-	co.size = (int)o->size;
+	co.size = (int)o->src.size;
 	perform_crops *set = perform_crops_new(&co);
-	status = star ? cli_crops_from_star(set, o->star, (int)o->threads)
-	              : cli_crops_from_identity(set, o->library, o->identity);
+	status = star ? cli_crops_from_star(set, o->src.star, (int)o->threads)
+	              : cli_crops_from_identity(set, o->src.library, o->src.identity);
 	if (status == CLI_EXIT_OK && !set->n)
-		status = cli_error("'%s': no usable face", star ? o->star : o->library);
+		status = cli_error("'%s': no usable face", star ? o->src.star : o->src.library);
 	if (status == CLI_EXIT_OK && perform_crops_save(set, path) < 0)
 		status = cli_error_bj();
 	if (status == CLI_EXIT_OK)
@@ -209,7 +194,7 @@ done:
 
 int cmd_train_swap(int argc, char **argv)
 {
-	struct swap_options o = { .size = 64, .seed = 1, .threads = 2, .batch = 16, .width = 32, .dense = 256,
+	struct swap_options o = { .src.size = 64, .seed = 1, .threads = 2, .batch = 16, .width = 32, .dense = 256,
 	                          .preview_every = 5.0, .checkpoint_every = 10.0, .lr = 1e-4, .gan_weight = 0.1,
 	                          .gan_after = 1000 };
 	int status = parse_args(argc, argv, &o);
@@ -226,9 +211,9 @@ int cmd_train_swap(int argc, char **argv)
 			status = cli_error_bj();
 			goto out;
 		}
-		if (st.identity != o.identity || strcmp(st.star, o.star)) {
+		if (st.identity != o.src.identity || strcmp(st.star, o.src.star)) {
 			status = cli_error("'%s': trained on identity %ld and '%s', not %ld and '%s'", o.out, st.identity,
-			                   st.star, o.identity, o.star);
+			                   st.star, o.src.identity, o.src.star);
 			goto out;
 		}
 		if (st.has_gan && o.gan_given) {
@@ -243,19 +228,19 @@ int cmd_train_swap(int argc, char **argv)
 			st.gan_weight = o.gan_weight;
 			st.gan_after = o.gan_after;
 		}
-		o.size = net->cfg.size;
+		o.src.size = net->cfg.size;
 	} else {
-		perform_swap_cfg cfg = { (int)o.size, (int)o.width, (int)o.dense };
-		if (strlen(o.star) >= sizeof(st.star)) {
-			status = cli_error("'%s': the star's path is too long", o.star);
+		perform_swap_cfg cfg = { (int)o.src.size, (int)o.width, (int)o.dense };
+		if (strlen(o.src.star) >= sizeof(st.star)) {
+			status = cli_error("'%s': the star's path is too long", o.src.star);
 			goto out;
 		}
 		if (perform_swap_train_start(&cfg, (int)o.batch, o.lr, (uint64_t)o.seed, &net, &st) < 0) {
 			status = cli_error_bj();
 			goto out;
 		}
-		st.identity = o.identity;
-		snprintf(st.star, sizeof(st.star), "%s", o.star);
+		st.identity = o.src.identity;
+		snprintf(st.star, sizeof(st.star), "%s", o.src.star);
 		st.gan_weight = o.gan_weight;
 		st.gan_after = o.gan_after;
 		st.holdout = (int)o.holdout;

@@ -4,6 +4,7 @@
  */
 #include "cli/crops_build.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,4 +74,26 @@ out:
 	library_identity_faces_free(rows, n);
 	library_close(lib);
 	return status;
+}
+
+int cli_crops_source_option(int opt, const char *arg, const char *const *usage, struct cli_crops_source *src,
+                            int *status)
+{
+	switch (opt) {
+	case CLI_O_STAR:
+		src->star = arg;
+		return 1;
+	case CLI_O_LIBRARY:
+		src->library = arg;
+		return 1;
+	case CLI_O_IDENTITY:
+		*status = cli_int_arg(usage, "--identity", arg, 1, INT_MAX, &src->identity);
+		return 1;
+	case CLI_O_SIZE:
+		if ((*status = cli_int_arg(usage, "--size", arg, 64, 128, &src->size)) == CLI_EXIT_OK && src->size != 64 &&
+		    src->size != 128)
+			*status = cli_usage_error(usage, "--size must be 64 or 128, not '%s'", arg);
+		return 1;
+	}
+	return 0;
 }
