@@ -313,16 +313,6 @@ static char *cascade_path(const char *name)
 	return bj_xstrdup(name);
 }
 
-static int parse_real(const char *text, double lo, double hi, double *out)
-{
-	char *end;
-	double v = strtod(text, &end);
-	if (end == text || *end || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct faces_options *o)
 {
 	static const struct option options[] = {
@@ -351,7 +341,7 @@ static int parse_args(int argc, char **argv, struct faces_options *o)
 			o->cascade = optarg;
 			break;
 		case 's':
-			if (parse_real(optarg, 1.0001, 10, &o->params.scale_factor) < 0)
+			if (cli_parse_real(optarg, 1.0001, 10, &o->params.scale_factor) < 0)
 				return cli_usage_error(cmd_faces_usage, "--scale-factor must be a number above 1 and at most 10");
 			break;
 		case 'n':
