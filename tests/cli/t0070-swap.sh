@@ -52,7 +52,7 @@ check "the picture has its size" test "$(ffprobe -v error -show_entries stream=w
 
 run "$BENJAMIN" swap --star "$star" --in "$tmp/in.mp4"
 expect "no --out" 2 -
-check "no --out says why" grep -q "^benjamin: error: --star, --in and --out are all needed" "$tmp/err"
+check "no --out says why" grep -q "^benjamin: error: --star (or --model), --in and --out are all needed" "$tmp/err"
 
 run "$BENJAMIN" swap --star "$star" --in "$tmp/in.mp4" --out "$tmp/x.mp4" --strength 2
 expect "strength 2" 2 -
