@@ -23,42 +23,17 @@
 #include "nn/pixel_loss.h"
 #include "nn/ssim.h"
 #include "harness.h"
+#include "torch_fixture.h"
 
 #define FIXTURE "tests/nn/fixtures/norm_torch.safetensors"
 #define RTOL 1e-5
 
 static bj_safetensors *st;
 
-/* The fixture's tensor as float32 in a new buffer (free()); NULL and a failed
- * check when it is missing or not of count elements. */
-static float *ref(const char *name, size_t count)
-{
-	const bj_st_tensor *t = st ? bj_safetensors_find(st, name) : NULL;
-	CHECK(t && t->count == count && t->dtype == BJ_DTYPE_F32,
-	      "'%s': missing or %zu elements, want %zu", name, t ? t->count : 0, count);
-	if (!t || t->count != count || t->dtype != BJ_DTYPE_F32)
-		return NULL;
-	float *out = bj_xmalloc(count * sizeof(float));
-	bj_st_tensor_to_f32(t, out);
-	return out;
-}
-
-/* got against the fixture's tensor, to RTOL of its largest magnitude. */
+/* got against the fixture's tensor (torch_fixture.h). */
 static void compare(const char *name, const float *got, size_t n)
 {
-	float *want = ref(name, n);
-	if (!want)
-		return;
-	double top = 0.0, worst = 0.0;
-	for (size_t i = 0; i < n; i++)
-		top = fmax(top, fabs(want[i]));
-	for (size_t i = 0; i < n; i++) {
-		double d = fabs((double)got[i] - want[i]);
-		worst = isnan(d) ? INFINITY : fmax(worst, d);
-	}
-	printf("    %-26s max error %.2e of %.2e\n", name, worst, top);
-	CHECK_CLOSE(name, got, want, n, RTOL * (top > 0 ? top : 1.0), 0.0);
-	free(want);
+	fixture_compare(st, name, got, n, RTOL, 0.0);
 }
 
 static void compare_scalar(const char *name, double got)
@@ -110,7 +85,7 @@ static void test_norms(void)
 {
 	int N = meta_int("n"), C = meta_int("c"), HW = meta_int("h") * meta_int("w");
 	size_t n = (size_t)N * C * HW;
-	float *x = ref("in.x", n), *dy = ref("in.dy", n);
+	float *x = fixture_tensor(st, "in.x", n), *dy = fixture_tensor(st, "in.dy", n);
 	nn_params p, buffers;
 	nn_params_init(&p);
 	nn_params_init(&buffers);
@@ -122,7 +97,8 @@ static void test_norms(void)
 		goto out;
 	/* The weights by their PyTorch names, straight from the fixture. */
 	CHECK(nn_params_read(&p, NN_DATA, "", st) == 0, "%s", bj_error_message());
-	float *rm = ref("bn.running_mean0", (size_t)C), *rv = ref("bn.running_var0", (size_t)C);
+	float *rm = fixture_tensor(st, "bn.running_mean0", (size_t)C);
+	float *rv = fixture_tensor(st, "bn.running_var0", (size_t)C);
 	if (rm && rv) {
 		memcpy(bn.running_mean, rm, (size_t)C * sizeof(float));
 		memcpy(bn.running_var, rv, (size_t)C * sizeof(float));
@@ -143,7 +119,7 @@ static void test_activations(void)
 {
 	enum { A = 50 };
 	static const char *const names[] = { "relu", "leaky_relu", "sigmoid", "tanh" };
-	float *x = ref("act.x", A), *dy = ref("act.dy", A);
+	float *x = fixture_tensor(st, "act.x", A), *dy = fixture_tensor(st, "act.dy", A);
 	float slope = (float)meta_double("slope");
 	if (!x || !dy)
 		goto out;
@@ -173,8 +149,8 @@ static void test_losses(void)
 	int N = meta_int("loss_n"), C = meta_int("loss_c"), H = meta_int("loss_h");
 	int W = meta_int("loss_w");
 	size_t n = (size_t)N * C * H * W;
-	float *pred = ref("loss.pred", n), *target = ref("loss.target", n);
-	float *weight = ref("loss.weight", (size_t)N * H * W);
+	float *pred = fixture_tensor(st, "loss.pred", n), *target = fixture_tensor(st, "loss.target", n);
+	float *weight = fixture_tensor(st, "loss.weight", (size_t)N * H * W);
 	float *grad = bj_xmalloc(n * sizeof(float));
 	float *cache = bj_xmalloc(nn_ssim_cache_size(N * C, H, W) * sizeof(float));
 	if (!pred || !target || !weight)
@@ -222,7 +198,7 @@ out:
 static void test_gan_losses(void)
 {
 	size_t n = (size_t)meta_int("n") * 36;
-	float *x = ref("gan.x", n), *grad = bj_xmalloc(n * sizeof(float));
+	float *x = fixture_tensor(st, "gan.x", n), *grad = bj_xmalloc(n * sizeof(float));
 	if (!x)
 		goto out;
 	for (int kind = NN_GAN_BCE; kind <= NN_GAN_LSGAN; kind++)
@@ -254,7 +230,7 @@ static int model_init(struct model *m, const char *init, size_t n)
 	nn_params_add(&m->p, "w", 1, (int64_t[]){ (int64_t)n }, &m->w, &m->g);
 	if (nn_params_alloc(&m->p, NN_WITH_GRAD | NN_WITH_ADAM) < 0)
 		return -1;
-	float *w0 = ref(init, n);
+	float *w0 = fixture_tensor(st, init, n);
 	if (!w0)
 		return -1;
 	memcpy(m->w, w0, n * sizeof(float));
@@ -273,7 +249,7 @@ static void test_gan_adam(void)
 	struct model g, d;
 	memset(&g, 0, sizeof(g));
 	memset(&d, 0, sizeof(d));
-	float *gg = ref("adam.gg", 3 * n), *dg = ref("adam.dg", 2 * n);
+	float *gg = fixture_tensor(st, "adam.gg", 3 * n), *dg = fixture_tensor(st, "adam.dg", 2 * n);
 	if (!gg || !dg || model_init(&g, "adam.g0", n) < 0 || model_init(&d, "adam.d0", n) < 0)
 		goto out;
 	/* D, G, D, G, G, as the script. */

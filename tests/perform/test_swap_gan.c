@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "base/safetensors.h"
 #include "harness.h"
+#include "torch_fixture.h"
 #include "nn/gan_loss.h"
 #include "nn/gradcheck.h"
 #include "nn/parallel.h"
@@ -96,37 +97,10 @@ static void test_gradient(void)
 	perform_swap_disc_free(d);
 }
 
-/* The fixture's tensor as float32 in a new buffer (free()), or NULL and a
- * failed check. */
-static float *ref(const char *name, size_t count)
-{
-	const bj_st_tensor *t = st ? bj_safetensors_find(st, name) : NULL;
-	CHECK(t && t->count == count && t->dtype == BJ_DTYPE_F32, "'%s': missing or %zu elements, want %zu", name,
-	      t ? t->count : 0, count);
-	if (!t || t->count != count || t->dtype != BJ_DTYPE_F32)
-		return NULL;
-	float *out = bj_xmalloc(count * sizeof(float));
-	bj_st_tensor_to_f32(t, out);
-	return out;
-}
-
-/* got against the fixture's tensor, to RTOL of its largest magnitude (plus
- * an absolute floor for tensors that are nearly all zero). */
+/* got against the fixture's tensor (torch_fixture.h). */
 static void compare(const char *name, const float *got, size_t n, double floor)
 {
-	float *want = ref(name, n);
-	if (!want)
-		return;
-	double top = 0.0, worst = 0.0;
-	for (size_t i = 0; i < n; i++)
-		top = fmax(top, fabs(want[i]));
-	for (size_t i = 0; i < n; i++) {
-		double e = fabs((double)got[i] - want[i]);
-		worst = isnan(e) ? INFINITY : fmax(worst, e);
-	}
-	double tol = fmax(RTOL * top, floor);
-	CHECK(worst <= tol, "%s: max error %.3g of %.3g", name, worst, top);
-	free(want);
+	fixture_compare(st, name, got, n, RTOL, floor);
 }
 
 /* Every view of block b of p against "<prefix><name>"; returns the largest
@@ -170,7 +144,7 @@ static void test_torch_disc(void)
 	float w = (float)meta_double("gan_weight");
 	perform_swap_disc *d = torch_disc(0, S, B);
 	size_t nx = (size_t)B * 3 * S * S, n = (size_t)B * perform_swap_disc_patches(d);
-	float *fake = ref("dcase.fake", nx), *real = ref("a.target", nx);
+	float *fake = fixture_tensor(st, "dcase.fake", nx), *real = fixture_tensor(st, "a.target", nx);
 	if (!fake || !real)
 		goto out;
 	perform_swap_disc_forward(d, fake);
@@ -201,7 +175,7 @@ static void read_batch(perform_batch *b, const char *side, int B, int S)
 	for (int i = 0; i < 4; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "%s.%s", side, parts[i].name);
-		float *v = ref(name, parts[i].n);
+		float *v = fixture_tensor(st, name, parts[i].n);
 		if (v)
 			memcpy(parts[i].dst, v, parts[i].n * sizeof(float));
 		free(v);
