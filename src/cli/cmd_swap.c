@@ -28,6 +28,7 @@
 #include "nn/parallel.h"
 #include "perform/swap.h"
 #include "perform/swap_clip.h"
+#include "perform/swap_pipe.h"
 #include "perform/swap_trained.h"
 #include "vision/cascade.h"
 #include "vision/shape_model.h"
@@ -197,15 +198,88 @@ static void end_shot(perform_swapper *s, const struct swap_options *o, json_t *s
 		json_array_append_new(shots, shot_json((int)json_array_size(shots) + 1, first, &st, o->json));
 }
 
+/* A film's swap as the three stages of perform/swap_pipe.h. */
+struct video_job {
+	perform_swapper *s;
+	const struct swap_options *o;
+	json_t *frames, *shots;
+	media_decoder *d;
+	media_encoder *e;
+	int width, height;               /* the encoder's (even) sides */
+	const int64_t *starts;           /* the shots' first frames ... */
+	size_t n_starts, next;           /* ... and the next one due */
+	int64_t shot_first;
+	long swapped;                    /* frames through the swap stage */
+	long written;                    /* ... and the writer */
+	const media_audio *audio;
+	size_t audio_done;               /* sound frames written */
+	int fps_num, fps_den;
+	bj_progress *bar;
+};
+
+static int read_frame(void *ctx, perform_pipe_frame *f)
+{
+	struct video_job *j = ctx;
+	const media_frame *in;
+	int ret = media_decoder_read(j->d, &in);
+	if (ret <= 0)
+		return ret;
+	return perform_pipe_copy(f, in) < 0 ? bj_error_code() : 1;
+}
+
+static int swap_frame(void *ctx, perform_pipe_frame *f)
+{
+	struct video_job *j = ctx;
+	long n = j->swapped;
+	if (j->next < j->n_starts && n == j->starts[j->next]) {
+		end_shot(j->s, j->o, j->shots, j->shot_first);
+		perform_swapper_reset(j->s);
+		j->shot_first = n;
+		j->next++;
+	}
+	if (j->o->boxes) {
+		static const float off_screen[4] = { 0 };
+		perform_swapper_target(j->s, n < j->o->n_boxes ? j->o->boxes + 4 * n : off_screen);
+	}
+	perform_swap_report rep;
+	if (perform_swapper_frame(j->s, f->image, f->time, &rep) < 0)
+		return bj_error_code();
+	json_array_append_new(j->frames, report_json(n, &rep));
+	j->swapped++;
+	bj_progress_set(j->bar, (uint64_t)j->swapped, NULL);
+	return 0;
+}
+
+/* The frame, and the sound up to its end. */
+static int write_frame(void *ctx, const perform_pipe_frame *f)
+{
+	struct video_job *j = ctx;
+	media_image even = media_image_view(f->image->data, j->width, j->height, 3, f->image->stride);
+	if (media_encoder_write_video(j->e, &even) < 0)
+		return bj_error_code();
+	j->written++;
+	if (j->audio->frames) {
+		size_t upto = (size_t)((double)j->written * j->fps_den * AUDIO_RATE / j->fps_num + 0.5);
+		upto = upto < j->audio->frames ? upto : j->audio->frames;
+		if (upto > j->audio_done &&
+		    media_encoder_write_audio(j->e, j->audio->samples + j->audio_done * 2, upto - j->audio_done) < 0)
+			return bj_error_code();
+		j->audio_done = upto > j->audio_done ? upto : j->audio_done;
+	}
+	return 0;
+}
+
 static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *frames, json_t *shots)
 {
-	int64_t *starts = NULL, shot_first = 0;
-	size_t n_starts = 0, next = 0;
+	int64_t *starts = NULL;
+	size_t n_starts = 0;
 	if (perform_swap_shots(o->in, &starts, &n_starts) < 0)
 		return cli_error_bj();
 	media_decoder *d;
-	if (media_decoder_open(o->in, &d) < 0)
+	if (media_decoder_open(o->in, &d) < 0) {
+		free(starts);
 		return cli_error_bj();
+	}
 	const media_info *info = media_decoder_info(d);
 	int status = CLI_EXIT_OK;
 	media_encoder *e = NULL;
@@ -222,9 +296,10 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 		goto out;
 	}
 	int fps_num = v->fps_num > 0 ? v->fps_num : 25, fps_den = v->fps_num > 0 ? v->fps_den : 1;
-	/* the encoder wants even sides: an odd last row or column is dropped */
+	/* the encoder wants even sides: an odd last row or column is dropped; its
+	 * own threads stay at the default, so that the bytes written do not
+	 * depend on --threads */
 	media_encoder_opts eo = media_encoder_defaults(v->width & ~1, v->height & ~1, fps_num, fps_den);
-	eo.threads = (int)o->threads;
 	if (info->audio >= 0) {
 		eo.audio_rate = AUDIO_RATE;
 		eo.audio_channels = 2;
@@ -235,52 +310,18 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 	}
 	int64_t total = v->frames > 0 ? v->frames : (int64_t)(info->duration * fps_num / fps_den + 0.5);
 	bar = bj_progress_new("swap", (uint64_t)(total > 0 ? total : 0), "frames");
-	const media_frame *f;
-	int ret;
-	long n = 0;
-	size_t audio_done = 0;
-	while ((ret = media_decoder_read(d, &f)) > 0) {
-		if (next < n_starts && n == starts[next]) {
-			end_shot(s, o, shots, shot_first);
-			perform_swapper_reset(s);
-			shot_first = n;
-			next++;
-		}
-		media_image frame = f->image;
-		perform_swap_report rep;
-		if (o->boxes) {
-			static const float off_screen[4] = { 0 };
-			perform_swapper_target(s, n < o->n_boxes ? o->boxes + 4 * n : off_screen);
-		}
-		if (perform_swapper_frame(s, &frame, f->time, &rep) < 0) {
-			ret = -1;
-			break;
-		}
-		json_array_append_new(frames, report_json(n, &rep));
-		media_image even = media_image_view(frame.data, eo.width, eo.height, 3, frame.stride);
-		if (media_encoder_write_video(e, &even) < 0) {
-			ret = -1;
-			break;
-		}
-		n++;
-		if (audio.frames) {
-			size_t upto = (size_t)((double)n * fps_den * AUDIO_RATE / fps_num + 0.5);
-			upto = upto < audio.frames ? upto : audio.frames;
-			if (upto > audio_done &&
-			    media_encoder_write_audio(e, audio.samples + audio_done * 2, upto - audio_done) < 0) {
-				ret = -1;
-				break;
-			}
-			audio_done = upto > audio_done ? upto : audio_done;
-		}
-		bj_progress_set(bar, (uint64_t)n, NULL);
-	}
+	struct video_job job = { .s = s, .o = o, .frames = frames, .shots = shots, .d = d, .e = e,
+		                 .width = eo.width, .height = eo.height, .starts = starts, .n_starts = n_starts,
+		                 .audio = &audio, .fps_num = fps_num, .fps_den = fps_den, .bar = bar };
+	perform_pipe_stages st = { read_frame, swap_frame, write_frame, &job };
+	int ret = perform_pipe_run(&st, (int)o->threads);
 	bj_progress_finish(bar);
 	bar = NULL;
 	if (ret >= 0)
-		end_shot(s, o, shots, shot_first);
-	if (ret < 0 || (audio_done < audio.frames &&
-	                media_encoder_write_audio(e, audio.samples + audio_done * 2, audio.frames - audio_done) < 0) ||
+		end_shot(s, o, shots, job.shot_first);
+	if (ret < 0 ||
+	    (job.audio_done < audio.frames &&
+	     media_encoder_write_audio(e, audio.samples + job.audio_done * 2, audio.frames - job.audio_done) < 0) ||
 	    media_encoder_finish(e) < 0)
 		status = cli_error_bj();
 out:

@@ -18,6 +18,7 @@
 #include "library/face_boxes.h"
 #include "library/faces.h"
 #include "library/presence.h"
+#include "nn/parallel.h"
 #include "perform/swap.h"
 #include "perform/swap_clip.h"
 #include "perform/swap_trained.h"
@@ -85,6 +86,9 @@ static void note(film_swap_report *r, const film_swap_opts *o, char *text)
 static int load_models(struct swapping *w, const film_cast *cast, film_swap_report *r)
 {
 	w->trained = bj_xcalloc(cast->n + 1, sizeof(*w->trained));
+	/* the trained models run on src/nn's own pool: as many threads as the swap */
+	if (nn_set_threads(w->o->threads > 0 ? w->o->threads : 1) < 0)
+		return bj_error_code();
 	for (size_t i = 0; i < cast->n; i++) {
 		const char *path = cast->models[i];
 		perform_trained *t;

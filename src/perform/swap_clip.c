@@ -12,6 +12,7 @@
 #include "media/decoder.h"
 #include "media/encoder.h"
 #include "media/imagefile.h"
+#include "perform/swap_pipe.h"
 #include "vision/shots.h"
 
 #define SHOT_WIDTH 160   /* the frame width vision/shots.h was tuned at */
@@ -136,6 +137,54 @@ int perform_swap_frames(const char *path, double in, double out, int64_t *first,
 	return ret;
 }
 
+/* A range's swap as the three stages of perform/swap_pipe.h. */
+struct range_job {
+	perform_swapper *s;
+	const perform_swap_range_opts *o;
+	media_decoder *d;
+	int64_t first, last;
+	int64_t n;                     /* frames the decoder went through */
+	const char *out;
+	media_encoder_opts eo;
+	media_encoder *e;              /* opened on the range's first frame */
+	double *start_time;
+};
+
+static int read_frame(void *ctx, perform_pipe_frame *f)
+{
+	struct range_job *j = ctx;
+	const media_frame *in;
+	int ret;
+	while ((ret = media_decoder_read(j->d, &in)) > 0 && (j->last < 0 || in->index <= j->last)) {
+		j->n = in->index + 1;
+		if (in->index >= j->first)
+			return perform_pipe_copy(f, in) < 0 ? bj_error_code() : 1;
+	}
+	return ret < 0 ? ret : 0;
+}
+
+static int swap_frame(void *ctx, perform_pipe_frame *f)
+{
+	struct range_job *j = ctx;
+	if (j->o->boxes)
+		perform_swapper_target(j->s, j->o->boxes + 4 * (f->index - j->first));
+	perform_swap_report rep;
+	return perform_swapper_frame(j->s, f->image, f->time, &rep);
+}
+
+static int write_frame(void *ctx, const perform_pipe_frame *f)
+{
+	struct range_job *j = ctx;
+	if (!j->e) {
+		if (media_encoder_open(j->out, &j->eo, &j->e) < 0)
+			return bj_error_code();
+		if (j->start_time)
+			*j->start_time = f->time;
+	}
+	media_image even = media_image_view(f->image->data, j->eo.width, j->eo.height, 3, f->image->stride);
+	return media_encoder_write_video(j->e, &even);
+}
+
 int perform_swap_range(perform_swapper *s, const char *path, int64_t first, int64_t last, const char *out,
                        const perform_swap_range_opts *opts, perform_swap_stats *stats, double *start_time)
 {
@@ -144,66 +193,43 @@ int perform_swap_range(perform_swapper *s, const char *path, int64_t first, int6
 	if (first < 0 || (last >= 0 && last < first) || (o->boxes && last < 0))
 		return bj_error_set(BJ_EINVAL, "'%s': frames %lld to %lld are no range", path, (long long)first,
 		                    (long long)last);
-	media_decoder *d;
-	if (media_decoder_open(path, &d) < 0)
+	struct range_job j = { .s = s, .o = o, .first = first, .last = last, .n = first, .out = out,
+		               .start_time = start_time };
+	if (media_decoder_open(path, &j.d) < 0)
 		return bj_error_code();
-	const media_info *info = media_decoder_info(d);
-	media_encoder *e = NULL;
+	const media_info *info = media_decoder_info(j.d);
 	int ret = 0;
 	if (info->video < 0) {
 		ret = bj_error_set(BJ_EFORMAT, "'%s': no video stream", path);
 		goto out;
 	}
 	const media_stream_info *v = &info->streams[info->video];
-	if ((ret = media_decoder_set_output(d, 0, 0, 3)) < 0)
+	if ((ret = media_decoder_set_output(j.d, 0, 0, 3)) < 0)
 		goto out;
 	int fps_num, fps_den;
 	frame_rate(v, &fps_num, &fps_den);
-	media_encoder_opts eo = media_encoder_defaults(v->width & ~1, v->height & ~1, fps_num, fps_den);
+	j.eo = media_encoder_defaults(v->width & ~1, v->height & ~1, fps_num, fps_den);
 	if (o->crf)
-		eo.crf = o->crf;
-	if (o->threads)
-		eo.threads = o->threads;
+		j.eo.crf = o->crf;
 	perform_swapper_reset(s);
 	/* half a frame early: the decoder then lands on frame first itself */
-	if (first > 0 && (ret = media_decoder_seek(d, (first - 0.5) * fps_den / fps_num)) < 0)
+	if (first > 0 && (ret = media_decoder_seek(j.d, (first - 0.5) * fps_den / fps_num)) < 0)
 		goto out;
-	const media_frame *f;
-	int64_t n = first;
-	while ((ret = media_decoder_read(d, &f)) > 0 && (last < 0 || f->index <= last)) {
-		n = f->index + 1;
-		if (f->index < first)
-			continue;
-		if (!e) {
-			if ((ret = media_encoder_open(out, &eo, &e)) < 0)
-				goto out;
-			if (start_time)
-				*start_time = f->time;
-		}
-		if (o->boxes)
-			perform_swapper_target(s, o->boxes + 4 * (f->index - first));
-		media_image frame = f->image;
-		perform_swap_report rep;
-		if ((ret = perform_swapper_frame(s, &frame, f->time, &rep)) < 0)
-			goto out;
-		media_image even = media_image_view(frame.data, eo.width, eo.height, 3, frame.stride);
-		if ((ret = media_encoder_write_video(e, &even)) < 0)
-			goto out;
-	}
-	if (ret < 0)
+	perform_pipe_stages st = { read_frame, swap_frame, write_frame, &j };
+	if ((ret = perform_pipe_run(&st, o->threads)) < 0)
 		goto out;
-	if (!e) {
+	if (!j.e) {
 		/* past the end, the seek reads nothing: the container's count */
 		ret = bj_error_set(BJ_EINVAL, "'%s': has %lld frames, the range starts at frame %lld", path,
-		                   (long long)(v->frames > 0 ? v->frames : n), (long long)first);
+		                   (long long)(v->frames > 0 ? v->frames : j.n), (long long)first);
 		goto out;
 	}
-	if ((ret = media_encoder_finish(e)) < 0)
+	if ((ret = media_encoder_finish(j.e)) < 0)
 		goto out;
 	if (stats)
 		perform_swapper_stats(s, stats);
 out:
-	media_encoder_close(e);
-	media_decoder_close(d);
+	media_encoder_close(j.e);
+	media_decoder_close(j.d);
 	return ret < 0 ? ret : 0;
 }

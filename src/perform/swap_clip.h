@@ -54,7 +54,11 @@ typedef struct perform_swap_range_opts {
 	 * library/face_boxes.h; NULL: the largest face.  Needs last >= 0. */
 	const float *boxes;
 	int crf;        /* x264's rate factor, 0: the encoder's default */
-	int threads;    /* encoder threads, 0: the encoder's default */
+	/* 2 or more: decoding and encoding on threads of their own beside the
+	 * swap (perform/swap_pipe.h); 0 or 1: one after the other.  The
+	 * encoder's own threads stay at its default either way, so the clip's
+	 * bytes do not depend on it. */
+	int threads;
 } perform_swap_range_opts;
 
 /* Swaps frames first..last (inclusive, 0-based, last < 0 for the film's end)
