@@ -198,6 +198,14 @@ static void end_shot(perform_swapper *s, const struct swap_options *o, json_t *s
 		json_array_append_new(shots, shot_json((int)json_array_size(shots) + 1, first, &st, o->json));
 }
 
+/* The calling thread's CPU time, seconds. */
+static double thread_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
 /* A film's swap as the three stages of perform/swap_pipe.h. */
 struct video_job {
 	perform_swapper *s;
@@ -211,6 +219,7 @@ struct video_job {
 	int64_t shot_first;
 	long swapped;                    /* frames through the swap stage */
 	long written;                    /* ... and the writer */
+	double swap_cpu;                 /* seconds of CPU the swap stage's thread took */
 	const media_audio *audio;
 	size_t audio_done;               /* sound frames written */
 	int fps_num, fps_den;
@@ -242,8 +251,10 @@ static int swap_frame(void *ctx, perform_pipe_frame *f)
 		perform_swapper_target(j->s, n < j->o->n_boxes ? j->o->boxes + 4 * n : off_screen);
 	}
 	perform_swap_report rep;
+	double t0 = thread_seconds();
 	if (perform_swapper_frame(j->s, f->image, f->time, &rep) < 0)
 		return bj_error_code();
+	j->swap_cpu += thread_seconds() - t0;
 	json_array_append_new(j->frames, report_json(n, &rep));
 	j->swapped++;
 	bj_progress_set(j->bar, (uint64_t)j->swapped, NULL);
@@ -269,7 +280,10 @@ static int write_frame(void *ctx, const perform_pipe_frame *f)
 	return 0;
 }
 
-static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *frames, json_t *shots)
+/* *swap_cpu gets the seconds of CPU the swap stage's own thread took: the
+ * critical path of the three stages (perform/swap_pipe.h) on free cores. */
+static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *frames, json_t *shots,
+                      double *swap_cpu)
 {
 	int64_t *starts = NULL;
 	size_t n_starts = 0;
@@ -317,6 +331,7 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 	int ret = perform_pipe_run(&st, (int)o->threads);
 	bj_progress_finish(bar);
 	bar = NULL;
+	*swap_cpu = job.swap_cpu;
 	if (ret >= 0)
 		end_shot(s, o, shots, job.shot_first);
 	if (ret < 0 ||
@@ -534,11 +549,11 @@ int cmd_swap(int argc, char **argv)
 	}
 	if (skipped)
 		fprintf(stderr, "benjamin: swap: %d star photos without a usable face left out\n", skipped);
-	double t0 = seconds();
+	double t0 = seconds(), swap_cpu = 0;
 	if (has_ext(o.in, image_exts))
 		status = swap_image(s, &o, frames, shots);
 	else
-		status = o.shot ? swap_one_shot(s, &o, shots) : swap_video(s, &o, frames, shots);
+		status = o.shot ? swap_one_shot(s, &o, shots) : swap_video(s, &o, frames, shots, &swap_cpu);
 	if (status != CLI_EXIT_OK)
 		goto out;
 	double took = seconds() - t0;
@@ -554,6 +569,10 @@ int cmd_swap(int argc, char **argv)
 		                      took > 0 ? st.frames / took : 0.0, "shots", shots, "per_frame", frames);
 		frames = shots = NULL;
 		json_margin(j, &st);
+		/* the swap stage's thread's CPU per frame: 1000 / it is the frame
+		 * rate the pipeline reaches when the other stages have a core */
+		if (swap_cpu > 0 && st.frames)
+			json_object_set_new(j, "swap_thread_ms", json_real(1000 * swap_cpu / st.frames));
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 		putchar('\n');
 		json_decref(j);
