@@ -55,6 +55,7 @@ struct perform_swapper {
 	perform_swap_opts o;
 	const vision_shape_model *model;
 	vision_detector *det;
+	bj_pool *pool;          /* shares out the detector's and the motion fit's work (may be NULL) */
 	star_photo *stars;
 	int n_stars;
 	size_t cap_stars;
@@ -111,6 +112,7 @@ perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape
 	s->o = *o;
 	s->model = m;
 	s->det = vision_detector_new(c, pool);
+	s->pool = pool;
 	s->steady = perform_steady_new();
 	if (!s->det) {
 		perform_swapper_free(s);
@@ -576,7 +578,7 @@ static int face_motion(perform_swapper *s, const media_image *frame, const float
 		top = fminf(top, p[2 * i + 1]);
 	vision_rect r = { (int)fmaxf(0, p[2 * 1]), (int)fmaxf(0, top), (int)fminf((float)frame->width, p[2 * 15]),
 		          (int)fminf((float)frame->height, p[2 * 33 + 1]) };
-	return vision_region_motion(s->prev_orig, s->orig, r, m) == 1;
+	return vision_region_motion_on(s->pool, s->prev_orig, s->orig, r, m) == 1;
 }
 
 /* Finds, fits and steadies the face; returns 1 with pts set, 0 with rep->reason.

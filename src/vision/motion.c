@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/alloc.h"
 
@@ -104,38 +105,81 @@ struct fit {
 	double cx, cy, rad, p[4];
 };
 
-/* Gauss-Newton on one resolution; 0 when the system is singular. */
-static int refine(const struct level *tpl, const struct level *img, struct fit *f)
+/* The normal equations' sums over a band of the template's rows. */
+struct sums {
+	double h[4][4], g[4], abs_sum;
+	long n;
+};
+
+/* One Gauss-Newton step's sums, in MOTION_BANDS bands of rows that the pool
+ * shares out: always the same bands, added in the same order, so the fit
+ * does not depend on the thread count. */
+#define MOTION_BANDS 8
+
+struct step {
+	const struct level *tpl, *img;
+	const struct fit *f;
+	double huber;
+	struct sums band[MOTION_BANDS];
+};
+
+static void step_band(void *ctx, int task, int thread)
 {
-	double huber = 1e9;
-	for (int step = 0; step < MAX_STEPS; step++) {
-		double h[4][4] = { { 0 } }, g[4] = { 0 }, abs_sum = 0;
-		long n = 0;
-		for (int j = 0; j < tpl->h; j++)
-			for (int i = 0; i < tpl->w; i++) {
-				double ux = (tpl->x0 + tpl->s * i - f->cx) / f->rad, uy = (tpl->y0 + tpl->s * j - f->cy) / f->rad;
-				double x = f->cx + f->p[0] + f->rad * ((1 + f->p[2]) * ux - f->p[3] * uy);
-				double y = f->cy + f->p[1] + f->rad * (f->p[3] * ux + (1 + f->p[2]) * uy);
-				double v, gx, gy;
-				if (!sample(img, x, y, &v, &gx, &gy))
-					continue;
-				double e = v - tpl->g[(size_t)j * tpl->w + i], ae = fabs(e);
-				double w = ae <= huber ? 1 : huber / ae;
-				double jac[4] = { gx, gy, f->rad * (gx * ux + gy * uy), f->rad * (gy * ux - gx * uy) };
-				for (int r = 0; r < 4; r++) {
-					g[r] -= w * jac[r] * e;
-					for (int c = 0; c < 4; c++)
-						h[r][c] += w * jac[r] * jac[c];
-				}
-				abs_sum += ae;
-				n++;
+	(void)thread;
+	struct step *st = ctx;
+	const struct level *tpl = st->tpl, *img = st->img;
+	const struct fit *f = st->f;
+	struct sums *u = &st->band[task];
+	memset(u, 0, sizeof(*u));
+	int j0 = (int)((long)tpl->h * task / MOTION_BANDS), j1 = (int)((long)tpl->h * (task + 1) / MOTION_BANDS);
+	for (int j = j0; j < j1; j++)
+		for (int i = 0; i < tpl->w; i++) {
+			double ux = (tpl->x0 + tpl->s * i - f->cx) / f->rad, uy = (tpl->y0 + tpl->s * j - f->cy) / f->rad;
+			double x = f->cx + f->p[0] + f->rad * ((1 + f->p[2]) * ux - f->p[3] * uy);
+			double y = f->cy + f->p[1] + f->rad * (f->p[3] * ux + (1 + f->p[2]) * uy);
+			double v, gx, gy;
+			if (!sample(img, x, y, &v, &gx, &gy))
+				continue;
+			double e = v - tpl->g[(size_t)j * tpl->w + i], ae = fabs(e);
+			double w = ae <= st->huber ? 1 : st->huber / ae;
+			double jac[4] = { gx, gy, f->rad * (gx * ux + gy * uy), f->rad * (gy * ux - gx * uy) };
+			for (int r = 0; r < 4; r++) {
+				u->g[r] -= w * jac[r] * e;
+				for (int c = 0; c < 4; c++)
+					u->h[r][c] += w * jac[r] * jac[c];
 			}
+			u->abs_sum += ae;
+			u->n++;
+		}
+}
+
+/* Gauss-Newton on one resolution; 0 when the system is singular. */
+static int refine(bj_pool *pool, const struct level *tpl, const struct level *img, struct fit *f)
+{
+	struct step st = { tpl, img, f, 1e9, { { { { 0 } }, { 0 }, 0, 0 } } };
+	for (int step = 0; step < MAX_STEPS; step++) {
+		if (pool)
+			bj_pool_run(pool, MOTION_BANDS, step_band, &st);
+		else
+			for (int b = 0; b < MOTION_BANDS; b++)
+				step_band(&st, b, 0);
+		struct sums all = { { { 0 } }, { 0 }, 0, 0 };
+		for (int b = 0; b < MOTION_BANDS; b++) {
+			const struct sums *u = &st.band[b];
+			for (int r = 0; r < 4; r++) {
+				all.g[r] += u->g[r];
+				for (int c = 0; c < 4; c++)
+					all.h[r][c] += u->h[r][c];
+			}
+			all.abs_sum += u->abs_sum;
+			all.n += u->n;
+		}
 		double d[4];
-		if (n < (long)tpl->w * tpl->h / 2 || !solve4(h, g, d))
+		if (all.n < (long)tpl->w * tpl->h / 2 || !solve4(all.h, all.g, d))
 			return 0;
 		for (int k = 0; k < 4; k++)
 			f->p[k] += d[k];
-		huber = fmax(MIN_HUBER, 1.5 * abs_sum / (double)n);
+		st.huber = fmax(MIN_HUBER, 1.5 * all.abs_sum / (double)all.n);
 		if (hypot(d[0], d[1]) + f->rad * hypot(d[2], d[3]) < DONE_STEP)
 			break;
 	}
@@ -159,6 +203,12 @@ static vision_rect reach(const media_image *img, vision_rect r, const vision_sim
 
 int vision_region_motion(const media_image *prev, const media_image *cur, vision_rect r, vision_similarity *m)
 {
+	return vision_region_motion_on(NULL, prev, cur, r, m);
+}
+
+int vision_region_motion_on(bj_pool *pool, const media_image *prev, const media_image *cur, vision_rect r,
+                            vision_similarity *m)
+{
 	if (r.x0 < 0 || r.y0 < 0 || r.x1 > prev->width || r.y1 > prev->height || r.x1 - r.x0 < 8 ||
 	    r.y1 - r.y0 < 8 || cur->width != prev->width || cur->height != prev->height)
 		return 0;
@@ -177,7 +227,7 @@ int vision_region_motion(const media_image *prev, const media_image *cur, vision
 		struct level tpl, img;
 		level_make(prev, r, s, &tpl);
 		level_make(cur, to, s, &img);
-		ok = tpl.w >= 4 && tpl.h >= 4 && refine(&tpl, &img, &f);
+		ok = tpl.w >= 4 && tpl.h >= 4 && refine(pool, &tpl, &img, &f);
 		free(tpl.g);
 		free(img.g);
 	}

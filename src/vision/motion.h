@@ -17,6 +17,7 @@
  */
 #pragma once
 
+#include "base/threads.h"
 #include "media/image.h"
 #include "vision/align.h"
 #include "vision/tone.h"
@@ -27,3 +28,8 @@
  * little texture, the region left the picture, or the result is more than a
  * tenth of the region's size from the guess. */
 int vision_region_motion(const media_image *prev, const media_image *cur, vision_rect r, vision_similarity *m);
+
+/* vision_region_motion with the fit's sums shared out over pool (NULL: the
+ * calling thread); the same result whatever the pool's size. */
+int vision_region_motion_on(bj_pool *pool, const media_image *prev, const media_image *cur, vision_rect r,
+                            vision_similarity *m);
