@@ -283,17 +283,11 @@ static int write_frame(void *ctx, const perform_pipe_frame *f)
 /* *swap_cpu gets the seconds of CPU the swap stage's own thread took: the
  * critical path of the three stages (perform/swap_pipe.h) on free cores. */
 static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *frames, json_t *shots,
-                      double *swap_cpu)
+                      const int64_t *starts, size_t n_starts, double *swap_cpu)
 {
-	int64_t *starts = NULL;
-	size_t n_starts = 0;
-	if (perform_swap_shots(o->in, &starts, &n_starts) < 0)
-		return cli_error_bj();
 	media_decoder *d;
-	if (media_decoder_open(o->in, &d) < 0) {
-		free(starts);
+	if (media_decoder_open(o->in, &d) < 0)
 		return cli_error_bj();
-	}
 	const media_info *info = media_decoder_info(d);
 	int status = CLI_EXIT_OK;
 	media_encoder *e = NULL;
@@ -344,17 +338,13 @@ out:
 	media_encoder_close(e);
 	media_audio_release(&audio);
 	media_decoder_close(d);
-	free(starts);
 	return status;
 }
 
 /* --shot N: that shot alone, through perform_swap_range. */
-static int swap_one_shot(perform_swapper *s, const struct swap_options *o, json_t *shots)
+static int swap_one_shot(perform_swapper *s, const struct swap_options *o, json_t *shots, const int64_t *starts,
+                         size_t n)
 {
-	int64_t *starts;
-	size_t n;
-	if (perform_swap_shots(o->in, &starts, &n) < 0)
-		return cli_error_bj();
 	int status = CLI_EXIT_OK;
 	if ((size_t)o->shot > n + 1) {
 		status = cli_error("'%s': has %zu shots, not %ld", o->in, n + 1, o->shot);
@@ -379,7 +369,6 @@ static int swap_one_shot(perform_swapper *s, const struct swap_options *o, json_
 	}
 	json_array_append_new(shots, shot_json((int)o->shot, first, &st, o->json));
 out:
-	free(starts);
 	return status;
 }
 
@@ -525,6 +514,11 @@ int cmd_swap(int argc, char **argv)
 		free(o.boxes);
 		return status;
 	}
+	/* a film's shots are found on a thread of their own while the models
+	 * and the star's photos load */
+	perform_shots_job *finding = has_ext(o.in, image_exts) ? NULL : perform_swap_shots_start(o.in, (int)o.threads);
+	int64_t *starts = NULL;
+	size_t n_starts = 0;
 	vision_cascade *c = vision_cascade_load(CASCADE);
 	vision_shape_model *m = c ? vision_shape_model_load(VISION_SHAPE_MODEL_68) : NULL;
 	bj_pool *pool = m ? bj_pool_new((int)o.threads) : NULL;
@@ -549,11 +543,21 @@ int cmd_swap(int argc, char **argv)
 	}
 	if (skipped)
 		fprintf(stderr, "benjamin: swap: %d star photos without a usable face left out\n", skipped);
+	if (finding) {
+		int found = perform_swap_shots_finish(finding, &starts, &n_starts);
+		finding = NULL;
+		if (found < 0) {
+			status = cli_error_bj();
+			goto out;
+		}
+	}
 	double t0 = seconds(), swap_cpu = 0;
 	if (has_ext(o.in, image_exts))
 		status = swap_image(s, &o, frames, shots);
+	else if (o.shot)
+		status = swap_one_shot(s, &o, shots, starts, n_starts);
 	else
-		status = o.shot ? swap_one_shot(s, &o, shots) : swap_video(s, &o, frames, shots, &swap_cpu);
+		status = swap_video(s, &o, frames, shots, starts, n_starts, &swap_cpu);
 	if (status != CLI_EXIT_OK)
 		goto out;
 	double took = seconds() - t0;
@@ -582,6 +586,9 @@ int cmd_swap(int argc, char **argv)
 		       st.seam_original, margin_text(&st, buf), took > 0 ? st.frames / took : 0.0);
 	}
 out:
+	if (finding)   /* stopped by an earlier error, already reported */
+		(void)perform_swap_shots_finish(finding, &starts, &n_starts);
+	free(starts);
 	json_decref(frames);
 	json_decref(shots);
 	perform_swapper_free(s);

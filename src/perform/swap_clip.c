@@ -1,6 +1,8 @@
 #include "perform/swap_clip.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -102,6 +104,45 @@ out:
 	vision_shots_free(shots);
 	media_decoder_close(d);
 	return ret < 0 ? ret : 0;
+}
+
+struct perform_shots_job {
+	const char *path;
+	pthread_t tid;
+	int threaded;
+	int64_t *starts;
+	size_t n;
+	int ret;
+	char message[512];   /* the error of a failed search, from its thread */
+};
+
+static void *find_shots(void *arg)
+{
+	perform_shots_job *j = arg;
+	if ((j->ret = perform_swap_shots(j->path, &j->starts, &j->n)) < 0)
+		snprintf(j->message, sizeof(j->message), "%s", bj_error_message());
+	return NULL;
+}
+
+perform_shots_job *perform_swap_shots_start(const char *path, int threads)
+{
+	perform_shots_job *j = bj_xcalloc(1, sizeof(*j));
+	j->path = path;
+	j->threaded = threads >= 2 && perform_pipe_thread(&j->tid, find_shots, j) == 0;
+	return j;
+}
+
+int perform_swap_shots_finish(perform_shots_job *j, int64_t **starts, size_t *n)
+{
+	if (j->threaded)
+		pthread_join(j->tid, NULL);
+	else
+		find_shots(j);
+	*starts = j->starts;
+	*n = j->n;
+	int ret = j->ret < 0 ? bj_error_set(j->ret, "%s", j->message) : 0;
+	free(j);
+	return ret;
 }
 
 /* The film's frame rate, 25 when it does not say. */

@@ -41,6 +41,15 @@ int perform_swapper_add_stars(perform_swapper *s, const char *path, int max, int
  * rising order.  Returns 0, or the decoder's error. */
 int perform_swap_shots(const char *path, int64_t **starts, size_t *n);
 
+/* perform_swap_shots on a thread of its own (with threads >= 2; else in
+ * perform_swap_shots_finish), so that a command finds the shots while it
+ * loads its models and star photos.  finish waits for it and gives its
+ * result (*starts to free(), error set on the caller's thread) and frees the
+ * job; every start needs its finish. */
+typedef struct perform_shots_job perform_shots_job;
+perform_shots_job *perform_swap_shots_start(const char *path, int threads);
+int perform_swap_shots_finish(perform_shots_job *j, int64_t **starts, size_t *n);
+
 /* The frames of the film at path shown from in to out seconds: *first the
  * first at or after in, *last the last starting before out (at least
  * *first), by the frame rate perform_swap_range uses.  Returns 0, or the

@@ -124,9 +124,7 @@ static int serial(const perform_pipe_stages *st, perform_pipe_frame *f)
 	return ret;
 }
 
-/* Starts fn(p) on a new thread that blocks the asynchronous signals (they are
- * the main thread's to handle).  0, or BJ_ENOMEM with the error set. */
-static int start(pthread_t *tid, void *(*fn)(void *), struct pipe *p)
+int perform_pipe_thread(pthread_t *tid, void *(*fn)(void *), void *arg)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGCHLD, SIGWINCH };
 	sigset_t block, old;
@@ -134,7 +132,7 @@ static int start(pthread_t *tid, void *(*fn)(void *), struct pipe *p)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(*sigs); i++)
 		sigaddset(&block, sigs[i]);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	int err = pthread_create(tid, NULL, fn, p);
+	int err = pthread_create(tid, NULL, fn, arg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return err ? bj_error_set(BJ_ENOMEM, "swap: cannot start a thread: %s", strerror(err)) : 0;
 }
@@ -150,8 +148,8 @@ int perform_pipe_run(const perform_pipe_stages *st, int threads)
 		pthread_mutex_init(&p->mu, NULL);
 		pthread_cond_init(&p->cv, NULL);
 		pthread_t rt, wt;
-		if ((ret = start(&rt, reader, p)) == 0) {
-			if ((ret = start(&wt, writer, p)) == 0) {
+		if ((ret = perform_pipe_thread(&rt, reader, p)) == 0) {
+			if ((ret = perform_pipe_thread(&wt, writer, p)) == 0) {
 				swapper(p);
 				pthread_join(wt, NULL);
 			} else {

@@ -20,6 +20,7 @@
  */
 #pragma once
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "media/decoder.h"
@@ -54,3 +55,8 @@ int perform_pipe_run(const perform_pipe_stages *st, int threads);
 /* Copies the decoder's frame src (RGB) into f, making f's image when it has
  * none or one of another size.  0, or a negative code with the error set. */
 int perform_pipe_copy(perform_pipe_frame *f, const media_frame *src);
+
+/* Starts fn(arg) on a new thread that blocks the asynchronous signals (SIGINT,
+ * SIGTERM, ...: the main thread's to handle).  0, or BJ_ENOMEM with the error
+ * set. */
+int perform_pipe_thread(pthread_t *tid, void *(*fn)(void *), void *arg);
