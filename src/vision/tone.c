@@ -227,37 +227,42 @@ void vision_add_footage_grain(media_image *img, const media_image *footage, cons
 		}
 }
 
-/* The luma of img over x0..x1-1, y0..y1-1 (row-major, x1 - x0 wide): each
- * pixel's luma once, where the box means of vision_sharpness read it 90 times. */
-static float *luma_plane(const media_image *img, int x0, int y0, int x1, int y1)
+/* Summed-area table of img's luma over the box x0..x1-1, y0..y1-1 grown by
+ * pad on every side, with what lies beyond the picture clamped to its edge
+ * (as box_mean reads it): t[(y + 1) * (w + 1) + x + 1] sums the grown box's
+ * rows 0..y and columns 0..x, w the grown box's width. */
+static double *luma_table(const media_image *img, int x0, int y0, int x1, int y1, int pad, int *w)
 {
-	float *l = bj_xmalloc((size_t)(x1 - x0) * (size_t)(y1 - y0) * sizeof(*l));
-	for (int y = y0; y < y1; y++)
-		for (int x = x0; x < x1; x++)
-			l[(size_t)(y - y0) * (size_t)(x1 - x0) + (size_t)(x - x0)] = luma(img, x, y);
-	return l;
-}
-
-/* box_mean on a luma plane made by luma_plane over the box (x0, y0, w) that
- * holds every pixel the clamped square reads: the same sums in the same
- * order, so the same figure to the bit. */
-static float plane_box_mean(const float *l, int x0, int y0, int w, const media_image *img, int x, int y, int r)
-{
-	float s = 0;
-	for (int dy = -r; dy <= r; dy++) {
-		int yy = y + dy < 0 ? 0 : y + dy >= img->height ? img->height - 1 : y + dy;
-		const float *row = l + (size_t)(yy - y0) * (size_t)w - x0;
-		for (int dx = -r; dx <= r; dx++) {
-			int xx = x + dx < 0 ? 0 : x + dx >= img->width ? img->width - 1 : x + dx;
-			s += row[xx];
+	int gw = x1 - x0 + 2 * pad, gh = y1 - y0 + 2 * pad;
+	double *t = bj_xcalloc((size_t)(gw + 1) * (gh + 1), sizeof(*t));
+	for (int j = 0; j < gh; j++) {
+		int y = y0 - pad + j;
+		y = y < 0 ? 0 : y >= img->height ? img->height - 1 : y;
+		double row = 0;
+		for (int i = 0; i < gw; i++) {
+			int x = x0 - pad + i;
+			x = x < 0 ? 0 : x >= img->width ? img->width - 1 : x;
+			row += luma(img, x, y);
+			t[(size_t)(j + 1) * (gw + 1) + i + 1] = t[(size_t)j * (gw + 1) + i + 1] + row;
 		}
 	}
-	return s / (float)((2 * r + 1) * (2 * r + 1));
+	*w = gw;
+	return t;
+}
+
+/* box_mean from the table: the square of side 2r + 1 around table pixel (i, j). */
+static float table_box_mean(const double *t, int w, int i, int j, int r)
+{
+	size_t s = (size_t)w + 1;
+	double sum = t[(size_t)(j + r + 1) * s + i + r + 1] - t[(size_t)(j - r) * s + i + r + 1] -
+	             t[(size_t)(j + r + 1) * s + i - r] + t[(size_t)(j - r) * s + i - r];
+	return (float)sum / (float)((2 * r + 1) * (2 * r + 1));
 }
 
 double vision_sharpness(const media_image *img, const uint8_t *mask)
 {
-	/* the mask's bounding box, grown by the coarse square's reach */
+	/* only the mask's bounding box is read, and each box mean in constant
+	 * time: this runs a dozen times a search (match_sharpness) */
 	int mx0 = img->width, my0 = img->height, mx1 = 0, my1 = 0;
 	for (int y = 0; y < img->height; y++)
 		for (int x = 0; x < img->width; x++)
@@ -269,19 +274,19 @@ double vision_sharpness(const media_image *img, const uint8_t *mask)
 			}
 	if (mx1 <= mx0)
 		return 0;
-	int x0 = mx0 > 4 ? mx0 - 4 : 0, y0 = my0 > 4 ? my0 - 4 : 0;
-	int x1 = mx1 + 4 < img->width ? mx1 + 4 : img->width, y1 = my1 + 4 < img->height ? my1 + 4 : img->height;
-	float *l = luma_plane(img, x0, y0, x1, y1);
+	int w;
+	double *t = luma_table(img, mx0, my0, mx1, my1, 4, &w);
 	double fine = 0, coarse = 0;
 	for (int y = my0; y < my1; y++)
 		for (int x = mx0; x < mx1; x++) {
 			if (!IN(mask, (size_t)y * img->width + x))
 				continue;
-			float v = l[(size_t)(y - y0) * (size_t)(x1 - x0) + (size_t)(x - x0)];
-			fine += fabsf(v - plane_box_mean(l, x0, y0, x1 - x0, img, x, y, 1));
-			coarse += fabsf(v - plane_box_mean(l, x0, y0, x1 - x0, img, x, y, 4));
+			float v = luma(img, x, y);
+			int i = x - mx0 + 4, j = y - my0 + 4;
+			fine += fabsf(v - table_box_mean(t, w, i, j, 1));
+			coarse += fabsf(v - table_box_mean(t, w, i, j, 4));
 		}
-	free(l);
+	free(t);
 	return coarse > 0 ? fine / coarse : 0;
 }
 
