@@ -18,7 +18,7 @@ struct job {
 	int slow_stage;          /* this stage sleeps a little on every third frame */
 	int read, swapped, written;
 	int swap_order_ok, write_order_ok;   /* one flag a stage: they run on two threads */
-	int sum;                 /* the written frames' pixels, in order */
+	unsigned sum;            /* the written frames' pixels, in order */
 	int64_t seen[FRAMES];
 };
 
@@ -82,7 +82,7 @@ static int run(struct job *j, int threads)
 
 static void test_order(void)
 {
-	int sum1 = 0;
+	unsigned sum1 = 0;
 	for (int threads = 1; threads <= 3; threads++)
 		for (int slow = 0; slow <= 3; slow++) {
 			struct job j = { .frames = FRAMES, .slow_stage = slow };
