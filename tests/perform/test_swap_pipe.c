@@ -87,7 +87,8 @@ static void test_order(void)
 		for (int slow = 0; slow <= 3; slow++) {
 			struct job j = { .frames = FRAMES, .slow_stage = slow };
 			CHECK(run(&j, threads) == 0, "%s", bj_error_message());
-			CHECK(j.swap_order_ok && j.write_order_ok && j.written == FRAMES, "threads %d slow %d: %d written", threads, slow, j.written);
+			CHECK(j.swap_order_ok && j.write_order_ok && j.written == FRAMES, "threads %d slow %d: %d written",
+			      threads, slow, j.written);
 			for (int k = 0; k < FRAMES; k++)
 				CHECK(j.seen[k] == k);
 			if (threads == 1 && slow == 0)
@@ -117,8 +118,8 @@ static void test_errors(void)
 				CHECK(ret == codes[stage], "threads %d stage %d at %d: %d", threads, stage, at, ret);
 				CHECK(strstr(bj_error_message(), what[stage]), "%s", bj_error_message());
 				/* nothing written at or after the failed frame */
-				CHECK(j.swap_order_ok && j.write_order_ok && j.written <= at, "threads %d stage %d at %d: %d written", threads, stage, at,
-				      j.written);
+				CHECK(j.swap_order_ok && j.write_order_ok && j.written <= at, "threads %d stage %d at %d: %d written",
+				      threads, stage, at, j.written);
 				CHECK(j.read <= (stage == 1 ? at : FRAMES));
 			}
 }
