@@ -10,14 +10,13 @@
 struct part {
 	int first, last;   /* landmark indices, inclusive */
 	int left, right;   /* an eye's corners (its width), or -1 for points moved one by one */
-	double share;      /* of the difference moved */
 };
 
 static const struct part parts[] = {
-	{ 17, 26, -1, -1, VISION_SHAPE_BROW_SHARE },   /* brows */
-	{ 27, 35, -1, -1, 1 },                         /* nose */
-	{ 36, 41, 36, 39, 1 },                         /* one eye */
-	{ 42, 47, 42, 45, 1 },                         /* the other */
+	{ 17, 26, -1, -1 },   /* brows */
+	{ 27, 35, -1, -1 },   /* nose */
+	{ 36, 41, 36, 39 },   /* one eye */
+	{ 42, 47, 42, 45 },   /* the other */
 };
 
 int vision_shape_aligned(const float *pts, float *aligned)
@@ -104,7 +103,7 @@ int vision_shape_transfer(const float *pts, const float *from, const float *to, 
 	memcpy(a, pts, sizeof(a));
 	vision_similarity_apply(&t, a, 68);
 	for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++)
-		move_part(a, from, to, &parts[k], amount * parts[k].share);
+		move_part(a, from, to, &parts[k], amount);
 	vision_similarity back = vision_similarity_invert(&t);
 	vision_similarity_apply(&back, a + 34, 51);
 	/* the jaw is copied, not sent there and back */

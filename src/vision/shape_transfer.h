@@ -13,14 +13,14 @@
  * spacing, nose length and mouth width, and only the star's skin comes
  * across; people tell faces apart by those proportions as much as by texture.
  *
- * What moves: the nose (27-35), each point by its own difference of the
- * means; the brows (17-26) the same by VISION_SHAPE_BROW_SHARE of theirs;
- * each eye (36-41, 42-47) as a whole, its centre by the difference of the
- * means' eye centres, its width and height scaled by theirs, so a blink
- * still closes it.  The jaw (0-16) bounds the pasted face's mask and stays.
- * The mouth (48-67) stays too: the footage's open mouth is kept (face_mask.h)
- * and the star's lips must stay on its edge; moved there, they left it (on
- * Casablanca the seam score rose from 1.13 to 1.34 for a margin 0.003 better).
+ * What moves: the brows (17-26) and the nose (27-35), each point by its own
+ * difference of the means; each eye (36-41, 42-47) as a whole, its centre by
+ * the difference of the means' eye centres, its width and height scaled by
+ * theirs, so a blink still closes it.  The jaw (0-16) bounds the pasted
+ * face's mask and stays.  The mouth (48-67) stays too: the footage's open
+ * mouth is kept (face_mask.h) and the star's lips must stay on its edge; moved
+ * there, they left it (on Casablanca the seam score rose from 1.13 to 1.34 for
+ * a margin 0.003 better).
  * No point moves by more than VISION_SHAPE_MAX_MOVE of the eye span and no
  * ratio exceeds VISION_SHAPE_MAX_RATIO (landmark fits of odd photos).
  */
@@ -30,11 +30,6 @@
 #define VISION_SHAPE_SIZE 256
 /* The most a point moves, of the outer eye-corner distance. */
 #define VISION_SHAPE_MAX_MOVE 0.08
-/* The part of the brows' difference moved: brows moved down stretch the
- * star's forehead above them, which brings its hairline nearer the mask's
- * edge (videoretalking_face_1: brows moved fully, seam score 1.023; half,
- * 1.012; not at all, 0.999; the identity margin -0.015, -0.018, -0.012). */
-#define VISION_SHAPE_BROW_SHARE 0.5
 /* The most an eye's width or height is scaled by (or 1 / it). */
 #define VISION_SHAPE_MAX_RATIO 1.2
 
