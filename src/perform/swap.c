@@ -8,6 +8,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "perform/swap_mask.h"
+#include "perform/swap_shape.h"
 #include "perform/swap_steady.h"
 #include "vision/align.h"
 #include "vision/delaunay.h"
@@ -59,6 +60,7 @@ struct perform_swapper {
 	star_photo *stars;
 	int n_stars;
 	size_t cap_stars;
+	perform_swap_shape *shape;   /* the star's proportions (warp_star) */
 
 	/* the face being followed */
 	perform_steady *steady;
@@ -114,6 +116,7 @@ perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape
 	s->det = vision_detector_new(c, pool);
 	s->pool = pool;
 	s->steady = perform_steady_new();
+	s->shape = perform_swap_shape_new();
 	if (!s->det) {
 		perform_swapper_free(s);
 		return NULL;
@@ -203,6 +206,8 @@ int perform_swapper_add_star(perform_swapper *s, const media_image *photo, const
 		return bj_error_set(BJ_EINVAL, "'%s': no face found", name);
 	if (fit(s, photo, box, lm) < 0 || vision_pose_estimate(lm, &pose) < 0)
 		return bj_error_set(BJ_EINVAL, "'%s': the face's landmarks are degenerate", name);
+	if (perform_swap_shape_add_star(s->shape, lm) < 0)
+		return bj_error_set(BJ_EINVAL, "'%s': the face's landmarks are degenerate", name);
 	star_photo st = { 0 };
 	vision_warp_frame(lm, 68, st.pts);
 	if (vision_delaunay(st.pts, N_PTS, &st.tris, &st.n_tris) < 0)
@@ -290,6 +295,7 @@ static void forget_face(perform_swapper *s)
 	s->measured = 0;
 	s->have_lifts = 0;
 	perform_steady_reset(s->steady);
+	perform_swap_shape_reset(s->shape);
 }
 
 /* (Re)allocates the frame-sized buffers for w x h frames. */
@@ -710,9 +716,13 @@ static int redrawn_face(perform_swapper *s, const media_image *frame, const floa
  * face's box grown by a quarter of its size on every side and above the brows
  * by the mask's full lift too: that holds the mask's box (face_mask.h), and
  * nothing outside it is read after (colour, blur, grain and clone keep to the
- * box), where the warp's outer triangles reach three times the face's area. */
-static void warp_star(media_image *img, const star_photo *st, const float *pts)
+ * box), where the warp's outer triangles reach three times the face's area.
+ * A star photo goes onto the landmarks moved to the star's proportions
+ * (swap_shape.h), so the pasted face is the star's in shape as well as skin;
+ * a trained swap's redrawn face already is. */
+static void warp_star(perform_swapper *s, const star_photo *st, const float *pts)
 {
+	media_image *img = s->work;
 	float minx = pts[0], maxx = pts[0], miny = pts[1], maxy = pts[1];
 	for (int i = 1; i < 68; i++) {
 		minx = fminf(minx, pts[2 * i]);
@@ -726,8 +736,15 @@ static void warp_star(media_image *img, const star_photo *st, const float *pts)
 	int y1 = (int)fminf(maxy + gy + 1, (float)img->height);
 	if (x1 <= x0 || y1 <= y0)
 		return;
-	float dst[2 * N_PTS];
+	float moved[136], dst[2 * N_PTS];
+	if (s->redraw)
+		memcpy(moved, pts, sizeof(moved));
+	else
+		perform_swap_shape_move(s->shape, pts, moved);
+	/* the boundary points from the footage's own landmarks: the face's
+	 * outline and what is around it stay where they were */
 	vision_warp_frame(pts, 68, dst);
+	memcpy(dst, moved, sizeof(moved));
 	for (int i = 0; i < N_PTS; i++) {
 		dst[2 * i] -= (float)x0;
 		dst[2 * i + 1] -= (float)y0;
@@ -811,7 +828,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 			return ok;
 		ok = 1;
 		copy_image(s->work, frame);
-		warp_star(s->work, st, pts);
+		warp_star(s, st, pts);
 		media_image_free(redrawn.img);
 		free(redrawn.tris);
 		memset(s->mask, 0, (size_t)frame->width * frame->height);
@@ -913,6 +930,7 @@ void perform_swapper_free(perform_swapper *s)
 	free(s->stars);
 	vision_detector_free(s->det);
 	perform_steady_free(s->steady);
+	perform_swap_shape_free(s->shape);
 	media_image_free(s->orig);
 	media_image_free(s->prev_orig);
 	media_image_free(s->prev_swap);
