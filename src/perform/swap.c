@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "perform/swap_mask.h"
 #include "perform/swap_steady.h"
+#include "perform/swap_temporal.h"
 #include "vision/align.h"
 #include "vision/delaunay.h"
 #include "vision/detect.h"
@@ -61,6 +62,9 @@ struct perform_swapper {
 
 	/* the face being followed */
 	perform_steady *steady;
+	perform_temporal *temporal;   /* the correction blended over time */
+	vision_similarity moved;      /* how the picture moved under the face since the last frame ... */
+	int have_moved;               /* ... if known (face_motion) */
 	int have_face, missed, cur_star;
 	int targeted;           /* target holds for the next frame (perform_swapper_target) */
 	float target[4];
@@ -112,6 +116,7 @@ perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape
 	s->model = m;
 	s->det = vision_detector_new(c, pool);
 	s->steady = perform_steady_new();
+	s->temporal = perform_temporal_new();
 	if (!s->det) {
 		perform_swapper_free(s);
 		return NULL;
@@ -288,6 +293,7 @@ static void forget_face(perform_swapper *s)
 	s->measured = 0;
 	s->have_lifts = 0;
 	perform_steady_reset(s->steady);
+	perform_temporal_reset(s->temporal);
 }
 
 /* (Re)allocates the frame-sized buffers for w x h frames. */
@@ -660,6 +666,9 @@ static int follow_face(perform_swapper *s, const media_image *frame, double t, c
 	s->faces_seen += fresh;
 	vision_similarity moved;
 	int have_motion = !fresh && face_motion(s, frame, pts, &moved);
+	s->have_moved = have_motion;
+	if (have_motion)
+		s->moved = moved;
 	memcpy(s->last_raw, pts, sizeof(s->last_raw));
 	perform_steady_push_moved(s->steady, t, pts, have_motion ? &moved : NULL, pts);
 	memcpy(s->last_pts, pts, sizeof(s->last_pts));
@@ -845,6 +854,9 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 					frame->data[i] = (uint8_t)lrint(s->orig->data[j] +
 					                                s->o.strength * (frame->data[i] - s->orig->data[j]));
 				}
+		if (!s->last_ok)
+			perform_temporal_reset(s->temporal);
+		perform_temporal_apply(s->temporal, frame, s->orig, box, pts, s->have_moved ? &s->moved : NULL);
 		score(s, frame, box, pts);
 		s->last_rect = box;
 		s->shot.swapped++;
@@ -911,6 +923,7 @@ void perform_swapper_free(perform_swapper *s)
 	free(s->stars);
 	vision_detector_free(s->det);
 	perform_steady_free(s->steady);
+	perform_temporal_free(s->temporal);
 	media_image_free(s->orig);
 	media_image_free(s->prev_orig);
 	media_image_free(s->prev_swap);
