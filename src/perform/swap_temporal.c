@@ -80,6 +80,13 @@ static void carried_at(const perform_temporal *t, float x, float y, float out[3]
 	float fx = x - (float)b->x0, fy = y - (float)b->y0;
 	int ix = (int)floorf(fx), iy = (int)floorf(fy);
 	float ax = fx - (float)ix, ay = fy - (float)iy;
+	if (ix >= 0 && iy >= 0 && ix + 1 < w && iy + 1 < h) {
+		const float *c = t->corr + 3 * ((size_t)iy * w + ix), *c2 = c + 3 * (size_t)w;
+		for (int ch = 0; ch < 3; ch++)
+			out[ch] = (1 - ay) * ((1 - ax) * c[ch] + ax * c[3 + ch]) + ay * ((1 - ax) * c2[ch] + ax * c2[3 + ch]);
+		return;
+	}
+	/* at the box's edge: what lies outside it is 0 */
 	out[0] = out[1] = out[2] = 0;
 	if (ix < -1 || iy < -1 || ix >= w || iy >= h)
 		return;
@@ -92,6 +99,33 @@ static void carried_at(const perform_temporal *t, float x, float y, float out[3]
 		for (int ch = 0; ch < 3; ch++)
 			out[ch] += wk * c[ch];
 	}
+}
+
+/* out = the mean of in (w x h) over the 3 x 3 pixels around each pixel,
+ * those inside; done across and then down, in place of out's rows. */
+static void box_mean(const float *in, float *out, int w, int h)
+{
+	for (int y = 0; y < h; y++) {
+		const float *r = in + (size_t)y * w;
+		float *o = out + (size_t)y * w;
+		for (int x = 0; x < w; x++)
+			o[x] = (r[x] + (x > 0 ? r[x - 1] : 0) + (x + 1 < w ? r[x + 1] : 0)) /
+			       (float)(1 + (x > 0) + (x + 1 < w));
+	}
+	float *above = bj_xmalloc((size_t)w * sizeof(*above));
+	for (int x = 0; x < w; x++)
+		above[x] = 0;
+	for (int y = 0; y < h; y++) {
+		float *o = out + (size_t)y * w;
+		const float *below = y + 1 < h ? o + w : NULL;
+		float n = (float)(1 + (y > 0) + (y + 1 < h));
+		for (int x = 0; x < w; x++) {
+			float v = o[x];
+			o[x] = (v + above[x] + (below ? below[x] : 0)) / n;
+			above[x] = v;
+		}
+	}
+	free(above);
 }
 
 void perform_temporal_apply(perform_temporal *t, media_image *swapped, const media_image *footage, vision_rect box,
@@ -137,20 +171,7 @@ void perform_temporal_apply(perform_temporal *t, media_image *swapped, const med
 			}
 		/* the difference averaged over 3 x 3 pixels: one grain's speck does
 		 * not decide, a mouth's edge does */
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < w; x++) {
-				float sum = 0;
-				int k = 0;
-				for (int dy = -1; dy <= 1; dy++)
-					for (int dx = -1; dx <= 1; dx++) {
-						int yy = y + dy, xx = x + dx;
-						if (yy >= 0 && yy < h && xx >= 0 && xx < w) {
-							sum += d[(size_t)yy * w + xx];
-							k++;
-						}
-					}
-				box3[(size_t)y * w + x] = sum / (float)k;
-			}
+		box_mean(d, box3, w, h);
 		for (size_t i = 0; i < n; i++) {
 			float keep = KEEP * fmaxf(0, 1 - box3[i] / AGREE);
 			for (int ch = 0; ch < 3; ch++)
