@@ -10,6 +10,7 @@
 #include "perform/swap_mask.h"
 #include "perform/swap_shape.h"
 #include "perform/swap_steady.h"
+#include "perform/swap_temporal.h"
 #include "vision/align.h"
 #include "vision/delaunay.h"
 #include "vision/detect.h"
@@ -64,6 +65,9 @@ struct perform_swapper {
 
 	/* the face being followed */
 	perform_steady *steady;
+	perform_temporal *temporal;   /* the correction blended over time */
+	vision_similarity moved;      /* how the picture moved under the face since the last frame ... */
+	int have_moved;               /* ... if known (face_motion) */
 	int have_face, missed, cur_star;
 	int targeted;           /* target holds for the next frame (perform_swapper_target) */
 	float target[4];
@@ -117,6 +121,7 @@ perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape
 	s->pool = pool;
 	s->steady = perform_steady_new();
 	s->shape = perform_swap_shape_new();
+	s->temporal = perform_temporal_new();
 	if (!s->det) {
 		perform_swapper_free(s);
 		return NULL;
@@ -296,6 +301,7 @@ static void forget_face(perform_swapper *s)
 	s->have_lifts = 0;
 	perform_steady_reset(s->steady);
 	perform_swap_shape_reset(s->shape);
+	perform_temporal_reset(s->temporal);
 }
 
 /* (Re)allocates the frame-sized buffers for w x h frames. */
@@ -668,6 +674,9 @@ static int follow_face(perform_swapper *s, const media_image *frame, double t, c
 	s->faces_seen += fresh;
 	vision_similarity moved;
 	int have_motion = !fresh && face_motion(s, frame, pts, &moved);
+	s->have_moved = have_motion;
+	if (have_motion)
+		s->moved = moved;
 	memcpy(s->last_raw, pts, sizeof(s->last_raw));
 	perform_steady_push_moved(s->steady, t, pts, have_motion ? &moved : NULL, pts);
 	memcpy(s->last_pts, pts, sizeof(s->last_pts));
@@ -864,6 +873,9 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 					frame->data[i] = (uint8_t)lrint(s->orig->data[j] +
 					                                s->o.strength * (frame->data[i] - s->orig->data[j]));
 				}
+		if (!s->last_ok)
+			perform_temporal_reset(s->temporal);
+		perform_temporal_apply(s->temporal, frame, s->orig, box, pts, s->have_moved ? &s->moved : NULL);
 		score(s, frame, box, pts);
 		s->last_rect = box;
 		s->shot.swapped++;
@@ -931,6 +943,7 @@ void perform_swapper_free(perform_swapper *s)
 	vision_detector_free(s->det);
 	perform_steady_free(s->steady);
 	perform_swap_shape_free(s->shape);
+	perform_temporal_free(s->temporal);
 	media_image_free(s->orig);
 	media_image_free(s->prev_orig);
 	media_image_free(s->prev_swap);

@@ -40,7 +40,8 @@
  * statistics onto the footage face's (both smoothed over time), make it grey
  * if the footage is black and white, blur it to the footage's sharpness and
  * give it the footage's own grain (vision_add_footage_grain), then clone it
- * in.  A footage frame that repeats the last one (films converted to a higher
+ * in, and blend what the swap changed with the last frame's change carried
+ * along the face's motion (perform/swap_temporal.h).  A footage frame that repeats the last one (films converted to a higher
  * frame rate) repeats the swap's change instead of swapping anew.
  *
  * Scores over the frames since the last reset: flicker is the mean absolute
