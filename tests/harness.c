@@ -12,12 +12,14 @@
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int case_failures;
 static int case_skipped;
 static char tmpdir[4096];
-static char path_buf[4096];
+static char shared_dir[4096];   /* test_shared_dir(), for the whole program */
+static char path_buf[8192];   /* test_tmpdir() + "/" + name */
 static char data_buf[4096];
 
 void test_fail(const char *file, int line, const char *fmt, ...)
@@ -108,17 +110,29 @@ const char *test_data(const char *relpath)
 	return NULL;
 }
 
-const char *test_tmpdir(void)
+/* Creates a fresh folder "benjamin-test-XXXXXX" under $TMPDIR or /tmp in dir. */
+static void make_dir(char *dir, size_t size)
 {
-	if (tmpdir[0])
-		return tmpdir;
 	const char *base = getenv("TMPDIR");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/benjamin-test-XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(tmpdir)) {
-		fprintf(stderr, "harness: cannot create '%s': %s\n", tmpdir, strerror(errno));
+	snprintf(dir, size, "%s/benjamin-test-XXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "harness: cannot create '%s': %s\n", dir, strerror(errno));
 		exit(2);
 	}
+}
+
+const char *test_tmpdir(void)
+{
+	if (!tmpdir[0])
+		make_dir(tmpdir, sizeof(tmpdir));
 	return tmpdir;
+}
+
+const char *test_shared_dir(void)
+{
+	if (!shared_dir[0])
+		make_dir(shared_dir, sizeof(shared_dir));
+	return shared_dir;
 }
 
 const char *test_path(const char *name)
@@ -134,13 +148,13 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return remove(path);
 }
 
-static void remove_tmpdir(void)
+static void remove_dir(char *dir)
 {
-	if (!tmpdir[0])
+	if (!dir[0])
 		return;
-	chmod(tmpdir, 0700);
-	nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	tmpdir[0] = '\0';
+	chmod(dir, 0700);
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	dir[0] = '\0';
 }
 
 char *test_read_file(const char *path, size_t *size)
@@ -172,6 +186,20 @@ char *test_read_file(const char *path, size_t *size)
 	return buf;
 }
 
+/* In a forked child: argv with stdout on out, stdin and stderr on /dev/null. */
+static void exec_child(const char *const argv[], int out)
+{
+	dup2(out, 1);
+	close(out);
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 2);
+	}
+	execvp(argv[0], (char *const *)argv);
+	_exit(127);
+}
+
 char *test_run(const char *const argv[], size_t *size)
 {
 	int fds[2];
@@ -184,16 +212,8 @@ char *test_run(const char *const argv[], size_t *size)
 		return NULL;
 	}
 	if (pid == 0) {
-		dup2(fds[1], 1);
 		close(fds[0]);
-		close(fds[1]);
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 2);
-		}
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
+		exec_child(argv, fds[1]);
 	}
 	close(fds[1]);
 	size_t n = 0, cap = 1 << 16;
@@ -219,6 +239,30 @@ char *test_run(const char *const argv[], size_t *size)
 	if (size)
 		*size = n;
 	return buf;
+}
+
+int test_spawn(const char *const argv[], test_job *job)
+{
+	static unsigned serial;
+	job->pid = -1;
+	snprintf(job->out, sizeof(job->out), "%s/job-%u.out", test_tmpdir(), serial++);
+	int fd = open(job->out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd >= 0 && (job->pid = fork()) == 0)
+		exec_child(argv, fd);
+	if (fd >= 0)
+		close(fd);
+	return job->pid > 0 ? 0 : -1;
+}
+
+char *test_collect(test_job *job, size_t *size)
+{
+	int status;
+	int ok = job->pid > 0 && waitpid(job->pid, &status, 0) == job->pid && WIFEXITED(status) &&
+	         WEXITSTATUS(status) == 0;
+	char *out = ok ? test_read_file(job->out, size) : NULL;
+	unlink(job->out);
+	job->pid = -1;
+	return out;
 }
 
 int test_unprivileged(int (*fn)(void *arg, const char **msg), void *arg, char *msg, size_t size)
@@ -332,19 +376,20 @@ int test_main(const struct test_case *cases)
 	for (const struct test_case *c = cases; c->name; c++) {
 		case_failures = 0;
 		case_skipped = 0;
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		c->fn();
-		remove_tmpdir();
-		if (case_failures) {
-			failed++;
-			printf("FAIL %s\n", c->name);
-		} else if (case_skipped) {
-			skipped++;
-			printf("skip %s\n", c->name);
-		} else {
-			passed++;
-			printf("ok   %s\n", c->name);
-		}
+		remove_dir(tmpdir);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		/* Wall seconds of the case, to find what makes the suite slow. */
+		double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+		const char *verdict = case_failures ? "FAIL" : case_skipped ? "skip" : "ok  ";
+		failed += case_failures != 0;
+		skipped += !case_failures && case_skipped;
+		passed += !case_failures && !case_skipped;
+		printf("%s %s (%.2f s)\n", verdict, c->name, secs);
 	}
+	remove_dir(shared_dir);
 	printf("# %d ok, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }

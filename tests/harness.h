@@ -75,6 +75,10 @@ const char *test_data(const char *relpath);
 /* A fresh temporary folder for the running case, removed after it. */
 const char *test_tmpdir(void);
 
+/* A temporary folder for the whole test program, removed when test_main()
+ * ends: for inputs several cases make alike, made once. */
+const char *test_shared_dir(void);
+
 /* A path inside test_tmpdir(); valid until the next call to test_path. */
 const char *test_path(const char *name);
 
@@ -86,6 +90,18 @@ char *test_read_file(const char *path, size_t *size);
  * (free()) of *size bytes (size may be NULL); NULL when it cannot be run or
  * exits non-zero. */
 char *test_run(const char *const argv[], size_t *size);
+
+/* test_run() in two halves, so that a test does its own work while a
+ * reference tool runs: test_spawn() starts argv with its stdout into a file
+ * of test_tmpdir() and returns 0 (-1 when it cannot start); test_collect()
+ * waits for it and returns what test_run() would.  Collect every job within
+ * the case that spawned it. */
+typedef struct test_job {
+	int pid;
+	char out[4200];   /* the file of its standard output */
+} test_job;
+int test_spawn(const char *const argv[], test_job *job);
+char *test_collect(test_job *job, size_t *size);
 
 /* Runs fn(arg) in a child process that has dropped root privileges (it runs as
  * nobody when the tests run as root), so that file permissions apply to it.

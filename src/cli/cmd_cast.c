@@ -11,6 +11,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "cli/cli.h"
+#include "cli/cli_bindings.h"
 #include "cli/commands.h"
 #include "film/casting.h"
 #include "film/dialogue.h"
@@ -56,24 +57,6 @@ static void on_match(void *ctx, const char *character, const char *description)
 {
 	(void)ctx;
 	fprintf(stderr, "%s: %s\n", character, description);
-}
-
-static int add_binding(film_binding **list, size_t *n, const char *text, int need_name)
-{
-	const char *path;
-	char *name = cli_binding(text, &path);
-	if (need_name && !name)
-		return -1;
-	*list = bj_xrealloc(*list, (*n + 1) * sizeof **list);
-	(*list)[(*n)++] = (film_binding){ name, path };
-	return 0;
-}
-
-static void free_bindings(film_binding *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free((char *)list[i].name);
-	free(list);
 }
 
 static int run(const char *script, const char *db, const char *out, film_cast_opts *o)
@@ -127,52 +110,36 @@ int cmd_cast(int argc, char **argv)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ 0 },
 	};
-	const char *const *usage = cmd_cast_usage;
-	if (cli_wants_help(argc, argv, usage))
+	if (cli_wants_help(argc, argv, cmd_cast_usage))
 		return CLI_EXIT_OK;
 	const char *script = NULL, *db = NULL, *out = NULL;
-	film_binding *stars = NULL, *likes = NULL, *models = NULL;
-	size_t n_stars = 0, n_likes = 0, n_models = 0;
-	long seed = 1;
-	int opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	cli_bindings stars = { 0 }, likes = { 0 }, models = { 0 };
+	uint64_t seed = 1;
+	cli_args a;
+	int opt;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_cast_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case O_SCREENPLAY: script = optarg; break;
 		case O_LIBRARY: db = optarg; break;
 		case 'o': out = optarg; break;
-		case O_STAR: add_binding(&stars, &n_stars, optarg, 0); break;
-		case O_LIKE:
-			if (add_binding(&likes, &n_likes, optarg, 1) < 0)
-				status = cli_usage_error(usage, "--voice-like must be NAME=WAV, not '%s'",
-				                         optarg);
-			break;
-		case O_MODEL:
-			if (add_binding(&models, &n_models, optarg, 1) < 0)
-				status = cli_usage_error(usage, "--model must be NAME=SWAP, not '%s'", optarg);
-			break;
-		case O_SEED:
-			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &seed);
-			break;
-		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
+		case O_STAR: cli_args_binding(&a, "--star", NULL, &stars); break;
+		case O_LIKE: cli_args_binding(&a, "--voice-like", "WAV", &likes); break;
+		case O_MODEL: cli_args_binding(&a, "--model", "SWAP", &models); break;
+		case O_SEED: cli_args_seed(&a, &seed); break;
 		}
 	}
-	if (status == CLI_EXIT_OK && optind < argc)
-		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (status == CLI_EXIT_OK && !script)
-		status = cli_usage_error(usage, "no screenplay given (--screenplay)");
-	if (status == CLI_EXIT_OK && !out)
-		status = cli_usage_error(usage, "no output file given (-o)");
+	cli_args_no_operands(&a);
+	cli_args_require(&a, script, "no screenplay given (--screenplay)");
+	cli_args_require(&a, out, "no output file given (-o)");
+	int status = a.status;
 	if (status == CLI_EXIT_OK) {
-		film_cast_opts o = { stars, n_stars, likes, n_likes, (uint64_t)seed, on_match, NULL,
-			             models, n_models };
+		film_cast_opts o = { stars.v, stars.n, likes.v, likes.n, seed, on_match, NULL,
+			             models.v, models.n };
 		status = run(script, db, out, &o);
 	}
-	free_bindings(stars, n_stars);
-	free_bindings(likes, n_likes);
-	free_bindings(models, n_models);
+	cli_bindings_release(&stars);
+	cli_bindings_release(&likes);
+	cli_bindings_release(&models);
 	return status;
 }

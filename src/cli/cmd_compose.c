@@ -13,6 +13,7 @@
 #include "base/progress.h"
 #include "base/rng.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "media/wav.h"
 #include "nn/parallel.h"
@@ -144,17 +145,16 @@ int cmd_compose(int argc, char **argv)
 		{ "redraw-bars", required_argument, NULL, O_REDRAW },
 		{ 0 },
 	};
-	const char *const *usage = cmd_compose_usage;
 	const char *model = NULL, *mood = NULL, *mid = NULL, *wav = NULL, *abc = NULL;
 	const char *sf2 = SCORE_SOUNDFONT;
 	score_cue_opts o;
 	score_cue_opts_init(&o, NULL, 0.0);
 	long v, threads = 2, n_check = 0;
 	double d;
-	int opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	cli_args a;
+	int opt;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_compose_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case O_MODEL: model = optarg; break;
 		case O_MOOD: mood = optarg; break;
@@ -163,65 +163,39 @@ int cmd_compose(int argc, char **argv)
 		case O_WAV: wav = optarg; break;
 		case O_ABC: abc = optarg; break;
 		case O_SF2: sf2 = optarg; break;
-		case O_SECONDS:
-			if (cli_parse_real(optarg, 0.5, 3600.0, &d) < 0)
-				status = cli_usage_error(usage, "--seconds must be a number from 0.5 to "
-				                         "3600, not '%s'", optarg);
-			o.seconds = d;
-			break;
-		case O_TEMPO:
-			if (cli_parse_real(optarg, 20.0, 400.0, &d) < 0)
-				status = cli_usage_error(usage, "--tempo must be a number from 20 to 400, "
-				                         "not '%s'", optarg);
-			o.qpm = d;
-			break;
+		case O_SECONDS: cli_args_real(&a, "--seconds", 0.5, 3600.0, &o.seconds); break;
+		case O_TEMPO: cli_args_real(&a, "--tempo", 20.0, 400.0, &o.qpm); break;
 		case O_REDRAW:
-			status = cli_int_arg(usage, "--redraw-bars", optarg, 0, 1000, &v);
-			o.redraws = (int)v;
+			if (cli_args_int(&a, "--redraw-bars", 0, 1000, &v) == 0)
+				o.redraws = (int)v;
 			break;
 		case O_TEMPERATURE:
-			if (cli_parse_real(optarg, 0.01, 10.0, &d) < 0)
-				status = cli_usage_error(usage, "--temperature must be a number from 0.01 "
-				                         "to 10, not '%s'", optarg);
-			o.temperature = (float)d;
+			if (cli_args_real(&a, "--temperature", 0.01, 10.0, &d) == 0)
+				o.temperature = (float)d;
 			break;
-		case O_SEED:
-			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
-			o.seed = (uint64_t)v;
-			break;
-		case O_CHECK:
-			status = cli_int_arg(usage, "--check", optarg, 1, 1000000L, &n_check);
-			break;
-		case O_THREADS:
-			status = cli_int_arg(usage, "--threads", optarg, 1, 256, &threads);
-			break;
-		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
+		case O_SEED: cli_args_seed(&a, &o.seed); break;
+		case O_CHECK: cli_args_int(&a, "--check", 1, 1000000L, &n_check); break;
+		case O_THREADS: cli_args_threads(&a, &threads); break;
 		}
 	}
-	if (status == CLI_EXIT_OK && optind < argc)
-		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (status == CLI_EXIT_OK && !model)
-		status = cli_usage_error(usage, "no model given (--model)");
-	if (status == CLI_EXIT_OK && mood && !(o.mood = score_mood_find(mood)))
-		status = cli_usage_error(usage, "unknown mood '%s' (%s)", mood, score_mood_names());
-	if (status == CLI_EXIT_OK && !n_check) {
-		if (!o.mood)
-			status = cli_usage_error(usage, "no mood given (--mood)");
-		else if (o.seconds == 0.0)
-			status = cli_usage_error(usage, "no length given (--seconds)");
-		else if (!mid)
-			status = cli_usage_error(usage, "no MIDI file given (-o)");
+	cli_args_no_operands(&a);
+	cli_args_require(&a, model, "no model given (--model)");
+	if (mood && !(o.mood = score_mood_find(mood)))
+		cli_args_error(&a, "unknown mood '%s' (%s)", mood, score_mood_names());
+	if (!n_check) {
+		cli_args_require(&a, o.mood, "no mood given (--mood)");
+		if (o.seconds == 0.0)
+			cli_args_error(&a, "no length given (--seconds)");
+		cli_args_require(&a, mid, "no MIDI file given (-o)");
 	}
-	if (status != CLI_EXIT_OK)
-		return status;
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
 	if (nn_set_threads((int)threads) < 0)
 		return cli_error_bj();
 	score_composer *c;
 	if (score_composer_open(model, &c) < 0)
 		return cli_error_bj();
-	status = n_check ? check(c, &o, (int)n_check, abc) : compose(c, &o, mid, wav, abc, sf2);
+	int status = n_check ? check(c, &o, (int)n_check, abc) : compose(c, &o, mid, wav, abc, sf2);
 	score_composer_close(c);
 	return status;
 }

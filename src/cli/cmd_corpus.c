@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "text/fountain.h"
 #include "text/normalize.h"
@@ -59,19 +60,15 @@ static int normalize(int argc, char **argv)
 	};
 	const char *output = NULL;
 	int opt;
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-		if (opt == 'o')
-			output = optarg;
-		else
-			return cli_usage_error(cmd_corpus_usage, "unknown option or missing value in '%s'",
-			                       argv[optind - 1]);
-	}
+	cli_args args;
+	cli_args_init(&args, argc, argv, "o:", options, cmd_corpus_usage);
+	while ((opt = cli_args_next(&args)) != -1)
+		output = optarg;   /* -o, the only option */
 	if (optind == argc)
-		return cli_usage_error(cmd_corpus_usage, "no screenplay given");
-	if (!output)
-		return cli_usage_error(cmd_corpus_usage, "no output file given (-o)");
+		cli_args_error(&args, "no screenplay given");
+	cli_args_require(&args, output, "no output file given (-o)");
+	if (args.status != CLI_EXIT_OK)
+		return args.status;
 
 	bj_atomic *a;
 	if (bj_atomic_open(output, &a) < 0)

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "base/error.h"
-#include "base/threads.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/crops_build.h"
@@ -70,11 +69,10 @@ static int parse_args(int argc, char **argv, struct crops_options *o)
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ 0 },
 	};
-	const char *const *usage = cmd_crops_usage;
-	int opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	cli_args a;
+	int opt;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_crops_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case 'o':
 			o->out = optarg;
@@ -83,25 +81,24 @@ static int parse_args(int argc, char **argv, struct crops_options *o)
 			o->preview = optarg;
 			break;
 		case O_FACES:
-			status = cli_int_arg(usage, "--faces", optarg, 1, 64, &o->faces);
+			cli_args_int(&a, "--faces", 1, 64, &o->faces);
 			break;
 		case O_SEED:
-			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &o->seed);
+			cli_args_int(&a, "--seed", 0, CLI_SEED_MAX, &o->seed);
 			break;
 		case O_THREADS:
-			status = cli_int_arg(usage, "--threads", optarg, 1, BJ_POOL_MAX_THREADS, &o->threads);
+			cli_args_threads(&a, &o->threads);
 			break;
 		default:
-			if (!cli_crops_source_option(opt, optarg, usage, &o->src, &status))
-				status = cli_usage_error(usage, "unknown option or missing value in '%s'", argv[optind - 1]);
+			cli_crops_source_option(&a, opt, &o->src);
 		}
 	}
-	if (status != CLI_EXIT_OK)
-		return status;
 	if (optind < argc)
 		o->in = argv[optind++];
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	cli_args_no_operands(&a);
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
+	const char *const *usage = cmd_crops_usage;
 	int sources = !!o->src.star + !!o->src.identity + !!o->in;
 	if (sources != 1)
 		return cli_usage_error(usage, "give one of --star, --identity or a crops file");

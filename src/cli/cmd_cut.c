@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "film/cut.h"
 #include "library/library.h"
@@ -81,15 +82,13 @@ int cmd_cut(int argc, char **argv)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ 0 },
 	};
-	const char *const *usage = cmd_cut_usage;
 	const char *script = NULL, *libpath = NULL, *output = NULL, *voices_path = NULL;
 	const char *cast_path = NULL, *cues_path = NULL;
 	film_cut_opts o = { 0 };
-	long v;
-	int opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	cli_args a;
+	int opt;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_cut_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case O_SCREENPLAY: script = optarg; break;
 		case O_LIBRARY: libpath = optarg; break;
@@ -98,26 +97,17 @@ int cmd_cut(int argc, char **argv)
 		case O_SCORE: o.score = optarg; break;
 		case O_CAST: cast_path = optarg; break;
 		case O_CUES: cues_path = optarg; break;
-		case O_SEED:
-			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
-			o.seed = (uint64_t)v;
-			break;
-		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
+		case O_SEED: cli_args_seed(&a, &o.seed); break;
 		}
 	}
-	if (status == CLI_EXIT_OK && optind < argc)
-		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (status == CLI_EXIT_OK && !script)
-		status = cli_usage_error(usage, "no screenplay given (--screenplay)");
-	if (status == CLI_EXIT_OK && !libpath)
-		status = cli_usage_error(usage, "no library given (--library)");
-	if (status == CLI_EXIT_OK && !output)
-		status = cli_usage_error(usage, "no output given (-o)");
-	if (status != CLI_EXIT_OK)
-		return status;
+	cli_args_no_operands(&a);
+	cli_args_require(&a, script, "no screenplay given (--screenplay)");
+	cli_args_require(&a, libpath, "no library given (--library)");
+	cli_args_require(&a, output, "no output given (-o)");
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
 
+	int status = CLI_EXIT_OK;
 	text_screenplay *sp = NULL;
 	library *lib = NULL;
 	film_voices voices = { 0 };

@@ -14,6 +14,7 @@
 #include "base/progress.h"
 #include "base/threads.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "media/decoder.h"
 #include "media/imagefile.h"
@@ -330,9 +331,9 @@ static int parse_args(int argc, char **argv, struct faces_options *o)
 	};
 	int opt;
 	long v;
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	cli_args a;
+	cli_args_init(&a, argc, argv, "", options, cmd_faces_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case 'j':
 			o->json = 1;
@@ -372,10 +373,10 @@ static int parse_args(int argc, char **argv, struct faces_options *o)
 				return cli_usage_error(cmd_faces_usage, "--threads must be a whole number from 1 to %d",
 				                       BJ_POOL_MAX_THREADS);
 			break;
-		default:
-			return cli_usage_error(cmd_faces_usage, "unknown option or missing value in '%s'", argv[optind - 1]);
 		}
 	}
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
 	if (optind == argc)
 		return cli_usage_error(cmd_faces_usage, "no images or videos given");
 	if (o->shape_model && !o->landmarks)

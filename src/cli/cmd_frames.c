@@ -10,6 +10,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "media/decoder.h"
 #include "media/imagefile.h"
@@ -37,21 +38,19 @@ struct frames_options {
 	const char *format;
 };
 
-static int add_times(struct frames_options *o, const char *list)
+static void add_times(cli_args *a, struct frames_options *o, const char *list)
 {
 	char *copy = bj_xstrdup(list), *rest = copy, *item;
-	int ret = 0;
 	while ((item = strsep(&rest, ",")) != NULL) {
 		double t;
 		if (cli_parse_time(item, &t) < 0) {
-			ret = cli_usage_error(cmd_frames_usage, "'%s' is not a time", item);
+			cli_args_error(a, "'%s' is not a time", item);
 			break;
 		}
 		BJ_GROW(o->times, o->cap_times, o->n_times + 1);
 		o->times[o->n_times++] = t;
 	}
 	free(copy);
-	return ret;
 }
 
 /* "reels/nosferatu.mp4" -> "nosferatu" */
@@ -123,30 +122,28 @@ int cmd_frames(int argc, char **argv)
 	};
 	struct frames_options o = { .format = "png" };
 	int opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	cli_args a;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_frames_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case 'a':
-			status = add_times(&o, optarg);
+			add_times(&a, &o, optarg);
 			break;
 		case 'o':
 			o.dir = optarg;
 			break;
 		case 'w':
 			if (cli_parse_int(optarg, 2, MEDIA_IMAGE_MAX_SIDE, &o.width) < 0)
-				status = cli_usage_error(cmd_frames_usage, "--width must be a whole number of pixels from 2 to %d", MEDIA_IMAGE_MAX_SIDE);
+				cli_args_error(&a, "--width must be a whole number of pixels from 2 to %d", MEDIA_IMAGE_MAX_SIDE);
 			break;
 		case 'f':
 			if (strcmp(optarg, "png") && strcmp(optarg, "jpg"))
-				status = cli_usage_error(cmd_frames_usage, "--format must be png or jpg, not '%s'", optarg);
+				cli_args_error(&a, "--format must be png or jpg, not '%s'", optarg);
 			o.format = optarg;
 			break;
-		default:
-			status = cli_usage_error(cmd_frames_usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
 		}
 	}
+	status = a.status;
 	if (status == CLI_EXIT_OK) {
 		if (optind + 1 != argc)
 			status = cli_usage_error(cmd_frames_usage, optind == argc ? "no file given" : "give one file");

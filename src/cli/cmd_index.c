@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/progress.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "library/identities.h"
 #include "library/ingest.h"
@@ -154,9 +155,9 @@ int cmd_index(int argc, char **argv)
 	};
 	const char *db = "library.db";
 	int opt, faces = 1;
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	cli_args a;
+	cli_args_init(&a, argc, argv, "", options, cmd_index_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case 'l':
 			db = optarg;
@@ -164,11 +165,10 @@ int cmd_index(int argc, char **argv)
 		case 'f':
 			faces = 0;
 			break;
-		default:
-			return cli_usage_error(cmd_index_usage, "unknown option or missing value in '%s'",
-			                       argv[optind - 1]);
 		}
 	}
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
 	if (optind == argc)
 		return cli_usage_error(cmd_index_usage, "no file or folder given");
 	return index_all(db, argv + optind, (size_t)(argc - optind), faces);

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "library/castsheet.h"
 #include "library/identities.h"
@@ -233,16 +234,6 @@ static int do_cast(library *lib, int json, const char *sheet, int faces)
 	return status;
 }
 
-static int parse_real(const char *text, double min, double max, double *out)
-{
-	char *end;
-	double v = strtod(text, &end);
-	if (end == text || *end || !(v >= min && v <= max))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int cmd_library(int argc, char **argv)
 {
 	enum { O_LIB = 256, O_JSON, O_COLS, O_MIND, O_MAXD, O_BW, O_COLOR, O_MINB, O_MAXB, O_SPEECH,
@@ -278,9 +269,9 @@ int cmd_library(int argc, char **argv)
 	library_query q;
 	library_query_init(&q);
 	int opt;
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	cli_args a;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_library_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		if (opt >= O_MIND && opt <= O_LIMIT)
 			filters = 1;
 		switch (opt) {
@@ -293,13 +284,13 @@ int cmd_library(int argc, char **argv)
 			break;
 		case O_MIND:
 		case O_MAXD:
-			if (parse_real(optarg, 0, 1e9, opt == O_MIND ? &q.min_duration : &q.max_duration) < 0)
+			if (cli_parse_real(optarg, 0, 1e9, opt == O_MIND ? &q.min_duration : &q.max_duration) < 0)
 				return cli_usage_error(cmd_library_usage, "--%s must be a number of seconds, not '%s'",
 				                       opt == O_MIND ? "min-duration" : "max-duration", optarg);
 			break;
 		case O_MINB:
 		case O_MAXB:
-			if (parse_real(optarg, 0, 1, opt == O_MINB ? &q.min_brightness : &q.max_brightness) < 0)
+			if (cli_parse_real(optarg, 0, 1, opt == O_MINB ? &q.min_brightness : &q.max_brightness) < 0)
 				return cli_usage_error(cmd_library_usage, "--%s must be a number from 0 to 1, not '%s'",
 				                       opt == O_MINB ? "min-brightness" : "max-brightness", optarg);
 			break;
@@ -323,11 +314,10 @@ int cmd_library(int argc, char **argv)
 			if (cli_parse_int(optarg, 1, 16, &faces) < 0)
 				return cli_usage_error(cmd_library_usage, "--faces must be a whole number from 1 to 16");
 			break;
-		default:
-			return cli_usage_error(cmd_library_usage, "unknown option or missing value in '%s'",
-			                       argv[optind - 1]);
 		}
 	}
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
 	if (optind == argc)
 		return cli_usage_error(cmd_library_usage, "no subcommand given (ls, shots, sheet, query or cast)");
 	const char *sub = argv[optind++];

@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/progress.h"
 #include "cli/cli.h"
+#include "cli/cli_bindings.h"
 #include "cli/commands.h"
 #include "film/make.h"
 #include "writer/write.h"
@@ -119,21 +120,17 @@ int cmd_make(int argc, char **argv)
 		{ "model", required_argument, NULL, O_MODEL },
 		{ 0 },
 	};
-	const char *const *usage = cmd_make_usage;
 	film_make_opts o;
 	film_make_opts_init(&o);
 	o.progress = 1;
 	o.on_stage = on_stage;
 	o.on_note = on_note;
-	film_binding *stars = NULL, *likes = NULL, *models = NULL;
-	size_t n_stars = 0, n_likes = 0, n_models = 0;
-	const char *path;
-	char *name;
+	cli_bindings stars = { 0 }, likes = { 0 }, models = { 0 };
 	long v;
-	int opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	cli_args a;
+	int opt;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_make_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case O_FOOTAGE: o.footage = optarg; break;
 		case 'o': o.out_dir = optarg; break;
@@ -144,55 +141,26 @@ int cmd_make(int argc, char **argv)
 		case O_WRITER: o.writer = optarg; break;
 		case O_COMPOSER: o.composer = optarg; break;
 		case O_CAST: o.cast = optarg; break;
-		case O_STAR:
-			name = cli_binding(optarg, &path);
-			stars = bj_xrealloc(stars, (n_stars + 1) * sizeof(*stars));
-			stars[n_stars++] = (film_binding){ name, path };
-			break;
-		case O_LIKE:
-			if (!(name = cli_binding(optarg, &path))) {
-				status = cli_usage_error(usage, "--voice-like must be NAME=WAV, not '%s'", optarg);
-				break;
-			}
-			likes = bj_xrealloc(likes, (n_likes + 1) * sizeof(*likes));
-			likes[n_likes++] = (film_binding){ name, path };
-			break;
-		case O_MODEL:
-			if (!(name = cli_binding(optarg, &path))) {
-				status = cli_usage_error(usage, "--model must be NAME=SWAP, not '%s'", optarg);
-				break;
-			}
-			models = bj_xrealloc(models, (n_models + 1) * sizeof(*models));
-			models[n_models++] = (film_binding){ name, path };
-			break;
+		case O_STAR: cli_args_binding(&a, "--star", NULL, &stars); break;
+		case O_LIKE: cli_args_binding(&a, "--voice-like", "WAV", &likes); break;
+		case O_MODEL: cli_args_binding(&a, "--model", "SWAP", &models); break;
 		case O_PAGES:
-			status = cli_int_arg(usage, "--pages", optarg, 1, WRITER_MAX_PAGES, &v);
-			o.pages = (int)v;
+			if (cli_args_int(&a, "--pages", 1, WRITER_MAX_PAGES, &v) == 0)
+				o.pages = (int)v;
 			break;
-		case O_SEED:
-			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
-			o.seed = (uint64_t)v;
-			break;
-		case O_SIZE:
-			if (cli_parse_size(optarg, &o.width, &o.height) < 0)
-				status = cli_usage_error(usage, "--size must be WxH, even, each from 16 to 4096, "
-				                         "not '%s'", optarg);
-			break;
-		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
+		case O_SEED: cli_args_seed(&a, &o.seed); break;
+		case O_SIZE: cli_args_size(&a, &o.width, &o.height); break;
 		}
 	}
-	if (status == CLI_EXIT_OK && optind < argc)
-		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (status == CLI_EXIT_OK && !o.out_dir)
-		status = cli_usage_error(usage, "no output folder given (-o)");
-	o.stars = stars;
-	o.n_stars = n_stars;
-	o.likes = likes;
-	o.n_likes = n_likes;
-	o.models = models;
-	o.n_models = n_models;
+	cli_args_no_operands(&a);
+	cli_args_require(&a, o.out_dir, "no output folder given (-o)");
+	o.stars = stars.v;
+	o.n_stars = stars.n;
+	o.likes = likes.v;
+	o.n_likes = likes.n;
+	o.models = models.v;
+	o.n_models = models.n;
+	int status = a.status;
 	char writer[4200];
 	film_make_report r;
 	if (status == CLI_EXIT_OK && !o.writer && !(o.writer = cli_default_writer(writer, sizeof(writer))))
@@ -201,14 +169,8 @@ int cmd_make(int argc, char **argv)
 		status = cli_error_bj();
 	if (status == CLI_EXIT_OK)
 		summary(&o, &r);
-	for (size_t i = 0; i < n_stars; i++)
-		free((char *)stars[i].name);
-	for (size_t i = 0; i < n_likes; i++)
-		free((char *)likes[i].name);
-	for (size_t i = 0; i < n_models; i++)
-		free((char *)models[i].name);
-	free(stars);
-	free(likes);
-	free(models);
+	cli_bindings_release(&stars);
+	cli_bindings_release(&likes);
+	cli_bindings_release(&models);
 	return status;
 }

@@ -10,6 +10,7 @@
 
 #include "base/alloc.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "film/render.h"
 #include "film/timeline.h"
@@ -74,14 +75,13 @@ int cmd_render(int argc, char **argv)
 		{ "crf", required_argument, NULL, O_CRF },
 		{ 0 },
 	};
-	const char *const *usage = cmd_render_usage;
 	film_render_opts o = film_render_defaults(NULL);
 	const char *timeline = NULL;
 	long v;
-	int opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	cli_args a;
+	int opt;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_render_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case O_TIMELINE:
 			timeline = optarg;
@@ -90,43 +90,35 @@ int cmd_render(int argc, char **argv)
 			o.output = optarg;
 			break;
 		case O_SIZE:
-			if (cli_parse_size(optarg, &o.width, &o.height) < 0)
-				status = cli_usage_error(usage, "--size must be WxH, even, each from 16 to 4096, "
-				                         "not '%s'", optarg);
+			cli_args_size(&a, &o.width, &o.height);
 			break;
 		case O_FPS:
 			if (parse_fps(optarg, &o.fps_num, &o.fps_den) < 0)
-				status = cli_usage_error(usage, "--fps must be a rate from 1 to 240 such as 25 "
-				                         "or 30000/1001, not '%s'", optarg);
+				cli_args_error(&a, "--fps must be a rate from 1 to 240 such as 25 or "
+				               "30000/1001, not '%s'", optarg);
 			break;
 		case O_BURN:
 			o.burn_subtitles = 1;
 			break;
 		case O_SEED:
-			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
-			o.seed = (uint64_t)v;
+			cli_args_seed(&a, &o.seed);
 			break;
 		case O_PRESET:
 			o.preset = optarg;
 			break;
 		case O_CRF:
-			status = cli_int_arg(usage, "--crf", optarg, 0, 51, &v);
-			o.crf = (int)v;
+			if (cli_args_int(&a, "--crf", 0, 51, &v) == 0)
+				o.crf = (int)v;
 			break;
-		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
 		}
 	}
-	if (status == CLI_EXIT_OK && optind < argc)
-		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (status == CLI_EXIT_OK && !timeline)
-		status = cli_usage_error(usage, "no timeline given (--timeline)");
-	if (status == CLI_EXIT_OK && !o.output)
-		status = cli_usage_error(usage, "no output given (-o)");
-	if (status != CLI_EXIT_OK)
-		return status;
+	cli_args_no_operands(&a);
+	cli_args_require(&a, timeline, "no timeline given (--timeline)");
+	cli_args_require(&a, o.output, "no output given (-o)");
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
 
+	int status = CLI_EXIT_OK;
 	film_timeline t;
 	if (film_timeline_load(timeline, &t) < 0)
 		return cli_error_bj();

@@ -8,6 +8,7 @@
 
 #include "base/alloc.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "film/report.h"
 
@@ -42,31 +43,26 @@ int cmd_report(int argc, char **argv)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ 0 },
 	};
-	const char *const *usage = cmd_report_usage;
 	film_report_opts o = { .progress = 1, .seed = -1 };
 	long v;
 	const char **models = bj_xcalloc((size_t)argc + 1, sizeof(*models));
-	int opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	cli_args a;
+	int opt;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_report_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case O_FILM: o.film_dir = optarg; break;
 		case 'o': o.out = optarg; break;
 		case O_MODEL: models[o.n_models++] = optarg; break;
 		case O_SEED:
-			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
-			o.seed = v;
+			if (cli_args_int(&a, "--seed", 0, CLI_SEED_MAX, &v) == 0)
+				o.seed = v;
 			break;
-		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
 		}
 	}
-	if (status == CLI_EXIT_OK && optind < argc)
-		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (status == CLI_EXIT_OK && !o.film_dir)
-		status = cli_usage_error(usage, "no film folder given (--film)");
+	cli_args_no_operands(&a);
+	cli_args_require(&a, o.film_dir, "no film folder given (--film)");
+	int status = a.status;
 	o.models = models;
 	if (status == CLI_EXIT_OK && film_report_save(&o) < 0)
 		status = cli_error_bj();

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "nn/parallel.h"
 #include "writer/writer.h"
@@ -70,14 +71,13 @@ int cmd_sample(int argc, char **argv)
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ 0 },
 	};
-	const char *const *usage = cmd_sample_usage;
 	writer_sample_opts o = { .length = 2000, .seed = 1, .sample = { .temperature = 0.8f } };
 	long v, threads = 2;
 	double d;
-	int opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	cli_args a;
+	int opt;
+	cli_args_init(&a, argc, argv, "", options, cmd_sample_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case O_MODEL:
 			o.model_path = optarg;
@@ -86,43 +86,35 @@ int cmd_sample(int argc, char **argv)
 			o.prime = optarg;
 			break;
 		case O_TEMPERATURE:
-			if (cli_parse_real(optarg, 0.0, 100.0, &d) < 0)
-				status = cli_usage_error(usage, "--temperature must be a number from 0 to 100, "
-				                         "not '%s'", optarg);
-			o.sample.temperature = (float)d;
+			if (cli_args_real(&a, "--temperature", 0.0, 100.0, &d) == 0)
+				o.sample.temperature = (float)d;
 			break;
 		case O_TOP_P:
 			if (cli_parse_real(optarg, 0.0, 1.0, &d) < 0 || d == 0.0)
-				status = cli_usage_error(usage, "--top-p must be a number above 0, up to 1, "
-				                         "not '%s'", optarg);
-			o.sample.top_p = (float)d;
+				cli_args_error(&a, "--top-p must be a number above 0, up to 1, not '%s'", optarg);
+			else
+				o.sample.top_p = (float)d;
 			break;
 		case O_TOP_K:
-			status = cli_int_arg(usage, "--top-k", optarg, 1, 2000000, &v);
-			o.sample.top_k = (int)v;
+			if (cli_args_int(&a, "--top-k", 1, 2000000, &v) == 0)
+				o.sample.top_k = (int)v;
 			break;
 		case O_LENGTH:
-			status = cli_int_arg(usage, "--length", optarg, 0, 1000000000L, &v);
-			o.length = v;
+			if (cli_args_int(&a, "--length", 0, 1000000000L, &v) == 0)
+				o.length = v;
 			break;
 		case O_SEED:
-			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
-			o.seed = (uint64_t)v;
+			cli_args_seed(&a, &o.seed);
 			break;
 		case O_THREADS:
-			status = cli_int_arg(usage, "--threads", optarg, 1, 256, &threads);
+			cli_args_threads(&a, &threads);
 			break;
-		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
 		}
 	}
-	if (status == CLI_EXIT_OK && optind < argc)
-		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (status == CLI_EXIT_OK && !o.model_path)
-		status = cli_usage_error(usage, "no model given (--model)");
-	if (status != CLI_EXIT_OK)
-		return status;
+	cli_args_no_operands(&a);
+	cli_args_require(&a, o.model_path, "no model given (--model)");
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
 	if (nn_set_threads((int)threads) < 0)
 		return cli_error_bj();
 	struct out out = { stdout, 1 };

@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "media/wav.h"
 #include "perform/voice_line.h"
@@ -63,41 +64,33 @@ int cmd_say(int argc, char **argv)
 	const char *output = NULL, *like = NULL, *timings = NULL;
 	perform_voice_setting v = PERFORM_VOICE_SETTING("slt");
 	perform_line_options lo = PERFORM_LINE_DEFAULTS;
-	int set_voice = 0, opt, status = CLI_EXIT_OK, f;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	int set_voice = 0, opt, f;
+	cli_args a;
+	cli_args_init(&a, argc, argv, "o:", options, usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case 'o':
 			output = optarg;
 			break;
 		case O_VOICE:
 			if (!perform_voice_find(optarg))
-				status = cli_usage_error(usage, "no voice '%s'; see 'benjamin voices'", optarg);
+				cli_args_error(&a, "no voice '%s'; see 'benjamin voices'", optarg);
 			snprintf(v.voice, sizeof v.voice, "%s", optarg);
 			set_voice = 1;
 			break;
 		case O_PITCH:
-			if (cli_parse_real(optarg, -24, 24, &v.shift.semitones) < 0)
-				status = cli_usage_error(usage, "--pitch must be a number from -24 to 24, not '%s'",
-				                         optarg);
+			cli_args_real(&a, "--pitch", -24, 24, &v.shift.semitones);
 			set_voice = 1;
 			break;
 		case O_RATE:
-			if (cli_parse_real(optarg, 0.25, 4, &v.shift.rate) < 0)
-				status = cli_usage_error(usage, "--rate must be a number from 0.25 to 4, not '%s'",
-				                         optarg);
+			cli_args_real(&a, "--rate", 0.25, 4, &v.shift.rate);
 			break;
 		case O_FORMANT:
-			if (cli_parse_real(optarg, 0.5, 2, &v.shift.formant) < 0)
-				status = cli_usage_error(usage, "--formant must be a number from 0.5 to 2, not '%s'",
-				                         optarg);
+			cli_args_real(&a, "--formant", 0.5, 2, &v.shift.formant);
 			set_voice = 1;
 			break;
 		case O_RANGE:
-			if (cli_parse_real(optarg, 0, 10, &v.range) < 0)
-				status = cli_usage_error(usage, "--range must be a number from 0 to 10, not '%s'",
-				                         optarg);
+			cli_args_real(&a, "--range", 0, 10, &v.range);
 			break;
 		case O_LIKE:
 			like = optarg;
@@ -107,20 +100,17 @@ int cmd_say(int argc, char **argv)
 			break;
 		case O_FILTER:
 			if ((f = perform_filter_parse(optarg)) < 0)
-				status = cli_usage_error(usage, "--filter must be phone, radio, distance or none, "
-				                         "not '%s'", optarg);
+				cli_args_error(&a, "--filter must be phone, radio, distance or none, not '%s'",
+				               optarg);
 			lo.filter = (perform_filter)f;
 			break;
 		case O_TIMINGS:
 			timings = optarg;
 			break;
-		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
 		}
 	}
-	if (status != CLI_EXIT_OK)
-		return status;
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
 	if (optind == argc)
 		return cli_usage_error(usage, "nothing to say: give the text");
 	if (optind + 1 < argc)

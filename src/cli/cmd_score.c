@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "media/wav.h"
 #include "nn/parallel.h"
@@ -66,16 +67,15 @@ int cmd_score(int argc, char **argv)
 		{ "midi-dir", required_argument, NULL, O_MIDI },
 		{ 0 },
 	};
-	const char *const *usage = cmd_score_usage;
 	const char *model = NULL, *cues_path = NULL, *out_path = NULL, *duck = NULL;
 	const char *sf2 = SCORE_SOUNDFONT;
 	score_render_opts o;
 	score_render_opts_init(&o);
-	long v, threads = 2;
-	int opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	long threads = 2;
+	cli_args a;
+	int opt;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_score_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case O_MODEL: model = optarg; break;
 		case O_CUES: cues_path = optarg; break;
@@ -83,40 +83,21 @@ int cmd_score(int argc, char **argv)
 		case O_DUCK: duck = optarg; break;
 		case O_SF2: sf2 = optarg; break;
 		case O_MIDI: o.midi_dir = optarg; break;
-#define REAL_OPTION(code, name, lo, hi, field)                                                 \
-		case code:                                                                         \
-			if (cli_parse_real(optarg, lo, hi, &field) < 0)                                \
-				status = cli_usage_error(usage, "--" name " must be a number from %g to %g, " \
-				                         "not '%s'", (double)(lo), (double)(hi), optarg);  \
-			break;
-		REAL_OPTION(O_DUCK_DB, "duck-db", -60.0, 0.0, o.duck_db)
-		REAL_OPTION(O_ATTACK, "attack", 0.0, 10.0, o.attack)
-		REAL_OPTION(O_RELEASE, "release", 0.0, 10.0, o.release)
-		REAL_OPTION(O_CROSSFADE, "crossfade", 0.0, 10.0, o.crossfade)
-		REAL_OPTION(O_LUFS, "lufs", -70.0, 0.0, o.bed_lufs)
-#undef REAL_OPTION
-		case O_SEED:
-			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &v);
-			o.seed = (uint64_t)v;
-			break;
-		case O_THREADS:
-			status = cli_int_arg(usage, "--threads", optarg, 1, 256, &threads);
-			break;
-		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
+		case O_DUCK_DB: cli_args_real(&a, "--duck-db", -60.0, 0.0, &o.duck_db); break;
+		case O_ATTACK: cli_args_real(&a, "--attack", 0.0, 10.0, &o.attack); break;
+		case O_RELEASE: cli_args_real(&a, "--release", 0.0, 10.0, &o.release); break;
+		case O_CROSSFADE: cli_args_real(&a, "--crossfade", 0.0, 10.0, &o.crossfade); break;
+		case O_LUFS: cli_args_real(&a, "--lufs", -70.0, 0.0, &o.bed_lufs); break;
+		case O_SEED: cli_args_seed(&a, &o.seed); break;
+		case O_THREADS: cli_args_threads(&a, &threads); break;
 		}
 	}
-	if (status == CLI_EXIT_OK && optind < argc)
-		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (status == CLI_EXIT_OK && !model)
-		status = cli_usage_error(usage, "no model given (--model)");
-	if (status == CLI_EXIT_OK && !cues_path)
-		status = cli_usage_error(usage, "no cue sheet given (--cues)");
-	if (status == CLI_EXIT_OK && !out_path)
-		status = cli_usage_error(usage, "no WAV file given (-o)");
-	if (status != CLI_EXIT_OK)
-		return status;
+	cli_args_no_operands(&a);
+	cli_args_require(&a, model, "no model given (--model)");
+	cli_args_require(&a, cues_path, "no cue sheet given (--cues)");
+	cli_args_require(&a, out_path, "no WAV file given (-o)");
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
 	if (nn_set_threads((int)threads) < 0)
 		return cli_error_bj();
 	score_cues cues = { 0 };

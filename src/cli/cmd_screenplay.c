@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "text/fountain.h"
 #include "text/layout.h"
@@ -48,9 +49,9 @@ static int parse(int argc, char **argv, struct options *o, int want_output)
 		{ 0 },
 	};
 	int opt;
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	cli_args a;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_screenplay_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case 'o':
 			if (!want_output)
@@ -71,11 +72,10 @@ static int parse(int argc, char **argv, struct options *o, int want_output)
 				return cli_usage_error(cmd_screenplay_usage, "--json goes with stats");
 			o->json = 1;
 			break;
-		default:
-			return cli_usage_error(cmd_screenplay_usage, "unknown option or missing value in '%s'",
-			                       argv[optind - 1]);
 		}
 	}
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
 	if (optind + 1 != argc)
 		return cli_usage_error(cmd_screenplay_usage,
 		                       optind == argc ? "no screenplay given" : "give one screenplay");

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "nn/charlm.h"
 
@@ -37,12 +38,11 @@ int cmd_strip(int argc, char **argv)
 		{ "half", no_argument, NULL, O_HALF },
 		{ 0 },
 	};
-	const char *const *usage = cmd_strip_usage;
 	const char *output = NULL;
-	int half = 0, opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	int half = 0, opt;
+	cli_args a;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_strip_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case 'o':
 			output = optarg;
@@ -50,19 +50,15 @@ int cmd_strip(int argc, char **argv)
 		case O_HALF:
 			half = 1;
 			break;
-		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
 		}
 	}
-	if (status == CLI_EXIT_OK && optind >= argc)
-		status = cli_usage_error(usage, "no checkpoint given");
-	if (status == CLI_EXIT_OK && optind + 1 < argc)
-		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind + 1]);
-	if (status == CLI_EXIT_OK && !output)
-		status = cli_usage_error(usage, "no output file given (-o)");
-	if (status != CLI_EXIT_OK)
-		return status;
+	if (optind >= argc)
+		cli_args_error(&a, "no checkpoint given");
+	if (optind + 1 < argc)
+		cli_args_error(&a, "unexpected argument '%s'", argv[optind + 1]);
+	cli_args_require(&a, output, "no output file given (-o)");
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
 	if (nn_charlm_strip(argv[optind], output, half) < 0)
 		return cli_error_bj();
 	struct stat in, out;

@@ -8,17 +8,17 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/alloc.h"
-#include "base/atomic.h"
 #include "base/error.h"
 #include "base/log.h"
 #include "base/progress.h"
 #include "cli/cli.h"
+#include "cli/cli_interrupt.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "nn/parallel.h"
 #include "score/composer.h"
@@ -103,21 +103,6 @@ const char *const cmd_train_usage[] = {
 	"      -o swap-bush-3.safetensors --minutes 120 --resume",
 	NULL,
 };
-
-static volatile sig_atomic_t interrupted;
-
-/* The first Ctrl-C asks the training to save and stop; a second one stops at
- * once, removing what was being written. */
-static void on_sigint(int sig)
-{
-	if (interrupted) {
-		bj_atomic_cleanup_all();
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	interrupted = 1;
-}
 
 /* "writer.safetensors" -> "writer.csv"; anything else gets ".csv" added. */
 static char *csv_path(const char *model)
@@ -221,11 +206,10 @@ static int train_model(const struct model_kind *kind, int argc, char **argv)
 	size_t n_corpus = 0, cap_corpus = 0, n_val = 0, cap_val = 0;
 	long threads = 2, v;
 	double d;
-	int min_lr_set = 0, opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK &&
-	       (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	int min_lr_set = 0, opt;
+	cli_args a;
+	cli_args_init(&a, argc, argv, "o:", options, usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case O_CORPUS:
 			BJ_GROW(corpus, cap_corpus, n_corpus + 1);
@@ -240,71 +224,66 @@ static int train_model(const struct model_kind *kind, int argc, char **argv)
 			break;
 #define INT_OPTION(code, name, lo, hi, field)                                                  \
 		case code:                                                                         \
-			if ((status = cli_int_arg(usage, "--" name, optarg, lo, hi, &v)) == CLI_EXIT_OK) \
-				field = v; \
+			if (cli_args_int(&a, name, lo, hi, &v) == 0)                               \
+				field = v;                                                         \
 			break;
-		INT_OPTION(O_STEPS, "steps", 1, 1000000000L, t.steps)
-		INT_OPTION(O_LAYERS, "layers", 1, 8, t.layers)
-		INT_OPTION(O_HIDDEN, "hidden", 1, 8192, t.hidden)
-		INT_OPTION(O_EMBED, "embed", 1, 8192, t.embed)
-		INT_OPTION(O_SEQ, "seq", 1, 65536, t.seq)
-		INT_OPTION(O_BATCH, "batch", 1, 4096, t.batch)
-		INT_OPTION(O_VAL_EVERY, "val-every", 1, 1000000000L, t.val_every)
-		INT_OPTION(O_MIN_COUNT, "min-count", 1, 1000000000L, t.min_count)
-		INT_OPTION(O_SEED, "seed", 0, 2147483647L, t.seed)
-		INT_OPTION(O_THREADS, "threads", 1, 256, threads)
-		INT_OPTION(O_PAUSE, "pause-after", 1, 1000000000L, t.pause_at)
+		INT_OPTION(O_STEPS, "--steps", 1, 1000000000L, t.steps)
+		INT_OPTION(O_LAYERS, "--layers", 1, 8, t.layers)
+		INT_OPTION(O_HIDDEN, "--hidden", 1, 8192, t.hidden)
+		INT_OPTION(O_EMBED, "--embed", 1, 8192, t.embed)
+		INT_OPTION(O_SEQ, "--seq", 1, 65536, t.seq)
+		INT_OPTION(O_BATCH, "--batch", 1, 4096, t.batch)
+		INT_OPTION(O_VAL_EVERY, "--val-every", 1, 1000000000L, t.val_every)
+		INT_OPTION(O_MIN_COUNT, "--min-count", 1, 1000000000L, t.min_count)
+		INT_OPTION(O_PAUSE, "--pause-after", 1, 1000000000L, t.pause_at)
 #undef INT_OPTION
-#define REAL_OPTION(code, name, lo, hi, field)                                                 \
-		case code:                                                                         \
-			if (cli_parse_real(optarg, lo, hi, &d) < 0)                                      \
-				status = cli_usage_error(usage, "--" name " must be a number from %g to %g, " \
-				                         "not '%s'", (double)(lo), (double)(hi), optarg);  \
-			else                                                                           \
-				field = d;                                                                 \
+		case O_SEED:
+			cli_args_seed(&a, &t.seed);
 			break;
-		REAL_OPTION(O_MINUTES, "minutes", 0.001, 1e6, t.minutes)
-		REAL_OPTION(O_LR, "lr", 1e-9, 10.0, t.lr)
-		REAL_OPTION(O_DROPOUT, "dropout", 0.0, 0.99, t.dropout)
-		REAL_OPTION(O_VAL_FRACTION, "val-fraction", 0.0, 0.9, t.val_fraction)
-		REAL_OPTION(O_CHECKPOINT, "checkpoint-every", 0.0, 1e6, t.checkpoint_minutes)
-#undef REAL_OPTION
+		case O_THREADS:
+			cli_args_threads(&a, &threads);
+			break;
+		case O_MINUTES:
+			cli_args_real(&a, "--minutes", 0.001, 1e6, &t.minutes);
+			break;
+		case O_LR:
+			cli_args_real(&a, "--lr", 1e-9, 10.0, &t.lr);
+			break;
+		case O_DROPOUT:
+			if (cli_args_real(&a, "--dropout", 0.0, 0.99, &d) == 0)
+				t.dropout = (float)d;
+			break;
+		case O_VAL_FRACTION:
+			cli_args_real(&a, "--val-fraction", 0.0, 0.9, &t.val_fraction);
+			break;
+		case O_CHECKPOINT:
+			cli_args_real(&a, "--checkpoint-every", 0.0, 1e6, &t.checkpoint_minutes);
+			break;
 		case O_MIN_LR:
-			if (cli_parse_real(optarg, 0.0, 10.0, &d) < 0)
-				status = cli_usage_error(usage, "--min-lr must be a number from 0 to 10, "
-				                         "not '%s'", optarg);
-			t.min_lr = d;
-			min_lr_set = 1;
+			min_lr_set = cli_args_real(&a, "--min-lr", 0.0, 10.0, &t.min_lr) == 0;
 			break;
 		case O_RESUME:
 			t.resume = 1;
 			break;
 		case O_AS_IS:
-			if (kind->train != train_writer) {
-				status = cli_usage_error(usage, "--as-is is for the writer");
-				break;
-			}
+			if (kind->train != train_writer)
+				cli_args_error(&a, "--as-is is for the writer");
 			extra.as_is = 1;
 			break;
-		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
 		}
 	}
-	for (int i = optind; status == CLI_EXIT_OK && i < argc; i++) {
+	for (int i = optind; a.status == CLI_EXIT_OK && i < argc; i++) {
 		BJ_GROW(corpus, cap_corpus, n_corpus + 1);
 		corpus[n_corpus++] = argv[i];
 	}
-	if (status == CLI_EXIT_OK) {
-		if (!n_corpus)
-			status = cli_usage_error(usage, "no corpus given (--%s)", kind->corpus_option);
-		else if (!t.model_path)
-			status = cli_usage_error(usage, "no model file given (-o)");
-		else if (t.steps && t.minutes > 0.0)
-			status = cli_usage_error(usage, "give --steps or --minutes, not both");
-		else if (min_lr_set && t.min_lr > t.lr)
-			status = cli_usage_error(usage, "--min-lr must not be above --lr");
-	}
+	if (!n_corpus)
+		cli_args_error(&a, "no corpus given (--%s)", kind->corpus_option);
+	cli_args_require(&a, t.model_path, "no model file given (-o)");
+	if (t.steps && t.minutes > 0.0)
+		cli_args_error(&a, "give --steps or --minutes, not both");
+	if (min_lr_set && t.min_lr > t.lr)
+		cli_args_error(&a, "--min-lr must not be above --lr");
+	int status = a.status;
 	if (status != CLI_EXIT_OK)
 		goto out;
 	if (!t.steps && t.minutes == 0.0)
@@ -318,20 +297,15 @@ static int train_model(const struct model_kind *kind, int argc, char **argv)
 		free(csv);
 		goto out;
 	}
-	interrupted = 0;
-	t.interrupted = &interrupted;
-	struct sigaction sa = { .sa_handler = on_sigint }, old_int, old_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	cli_interrupt ci;
+	t.interrupted = cli_interrupt_catch(&ci);
 	nn_trainer_result r;
 	int ret = kind->train(&t, corpus, (int)n_corpus, val, (int)n_val, &extra, &r);
 	const writer_corpus_report *report = &extra.report;
 	if (report->skipped && (ret == 0 || ret == BJ_EINTERRUPTED))
 		bj_log(BJ_LOG_WARN, "skipped %d file%s that did not read as screenplays, the first: %s",
 		       report->skipped, report->skipped == 1 ? "" : "s", report->first_skipped);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	cli_interrupt_release(&ci);
 	if (ret == BJ_EINTERRUPTED) {
 		cli_error_bj();
 		status = 130;

@@ -5,18 +5,16 @@
  */
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/alloc.h"
-#include "base/atomic.h"
 #include "base/error.h"
 #include "base/progress.h"
-#include "base/threads.h"
 #include "cli/cli.h"
+#include "cli/cli_interrupt.h"
 #include "cli/commands.h"
 #include "cli/crops_build.h"
 #include "nn/parallel.h"
@@ -31,25 +29,6 @@ struct swap_options {
 	int gan_given, holdout_given;   /* --gan-weight/--gan-after, --holdout on the command line */
 	int resume;
 };
-
-static volatile sig_atomic_t interrupted;
-
-/* The first Ctrl-C saves and stops; a second one stops at once. */
-static void on_sigint(int sig)
-{
-	if (interrupted) {
-		bj_atomic_cleanup_all();
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	interrupted = 1;
-}
-
-#define REAL(name, lo, hi, field)                                                                      \
-	if (cli_parse_real(optarg, lo, hi, &o->field) < 0)                                             \
-		status = cli_usage_error(usage, "--%s must be a number from %g to %g, not '%s'", name, \
-		                         (double)(lo), (double)(hi), optarg);
 
 static int parse_args(int argc, char **argv, struct swap_options *o)
 {
@@ -74,11 +53,10 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 		{ "holdout", required_argument, NULL, O_HOLDOUT },
 		{ 0 },
 	};
-	const char *const *usage = cmd_train_usage;
-	int opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	cli_args a;
+	int opt;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_train_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case 'o':
 			o->out = optarg;
@@ -87,56 +65,55 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 			o->resume = 1;
 			break;
 		case O_STEPS:
-			status = cli_int_arg(usage, "--steps", optarg, 1, LONG_MAX, &o->steps);
+			cli_args_int(&a, "--steps", 1, LONG_MAX, &o->steps);
 			break;
 		case O_SEED:
-			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &o->seed);
+			cli_args_int(&a, "--seed", 0, CLI_SEED_MAX, &o->seed);
 			break;
 		case O_THREADS:
-			status = cli_int_arg(usage, "--threads", optarg, 1, BJ_POOL_MAX_THREADS, &o->threads);
+			cli_args_threads(&a, &o->threads);
 			break;
 		case O_BATCH:
-			status = cli_int_arg(usage, "--batch", optarg, 1, 256, &o->batch);
+			cli_args_int(&a, "--batch", 1, 256, &o->batch);
 			break;
 		case O_WIDTH:
-			status = cli_int_arg(usage, "--width", optarg, 1, 256, &o->width);
+			cli_args_int(&a, "--width", 1, 256, &o->width);
 			break;
 		case O_DENSE:
-			status = cli_int_arg(usage, "--dense", optarg, 1, 4096, &o->dense);
+			cli_args_int(&a, "--dense", 1, 4096, &o->dense);
 			break;
 		case O_GAN_AFTER:
-			status = cli_int_arg(usage, "--gan-after", optarg, 0, LONG_MAX, &o->gan_after);
+			cli_args_int(&a, "--gan-after", 0, LONG_MAX, &o->gan_after);
 			o->gan_given = 1;
 			break;
 		case O_HOLDOUT:
-			status = cli_int_arg(usage, "--holdout", optarg, 0, INT_MAX, &o->holdout);
+			cli_args_int(&a, "--holdout", 0, INT_MAX, &o->holdout);
 			o->holdout_given = 1;
 			break;
 		case O_GAN_WEIGHT:
-			REAL("gan-weight", 0.0, 100.0, gan_weight)
+			cli_args_real(&a, "--gan-weight", 0.0, 100.0, &o->gan_weight);
 			o->gan_given = 1;
 			break;
 		case O_MINUTES:
-			REAL("minutes", 0.001, 1e6, minutes)
+			cli_args_real(&a, "--minutes", 0.001, 1e6, &o->minutes);
 			break;
 		case O_PREVIEW:
-			REAL("preview-every", 0.0, 1e6, preview_every)
+			cli_args_real(&a, "--preview-every", 0.0, 1e6, &o->preview_every);
 			break;
 		case O_CHECKPOINT:
-			REAL("checkpoint-every", 0.0, 1e6, checkpoint_every)
+			cli_args_real(&a, "--checkpoint-every", 0.0, 1e6, &o->checkpoint_every);
 			break;
 		case O_LR:
-			REAL("lr", 1e-9, 0.1, lr)
+			cli_args_real(&a, "--lr", 1e-9, 0.1, &o->lr);
 			break;
 		default:
-			if (!cli_crops_source_option(opt, optarg, usage, &o->src, &status))
-				status = cli_usage_error(usage, "unknown option or missing value in '%s'", argv[optind - 1]);
+			cli_crops_source_option(&a, opt, &o->src);
 		}
 	}
-	if (status != CLI_EXIT_OK)
-		return status;
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	cli_args_no_operands(&a);
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
+	const char *const *usage = cmd_train_usage;
 	if (!o->src.star || !o->src.identity || !o->src.library)
 		return cli_usage_error(usage, "train swap needs --star, --identity and --library");
 	if (!o->out)
@@ -260,15 +237,11 @@ int cmd_train_swap(int argc, char **argv)
 	t.checkpoint_minutes = o.checkpoint_every;
 	t.preview_minutes = o.preview_every;
 	t.progress = bj_progress_new("train swap", 0, "faces");
-	interrupted = 0;
-	struct sigaction sa = { .sa_handler = on_sigint }, old_int, old_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	cli_interrupt ci;
+	volatile sig_atomic_t *interrupted = cli_interrupt_catch(&ci);
 	perform_swap_train_report rep;
-	int ret = perform_swap_train(&t, a, b, net, &st, &interrupted, &rep);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	int ret = perform_swap_train(&t, a, b, net, &st, interrupted, &rep);
+	cli_interrupt_release(&ci);
 	bj_progress_finish(t.progress);
 	if (ret < 0) {
 		status = cli_error_bj();
@@ -287,7 +260,7 @@ int cmd_train_swap(int argc, char **argv)
 		printf("; held-out SSIM A %.4f B %.4f (%d crops each)", rep.heldout_ssim[0], rep.heldout_ssim[1],
 		       st.holdout);
 	printf("; wrote '%s' and '%s'\n", o.out, preview);
-	if (interrupted)
+	if (*interrupted)
 		status = 130;
 out:
 	perform_crops_free(a);

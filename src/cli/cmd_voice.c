@@ -16,6 +16,7 @@
 
 #include "base/error.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "film/casting.h"
 #include "film/dialogue.h"
@@ -127,17 +128,17 @@ int cmd_voice(int argc, char **argv)
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ 0 },
 	};
-	const char *const *usage = cmd_voice_usage;
-	if (cli_wants_help(argc, argv, usage))
+	if (cli_wants_help(argc, argv, cmd_voice_usage))
 		return CLI_EXIT_OK;
 	const char *script = NULL, *cast = NULL, *folder = NULL;
 	perform_script_options o = PERFORM_SCRIPT_DEFAULTS;
 	o.threads = 2;
-	long v, seed = 1;
-	int opt, f, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	uint64_t seed = 1;
+	long v;
+	cli_args a;
+	int opt, f;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_voice_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case O_SCRIPT:
 			script = optarg;
@@ -149,30 +150,24 @@ int cmd_voice(int argc, char **argv)
 			cast = optarg;
 			break;
 		case O_SEED:
-			status = cli_int_arg(usage, "--seed", optarg, 0, 2147483647L, &seed);
+			cli_args_seed(&a, &seed);
 			break;
 		case O_FILTER:
 			if ((f = perform_filter_parse(optarg)) < 0)
-				status = cli_usage_error(usage, "--extension-filter must be phone, radio, "
-				                         "distance or none, not '%s'", optarg);
+				cli_args_error(&a, "--extension-filter must be phone, radio, distance or none, "
+				               "not '%s'", optarg);
 			o.extension_filter = (perform_filter)f;
 			break;
 		case O_THREADS:
-			status = cli_int_arg(usage, "--threads", optarg, 1, 256, &v);
-			o.threads = (int)v;
+			if (cli_args_threads(&a, &v) == 0)
+				o.threads = (int)v;
 			break;
-		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
 		}
 	}
-	if (status != CLI_EXIT_OK)
-		return status;
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (!script)
-		return cli_usage_error(usage, "no screenplay given (--script)");
-	if (!folder)
-		return cli_usage_error(usage, "no output folder given (-o)");
-	return run(script, cast, folder, (uint64_t)seed, &o);
+	cli_args_no_operands(&a);
+	cli_args_require(&a, script, "no screenplay given (--script)");
+	cli_args_require(&a, folder, "no output folder given (-o)");
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
+	return run(script, cast, folder, seed, &o);
 }

@@ -2,9 +2,7 @@
  * cmd_write.c - `benjamin write --model M -o film.fountain`: a screenplay to a
  * brief (title, line, prop, action, pages), as Fountain and optionally PDF.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +11,7 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "nn/parallel.h"
 #include "text/fountain.h"
@@ -62,17 +61,6 @@ const char *const cmd_write_usage[] = {
 	"  -h, --help         show this help",
 	NULL,
 };
-
-static int parse_real(const char *text, double lo, double hi, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(text, &end);
-	if (end == text || *end || errno || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 static void report(const char *what, bool ok, const char *detail)
 {
@@ -134,18 +122,17 @@ int cmd_write(int argc, char **argv)
 		{ "check", required_argument, NULL, O_CHECK },
 		{ 0 },
 	};
-	const char *const *usage = cmd_write_usage;
 	writer_write_opts o;
 	writer_write_opts_init(&o);
 	o.progress = 1;
 	const char *output = NULL, *pdf = NULL, *check = NULL;
 	int pages_set = 0, cast_set = 0;
 	long v, threads = 2;
-	double d = 0.0;
-	int opt, status = CLI_EXIT_OK;
-	optind = 0;
-	opterr = 0;
-	while (status == CLI_EXIT_OK && (opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	double d;
+	cli_args a;
+	int opt;
+	cli_args_init(&a, argc, argv, "o:", options, cmd_write_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case O_MODEL:
 			o.model_path = optarg;
@@ -171,21 +158,23 @@ int cmd_write(int argc, char **argv)
 		case O_CHECK:
 			check = optarg;
 			break;
-#define INT_OPTION(code, name, lo, hi, field)                                                  \
-		case code:                                                                         \
-			if ((status = cli_int_arg(usage, "--" name, optarg, lo, hi, &v)) == CLI_EXIT_OK) \
-				field = v; \
+		case O_PAGES:
+			if (cli_args_int(&a, "--pages", 1, WRITER_MAX_PAGES, &v) == 0)
+				o.pages = pages_set = (int)v;
 			break;
-		INT_OPTION(O_PAGES, "pages", 1, WRITER_MAX_PAGES, o.pages = pages_set)
-		INT_OPTION(O_CAST, "cast", 1, WRITER_MAX_CAST, o.cast = cast_set)
-		INT_OPTION(O_SEED, "seed", 0, 2147483647L, o.seed)
-		INT_OPTION(O_THREADS, "threads", 1, 256, threads)
-#undef INT_OPTION
+		case O_CAST:
+			if (cli_args_int(&a, "--cast", 1, WRITER_MAX_CAST, &v) == 0)
+				o.cast = cast_set = (int)v;
+			break;
+		case O_SEED:
+			cli_args_seed(&a, &o.seed);
+			break;
+		case O_THREADS:
+			cli_args_threads(&a, &threads);
+			break;
 		case O_TEMPERATURE:
-			if (parse_real(optarg, 0.0, 100.0, &d) < 0)
-				status = cli_usage_error(usage, "--temperature must be a number from 0 to 100, "
-				                         "not '%s'", optarg);
-			o.sample.temperature = (float)d;
+			if (cli_args_real(&a, "--temperature", 0.0, 100.0, &d) == 0)
+				o.sample.temperature = (float)d;
 			break;
 		case O_PAPER:
 			if (strcmp(optarg, "letter") == 0)
@@ -193,30 +182,25 @@ int cmd_write(int argc, char **argv)
 			else if (strcmp(optarg, "a4") == 0)
 				o.paper = TEXT_PAPER_A4;
 			else
-				status = cli_usage_error(usage, "--paper must be letter or a4, not '%s'", optarg);
+				cli_args_error(&a, "--paper must be letter or a4, not '%s'", optarg);
 			break;
-		default:
-			status = cli_usage_error(usage, "unknown option or missing value in '%s'",
-			                         argv[optind - 1]);
 		}
 	}
-	if (status == CLI_EXIT_OK && optind < argc)
-		status = cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (status == CLI_EXIT_OK && check) {
+	cli_args_no_operands(&a);
+	if (a.status == CLI_EXIT_OK && check) {
 		if (o.model_path || output || pdf)
-			return cli_usage_error(usage, "--check takes a brief, not --model, -o or --pdf");
+			return cli_usage_error(cmd_write_usage, "--check takes a brief, not --model, -o or --pdf");
 		return check_brief(check, &o, pages_set, cast_set);
 	}
 	char shipped[4200];
-	if (status == CLI_EXIT_OK && !o.model_path &&
+	if (a.status == CLI_EXIT_OK && !o.model_path &&
 	    !(o.model_path = cli_default_writer(shipped, sizeof(shipped))))
 		return cli_error_bj();
-	if (status == CLI_EXIT_OK && !output)
-		status = cli_usage_error(usage, "no output file given (-o)");
-	if (status == CLI_EXIT_OK && writer_write_check(&o) < 0)
-		status = cli_usage_error(usage, "%s", bj_error_message());
-	if (status != CLI_EXIT_OK)
-		return status;
+	cli_args_require(&a, output, "no output file given (-o)");
+	if (a.status == CLI_EXIT_OK && writer_write_check(&o) < 0)
+		cli_args_error(&a, "%s", bj_error_message());
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
 	if (nn_set_threads((int)threads) < 0)
 		return cli_error_bj();
 

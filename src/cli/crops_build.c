@@ -76,24 +76,23 @@ out:
 	return status;
 }
 
-int cli_crops_source_option(int opt, const char *arg, const char *const *usage, struct cli_crops_source *src,
-                            int *status)
+void cli_crops_source_option(cli_args *a, int opt, struct cli_crops_source *src)
 {
 	switch (opt) {
 	case CLI_O_STAR:
-		src->star = arg;
-		return 1;
+		src->star = optarg;
+		break;
 	case CLI_O_LIBRARY:
-		src->library = arg;
-		return 1;
+		src->library = optarg;
+		break;
 	case CLI_O_IDENTITY:
-		*status = cli_int_arg(usage, "--identity", arg, 1, INT_MAX, &src->identity);
-		return 1;
+		cli_args_int(a, "--identity", 1, INT_MAX, &src->identity);
+		break;
 	case CLI_O_SIZE:
-		if ((*status = cli_int_arg(usage, "--size", arg, 64, 128, &src->size)) == CLI_EXIT_OK && src->size != 64 &&
-		    src->size != 128)
-			*status = cli_usage_error(usage, "--size must be 64 or 128, not '%s'", arg);
-		return 1;
+		if (cli_args_int(a, "--size", 64, 128, &src->size) == 0 && src->size != 64 && src->size != 128)
+			cli_args_error(a, "--size must be 64 or 128, not '%s'", optarg);
+		break;
+	default:
+		BJ_ASSERT(!"an option of CLI_CROPS_SOURCE_OPTIONS");
 	}
-	return 0;
 }

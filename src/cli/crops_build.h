@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 
+#include "cli/cli_args.h"
 #include "perform/swap_crops.h"
 
 /* Where the faces come from and at what size, as --star DIR, or --identity
@@ -24,10 +25,9 @@ enum { CLI_O_STAR = 256, CLI_O_IDENTITY, CLI_O_LIBRARY, CLI_O_SIZE, CLI_O_CROPS_
 	{ "library", required_argument, NULL, CLI_O_LIBRARY },      \
 	{ "size", required_argument, NULL, CLI_O_SIZE }
 
-/* Takes the getopt option opt (value arg) into src if it is one of the
- * above: 1 with *status set (CLI_EXIT_OK or a usage error), 0 if not. */
-int cli_crops_source_option(int opt, const char *arg, const char *const *usage, struct cli_crops_source *src,
-                            int *status);
+/* Takes the option opt, one of the above, with its value optarg into src;
+ * a bad value is a usage error in a. */
+void cli_crops_source_option(cli_args *a, int opt, struct cli_crops_source *src);
 
 /* The largest face of every photo in dir, detected on `threads` threads. */
 int cli_crops_from_star(perform_crops *set, const char *dir, int threads);

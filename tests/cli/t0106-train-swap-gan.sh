@@ -38,6 +38,12 @@ text += b' ' * (-len(text) % 8)
 open(sys.argv[1], 'wb').write(struct.pack('<Q', len(text)) + text + data)" "$1"
 }
 
+# crops_of NAME: the crops the first run made, beside NAME's model (the face
+# detection is done once: every run reads the same crops)
+crops_of() {
+	for f in star footage; do cp "$tmp/a.$f.crops.safetensors" "$tmp/$1.$f.crops.safetensors"; done
+}
+
 data faces/star_George_W_Bush || { finish; exit; }
 star=$data
 mkdir "$tmp/star"
@@ -59,7 +65,7 @@ check "the discriminators and their moments saved" grep -qx "adam_v.disc_b.conv3
 check "their settings saved" test "$(grep -cx 'disc_width\|disc_adam_step\|gan_weight\|gan_after\|holdout' "$tmp/names")" = 5
 
 # stopped before the generator sees the discriminators, resumed after
-for f in star footage; do cp "$tmp/a.$f.crops.safetensors" "$tmp/b.$f.crops.safetensors"; done
+crops_of b
 run "$BENJAMIN" -q train swap $tiny -o "$tmp/b.safetensors" --steps 1 --gan-after 2 --holdout 1
 expect "one step" 0 -
 run "$BENJAMIN" -q train swap $tiny -o "$tmp/b.safetensors" --steps 4 --resume --threads 1
@@ -75,19 +81,21 @@ expect "resume with another holdout" 1 "benjamin: error: '$tmp/b.safetensors': t
 cp "$tmp/a.safetensors" "$tmp/old.safetensors"
 strip_gan "$tmp/old.safetensors"
 check "the old model has none" test "$(tensors "$tmp/old.safetensors" | grep -c disc_)" = 0
-for f in star footage; do cp "$tmp/a.$f.crops.safetensors" "$tmp/old.$f.crops.safetensors"; done
+crops_of old
 run "$BENJAMIN" -q train swap $tiny -o "$tmp/old.safetensors" --steps 6 --resume --gan-after 0
 expect "an old model resumed" 0 -
 check "trained on" grep -q "^trained 2 steps (6 in all) .*; adversarial D .* (weight 0.1 from step 0); wrote " "$tmp/out"
 check "with its discriminators now" test "$(tensors "$tmp/old.safetensors" | grep -c '^disc_a\.')" -gt 0
 
 # no adversarial loss at all: no discriminators
+crops_of plain
 run "$BENJAMIN" -q train swap $tiny -o "$tmp/plain.safetensors" --steps 1 --gan-weight 0
 expect "--gan-weight 0" 0 -
 check "no adversarial losses reported" test "$(grep -c adversarial "$tmp/out")" = 0
 check "no discriminators saved" test "$(tensors "$tmp/plain.safetensors" | grep -c disc_)" = 0
 
 # bad settings
+crops_of x
 run "$BENJAMIN" -q train swap $tiny -o "$tmp/x.safetensors" --steps 2 --holdout 99
 expect "holding out every crop" 1 -
 check "says why" grep -q "^benjamin: error: 99 crops held out of [0-9]* and 5: none left to train on" "$tmp/err"

@@ -21,6 +21,7 @@
 #include "nn/params.h"
 #include "nn/pixel_shuffle.h"
 #include "harness.h"
+#include "torch_fixture.h"
 
 #define FIXTURE "tests/nn/fixtures/conv_torch.safetensors"
 #define RTOL 1e-5
@@ -45,38 +46,13 @@ static size_t count(int ndim, const int64_t *shape)
 	return n;
 }
 
-/* The fixture's tensor key as float32, in a new buffer (free()); NULL and a
- * failed check if it is missing or not of the given shape. */
-static float *ref(const bj_safetensors *st, const char *key, int ndim, const int64_t *shape)
-{
-	float *out = bj_xmalloc(count(ndim, shape) * sizeof(float));
-	int rc = bj_safetensors_read_f32(st, key, ndim, shape, out);
-	CHECK(rc == 0, "%s", bj_error_message());
-	if (rc == 0)
-		return out;
-	free(out);
-	return NULL;
-}
-
-/* CHECK_CLOSE against the fixture's case.what, to RTOL of its largest value. */
+/* got against the fixture's case.what, to RTOL of its largest value. */
 static void compare(const bj_safetensors *st, const char *name, const char *what,
                     const float *got, int ndim, const int64_t *shape)
 {
 	char key[128];
 	snprintf(key, sizeof(key), "%s.%s", name, what);
-	float *want = ref(st, key, ndim, shape);
-	if (!want)
-		return;
-	size_t n = count(ndim, shape);
-	double big = 0.0, err = 0.0;
-	for (size_t i = 0; i < n; i++) {
-		big = fmax(big, fabs(want[i]));
-		err = fmax(err, fabs((double)got[i] - want[i]));
-	}
-	printf("    %-34s %5zu floats, max abs error %.2e (%.1e of max %.2f)\n", key, n, err,
-	       big > 0 ? err / big : 0.0, big);
-	CHECK_CLOSE(key, got, want, n, RTOL * big, 0.0);
-	free(want);
+	fixture_compare_shaped(st, key, got, ndim, shape, RTOL, 0.0);
 }
 
 /* Parses the metadata line and builds the layer; -1 on a bad line. */
@@ -187,9 +163,9 @@ static void run_case(const bj_safetensors *st, const char *name, const char *lin
 	size_t nx = count(4, xs), ny = count(4, ys);
 	char key[128];
 	snprintf(key, sizeof(key), "%s.x", name);
-	x = ref(st, key, 4, xs);
+	x = fixture_tensor_shaped(st, key, 4, xs);
 	snprintf(key, sizeof(key), "%s.dy", name);
-	dy = ref(st, key, 4, ys);
+	dy = fixture_tensor_shaped(st, key, 4, ys);
 	if (!x || !dy)
 		goto out;
 	y = bj_xmalloc(ny * sizeof(float));
@@ -211,12 +187,9 @@ out:
 
 static void test_against_torch(void)
 {
-	bj_safetensors *st = NULL;
-	if (bj_safetensors_load(FIXTURE, &st) < 0) {
-		test_fail(__FILE__, __LINE__, "%s (run /usr/bin/python3 tests/nn/fixtures/gen_conv.py)",
-		          bj_error_message());
+	bj_safetensors *st = fixture_open(FIXTURE, "tests/nn/fixtures/gen_conv.py");
+	if (!st)
 		return;
-	}
 	int kinds[3] = { 0 }, cases = 0;
 	for (size_t i = 0; i < bj_safetensors_meta_count(st); i++) {
 		const char *key, *value;

@@ -24,6 +24,7 @@
 #include "nn/optim.h"
 #include "nn/params.h"
 #include "harness.h"
+#include "torch_fixture.h"
 
 #define FIXTURE "tests/fixtures/nn/lstm_torch.safetensors"
 
@@ -117,57 +118,11 @@ static void lm_backward(struct lm *m, const int32_t *inputs, const int32_t *targ
 	nn_embedding_backward(&m->embed, inputs, n, m->dx);
 }
 
-/* The fixture's tensor name as float32, in a new buffer (free()); NULL and a
- * failed check if it is missing or not of count elements. */
-static float *ref(const bj_safetensors *st, const char *name, size_t count)
-{
-	const bj_st_tensor *t = bj_safetensors_find(st, name);
-	CHECK(t && t->count == count, "'%s': missing or %zu elements, want %zu", name,
-	      t ? t->count : 0, count);
-	if (!t || t->count != count)
-		return NULL;
-	float *out = bj_xmalloc(count * sizeof(float));
-	bj_st_tensor_to_f32(t, out);
-	return out;
-}
-
-static double max_abs_diff(const float *a, const float *b, size_t n)
-{
-	double m = 0.0;
-	for (size_t i = 0; i < n; i++) {
-		double d = fabs((double)a[i] - b[i]);
-		if (isnan(d))
-			return INFINITY;
-		if (d > m)
-			m = d;
-	}
-	return m;
-}
-
-/* CHECK_CLOSE against the fixture's tensor, printing the max abs error. */
+/* got against the fixture's tensor, to atol (torch_fixture.h). */
 static void compare(const bj_safetensors *st, const char *name, const float *got, size_t n,
                     double atol)
 {
-	float *want = ref(st, name, n);
-	if (!want)
-		return;
-	printf("    %-26s max abs error %.2e\n", name, max_abs_diff(got, want, n));
-	CHECK_CLOSE(name, got, want, n, atol, 0.0);
-	free(want);
-}
-
-static int meta_int(const bj_safetensors *st, const char *key)
-{
-	const char *v = bj_safetensors_meta(st, key);
-	CHECK(v, "no metadata '%s'", key);
-	return v ? (int)strtol(v, NULL, 10) : 0;
-}
-
-static double meta_double(const bj_safetensors *st, const char *key)
-{
-	const char *v = bj_safetensors_meta(st, key);
-	CHECK(v, "no metadata '%s'", key);
-	return v ? strtod(v, NULL) : 0.0;
+	fixture_compare(st, name, got, n, 0.0, atol);
 }
 
 struct batch {
@@ -178,13 +133,11 @@ struct batch {
 static int load(bj_safetensors **st, struct lm *m, struct batch *b)
 {
 	memset(b, 0, sizeof(*b));
-	if (bj_safetensors_load(FIXTURE, st) < 0) {
-		test_fail(__FILE__, __LINE__, "%s (run /usr/bin/python3 scripts/ref/lstm_torch.py)",
-		          bj_error_message());
+	if (!(*st = fixture_open(FIXTURE, "scripts/ref/lstm_torch.py")))
 		return -1;
-	}
-	int V = meta_int(*st, "vocab"), E = meta_int(*st, "embed"), H = meta_int(*st, "hidden");
-	int L = meta_int(*st, "layers"), B = meta_int(*st, "batch"), T = meta_int(*st, "steps_t");
+	int V = fixture_meta_int(*st, "vocab"), E = fixture_meta_int(*st, "embed");
+	int H = fixture_meta_int(*st, "hidden"), L = fixture_meta_int(*st, "layers");
+	int B = fixture_meta_int(*st, "batch"), T = fixture_meta_int(*st, "steps_t");
 	CHECK(V > 0 && E > 0 && H > 0 && L > 0 && B > 0 && T > 0);
 	if (V <= 0 || E <= 0 || H <= 0 || L <= 0 || B <= 0 || T <= 0 || lm_init(m, V, E, H, L, B, T) < 0)
 		return -1;
@@ -200,10 +153,10 @@ static int load(bj_safetensors **st, struct lm *m, struct batch *b)
 		return -1;
 	memcpy(b->inputs, ti->data, bt * sizeof(int32_t));
 	memcpy(b->targets, tt->data, bt * sizeof(int32_t));
-	b->h0 = ref(*st, "h0", lbh);
-	b->c0 = ref(*st, "c0", lbh);
-	b->dhT = ref(*st, "dhT", lbh);
-	b->dcT = ref(*st, "dcT", lbh);
+	b->h0 = fixture_tensor(*st, "h0", lbh);
+	b->c0 = fixture_tensor(*st, "c0", lbh);
+	b->dhT = fixture_tensor(*st, "dhT", lbh);
+	b->dcT = fixture_tensor(*st, "dcT", lbh);
 	return b->h0 && b->c0 && b->dhT && b->dcT ? 0 : -1;
 }
 
@@ -257,17 +210,17 @@ static void test_ten_adamw_steps(void)
 	memset(&m, 0, sizeof(m));
 	if (load(&st, &m, &b) < 0)
 		goto out;
-	int steps = meta_int(st, "steps");
+	int steps = fixture_meta_int(st, "steps");
 	CHECK(steps == 10);
 	if (steps != 10)
 		goto out;
 	nn_lr_schedule sched = {
-		.lr = meta_double(st, "lr"), .warmup = meta_int(st, "warmup"),
-		.decay = NN_LR_COSINE, .total = steps, .min_lr = meta_double(st, "min_lr"),
+		.lr = fixture_meta_double(st, "lr"), .warmup = fixture_meta_int(st, "warmup"),
+		.decay = NN_LR_COSINE, .total = steps, .min_lr = fixture_meta_double(st, "min_lr"),
 	};
 	nn_adamw opt;
-	nn_adamw_init(&opt, meta_double(st, "weight_decay"));
-	double clip = meta_double(st, "clip");
+	nn_adamw_init(&opt, fixture_meta_double(st, "weight_decay"));
+	double clip = fixture_meta_double(st, "clip");
 	float losses[10], norms[10], lrs[10];
 	int clipped = 0;
 	for (int s = 0; s < steps; s++) {

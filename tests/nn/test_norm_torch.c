@@ -44,14 +44,12 @@ static void compare_scalar(const char *name, double got)
 
 static double meta_double(const char *key)
 {
-	const char *v = st ? bj_safetensors_meta(st, key) : NULL;
-	CHECK(v, "no metadata '%s'", key);
-	return v ? strtod(v, NULL) : 0.0;
+	return fixture_meta_double(st, key);
 }
 
 static int meta_int(const char *key)
 {
-	return (int)meta_double(key);
+	return fixture_meta_int(st, key);
 }
 
 /* A norm's case: forward and backward of sum(y .* dy) in one mode. */
@@ -274,9 +272,7 @@ out:
 
 static void test_open(void)
 {
-	if (bj_safetensors_load(FIXTURE, &st) < 0)
-		test_fail(__FILE__, __LINE__, "%s (run /usr/bin/python3 tests/nn/fixtures/gen_norm.py)",
-		          bj_error_message());
+	st = fixture_open(FIXTURE, "tests/nn/fixtures/gen_norm.py");
 }
 
 int main(void)

@@ -116,16 +116,12 @@ static void compare_params(const nn_params *p, enum nn_block b, const char *pref
 
 static int meta_int(const char *key)
 {
-	const char *v = bj_safetensors_meta(st, key);
-	CHECK(v != NULL, "no metadata '%s'", key);
-	return v ? (int)strtol(v, NULL, 10) : 0;
+	return fixture_meta_int(st, key);
 }
 
 static double meta_double(const char *key)
 {
-	const char *v = bj_safetensors_meta(st, key);
-	CHECK(v != NULL, "no metadata '%s'", key);
-	return v ? strtod(v, NULL) : 0;
+	return fixture_meta_double(st, key);
 }
 
 static perform_swap_disc *torch_disc(int which, int S, int B)
@@ -238,9 +234,7 @@ static void test_torch_step_2(void)
 
 static void test_open(void)
 {
-	if (bj_safetensors_load(FIXTURE, &st) < 0)
-		test_fail(__FILE__, __LINE__, "%s (run /usr/bin/python3 tests/perform/fixtures/gen_swap_gan.py)",
-		          bj_error_message());
+	st = fixture_open(FIXTURE, "tests/perform/fixtures/gen_swap_gan.py");
 }
 
 int main(void)
