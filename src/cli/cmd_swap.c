@@ -3,7 +3,6 @@
  * the one-shot face swap of perform/swap.h on a film or a picture, with its
  * flicker and seam scores.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include "base/progress.h"
 #include "base/threads.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "media/audio.h"
 #include "media/decoder.h"
@@ -396,9 +396,9 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 	};
 	int opt;
 	long v;
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	cli_args a;
+	cli_args_init(&a, argc, argv, "", options, cmd_swap_usage);
+	while ((opt = cli_args_next(&a)) != -1) {
 		switch (opt) {
 		case 's':
 			o->star = optarg;
@@ -413,22 +413,17 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 			o->out = optarg;
 			break;
 		case 'S':
-			if (cli_parse_real(optarg, 0, 1, &o->p.strength) < 0)
-				return cli_usage_error(cmd_swap_usage, "--strength must be a number from 0 to 1");
+			cli_args_real(&a, "--strength", 0, 1, &o->p.strength);
 			break;
 		case 'r':
-			if (cli_parse_int(optarg, 0, 2147483647L, &v) < 0)
-				return cli_usage_error(cmd_swap_usage, "--seed must be a whole number from 0");
-			o->p.seed = (uint64_t)v;
+			cli_args_seed(&a, &o->p.seed);
 			break;
 		case 'n':
-			if (cli_parse_int(optarg, 1, 10000, &o->stars) < 0)
-				return cli_usage_error(cmd_swap_usage, "--stars must be a whole number from 1 to 10000");
+			cli_args_int(&a, "--stars", 1, 10000, &o->stars);
 			break;
 		case 'm':
-			if (cli_parse_int(optarg, 16, MEDIA_IMAGE_MAX_SIDE, &v) < 0)
-				return cli_usage_error(cmd_swap_usage, "--min-face must be a whole number of pixels, 16 or more");
-			o->p.min_face = (int)v;
+			if (cli_args_int(&a, "--min-face", 16, MEDIA_IMAGE_MAX_SIDE, &v) == 0)
+				o->p.min_face = (int)v;
 			break;
 		case 'j':
 			o->json = 1;
@@ -437,31 +432,25 @@ static int parse_args(int argc, char **argv, struct swap_options *o)
 			o->landmark_mask = 1;
 			break;
 		case 'N':
-			if (cli_parse_int(optarg, 1, 1000000, &o->shot) < 0)
-				return cli_usage_error(cmd_swap_usage, "--shot must be a whole number from 1");
+			cli_args_int(&a, "--shot", 1, 1000000, &o->shot);
 			break;
 		case 'L':
 			o->library = optarg;
 			break;
 		case 'I':
-			if (cli_parse_int(optarg, 1, 2147483647L, &o->identity) < 0)
-				return cli_usage_error(cmd_swap_usage, "--identity must be a whole number from 1");
+			cli_args_int(&a, "--identity", 1, 2147483647L, &o->identity);
 			break;
 		case 'T':
-			if (cli_parse_int(optarg, 1, 2147483647L, &o->track) < 0)
-				return cli_usage_error(cmd_swap_usage, "--track must be a whole number from 1");
+			cli_args_int(&a, "--track", 1, 2147483647L, &o->track);
 			break;
 		case 't':
-			if (cli_parse_int(optarg, 1, BJ_POOL_MAX_THREADS, &o->threads) < 0)
-				return cli_usage_error(cmd_swap_usage, "--threads must be a whole number from 1 to %d",
-				                       BJ_POOL_MAX_THREADS);
+			cli_args_threads(&a, &o->threads);
 			break;
-		default:
-			return cli_usage_error(cmd_swap_usage, "unknown option or missing value in '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind != argc)
-		return cli_usage_error(cmd_swap_usage, "unexpected argument '%s'", argv[optind]);
+	cli_args_no_operands(&a);
+	if (a.status != CLI_EXIT_OK)
+		return a.status;
 	if ((!o->star && !o->model) || !o->in || !o->out)
 		return cli_usage_error(cmd_swap_usage, "--star (or --model), --in and --out are all needed");
 	if (!o->library != !(o->identity || o->track))

@@ -8,6 +8,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "perform/swap_mask.h"
+#include "perform/swap_score.h"
 #include "perform/swap_shape.h"
 #include "perform/swap_steady.h"
 #include "perform/swap_temporal.h"
@@ -496,33 +497,25 @@ static void score(perform_swapper *s, const media_image *frame, vision_rect box,
 {
 	struct sums *u = &s->shot;
 	/* between two swapped frames only: the change where a face is first or
-	 * last swapped is the swap coming or going, not flicker */
-	if (s->prev_valid && s->last_ok) {
-		for (int y = box.y0; y < box.y1; y++)
-			for (int x = box.x0; x < box.x1; x++) {
-				if (s->mask[(size_t)y * frame->width + x] < 128)
-					continue;
-				/* the frame may have another stride than our buffers */
-				size_t i = (size_t)y * frame->stride + 3 * (size_t)x, j = (size_t)y * s->orig->stride + 3 * (size_t)x;
-				for (int c = 0; c < 3; c++) {
-					u->change_swap += abs(frame->data[i + c] - s->prev_swap->data[j + c]);
-					u->change_orig += abs(s->orig->data[j + c] - s->prev_orig->data[j + c]);
-				}
-			}
-	}
-	double ts = vision_texture(frame, s->mask, box), to = vision_texture(s->orig, s->mask, box);
-	u->texture_swap += ts;
-	u->texture_orig += to;
-	s->texture_ratio = to > 0 ? ts / to : 0;
-	double seam = vision_seam_score(frame, s->mask, box), seam_orig = vision_seam_score(s->orig, s->mask, box);
-	if (seam > 0 && seam_orig > 0) {
-		u->seam += seam;
-		u->seam_orig += seam_orig;
+	 * last swapped is the swap coming or going, not flicker; a trained swap
+	 * given no star photos has no star to measure identity against */
+	int change = s->prev_valid && s->last_ok;
+	int identity = pts && s->n_stars > 0 && (u->margin_n == 0 || ++s->since_identity >= IDENTITY_EVERY);
+	perform_score_input in = { frame, s->orig, change ? s->prev_swap : NULL, change ? s->prev_orig : NULL,
+		                   s->mask, box, identity ? pts : NULL, s->desc_swap, s->desc_orig };
+	perform_frame_scores sc;
+	perform_score_frame(s->pool, &in, &sc);
+	u->change_swap += sc.change_swap;
+	u->change_orig += sc.change_orig;
+	u->texture_swap += sc.texture_swap;
+	u->texture_orig += sc.texture_orig;
+	s->texture_ratio = sc.texture_orig > 0 ? sc.texture_swap / sc.texture_orig : 0;
+	if (sc.seam > 0 && sc.seam_orig > 0) {
+		u->seam += sc.seam;
+		u->seam_orig += sc.seam_orig;
 		u->seam_n++;
 	}
-	/* a trained swap given no star photos has no star to measure against */
-	if (pts && s->n_stars > 0 && (u->margin_n == 0 || ++s->since_identity >= IDENTITY_EVERY) &&
-	    vision_facedesc(frame, pts, s->desc_swap) == 0 && vision_facedesc(s->orig, pts, s->desc_orig) == 0) {
+	if (sc.have_desc) {
 		u->margin += vision_facedesc_distance(s->desc_swap, s->star_desc) -
 		             vision_facedesc_distance(s->desc_swap, s->desc_orig);
 		u->margin_n++;
@@ -760,7 +753,7 @@ static void warp_star(perform_swapper *s, const star_photo *st, const float *pts
 	}
 	media_image view = media_image_view(img->data + (size_t)y0 * img->stride + 3 * (size_t)x0, x1 - x0, y1 - y0,
 	                                    3, img->stride);
-	vision_warp_affine(st->img, st->pts, &view, dst, st->tris, st->n_tris, NULL);
+	vision_warp_affine_on(s->pool, st->img, st->pts, &view, dst, st->tris, st->n_tris, NULL);
 }
 
 void perform_swapper_target(perform_swapper *s, const float box[4])
@@ -846,7 +839,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		for (int k = 0; k < 10; k++)
 			s->lifts[k] = s->have_lifts ? (1 - COLOUR_RATE) * s->lifts[k] + COLOUR_RATE * lifts[k] : lifts[k];
 		s->have_lifts = 1;
-		vision_face_mask_lifted(pts, s->lifts, frame->width, frame->height, s->mask, &box);
+		vision_face_mask_lifted_on(s->pool, pts, s->lifts, frame->width, frame->height, s->mask, &box);
 		if (s->redraw) {
 			/* the trained swap says what of the hull is face (swap_mask.h) */
 			if (!s->last_ok)

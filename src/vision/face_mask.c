@@ -1,5 +1,6 @@
 #include "vision/face_mask.h"
 
+#include "vision/bands.h"
 #include "vision/internal.h"
 
 #include <math.h>
@@ -73,12 +74,18 @@ static uint8_t mask_at(const float *hull, int nh, const float *lm, double feathe
 void vision_face_mask(const float *lm, int w, int h, uint8_t *mask, vision_rect *box)
 {
 	static const float full[10] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
-	vision_face_mask_tiled(lm, full, w, h, mask, box, TILE);
+	vision_face_mask_tiled(NULL, lm, full, w, h, mask, box, TILE);
 }
 
 void vision_face_mask_lifted(const float *lm, const float lifts[10], int w, int h, uint8_t *mask, vision_rect *box)
 {
-	vision_face_mask_tiled(lm, lifts, w, h, mask, box, TILE);
+	vision_face_mask_tiled(NULL, lm, lifts, w, h, mask, box, TILE);
+}
+
+void vision_face_mask_lifted_on(bj_pool *pool, const float *lm, const float lifts[10], int w, int h, uint8_t *mask,
+                                vision_rect *box)
+{
+	vision_face_mask_tiled(pool, lm, lifts, w, h, mask, box, TILE);
 }
 
 float vision_face_mask_lift(const float *lm)
@@ -89,8 +96,50 @@ float vision_face_mask_lift(const float *lm)
 	return (float)((lm[2 * 8 + 1] - brow_y) / 5);
 }
 
-void vision_face_mask_tiled(const float *lm, const float *lifts, int w, int h, uint8_t *mask, vision_rect *box,
-                            int tile)
+/* What a band of tile rows needs: the hull, the mouth, the feathers. */
+struct mask_job {
+	const float *hull, *lm;
+	int nh, w, tile;
+	double feather, mouth_feather;
+	vision_rect box;
+	uint8_t *mask;
+};
+
+/* Tile by tile: a distance changes by at most the distance moved, so a tile
+ * whose centre lies more than its half-diagonal clear of the feathered bands
+ * is all 0 or all 255, and only the tiles on a band get each pixel's
+ * distances (about a fifth of the work).  Every pixel's value is its own, so
+ * the bands of tile rows may run in any order. */
+static void mask_band(void *ctx, int band, int thread)
+{
+	(void)thread;
+	const struct mask_job *j = ctx;
+	const vision_rect *box = &j->box;
+	int tile = j->tile, n_rows = (box->y1 - box->y0 + tile - 1) / tile, r0, r1;
+	vision_band_rows(band, 0, n_rows, &r0, &r1);
+	const double reach = tile * M_SQRT1_2 + 1;
+	for (int ty = box->y0 + r0 * tile; ty < box->y0 + r1 * tile; ty += tile)
+		for (int tx = box->x0; tx < box->x1; tx += tile) {
+			int ey = ty + tile < box->y1 ? ty + tile : box->y1, ex = tx + tile < box->x1 ? tx + tile : box->x1;
+			double cx = tx + (tile - 1) / 2.0, cy = ty + (tile - 1) / 2.0;
+			double d = poly_distance(j->hull, j->nh, cx, cy), m = poly_distance(j->lm + 2 * 60, 8, cx, cy);
+			int fill = -1;
+			if (tile == 1)
+				fill = -1;
+			else if (d < -reach)
+				fill = 0;
+			else if (d > j->feather + reach && m < -j->mouth_feather - reach)
+				fill = 255;
+			for (int y = ty; y < ey; y++)
+				for (int x = tx; x < ex; x++)
+					j->mask[(size_t)y * j->w + x] =
+					        fill >= 0 ? (uint8_t)fill
+					                  : mask_at(j->hull, j->nh, j->lm, j->feather, j->mouth_feather, x, y);
+		}
+}
+
+void vision_face_mask_tiled(bj_pool *pool, const float *lm, const float *lifts, int w, int h, uint8_t *mask,
+                            vision_rect *box, int tile)
 {
 	float pts[2 * 27], hull[2 * 54];
 	float lift = vision_face_mask_lift(lm);
@@ -112,29 +161,9 @@ void vision_face_mask_tiled(const float *lm, const float *lifts, int w, int h, u
 		box->x1 = box->x0;
 	if (box->y1 < box->y0)
 		box->y1 = box->y0;
-	double feather = fmax((maxx - minx) / 12, 1), mouth_feather = fmax(feather / 3, 1);
-	/* Tile by tile: a distance changes by at most the distance moved, so a
-	 * tile whose centre lies more than its half-diagonal clear of the
-	 * feathered bands is all 0 or all 255, and only the tiles on a band get
-	 * each pixel's distances (about a fifth of the work). */
-	const double reach = tile * M_SQRT1_2 + 1;
-	for (int ty = box->y0; ty < box->y1; ty += tile)
-		for (int tx = box->x0; tx < box->x1; tx += tile) {
-			int ey = ty + tile < box->y1 ? ty + tile : box->y1, ex = tx + tile < box->x1 ? tx + tile : box->x1;
-			double cx = tx + (tile - 1) / 2.0, cy = ty + (tile - 1) / 2.0;
-			double d = poly_distance(hull, nh, cx, cy), m = poly_distance(lm + 2 * 60, 8, cx, cy);
-			int fill = -1;
-			if (tile == 1)
-				fill = -1;
-			else if (d < -reach)
-				fill = 0;
-			else if (d > feather + reach && m < -mouth_feather - reach)
-				fill = 255;
-			for (int y = ty; y < ey; y++)
-				for (int x = tx; x < ex; x++)
-					mask[(size_t)y * w + x] = fill >= 0 ? (uint8_t)fill : mask_at(hull, nh, lm, feather,
-					                                                                   mouth_feather, x, y);
-		}
+	double feather = fmax((maxx - minx) / 12, 1);
+	struct mask_job j = { hull, lm, nh, w, tile, feather, fmax(feather / 3, 1), *box, mask };
+	vision_bands_run(pool, mask_band, &j);
 }
 
 static double luma_at(const media_image *img, int x, int y)

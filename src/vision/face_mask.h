@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "base/threads.h"
 #include "vision/tone.h"
 
 /* Writes the mask for one face into mask (w x h bytes; only pixels inside *box
@@ -30,6 +31,10 @@ void vision_face_mask(const float *landmarks, int w, int h, uint8_t *mask, visio
  * it, so the clone does not pull the hair's dark into the face. */
 void vision_face_mask_lifted(const float *landmarks, const float lifts[10], int w, int h, uint8_t *mask,
                              vision_rect *box);
+
+/* The same over pool's threads (NULL: on the caller), the same bytes. */
+void vision_face_mask_lifted_on(bj_pool *pool, const float *landmarks, const float lifts[10], int w, int h,
+                                uint8_t *mask, vision_rect *box);
 
 /* The full lift in pixels: a fifth of the brow-to-chin height. */
 float vision_face_mask_lift(const float *landmarks);

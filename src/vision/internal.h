@@ -6,9 +6,10 @@
 
 #include <stdint.h>
 
+#include "base/threads.h"
 #include "vision/tone.h"
 
 /* vision_face_mask computed tile by tile (tile 8 is what vision_face_mask
  * uses); tile 1 computes every pixel's distances, the naive reference. */
-void vision_face_mask_tiled(const float *lm, const float *lifts, int w, int h, uint8_t *mask, vision_rect *box,
-                            int tile);
+void vision_face_mask_tiled(bj_pool *pool, const float *lm, const float *lifts, int w, int h, uint8_t *mask,
+                            vision_rect *box, int tile);

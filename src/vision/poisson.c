@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "vision/bands.h"
 
 /* The solver works on LANES independent equations at once (the clone's
  * three colour channels and a spare), a point's lanes one vector, so that
@@ -40,17 +41,29 @@ struct grids {
 	struct level lv[32];
 	int n;
 	lanes *mem;
+	bj_pool *pool;
 };
+
+/* A level of fewer points than this is done on the caller: handing out its
+ * bands would cost more than they take.  Whichever runs them, the bands do
+ * the same sums, so the solution does not depend on it. */
+#define BANDS_MIN_POINTS 4096
+
+static bj_pool *pool_for(const struct grids *g, const struct level *l)
+{
+	return (long)l->nx * l->ny >= BANDS_MIN_POINTS ? g->pool : NULL;
+}
 
 static size_t padded(int nx, int ny)
 {
 	return (size_t)(nx + 2) * (ny + 2);
 }
 
-static void grids_init(struct grids *g, int nx, int ny)
+static void grids_init(struct grids *g, bj_pool *pool, int nx, int ny)
 {
 	size_t total = 0;
 	g->n = 0;
+	g->pool = pool;
 	for (int x = nx, y = ny; g->n < 32; x = (x - 1) / 2, y = (y - 1) / 2) {
 		g->lv[g->n] = (struct level){ x, y, g->n ? 4 * g->lv[g->n - 1].s : 1, NULL, NULL, NULL };
 		total += 3 * padded(x, y);
@@ -70,33 +83,64 @@ static void grids_init(struct grids *g, int nx, int ny)
 	}
 }
 
-/* Red-black Gauss-Seidel: sweeps times over the red points, then the black. */
-static void smooth(struct level *l, int sweeps)
+/* One pass of a level's rows in bands: the level, the coarser one, and the
+ * pass's number where it has several. */
+struct pass {
+	struct level *l, *c;
+	int k;
+};
+
+/* A half sweep: the points of one colour, (y + x + k) odd, in a band of rows;
+ * they read only the other colour's, so the bands are independent. */
+static void smooth_band(void *ctx, int band, int thread)
 {
-	int S = l->nx + 2;
+	(void)thread;
+	const struct pass *p = ctx;
+	struct level *l = p->l;
+	int S = l->nx + 2, y0, y1;
 	float s = l->s;
+	vision_band_rows(band, 1, l->ny + 1, &y0, &y1);
+	for (int y = y0; y < y1; y++) {
+		lanes *e = l->e + (size_t)y * S;
+		const lanes *r = l->r + (size_t)y * S;
+		for (int x = 1 + ((y + p->k + 1) & 1); x <= l->nx; x += 2)
+			e[x] = (e[x - 1] + e[x + 1] + e[x - S] + e[x + S] + s * r[x]) * 0.25f;
+	}
+}
+
+/* Red-black Gauss-Seidel: sweeps times over the red points, then the black. */
+static void smooth(const struct grids *g, struct level *l, int sweeps)
+{
 	for (int k = 0; k < 2 * sweeps; k++)
-		for (int y = 1; y <= l->ny; y++) {
-			lanes *e = l->e + (size_t)y * S;
-			const lanes *r = l->r + (size_t)y * S;
-			for (int x = 1 + ((y + k + 1) & 1); x <= l->nx; x += 2)
-				e[x] = (e[x - 1] + e[x + 1] + e[x - S] + e[x + S] + s * r[x]) * 0.25f;
-		}
+		vision_bands_run(pool_for(g, l), smooth_band, &(struct pass){ l, NULL, k });
 }
 
 /* t = r - A e, then the next level's r by full weighting of t (coarse point
  * X sits on fine point 2 X, both counted from the zero border). */
-static void restrict_residual(struct level *l, struct level *c)
+static void residual_band(void *ctx, int band, int thread)
 {
-	int S = l->nx + 2, C = c->nx + 2;
+	(void)thread;
+	struct level *l = ((const struct pass *)ctx)->l;
+	int S = l->nx + 2, y0, y1;
 	float inv = 1 / l->s;
-	for (int y = 1; y <= l->ny; y++) {
+	vision_band_rows(band, 1, l->ny + 1, &y0, &y1);
+	for (int y = y0; y < y1; y++) {
 		const lanes *e = l->e + (size_t)y * S, *r = l->r + (size_t)y * S;
 		lanes *t = l->t + (size_t)y * S;
 		for (int x = 1; x <= l->nx; x++)
 			t[x] = r[x] - (4 * e[x] - e[x - 1] - e[x + 1] - e[x - S] - e[x + S]) * inv;
 	}
-	for (int y = 1; y <= c->ny; y++) {
+}
+
+static void weigh_band(void *ctx, int band, int thread)
+{
+	(void)thread;
+	const struct pass *p = ctx;
+	const struct level *l = p->l;
+	struct level *c = p->c;
+	int S = l->nx + 2, C = c->nx + 2, y0, y1;
+	vision_band_rows(band, 1, c->ny + 1, &y0, &y1);
+	for (int y = y0; y < y1; y++) {
 		const lanes *t = l->t + (size_t)(2 * y) * S;
 		lanes *rc = c->r + (size_t)y * C;
 		for (int x = 1; x <= c->nx; x++) {
@@ -107,13 +151,25 @@ static void restrict_residual(struct level *l, struct level *c)
 	}
 }
 
+static void restrict_residual(const struct grids *g, struct level *l, struct level *c)
+{
+	struct pass p = { l, c, 0 };
+	vision_bands_run(pool_for(g, l), residual_band, &p);
+	vision_bands_run(pool_for(g, c), weigh_band, &p);
+}
+
 /* e of the fine level += the coarse e, bilinearly: fine point X lies on
  * coarse point X / 2 when even, halfway between (X - 1) / 2 and (X + 1) / 2
  * when odd; the coarse border is zero. */
-static void prolong_add(struct level *l, const struct level *c)
+static void prolong_band(void *ctx, int band, int thread)
 {
-	int S = l->nx + 2, C = c->nx + 2;
-	for (int y = 1; y <= l->ny; y++) {
+	(void)thread;
+	const struct pass *p = ctx;
+	struct level *l = p->l;
+	const struct level *c = p->c;
+	int S = l->nx + 2, C = c->nx + 2, y0, y1;
+	vision_band_rows(band, 1, l->ny + 1, &y0, &y1);
+	for (int y = y0; y < y1; y++) {
 		const lanes *a = c->e + (size_t)(y >> 1) * C, *b = c->e + (size_t)((y + 1) >> 1) * C;
 		lanes *e = l->e + (size_t)y * S;
 		for (int x = 1; x <= l->nx; x++) {
@@ -123,20 +179,25 @@ static void prolong_add(struct level *l, const struct level *c)
 	}
 }
 
+static void prolong_add(const struct grids *g, struct level *l, struct level *c)
+{
+	vision_bands_run(pool_for(g, l), prolong_band, &(struct pass){ l, c, 0 });
+}
+
 static void vcycle(struct grids *g, int i)
 {
 	struct level *l = &g->lv[i];
 	if (i == g->n - 1) {
-		smooth(l, 30);
+		smooth(g, l, 30);
 		return;
 	}
 	struct level *c = &g->lv[i + 1];
-	smooth(l, 2);
-	restrict_residual(l, c);
+	smooth(g, l, 2);
+	restrict_residual(g, l, c);
 	memset(c->e, 0, padded(c->nx, c->ny) * sizeof(lanes));
 	vcycle(g, i + 1);
-	prolong_add(l, c);
-	smooth(l, 2);
+	prolong_add(g, l, c);
+	smooth(g, l, 2);
 }
 
 /* Full multigrid on level 0's r from a zero e: the right-hand side restricted
@@ -148,15 +209,59 @@ static void full_multigrid(struct grids *g)
 {
 	for (int i = 0; i + 1 < g->n; i++) {
 		memset(g->lv[i].e, 0, padded(g->lv[i].nx, g->lv[i].ny) * sizeof(lanes));
-		restrict_residual(&g->lv[i], &g->lv[i + 1]);
+		restrict_residual(g, &g->lv[i], &g->lv[i + 1]);
 	}
 	struct level *last = &g->lv[g->n - 1];
 	memset(last->e, 0, padded(last->nx, last->ny) * sizeof(lanes));
-	smooth(last, 30);
+	smooth(g, last, 30);
 	for (int i = g->n - 2; i >= 0; i--) {
 		memset(g->lv[i].e, 0, padded(g->lv[i].nx, g->lv[i].ny) * sizeof(lanes));
-		prolong_add(&g->lv[i], &g->lv[i + 1]);
+		prolong_add(g, &g->lv[i], &g->lv[i + 1]);
 		vcycle(g, i);
+	}
+}
+
+/* The finest level's right-hand side from u and f, or u corrected by its e,
+ * in bands of rows; each band's largest residual kept apart (a maximum, so
+ * the same whatever the order). */
+struct solve_job {
+	struct level *l;
+	lanes *u;
+	const lanes *f;
+	int w, h;
+	lanes worst[VISION_BANDS];
+};
+
+static void residual_of_u(void *ctx, int band, int thread)
+{
+	(void)thread;
+	struct solve_job *j = ctx;
+	int w = j->w, y0, y1;
+	lanes worst = { 0 };
+	vision_band_rows(band, 1, j->h - 1, &y0, &y1);
+	for (int y = y0; y < y1; y++) {
+		const lanes *uy = j->u + (size_t)y * w, *fy = j->f + (size_t)y * w;
+		lanes *r = j->l->r + (size_t)y * w;
+		for (int x = 1; x < w - 1; x++) {
+			lanes v = fy[x] - (4 * uy[x] - uy[x - 1] - uy[x + 1] - uy[x - w] - uy[x + w]);
+			r[x] = v;
+			worst = max_abs(v, worst);
+		}
+	}
+	j->worst[band] = worst;
+}
+
+static void correct_u(void *ctx, int band, int thread)
+{
+	(void)thread;
+	struct solve_job *j = ctx;
+	int w = j->w, y0, y1;
+	vision_band_rows(band, 1, j->h - 1, &y0, &y1);
+	for (int y = y0; y < y1; y++) {
+		const lanes *e = j->l->e + (size_t)y * w;
+		lanes *uy = j->u + (size_t)y * w;
+		for (int x = 1; x < w - 1; x++)
+			uy[x] += e[x];
 	}
 }
 
@@ -166,20 +271,14 @@ static void full_multigrid(struct grids *g)
 static void solve(struct grids *g, lanes *u, int w, int h, const lanes *f, double tol, int *cycles)
 {
 	struct level *l = &g->lv[0];
+	struct solve_job j = { .l = l, .u = u, .f = f, .w = w, .h = h };
+	bj_pool *pool = pool_for(g, l);
 	for (int cycle = 0;; cycle++) {
-		lanes worst = { 0 };
-		for (int y = 1; y < h - 1; y++) {
-			const lanes *uy = u + (size_t)y * w, *fy = f + (size_t)y * w;
-			lanes *r = l->r + (size_t)y * w;
-			for (int x = 1; x < w - 1; x++) {
-				lanes v = fy[x] - (4 * uy[x] - uy[x - 1] - uy[x + 1] - uy[x - w] - uy[x + w]);
-				r[x] = v;
-				worst = max_abs(v, worst);
-			}
-		}
+		vision_bands_run(pool, residual_of_u, &j);
 		float most = 0;
-		for (int k = 0; k < LANES; k++)
-			most = fmaxf(most, worst[k]);
+		for (int b = 0; b < VISION_BANDS; b++)
+			for (int k = 0; k < LANES; k++)
+				most = fmaxf(most, j.worst[b][k]);
 		if (most <= tol || cycle == 100)
 			break;
 		if (cycle == 0) {
@@ -188,12 +287,7 @@ static void solve(struct grids *g, lanes *u, int w, int h, const lanes *f, doubl
 			memset(l->e, 0, padded(l->nx, l->ny) * sizeof(lanes));
 			vcycle(g, 0);
 		}
-		for (int y = 1; y < h - 1; y++) {
-			const lanes *e = l->e + (size_t)y * w;
-			lanes *uy = u + (size_t)y * w;
-			for (int x = 1; x < w - 1; x++)
-				uy[x] += e[x];
-		}
+		vision_bands_run(pool, correct_u, &j);
 		if (cycles)
 			(*cycles)++;
 	}
@@ -213,7 +307,7 @@ int vision_poisson_solve(float *u, int w, int h, const float *f, double tol, int
 		f4[i][0] = f[i];
 	}
 	struct grids g;
-	grids_init(&g, w - 2, h - 2);
+	grids_init(&g, NULL, w - 2, h - 2);
 	solve(&g, u4, w, h, f4, tol, cycles);
 	for (size_t i = 0; i < n; i++)
 		u[i] = u4[i][0];
@@ -223,26 +317,31 @@ int vision_poisson_solve(float *u, int w, int h, const float *f, double tol, int
 	return 0;
 }
 
-int vision_seamless_clone(media_image *dst, const media_image *src, const uint8_t *mask,
-                          vision_rect r)
+/* What a band of the clone's rows needs. */
+struct clone_job {
+	media_image *dst;
+	const media_image *src;
+	const uint8_t *mask;
+	vision_rect r;
+	lanes *u, *f;
+};
+
+/* The clone's starting point and guidance, a band of the region's rows. */
+static void clone_setup(void *ctx, int band, int thread)
 {
-	if (src->width != dst->width || src->height != dst->height || src->channels != 3 ||
-	    dst->channels != 3)
-		return bj_error_set(BJ_EINVAL, "seamless clone needs two RGB images of one size");
-	r = vision_rect_clip(r, dst->width, dst->height);
-	int w = r.x1 - r.x0, h = r.y1 - r.y0;
-	if (w < 3 || h < 3)
-		return bj_error_set(BJ_EINVAL, "seamless clone: region of %d x %d pixels is too small", w, h);
-	/* the three channels in lanes 0..2 of u and f, lane 3 left zero */
-	size_t n = (size_t)w * h;
-	lanes *u = bj_xcalloc(n, sizeof(lanes)), *f = bj_xcalloc(n, sizeof(lanes));
+	(void)thread;
+	const struct clone_job *j = ctx;
+	const media_image *dst = j->dst, *src = j->src;
+	vision_rect r = j->r;
+	int w = r.x1 - r.x0, h = r.y1 - r.y0, y0, y1;
 	static const int dx[4] = { -1, 1, 0, 0 }, dy[4] = { 0, 0, -1, 1 };
-	for (int y = 0; y < h; y++)
+	vision_band_rows(band, 0, h, &y0, &y1);
+	for (int y = y0; y < y1; y++)
 		for (int x = 0; x < w; x++) {
 			int gx = r.x0 + x, gy = r.y0 + y;
-			const uint8_t *m = mask + (size_t)gy * dst->width + gx;
+			const uint8_t *m = j->mask + (size_t)gy * dst->width + gx;
 			size_t p = (size_t)gy * dst->stride + 3 * (size_t)gx;
-			lanes *up = u + (size_t)y * w + x, *fp = f + (size_t)y * w + x;
+			lanes *up = j->u + (size_t)y * w + x, *fp = j->f + (size_t)y * w + x;
 			int in = *m >= 128;
 			if (x == 0 || y == 0 || x == w - 1 || y == h - 1) {
 				/* the border is dst's: the boundary condition */
@@ -265,24 +364,58 @@ int vision_seamless_clone(media_image *dst, const media_image *src, const uint8_
 					(*fp)[c] += (float)g[p + c] - (float)g[p + q + c];
 			}
 		}
-	struct grids g;
-	grids_init(&g, w - 2, h - 2);
-	solve(&g, u, w, h, f, 0.5, NULL);
-	for (int y = 1; y < h - 1; y++)
+}
+
+/* The solution onto dst as far as the mask says, a band of the inner rows. */
+static void clone_blend(void *ctx, int band, int thread)
+{
+	(void)thread;
+	const struct clone_job *j = ctx;
+	media_image *dst = j->dst;
+	vision_rect r = j->r;
+	int w = r.x1 - r.x0, h = r.y1 - r.y0, y0, y1;
+	vision_band_rows(band, 1, h - 1, &y0, &y1);
+	for (int y = y0; y < y1; y++)
 		for (int x = 1; x < w - 1; x++) {
 			int gx = r.x0 + x, gy = r.y0 + y;
-			float a = mask[(size_t)gy * dst->width + gx] / 255.0f;
+			float a = j->mask[(size_t)gy * dst->width + gx] / 255.0f;
 			if (a <= 0)
 				continue;
 			uint8_t *p = dst->data + (size_t)gy * dst->stride + 3 * (size_t)gx;
-			const lanes *up = u + (size_t)y * w + x;
+			const lanes *up = j->u + (size_t)y * w + x;
 			for (int c = 0; c < 3; c++) {
 				float v = p[c] + a * ((*up)[c] - p[c]) + 0.5f;
 				p[c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 			}
 		}
+}
+
+int vision_seamless_clone(media_image *dst, const media_image *src, const uint8_t *mask, vision_rect r)
+{
+	return vision_seamless_clone_on(NULL, dst, src, mask, r);
+}
+
+int vision_seamless_clone_on(bj_pool *pool, media_image *dst, const media_image *src, const uint8_t *mask,
+                             vision_rect r)
+{
+	if (src->width != dst->width || src->height != dst->height || src->channels != 3 ||
+	    dst->channels != 3)
+		return bj_error_set(BJ_EINVAL, "seamless clone needs two RGB images of one size");
+	r = vision_rect_clip(r, dst->width, dst->height);
+	int w = r.x1 - r.x0, h = r.y1 - r.y0;
+	if (w < 3 || h < 3)
+		return bj_error_set(BJ_EINVAL, "seamless clone: region of %d x %d pixels is too small", w, h);
+	/* the three channels in lanes 0..2 of u and f, lane 3 left zero */
+	size_t n = (size_t)w * h;
+	struct clone_job j = { dst, src, mask, r, bj_xcalloc(n, sizeof(lanes)), bj_xcalloc(n, sizeof(lanes)) };
+	struct grids g;
+	grids_init(&g, pool, w - 2, h - 2);
+	bj_pool *banded = pool_for(&g, &g.lv[0]);
+	vision_bands_run(banded, clone_setup, &j);
+	solve(&g, j.u, w, h, j.f, 0.5, NULL);
+	vision_bands_run(banded, clone_blend, &j);
 	free(g.mem);
-	free(u);
-	free(f);
+	free(j.u);
+	free(j.f);
 	return 0;
 }

@@ -22,6 +22,7 @@
 
 #include <stdint.h>
 
+#include "base/threads.h"
 #include "media/image.h"
 #include "vision/tone.h"
 
@@ -41,3 +42,8 @@ int vision_poisson_solve(float *u, int w, int h, const float *f, double tol, int
  * the images differ in size or are not RGB, or r is under 3 x 3 pixels. */
 int vision_seamless_clone(media_image *dst, const media_image *src, const uint8_t *mask,
                           vision_rect r);
+
+/* The same over pool's threads (NULL: on the caller) in fixed bands of rows:
+ * the same bytes. */
+int vision_seamless_clone_on(bj_pool *pool, media_image *dst, const media_image *src, const uint8_t *mask,
+                             vision_rect r);

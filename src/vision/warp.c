@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "base/error.h"
+#include "vision/bands.h"
 
 void vision_warp_frame(const float *pts, int n, float *out)
 {
@@ -56,15 +57,30 @@ static void half_line(double a, double b, double *lo, double *hi)
 		*hi = *lo - 1;
 }
 
-int vision_warp_affine(const media_image *src, const float *src_pts, media_image *dst,
-                       const float *dst_pts, const int *tris, int n_tris, uint8_t *covered)
+/* What a band of destination rows needs. */
+struct warp_job {
+	const media_image *src;
+	const float *src_pts, *dst_pts;
+	media_image *dst;
+	const int *tris;
+	int n_tris;
+	uint8_t *covered;
+};
+
+/* Every triangle's pixels in band number band of dst's rows, the triangles in
+ * their order: a pixel on an edge two triangles share gets the later one's
+ * colour, as it would on one thread. */
+static void warp_band(void *ctx, int band, int thread)
 {
-	if (src->channels != dst->channels)
-		return bj_error_set(BJ_EINVAL, "warp: source has %d channels, destination %d",
-		                    src->channels, dst->channels);
-	int c = dst->channels;
-	for (int i = 0; i < n_tris; i++) {
-		const int *v = tris + 3 * i;
+	(void)thread;
+	const struct warp_job *j = ctx;
+	const media_image *src = j->src;
+	media_image *dst = j->dst;
+	const float *src_pts = j->src_pts, *dst_pts = j->dst_pts;
+	int c = dst->channels, band0, band1;
+	vision_band_rows(band, 0, dst->height, &band0, &band1);
+	for (int i = 0; i < j->n_tris; i++) {
+		const int *v = j->tris + 3 * i;
 		double dx0 = dst_pts[2 * v[0]], dy0 = dst_pts[2 * v[0] + 1];
 		double e1x = dst_pts[2 * v[1]] - dx0, e1y = dst_pts[2 * v[1] + 1] - dy0;
 		double e2x = dst_pts[2 * v[2]] - dx0, e2y = dst_pts[2 * v[2] + 1] - dy0;
@@ -78,7 +94,7 @@ int vision_warp_affine(const media_image *src, const float *src_pts, media_image
 		double minx = fmin(dx0, fmin(dx0 + e1x, dx0 + e2x)), maxx = fmax(dx0, fmax(dx0 + e1x, dx0 + e2x));
 		double miny = fmin(dy0, fmin(dy0 + e1y, dy0 + e2y)), maxy = fmax(dy0, fmax(dy0 + e1y, dy0 + e2y));
 		int x0 = (int)fmax(ceil(minx), 0), x1 = (int)fmin(floor(maxx), dst->width - 1);
-		int y0 = (int)fmax(ceil(miny), 0), y1 = (int)fmin(floor(maxy), dst->height - 1);
+		int y0 = (int)fmax(ceil(miny), band0), y1 = (int)fmin(floor(maxy), band1 - 1);
 		/* barycentric (b1, b2) of a pixel, linear in x along a row:
 		 * b1 = a1 + k1 x, b2 = a2 + k2 x; and the edge tolerance that keeps
 		 * pixels on a shared edge from falling between two triangles */
@@ -104,10 +120,26 @@ int vision_warp_affine(const media_image *src, const float *src_pts, media_image
 					continue;
 				float sx = (float)(sx0 + b1 * s1x + b2 * s2x), sy = (float)(sy0 + b1 * s1y + b2 * s2y);
 				sample(src, sx, sy, row + (size_t)x * c);
-				if (covered)
-					covered[(size_t)y * dst->width + x] = 255;
+				if (j->covered)
+					j->covered[(size_t)y * dst->width + x] = 255;
 			}
 		}
 	}
+}
+
+int vision_warp_affine(const media_image *src, const float *src_pts, media_image *dst,
+                       const float *dst_pts, const int *tris, int n_tris, uint8_t *covered)
+{
+	return vision_warp_affine_on(NULL, src, src_pts, dst, dst_pts, tris, n_tris, covered);
+}
+
+int vision_warp_affine_on(bj_pool *pool, const media_image *src, const float *src_pts, media_image *dst,
+                          const float *dst_pts, const int *tris, int n_tris, uint8_t *covered)
+{
+	if (src->channels != dst->channels)
+		return bj_error_set(BJ_EINVAL, "warp: source has %d channels, destination %d",
+		                    src->channels, dst->channels);
+	struct warp_job j = { src, src_pts, dst_pts, dst, tris, n_tris, covered };
+	vision_bands_run(pool, warp_band, &j);
 	return 0;
 }

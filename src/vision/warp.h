@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "base/threads.h"
 #include "media/image.h"
 
 /* The number of points vision_warp_frame adds. */
@@ -34,3 +35,8 @@ void vision_warp_frame(const float *pts, int n, float *out);
  * channels differ. */
 int vision_warp_affine(const media_image *src, const float *src_pts, media_image *dst,
                        const float *dst_pts, const int *tris, int n_tris, uint8_t *covered);
+
+/* The same over pool's threads (NULL: on the caller) in fixed bands of dst's
+ * rows: the same bytes. */
+int vision_warp_affine_on(bj_pool *pool, const media_image *src, const float *src_pts, media_image *dst,
+                          const float *dst_pts, const int *tris, int n_tris, uint8_t *covered);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/rng.h"
+#include "base/threads.h"
 #include "harness.h"
 #include "media/image.h"
 #include "vision/align.h"
@@ -234,6 +235,34 @@ static void test_clone(void)
 	free(mask);
 }
 
+/* The clone over two threads, on a region big enough to be shared out: the
+ * same bytes as on one. */
+static void test_clone_threads(void)
+{
+	int w = 220, h = 200;
+	bj_rng rng;
+	bj_rng_init(&rng, 5);
+	media_image *one = ramp(w, h, 0), *two = ramp(w, h, 0), *src = media_image_new(w, h, 3);
+	for (size_t i = 0; i < (size_t)h * src->stride; i++)
+		src->data[i] = (uint8_t)(40 + 150 * bj_rng_uniform(&rng) * (i % 5) / 4);
+	uint8_t *mask = calloc((size_t)w * h, 1);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			double d = sqrt((x - 110.0) * (x - 110.0) + (y - 100.0) * (y - 100.0));
+			mask[y * w + x] = (uint8_t)(d < 70 ? 255 : d < 85 ? 255 * (85 - d) / 15 : 0);
+		}
+	vision_rect r = { 10, 5, 212, 197 };
+	bj_pool *pool = bj_pool_new(2);
+	CHECK(vision_seamless_clone(one, src, mask, r) == 0);
+	CHECK(vision_seamless_clone_on(pool, two, src, mask, r) == 0);
+	CHECK(memcmp(one->data, two->data, (size_t)h * one->stride) == 0, "the clone differs on two threads");
+	bj_pool_free(pool);
+	media_image_free(one);
+	media_image_free(two);
+	media_image_free(src);
+	free(mask);
+}
+
 /* The clone against the same equations solved exactly: within a grey level
  * everywhere (random pictures, a feathered disc for the mask). */
 static void test_clone_matches_exact(void)
@@ -316,8 +345,10 @@ static void test_mask_and_seam(void)
 	CHECK(clean > 0.5 && clean < 1.5, "clean seam score %g", clean);
 	CHECK(seam > 2 * clean, "stepped seam score %g vs clean %g", seam, clean);
 	media_image_free(img);
-	/* the tiled mask is the per-pixel one, for faces turned and scaled */
-	uint8_t *naive = calloc((size_t)w * h, 1);
+	/* the tiled mask is the per-pixel one, for faces turned and scaled, and
+	 * the same over two threads */
+	uint8_t *naive = calloc((size_t)w * h, 1), *shared = calloc((size_t)w * h, 1);
+	bj_pool *pool = bj_pool_new(2);
 	for (int k = 0; k < 4; k++) {
 		float turned[136];
 		double a = 0.3 * k - 0.4, sc = 0.6 + 0.2 * k;
@@ -332,9 +363,14 @@ static void test_mask_and_seam(void)
 		for (int i = 0; i < 10; i++)
 			lifts[i] = k == 3 ? 0.1f * (float)i : 1;
 		vision_face_mask_lifted(turned, lifts, w, h, mask, &box);
-		vision_face_mask_tiled(turned, lifts, w, h, naive, &box, 1);
+		vision_face_mask_tiled(NULL, turned, lifts, w, h, naive, &box, 1);
 		CHECK(memcmp(mask, naive, (size_t)w * h) == 0, "tiled mask differs from the per-pixel one (turn %d)", k);
+		memset(shared, 0, (size_t)w * h);
+		vision_face_mask_lifted_on(pool, turned, lifts, w, h, shared, &box);
+		CHECK(memcmp(mask, shared, (size_t)w * h) == 0, "mask on two threads differs (turn %d)", k);
 	}
+	bj_pool_free(pool);
+	free(shared);
 	free(naive);
 	free(mask);
 }
@@ -346,6 +382,7 @@ int main(void)
 		TEST_CASE(test_solve_matches_exact),
 		TEST_CASE(test_clone),
 		TEST_CASE(test_clone_matches_exact),
+		TEST_CASE(test_clone_threads),
 		TEST_CASE(test_mask_and_seam),
 		{ 0 },
 	};

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/rng.h"
+#include "base/threads.h"
 #include "harness.h"
 #include "media/image.h"
 #include "vision/align.h"
@@ -189,6 +190,8 @@ static void test_warp_matches_naive(void)
 	bj_rng rng;
 	bj_rng_init(&rng, 11);
 	media_image *src = pattern(120, 100), *a = media_image_new(90, 80, 3), *b = media_image_new(90, 80, 3);
+	media_image *shared = media_image_new(90, 80, 3);
+	bj_pool *pool = bj_pool_new(2);
 	for (int round = 0; round < 20; round++) {
 		float lm[136], ps[2 * 76], pd[2 * 76];
 		for (int i = 0; i < 136; i += 2) {
@@ -207,8 +210,14 @@ static void test_warp_matches_naive(void)
 		CHECK(vision_warp_affine(src, ps, a, pd, tris, nt, NULL) == 0);
 		naive_warp(src, ps, b, pd, tris, nt);
 		CHECK(memcmp(a->data, b->data, (size_t)a->height * a->stride) == 0, "round %d: warps differ", round);
+		/* in bands over two threads: the same bytes */
+		memset(shared->data, 7, (size_t)shared->height * shared->stride);
+		CHECK(vision_warp_affine_on(pool, src, ps, shared, pd, tris, nt, NULL) == 0);
+		CHECK(memcmp(a->data, shared->data, (size_t)a->height * a->stride) == 0, "round %d: 2 threads differ", round);
 		free(tris);
 	}
+	bj_pool_free(pool);
+	media_image_free(shared);
 	media_image_free(src);
 	media_image_free(a);
 	media_image_free(b);
