@@ -37,7 +37,6 @@
 #define MIN_DETAIL 0.3        /* the least of a star face's fine detail kept */
 #define DETAIL_RATE 0.3       /* how fast the detail follows the swapped frames' */
 #define IDENTITY_EVERY 5      /* swapped frames between identity measurements */
-#define LIGHT_DEGREES 0.3     /* degrees of pose that one L* of light mismatch counts as */
 
 /* The scores' running sums, for a shot and for all frames. */
 struct sums {
@@ -50,8 +49,6 @@ typedef struct star_photo {
 	float pts[2 * N_PTS];
 	int *tris, n_tris;
 	float yaw, pitch;
-	float light[2];   /* vision_skin_light of the photo ... */
-	int lit;          /* ... once measured (pick_star): 1, or -1 when it could not be */
 } star_photo;
 
 struct perform_swapper {
@@ -80,7 +77,6 @@ struct perform_swapper {
 	float lifts[10];          /* the forehead's height above each brow point, steadied */
 	int have_lifts;
 	long faces_seen;          /* faces followed so far: each gets its own grain */
-	float light[2];           /* the footage face's vision_skin_light, steadied (pick_star) */
 
 	/* scores */
 	struct sums shot, total;
@@ -246,47 +242,18 @@ static double pose_distance(const star_photo *st, const vision_pose *p)
 	return hypot(st->yaw - p->yaw, st->pitch - p->pitch);
 }
 
-/* How far star photo st is from the footage face: its pose's distance in
- * degrees, plus LIGHT_DEGREES for each L* by which its light (vision_skin_light)
- * differs from the footage's. */
-static double star_cost(const perform_swapper *s, const star_photo *st, const vision_pose *p)
+/* The star photo for this pose, keeping the current one unless another is
+ * clearly nearer; -1 when none is within MAX_TURN degrees of it. */
+static int pick_star(perform_swapper *s, const vision_pose *p)
 {
-	double d = pose_distance(st, p);
-	if (st->lit > 0)
-		d += LIGHT_DEGREES * hypot(st->light[0] - s->light[0], st->light[1] - s->light[1]);
-	return d;
-}
-
-/* The star photo for this pose and light (frame, landmarks pts): the one
- * nearest in pose and lit most like the footage face, keeping the current one
- * unless another is clearly nearer (by STAR_HYSTERESIS); -1 when none is
- * within MAX_TURN degrees of the pose.  A photo lit from the same side needs
- * the least relighting: a shadowed cheek made light by the low-pass ratio
- * keeps its shadow's edges. */
-static int pick_star(perform_swapper *s, const vision_pose *p, const media_image *frame, const float *pts)
-{
-	float light[2];
-	if (vision_skin_light(frame, pts, light) == 0)
-		for (int k = 0; k < 2; k++)
-			s->light[k] = s->cur_star < 0 ? light[k] : (1 - COLOUR_RATE) * s->light[k] + COLOUR_RATE * light[k];
-	int nearest = 0;
+	int best = 0;
 	for (int i = 1; i < s->n_stars; i++)
-		if (pose_distance(&s->stars[i], p) < pose_distance(&s->stars[nearest], p))
-			nearest = i;
-	if (pose_distance(&s->stars[nearest], p) > MAX_TURN)
-		return -1;
-	int best = nearest;
-	for (int i = 0; i < s->n_stars; i++) {
-		star_photo *st = &s->stars[i];
-		if (pose_distance(st, p) > MAX_TURN)
-			continue;
-		if (!st->lit)
-			st->lit = vision_skin_light(st->img, st->pts, st->light) == 0 ? 1 : -1;
-		if (star_cost(s, st, p) < star_cost(s, &s->stars[best], p))
+		if (pose_distance(&s->stars[i], p) < pose_distance(&s->stars[best], p))
 			best = i;
-	}
-	if (s->cur_star < 0 || pose_distance(&s->stars[s->cur_star], p) > MAX_TURN ||
-	    star_cost(s, &s->stars[best], p) + STAR_HYSTERESIS < star_cost(s, &s->stars[s->cur_star], p))
+	if (pose_distance(&s->stars[best], p) > MAX_TURN)
+		return -1;
+	if (s->cur_star < 0 ||
+	    pose_distance(&s->stars[best], p) + STAR_HYSTERESIS < pose_distance(&s->stars[s->cur_star], p))
 		s->cur_star = best;
 	return s->cur_star;
 }
@@ -824,7 +791,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 	}
 	vision_rect box = { 0, 0, 0, 0 };
 	if (ok) {
-		int pick = s->redraw ? 0 : pick_star(s, &pose, frame, pts);
+		int pick = s->redraw ? 0 : pick_star(s, &pose);
 		if (pick < 0) {
 			snprintf(rep->reason, sizeof(rep->reason),
 			         "head turned (yaw %.0f, pitch %.0f degrees) beyond the star photos", pose.yaw, pose.pitch);

@@ -68,11 +68,3 @@ int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t 
  * above 0 change.  Returns as vision_seamless_clone. */
 int vision_skin_clone(media_image *dst, const media_image *src, const uint8_t *mask, const uint8_t *alien,
                       const media_image *fill, vision_rect box);
-
-/* Where the light on a face comes from, by its skin's lightness: side[0] is
- * the right cheek's L* less the left's (image right and left), side[1] the
- * nose bridge's less the chin's, each the mean over a square a fifth of the
- * outer eye-corner distance wide.  Two faces lit alike have near values; a
- * star photo lit like the footage needs the least relighting.  Returns 0, or
- * BJ_EINVAL when img is not RGB or a patch lies wholly off it. */
-int vision_skin_light(const media_image *img, const float *landmarks, float side[2]);

@@ -289,26 +289,6 @@ static void test_clone_keeps_inside(void)
 	teardown(&s);
 }
 
-/* Light from the right: the right cheek lighter; mirrored, the left. */
-static void test_light_side(void)
-{
-	struct setup s;
-	setup(&s);
-	media_image *right = face(60, 0.15f, 12, 16, 35, 6, 12, 0), *flat = face(60, 0, 12, 16, 35, 6, 12, 0);
-	float side[2];
-	CHECK(vision_skin_light(right, s.lm, side) == 0);
-	CHECK(side[0] > 8 && side[0] < 12 && fabs(side[1]) < 1, "right lit: %.1f %.1f", side[0], side[1]);
-	CHECK(vision_skin_light(flat, s.lm, side) == 0);
-	CHECK(fabs(side[0]) < 0.5 && fabs(side[1]) < 0.5, "flat: %.1f %.1f", side[0], side[1]);
-	float off[136];
-	for (int i = 0; i < 136; i++)
-		off[i] = s.lm[i] + 1000;
-	CHECK(vision_skin_light(flat, off, side) == BJ_EINVAL);
-	media_image_free(right);
-	media_image_free(flat);
-	teardown(&s);
-}
-
 static void test_errors(void)
 {
 	struct setup s;
@@ -335,7 +315,6 @@ int main(void)
 		TEST_CASE(test_clone_guard),
 		TEST_CASE(test_features_keep_colour),
 		TEST_CASE(test_clone_keeps_inside),
-		TEST_CASE(test_light_side),
 		TEST_CASE(test_errors),
 		{ 0 },
 	};
