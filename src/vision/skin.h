@@ -60,7 +60,7 @@ int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t 
  * mouth pulled their dark and colour smoothly into the face (a dark mask on
  * a face framed by black hair).  The feathered edge still blends onto dst
  * itself.  Inside the mask's core (255) the clone's offset from src fades
- * with the depth, to half of it a sixth of the box's width in: a seamless clone
+ * with the depth, to three quarters a sixth of the box's width in: a seamless clone
  * moves the whole face by what src and dst differ by at its edge (a relit
  * star whose edge stays lighter than the footage's shadowed jaw came out
  * darker and pinker all over than it had been relit), where the fade keeps
