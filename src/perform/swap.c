@@ -404,9 +404,9 @@ static int match_tone(perform_swapper *s, const media_image *frame, const float 
 		if (!(s->fill = media_image_new(frame->width, frame->height, 3)))
 			return bj_error_code();
 	}
-	vision_skin_mask(pts, s->mask, frame->width, box, s->skin);
-	if (vision_skin_relight(s->work, frame, s->skin, s->mask, box, vision_skin_sigma(pts), s->chroma < 4,
-	                        s->alien, s->fill) < 0) {
+	vision_skin_mask_on(s->pool, pts, s->mask, frame->width, box, s->skin);
+	if (vision_skin_relight_on(s->pool, s->work, frame, s->skin, s->mask, box, vision_skin_sigma(pts),
+	                           s->chroma < 4, s->alien, s->fill) < 0) {
 		/* no bare skin to go by (a face mostly off the frame): the whole
 		 * face's mean and spread */
 		double tgt[6], src[6];
@@ -856,7 +856,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 	if (ok) {
 		if (match_tone(s, frame, pts, box) < 0)
 			return bj_error_code();
-		if (vision_skin_clone(frame, s->work, s->mask, s->alien, s->fill, box) < 0)
+		if (vision_skin_clone_on(s->pool, frame, s->work, s->mask, s->alien, s->fill, box) < 0)
 			return bj_error_code();
 		if (s->o.strength < 1)
 			for (int y = box.y0; y < box.y1; y++)

@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "vision/bands.h"
 #include "vision/poisson.h"
 
 /* Distance from (x, y) to the polyline through the landmarks first..last
@@ -42,14 +43,57 @@ static const struct feature {
 	{ 48, 59, 1, 0.20 },   /* lips */
 };
 
+enum { N_FEATURES = sizeof(features) / sizeof(features[0]) };
+
+/* What a band of the skin mask's rows needs: near[f] is feature f's bounding
+ * box grown by its margin, eye the eye width. */
+struct skin_mask_job {
+	const float *lm;
+	const uint8_t *mask;
+	int w;
+	vision_rect box;
+	uint8_t *skin;
+	double eye, near[N_FEATURES][4];
+};
+
+static void skin_mask_band(void *ctx, int band, int thread)
+{
+	(void)thread;
+	const struct skin_mask_job *j = ctx;
+	int y0, y1;
+	vision_band_rows(band, j->box.y0, j->box.y1, &y0, &y1);
+	for (int y = y0; y < y1; y++)
+		for (int x = j->box.x0; x < j->box.x1; x++) {
+			size_t i = (size_t)y * j->w + x;
+			int bare = j->mask[i] >= 128;
+			for (int f = 0; bare && f < N_FEATURES; f++) {
+				const double *near = j->near[f];
+				if (x < near[0] || x > near[2] || y < near[1] || y > near[3])
+					continue;
+				int inside;
+				double d = polyline_distance(j->lm, features[f].first, features[f].last, features[f].closed, x, y,
+				                             &inside);
+				bare = !inside && d > features[f].grow * j->eye;
+			}
+			j->skin[i] = bare ? 255 : 0;
+		}
+}
+
 void vision_skin_mask(const float *lm, const uint8_t *mask, int w, vision_rect box, uint8_t *skin)
 {
-	enum { N = sizeof(features) / sizeof(features[0]) };
+	vision_skin_mask_on(NULL, lm, mask, w, box, skin);
+}
+
+void vision_skin_mask_on(bj_pool *pool, const float *lm, const uint8_t *mask, int w, vision_rect box, uint8_t *skin)
+{
+	enum { N = N_FEATURES };
+	struct skin_mask_job j = { lm, mask, w, box, skin, 0, { { 0 } } };
 	double eye = (hypot(lm[2 * 39] - lm[2 * 36], lm[2 * 39 + 1] - lm[2 * 36 + 1]) +
 	              hypot(lm[2 * 45] - lm[2 * 42], lm[2 * 45 + 1] - lm[2 * 42 + 1])) / 2;
 	/* each feature's bounding box grown by its margin: only pixels inside
 	 * one need its distance (the distances are most of the work) */
-	double near[N][4];
+	double(*near)[4] = j.near;
+	j.eye = eye;
 	for (int f = 0; f < N; f++) {
 		double g = features[f].grow * eye;
 		near[f][0] = near[f][2] = lm[2 * features[f].first];
@@ -60,20 +104,7 @@ void vision_skin_mask(const float *lm, const uint8_t *mask, int w, vision_rect b
 		}
 		near[f][0] -= g, near[f][1] -= g, near[f][2] += g, near[f][3] += g;
 	}
-	for (int y = box.y0; y < box.y1; y++)
-		for (int x = box.x0; x < box.x1; x++) {
-			size_t i = (size_t)y * w + x;
-			int bare = mask[i] >= 128;
-			for (int f = 0; bare && f < N; f++) {
-				if (x < near[f][0] || x > near[f][2] || y < near[f][1] || y > near[f][3])
-					continue;
-				int inside;
-				double d = polyline_distance(lm, features[f].first, features[f].last, features[f].closed, x, y,
-				                             &inside);
-				bare = !inside && d > features[f].grow * eye;
-			}
-			skin[i] = bare ? 255 : 0;
-		}
+	vision_bands_run(pool, skin_mask_band, &j);
 }
 
 double vision_skin_sigma(const float *lm)
@@ -117,29 +148,54 @@ static int unlike(const float lab[3], const double median[3])
  * only, just where only is not 0: the rest is not needed), keep
  * 1 for the skin pixels that look like the skin's median (median gets it);
  * returns how many. */
-static long robust_skin(const media_image *img, const uint8_t *skin, const uint8_t *only, vision_rect box, int grey,
-                        float *lab, uint8_t *keep, double median[3])
+struct lab_job {
+	const media_image *img;
+	const uint8_t *skin, *only;
+	vision_rect box;
+	int grey;
+	float *lab;
+	uint8_t *keep;
+};
+
+/* A band of the box's rows to L*a*b*, keep 1 on the skin. */
+static void lab_band(void *ctx, int band, int thread)
+{
+	(void)thread;
+	const struct lab_job *jb = ctx;
+	const media_image *img = jb->img;
+	vision_rect box = jb->box;
+	int w = box.x1 - box.x0, y0, y1;
+	vision_band_rows(band, 0, box.y1 - box.y0, &y0, &y1);
+	for (int y = y0; y < y1; y++)
+		for (int x = 0; x < w; x++) {
+			size_t i = (size_t)y * w + x, j = (size_t)(box.y0 + y) * img->width + box.x0 + x;
+			float *p = jb->lab + 3 * i;
+			jb->keep[i] = 0;
+			if (jb->only && !jb->only[j])
+				continue;
+			vision_rgb_to_lab(img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)(box.x0 + x), p);
+			if (jb->grey)
+				p[1] = p[2] = 0;
+			jb->keep[i] = jb->skin[j] != 0;
+		}
+}
+
+static long robust_skin(bj_pool *pool, const media_image *img, const uint8_t *skin, const uint8_t *only,
+                        vision_rect box, int grey, float *lab, uint8_t *keep, double median[3])
 {
 	int w = box.x1 - box.x0, h = box.y1 - box.y0;
 	long *hist = bj_xcalloc(101 + 2 * AB_BINS, sizeof(long)), n = 0;
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++) {
-			size_t i = (size_t)y * w + x, j = (size_t)(box.y0 + y) * img->width + box.x0 + x;
-			float *p = lab + 3 * i;
-			keep[i] = 0;
-			if (only && !only[j])
-				continue;
-			vision_rgb_to_lab(img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)(box.x0 + x), p);
-			if (grey)
-				p[1] = p[2] = 0;
-			keep[i] = skin[(size_t)(box.y0 + y) * img->width + box.x0 + x] != 0;
-			if (!keep[i])
-				continue;
-			hist[(int)fminf(fmaxf(p[0], 0), 100)]++;
-			for (int c = 1; c < 3; c++)
-				hist[101 + (c - 1) * AB_BINS + (int)fminf(fmaxf(p[c] - AB_LO, 0), AB_BINS - 1)]++;
-			n++;
-		}
+	struct lab_job jb = { img, skin, only, box, grey, lab, keep };
+	vision_bands_run(pool, lab_band, &jb);
+	for (size_t i = 0; i < (size_t)w * h; i++) {
+		const float *p = lab + 3 * i;
+		if (!keep[i])
+			continue;
+		hist[(int)fminf(fmaxf(p[0], 0), 100)]++;
+		for (int c = 1; c < 3; c++)
+			hist[101 + (c - 1) * AB_BINS + (int)fminf(fmaxf(p[c] - AB_LO, 0), AB_BINS - 1)]++;
+		n++;
+	}
 	long kept = 0;
 	if (n) {
 		median[0] = hist_median(hist, 101, n, 0);
@@ -273,8 +329,71 @@ static void relight(float lab[3], const float from[3], const float to[3])
 	lab[2] += w * (to[2] - from[2]);
 }
 
+/* What a band of the relit rows needs. */
+struct relight_job {
+	media_image *img, *fill;
+	const uint8_t *mask;
+	uint8_t *alien;
+	vision_rect box;
+	float *lab_img;
+	const float *lab_ref;
+	const double *med_ref;
+	lowpass li, lr;
+	float mean_i[3], mean_r[3];
+};
+
+/* Marks a band's rows of the star's colours unlike the footage's skin. */
+static void alien_band(void *ctx, int band, int thread)
+{
+	(void)thread;
+	const struct relight_job *j = ctx;
+	vision_rect box = j->box;
+	int w = box.x1 - box.x0, y0, y1;
+	vision_band_rows(band, 0, box.y1 - box.y0, &y0, &y1);
+	for (int y = y0; y < y1; y++)
+		for (int x = 0; x < w; x++)
+			j->alien[(size_t)(box.y0 + y) * j->img->width + box.x0 + x] =
+			        unlike(j->lab_ref + 3 * ((size_t)y * w + x), j->med_ref) ? 255 : 0;
+}
+
+/* A band's rows relit, and the fill's skin colour where the star is alien. */
+static void relight_band(void *ctx, int band, int thread)
+{
+	(void)thread;
+	struct relight_job *j = ctx;
+	media_image *img = j->img, *fill = j->fill;
+	vision_rect box = j->box;
+	int w = box.x1 - box.x0, y0, y1;
+	vision_band_rows(band, 0, box.y1 - box.y0, &y0, &y1);
+	for (int y = y0; y < y1; y++)
+		for (int x = 0; x < w; x++) {
+			size_t i = (size_t)(box.y0 + y) * img->width + box.x0 + x;
+			if (!j->mask[i] && !j->alien[i])
+				continue;
+			float from[3], to[3], *lab = j->lab_img + 3 * ((size_t)y * w + x);
+			lowpass_at(&j->lr, x, y, j->mean_r, to);
+			if (j->alien[i]) {
+				float skin_lab[3] = { y_to_l(to[0]), to[1], to[2] };
+				vision_lab_to_rgb(skin_lab,
+				                  fill->data + (size_t)(box.y0 + y) * fill->stride + 3 * (size_t)(box.x0 + x));
+			}
+			if (!j->mask[i])
+				continue;
+			lowpass_at(&j->li, x, y, j->mean_i, from);
+			relight(lab, from, to);
+			vision_lab_to_rgb(lab, img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)(box.x0 + x));
+		}
+}
+
 int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t *skin, const uint8_t *mask,
                         vision_rect box, double sigma, int mono, uint8_t *alien, media_image *fill)
+{
+	return vision_skin_relight_on(NULL, img, ref, skin, mask, box, sigma, mono, alien, fill);
+}
+
+int vision_skin_relight_on(bj_pool *pool, media_image *img, const media_image *ref, const uint8_t *skin,
+                           const uint8_t *mask, vision_rect box, double sigma, int mono, uint8_t *alien,
+                           media_image *fill)
 {
 	if (img->width != ref->width || img->height != ref->height || img->channels != 3 || ref->channels != 3)
 		return bj_error_set(BJ_EINVAL, "skin relight needs two RGB images of one size");
@@ -289,41 +408,21 @@ int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t 
 	double med_img[3], med_ref[3];
 	for (int y = box.y0; y < box.y1; y++)
 		memset(alien + (size_t)y * img->width + box.x0, 0, (size_t)w);
-	if (!robust_skin(img, skin, mask, box, mono, lab_img, keep_img, med_img) ||
-	    !robust_skin(ref, skin, NULL, box, 0, lab_ref, keep_ref, med_ref)) {
+	if (!robust_skin(pool, img, skin, mask, box, mono, lab_img, keep_img, med_img) ||
+	    !robust_skin(pool, ref, skin, NULL, box, 0, lab_ref, keep_ref, med_ref)) {
 		ret = bj_error_set(BJ_EINVAL, "skin relight: no skin in the box");
 		goto out;
 	}
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++)
-			alien[(size_t)(box.y0 + y) * img->width + box.x0 + x] =
-			        unlike(lab_ref + 3 * ((size_t)y * w + x), med_ref) ? 255 : 0;
-	lowpass li, lr;
-	lowpass_make(&li, lab_img, keep_img, w, h, sigma);
-	lowpass_make(&lr, lab_ref, keep_ref, w, h, sigma);
-	float mean_i[3], mean_r[3];
-	lowpass_mean(&li, mean_i);
-	lowpass_mean(&lr, mean_r);
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++) {
-			size_t i = (size_t)(box.y0 + y) * img->width + box.x0 + x;
-			if (!mask[i] && !alien[i])
-				continue;
-			float from[3], to[3], *lab = lab_img + 3 * ((size_t)y * w + x);
-			lowpass_at(&lr, x, y, mean_r, to);
-			if (alien[i]) {
-				float skin_lab[3] = { y_to_l(to[0]), to[1], to[2] };
-				vision_lab_to_rgb(skin_lab,
-				                  fill->data + (size_t)(box.y0 + y) * fill->stride + 3 * (size_t)(box.x0 + x));
-			}
-			if (!mask[i])
-				continue;
-			lowpass_at(&li, x, y, mean_i, from);
-			relight(lab, from, to);
-			vision_lab_to_rgb(lab, img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)(box.x0 + x));
-		}
-	free(li.g);
-	free(lr.g);
+	struct relight_job j = { .img = img, .fill = fill, .mask = mask, .alien = alien, .box = box,
+		                 .lab_img = lab_img, .lab_ref = lab_ref, .med_ref = med_ref };
+	vision_bands_run(pool, alien_band, &j);
+	lowpass_make(&j.li, lab_img, keep_img, w, h, sigma);
+	lowpass_make(&j.lr, lab_ref, keep_ref, w, h, sigma);
+	lowpass_mean(&j.li, j.mean_i);
+	lowpass_mean(&j.lr, j.mean_r);
+	vision_bands_run(pool, relight_band, &j);
+	free(j.li.g);
+	free(j.lr.g);
 out:
 	free(lab_img);
 	free(lab_ref);
@@ -346,15 +445,25 @@ out:
  * quarters are kept in the middle: fading more lowered the flicker further
  * (grid_sbwe5n 1.25 to 1.02 with half kept) but raised the identity margin
  * (grid_lbax4n -0.139 to -0.124 with half, -0.131 with three quarters). */
-static void fade_offset(media_image *c, const media_image *s, const uint8_t *m, int w, int h)
+struct fade_job {
+	media_image *c;
+	const media_image *s;
+	const uint8_t *m;
+	const int *sum;
+	int w, h, r;
+};
+
+static void fade_band(void *ctx, int band, int thread)
 {
-	int r = w / FADE_DEPTH > 1 ? w / FADE_DEPTH : 1;
-	int *sum = bj_xcalloc((size_t)(w + 1) * (h + 1), sizeof(int));
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++)
-			sum[(size_t)(y + 1) * (w + 1) + x + 1] = (m[(size_t)y * w + x] == 255) + sum[(size_t)y * (w + 1) + x + 1] +
-			                                          sum[(size_t)(y + 1) * (w + 1) + x] - sum[(size_t)y * (w + 1) + x];
-	for (int y = 0; y < h; y++)
+	(void)thread;
+	const struct fade_job *j = ctx;
+	media_image *c = j->c;
+	const media_image *s = j->s;
+	const uint8_t *m = j->m;
+	const int *sum = j->sum;
+	int w = j->w, h = j->h, r = j->r, band0, band1;
+	vision_band_rows(band, 0, h, &band0, &band1);
+	for (int y = band0; y < band1; y++)
 		for (int x = 0; x < w; x++) {
 			if (m[(size_t)y * w + x] != 255)
 				continue;
@@ -370,11 +479,88 @@ static void fade_offset(media_image *c, const media_image *s, const uint8_t *m, 
 			for (int k = 0; k < 3; k++)
 				cp[k] = (uint8_t)lrintf((float)sp[k] + keep * (float)(cp[k] - sp[k]));
 		}
+}
+
+static void fade_offset(bj_pool *pool, media_image *c, const media_image *s, const uint8_t *m, int w, int h)
+{
+	int r = w / FADE_DEPTH > 1 ? w / FADE_DEPTH : 1;
+	int *sum = bj_xcalloc((size_t)(w + 1) * (h + 1), sizeof(int));
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			sum[(size_t)(y + 1) * (w + 1) + x + 1] = (m[(size_t)y * w + x] == 255) + sum[(size_t)y * (w + 1) + x + 1] +
+			                                          sum[(size_t)(y + 1) * (w + 1) + x] - sum[(size_t)y * (w + 1) + x];
+	struct fade_job j = { c, s, m, sum, w, h, r };
+	vision_bands_run(pool, fade_band, &j);
 	free(sum);
+}
+
+/* What a band of the clone's rows needs: the footage dst, the relit star
+ * src, the masks and the fill; the box-sized copies guide, star and m. */
+struct skin_clone_job {
+	media_image *dst;
+	const media_image *src, *fill;
+	const uint8_t *mask, *alien;
+	vision_rect box;
+	media_image *guide, *star;
+	uint8_t *m;
+};
+
+static void copy_band(void *ctx, int band, int thread)
+{
+	(void)thread;
+	const struct skin_clone_job *j = ctx;
+	const media_image *dst = j->dst, *src = j->src, *fill = j->fill;
+	vision_rect box = j->box;
+	int w = box.x1 - box.x0, y0, y1;
+	vision_band_rows(band, 0, box.y1 - box.y0, &y0, &y1);
+	for (int y = y0; y < y1; y++)
+		for (int x = 0; x < w; x++) {
+			size_t i = (size_t)(box.y0 + y) * dst->width + box.x0 + x, o = 3 * (size_t)(box.x0 + x);
+			const uint8_t *d = dst->data + (size_t)(box.y0 + y) * dst->stride + o;
+			memcpy(j->star->data + (size_t)y * j->star->stride + 3 * (size_t)x,
+			       src->data + (size_t)(box.y0 + y) * src->stride + o, 3);
+			memcpy(j->guide->data + (size_t)y * j->guide->stride + 3 * (size_t)x,
+			       j->alien[i] && j->mask[i] < 128 ? fill->data + (size_t)(box.y0 + y) * fill->stride + o : d, 3);
+			j->m[(size_t)y * w + x] = j->mask[i];
+		}
+}
+
+/* The clone gave g + a (u - g) for the guide g, the solution u and the mask's
+ * a; the face goes onto the footage d as d + a (u - d), which is that plus
+ * (1 - a) (d - g): the fill shapes the solution but is never seen, the
+ * feathered edge shows the hair, not the fill. */
+static void blend_band(void *ctx, int band, int thread)
+{
+	(void)thread;
+	const struct skin_clone_job *j = ctx;
+	media_image *dst = j->dst;
+	const media_image *fill = j->fill;
+	vision_rect box = j->box;
+	int w = box.x1 - box.x0, y0, y1;
+	vision_band_rows(band, 0, box.y1 - box.y0, &y0, &y1);
+	for (int y = y0; y < y1; y++)
+		for (int x = 0; x < w; x++) {
+			int a = j->m[(size_t)y * w + x];
+			uint8_t *d = dst->data + (size_t)(box.y0 + y) * dst->stride + 3 * (size_t)(box.x0 + x);
+			const uint8_t *c = j->guide->data + (size_t)y * j->guide->stride + 3 * (size_t)x;
+			const uint8_t *g = j->alien[(size_t)(box.y0 + y) * dst->width + box.x0 + x] && a < 128
+			                           ? fill->data + (size_t)(box.y0 + y) * fill->stride + 3 * (size_t)(box.x0 + x)
+			                           : d;
+			for (int k = 0; a && k < 3; k++) {
+				int v = c[k] + ((255 - a) * (d[k] - g[k]) + (d[k] >= g[k] ? 127 : -127)) / 255;
+				d[k] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+			}
+		}
 }
 
 int vision_skin_clone(media_image *dst, const media_image *src, const uint8_t *mask, const uint8_t *alien,
                       const media_image *fill, vision_rect box)
+{
+	return vision_skin_clone_on(NULL, dst, src, mask, alien, fill, box);
+}
+
+int vision_skin_clone_on(bj_pool *pool, media_image *dst, const media_image *src, const uint8_t *mask,
+                         const uint8_t *alien, const media_image *fill, vision_rect box)
 {
 	if (src->width != dst->width || src->height != dst->height || fill->width != dst->width ||
 	    fill->height != dst->height || src->channels != 3 || dst->channels != 3 || fill->channels != 3)
@@ -390,38 +576,14 @@ int vision_skin_clone(media_image *dst, const media_image *src, const uint8_t *m
 		media_image_free(star);
 		return bj_error_code();
 	}
-	uint8_t *m = bj_xmalloc((size_t)w * h);
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++) {
-			size_t i = (size_t)(box.y0 + y) * dst->width + box.x0 + x, o = 3 * (size_t)(box.x0 + x);
-			const uint8_t *d = dst->data + (size_t)(box.y0 + y) * dst->stride + o;
-			memcpy(star->data + (size_t)y * star->stride + 3 * (size_t)x,
-			       src->data + (size_t)(box.y0 + y) * src->stride + o, 3);
-			memcpy(guide->data + (size_t)y * guide->stride + 3 * (size_t)x,
-			       alien[i] && mask[i] < 128 ? fill->data + (size_t)(box.y0 + y) * fill->stride + o : d, 3);
-			m[(size_t)y * w + x] = mask[i];
-		}
-	int ret = vision_seamless_clone(guide, star, m, (vision_rect){ 0, 0, w, h });
-	if (ret == 0)
-		fade_offset(guide, star, m, w, h);
-	/* the clone gave g + a (u - g) for the guide g, the solution u and the
-	 * mask's a; the face goes onto the footage d as d + a (u - d), which is
-	 * that plus (1 - a) (d - g): the fill shapes the solution but is never
-	 * seen, the feathered edge shows the hair, not the fill */
-	for (int y = 0; ret == 0 && y < h; y++)
-		for (int x = 0; x < w; x++) {
-			int a = m[(size_t)y * w + x];
-			uint8_t *d = dst->data + (size_t)(box.y0 + y) * dst->stride + 3 * (size_t)(box.x0 + x);
-			const uint8_t *c = guide->data + (size_t)y * guide->stride + 3 * (size_t)x;
-			const uint8_t *g = alien[(size_t)(box.y0 + y) * dst->width + box.x0 + x] && a < 128
-			                           ? fill->data + (size_t)(box.y0 + y) * fill->stride + 3 * (size_t)(box.x0 + x)
-			                           : d;
-			for (int k = 0; a && k < 3; k++) {
-				int v = c[k] + ((255 - a) * (d[k] - g[k]) + (d[k] >= g[k] ? 127 : -127)) / 255;
-				d[k] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
-			}
-		}
-	free(m);
+	struct skin_clone_job j = { dst, src, fill, mask, alien, box, guide, star, bj_xmalloc((size_t)w * h) };
+	vision_bands_run(pool, copy_band, &j);
+	int ret = vision_seamless_clone_on(pool, guide, star, j.m, (vision_rect){ 0, 0, w, h });
+	if (ret == 0) {
+		fade_offset(pool, guide, star, j.m, w, h);
+		vision_bands_run(pool, blend_band, &j);
+	}
+	free(j.m);
 	media_image_free(guide);
 	media_image_free(star);
 	return ret;

@@ -22,6 +22,7 @@
 
 #include <stdint.h>
 
+#include "base/threads.h"
 #include "media/image.h"
 #include "vision/tone.h"
 
@@ -68,3 +69,13 @@ int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t 
  * above 0 change.  Returns as vision_seamless_clone. */
 int vision_skin_clone(media_image *dst, const media_image *src, const uint8_t *mask, const uint8_t *alien,
                       const media_image *fill, vision_rect box);
+
+/* vision_skin_mask, vision_skin_relight and vision_skin_clone over pool's
+ * threads (NULL: on the caller) in fixed bands of rows: the same bytes. */
+void vision_skin_mask_on(bj_pool *pool, const float *landmarks, const uint8_t *mask, int w, vision_rect box,
+                         uint8_t *skin);
+int vision_skin_relight_on(bj_pool *pool, media_image *img, const media_image *ref, const uint8_t *skin,
+                           const uint8_t *mask, vision_rect box, double sigma, int mono, uint8_t *alien,
+                           media_image *fill);
+int vision_skin_clone_on(bj_pool *pool, media_image *dst, const media_image *src, const uint8_t *mask,
+                         const uint8_t *alien, const media_image *fill, vision_rect box);

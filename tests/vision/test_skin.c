@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/threads.h"
 #include "harness.h"
 #include "media/image.h"
 #include "vision/face_mask.h"
@@ -307,6 +308,41 @@ static void test_errors(void)
 	teardown(&s);
 }
 
+/* The skin mask, the relighting and the clone over two threads: the same
+ * bytes as on one. */
+static void test_threads(void)
+{
+	struct setup one, two;
+	setup(&one);
+	setup(&two);
+	bj_pool *pool = bj_pool_new(2);
+	memset(two.skin, 0, W * H);
+	vision_skin_mask_on(pool, two.lm, two.mask, W, two.box, two.skin);
+	CHECK(memcmp(one.skin, two.skin, W * H) == 0, "skin masks differ");
+	media_image *star[2], *foot[2];
+	for (int k = 0; k < 2; k++) {
+		star[k] = face(70, 0.1f, 14, 18, 30, 4, 10, 40);
+		foot[k] = face(50, -0.2f, 8, 12, 25, 3, 8, 50);
+	}
+	CHECK(vision_skin_relight(star[0], foot[0], one.skin, one.mask, one.box, vision_skin_sigma(one.lm), 0, one.alien,
+	                          one.fill) == 0);
+	CHECK(vision_skin_relight_on(pool, star[1], foot[1], two.skin, two.mask, two.box, vision_skin_sigma(two.lm), 0,
+	                             two.alien, two.fill) == 0);
+	CHECK(memcmp(star[0]->data, star[1]->data, (size_t)H * star[0]->stride) == 0, "relit stars differ");
+	CHECK(memcmp(one.alien, two.alien, W * H) == 0, "alien masks differ");
+	CHECK(memcmp(one.fill->data, two.fill->data, (size_t)H * one.fill->stride) == 0, "fills differ");
+	CHECK(vision_skin_clone(foot[0], star[0], one.mask, one.alien, one.fill, one.box) == 0);
+	CHECK(vision_skin_clone_on(pool, foot[1], star[1], two.mask, two.alien, two.fill, two.box) == 0);
+	CHECK(memcmp(foot[0]->data, foot[1]->data, (size_t)H * foot[0]->stride) == 0, "clones differ");
+	for (int k = 0; k < 2; k++) {
+		media_image_free(star[k]);
+		media_image_free(foot[k]);
+	}
+	bj_pool_free(pool);
+	teardown(&one);
+	teardown(&two);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -317,6 +353,7 @@ int main(void)
 		TEST_CASE(test_features_keep_colour),
 		TEST_CASE(test_clone_keeps_inside),
 		TEST_CASE(test_errors),
+		TEST_CASE(test_threads),
 		{ 0 },
 	};
 	return test_main(cases);
