@@ -235,22 +235,36 @@ static void test_clone(void)
 	free(mask);
 }
 
+/* A random picture: each value 40 + 150 u (i % period) / (period - 1). */
+static media_image *noise(int w, int h, uint64_t seed, int period)
+{
+	bj_rng rng;
+	bj_rng_init(&rng, seed);
+	media_image *img = media_image_new(w, h, 3);
+	for (size_t i = 0; i < (size_t)h * img->stride; i++)
+		img->data[i] = (uint8_t)(40 + 150 * bj_rng_uniform(&rng) * (i % period) / (period - 1));
+	return img;
+}
+
+/* A disc mask at (cx, cy): 255 within radius in, falling to 0 at out. */
+static uint8_t *disc(int w, int h, double cx, double cy, double in, double out)
+{
+	uint8_t *mask = calloc((size_t)w * h, 1);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			double d = sqrt((x - cx) * (x - cx) + (y - cy) * (y - cy));
+			mask[y * w + x] = (uint8_t)(d < in ? 255 : d < out ? 255 * (out - d) / (out - in) : 0);
+		}
+	return mask;
+}
+
 /* The clone over two threads, on a region big enough to be shared out: the
  * same bytes as on one. */
 static void test_clone_threads(void)
 {
 	int w = 220, h = 200;
-	bj_rng rng;
-	bj_rng_init(&rng, 5);
-	media_image *one = ramp(w, h, 0), *two = ramp(w, h, 0), *src = media_image_new(w, h, 3);
-	for (size_t i = 0; i < (size_t)h * src->stride; i++)
-		src->data[i] = (uint8_t)(40 + 150 * bj_rng_uniform(&rng) * (i % 5) / 4);
-	uint8_t *mask = calloc((size_t)w * h, 1);
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++) {
-			double d = sqrt((x - 110.0) * (x - 110.0) + (y - 100.0) * (y - 100.0));
-			mask[y * w + x] = (uint8_t)(d < 70 ? 255 : d < 85 ? 255 * (85 - d) / 15 : 0);
-		}
+	media_image *one = ramp(w, h, 0), *two = ramp(w, h, 0), *src = noise(w, h, 5, 5);
+	uint8_t *mask = disc(w, h, 110, 100, 70, 85);
 	vision_rect r = { 10, 5, 212, 197 };
 	bj_pool *pool = bj_pool_new(2);
 	CHECK(vision_seamless_clone(one, src, mask, r) == 0);
@@ -268,17 +282,8 @@ static void test_clone_threads(void)
 static void test_clone_matches_exact(void)
 {
 	int w = 70, h = 60;
-	bj_rng rng;
-	bj_rng_init(&rng, 9);
-	media_image *dst = ramp(w, h, 0), *src = media_image_new(w, h, 3), *out = ramp(w, h, 0);
-	for (size_t i = 0; i < (size_t)h * src->stride; i++)
-		src->data[i] = (uint8_t)(40 + 150 * bj_rng_uniform(&rng) * (i % 7) / 6);
-	uint8_t *mask = calloc((size_t)w * h, 1);
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++) {
-			double d = sqrt((x - 35.0) * (x - 35.0) + (y - 30.0) * (y - 30.0));
-			mask[y * w + x] = (uint8_t)(d < 18 ? 255 : d < 24 ? 255 * (24 - d) / 6 : 0);
-		}
+	media_image *dst = ramp(w, h, 0), *src = noise(w, h, 9, 7), *out = ramp(w, h, 0);
+	uint8_t *mask = disc(w, h, 35, 30, 18, 24);
 	vision_rect r = { 5, 3, 66, 58 };
 	CHECK(vision_seamless_clone(out, src, mask, r) == 0);
 	int rw = r.x1 - r.x0, rh = r.y1 - r.y0, worst = 0;
