@@ -44,10 +44,12 @@ struct grids {
 	bj_pool *pool;
 };
 
-/* A level of fewer points than this is done on the caller: handing out its
- * bands would cost more than they take.  Whichever runs them, the bands do
- * the same sums, so the solution does not depend on it. */
-#define BANDS_MIN_POINTS 4096
+/* A level of fewer points than this is done on the caller: a half sweep of
+ * it takes some 15 us, and handing out its bands (a run of the pool, the
+ * worker spinning between runs) would cost about what the split saves.
+ * Whichever thread runs them, the bands do the same sums, so the solution
+ * does not depend on it. */
+#define BANDS_MIN_POINTS 16384
 
 static bj_pool *pool_for(const struct grids *g, const struct level *l)
 {
