@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/threads.h"
 #include "harness.h"
 #include "media/decoder.h"
 #include "media/imagefile.h"
@@ -65,12 +66,13 @@ static int same(const media_image *a, const media_image *b)
 	       memcmp(a->data, b->data, (size_t)a->height * a->stride) == 0;
 }
 
-/* Swaps all frames; out[i] gets copies of the results (or NULL). */
-static perform_swapper *run(double strength, media_image **out, perform_swap_stats *st)
+/* Swaps all frames on pool's threads (NULL: the caller's); out[i] gets copies
+ * of the results (or NULL). */
+static perform_swapper *run(double strength, bj_pool *pool, media_image **out, perform_swap_stats *st)
 {
 	perform_swap_opts o = PERFORM_SWAP_DEFAULTS;
 	o.strength = strength;
-	perform_swapper *s = perform_swapper_new(cascade, model, NULL, &o);
+	perform_swapper *s = perform_swapper_new(cascade, model, pool, &o);
 	CHECK(s && perform_swapper_add_star(s, star, "star") == 0);
 	for (int i = 0; i < FRAMES; i++) {
 		media_image *f = copy(frames[i]);
@@ -94,7 +96,7 @@ static void test_swap_frames(void)
 		return;
 	media_image *a[FRAMES], *b[FRAMES];
 	perform_swap_stats st;
-	perform_swapper *s = run(1, a, &st);
+	perform_swapper *s = run(1, NULL, a, &st);
 	CHECK(st.frames == FRAMES && st.swapped >= FRAMES - 2, "%ld of %ld swapped", st.swapped, st.frames);
 	CHECK(st.flicker > 0 && st.flicker < 2.5, "flicker %g", st.flicker);
 	CHECK(st.seam > 0 && st.seam < 1.5, "seam %g (original %g)", st.seam, st.seam_original);
@@ -123,15 +125,20 @@ static void test_swap_frames(void)
 	CHECK(perform_swapper_frame(s, tiny, 2, &rep) == 0);
 	CHECK(!rep.swapped && same(tiny, tiny_keep), "tiny face: %s", rep.reason);
 	perform_swapper_free(s);
-	/* deterministic */
-	s = run(1, b, &st);
+	/* deterministic, and the same on two threads, scores and all */
+	bj_pool *pool = bj_pool_new(2);
+	perform_swap_stats st2;
+	s = run(1, pool, b, &st2);
 	for (int i = 0; i < FRAMES; i++)
 		CHECK(same(a[i], b[i]), "frame %d differs between runs", i);
+	CHECK(st2.flicker == st.flicker && st2.seam == st.seam && st2.margin == st.margin && st2.texture == st.texture,
+	      "scores differ on two threads");
 	perform_swapper_free(s);
+	bj_pool_free(pool);
 	for (int i = 0; i < FRAMES; i++)
 		media_image_free(b[i]);
 	/* strength 0: nothing changes */
-	s = run(0, b, &st);
+	s = run(0, NULL, b, &st);
 	for (int i = 0; i < FRAMES; i++)
 		CHECK(same(b[i], frames[i]), "strength 0 changed frame %d", i);
 	perform_swapper_free(s);
