@@ -36,8 +36,10 @@ void vision_skin_mask(const float *landmarks, const uint8_t *mask, int w, vision
  * a light's fall-off across the face. */
 double vision_skin_sigma(const float *landmarks);
 
-/* Multiplies each pixel of img where mask is not 0 (all of a feathered band),
- * in linear RGB, by ref's low-pass skin colour over img's at that pixel: a
+/* Multiplies each pixel's luminance in img where mask is not 0 (all of a
+ * feathered band) by ref's low-pass skin luminance over img's at that pixel,
+ * and shifts its a* b* by ref's low-pass skin colour less img's as far as
+ * the pixel is skin-like (brows, eyes and lips keep their colour): a
  * Gaussian of sigma pixels over the skin pixels only (normalised convolution),
  * each image's skin first cleared of what is not skin there (hair, a shadow's
  * black, a background showing through: pixels more than 30 L* from the skin's
@@ -57,7 +59,12 @@ int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t 
  * meet whatever lies around it, and hair, a dark background or the open
  * mouth pulled their dark and colour smoothly into the face (a dark mask on
  * a face framed by black hair).  The feathered edge still blends onto dst
- * itself.  Only pixels with mask above 0 change.  Returns as
- * vision_seamless_clone. */
+ * itself.  Inside the mask's core (255) the clone's offset from src fades
+ * with the depth, to three quarters a sixth of the box's width in: a seamless clone
+ * moves the whole face by what src and dst differ by at its edge (a relit
+ * star whose edge stays lighter than the footage's shadowed jaw came out
+ * darker and pinker all over than it had been relit), where the fade keeps
+ * src's colour inside and meets dst at the edge.  Only pixels with mask
+ * above 0 change.  Returns as vision_seamless_clone. */
 int vision_skin_clone(media_image *dst, const media_image *src, const uint8_t *mask, const uint8_t *alien,
                       const media_image *fill, vision_rect box);

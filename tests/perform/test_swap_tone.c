@@ -129,10 +129,105 @@ static void test_casablanca(void)
 	vision_shape_model_free(model);
 }
 
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median a* and b* of img over the pixels where orig and swapped differ
+ * (the pasted face) that the original has as skin-coloured (L* 40..85, a*
+ * 5..30, b* 10..40: not her eyes, brows, lips or hair). */
+static void skin_ab(const media_image *img, const media_image *orig, const media_image *swapped, float ab[2])
+{
+	size_t cap = (size_t)img->width * img->height, n = 0;
+	float *a = malloc(cap * sizeof(float)), *b = malloc(cap * sizeof(float));
+	for (int y = 0; y < img->height; y++)
+		for (int x = 0; x < img->width; x++) {
+			size_t i = (size_t)y * orig->stride + 3 * (size_t)x;
+			if (abs(orig->data[i] - swapped->data[i]) + abs(orig->data[i + 1] - swapped->data[i + 1]) <= 12)
+				continue;
+			float lo[3], lab[3];
+			vision_rgb_to_lab(orig->data + i, lo);
+			if (lo[0] < 40 || lo[0] > 85 || lo[1] < 5 || lo[1] > 30 || lo[2] < 10 || lo[2] > 40)
+				continue;
+			vision_rgb_to_lab(img->data + (size_t)y * img->stride + 3 * (size_t)x, lab);
+			a[n] = lab[1];
+			b[n++] = lab[2];
+		}
+	qsort(a, n, sizeof(float), cmp_float);
+	qsort(b, n, sizeof(float), cmp_float);
+	ab[0] = n ? a[n / 2] : 0;
+	ab[1] = n ? b[n / 2] : 0;
+	free(a);
+	free(b);
+}
+
+/* Bush onto Alexandria Ocasio-Cortez (tanned skin, warm light): the swapped
+ * face's skin keeps her skin's colour.  Turning and scaling the star's colours
+ * by the two skins' ratio, and the clone moving the whole face by the
+ * difference at its shadowed edge, made it paler and pinker (b* 5 below
+ * hers, a* 2-3 above) with a red nose. */
+static void test_skin_colour(void)
+{
+	/* the photo the swap picks for her pose: his face red from shouting */
+	const char *photo = test_data("faces/star_George_W_Bush/George_W_Bush_0226.jpg");
+	if (!photo)
+		return;
+	media_image *star = media_image_load(photo, 3);
+	const char *clip = test_data("footage/talking_heads/hdtf/sadtalker_WDA_AlexandriaOcasioCortez_000.mp4");
+	if (!clip) {
+		media_image_free(star);
+		return;
+	}
+	vision_cascade *cascade = vision_cascade_load(CASCADE);
+	vision_shape_model *model = vision_shape_model_load(VISION_SHAPE_MODEL_68);
+	media_decoder *d;
+	CHECK(cascade && model && star, "%p %p %p", (void *)cascade, (void *)model, (void *)star);
+	CHECK(media_decoder_open(clip, &d) == 0, "%s", clip);
+	if (!cascade || !model || !star)
+		return;
+	CHECK(media_decoder_set_output(d, 0, 0, 3) == 0);
+	perform_swap_opts o = PERFORM_SWAP_DEFAULTS;
+	perform_swapper *s = perform_swapper_new(cascade, model, NULL, &o);
+	CHECK(s && perform_swapper_add_star(s, star, "star") == 0);
+	const media_frame *f;
+	int swapped = 0;
+	double worst_a = 0, worst_b = 0;
+	for (int i = 0; i < FRAMES && media_decoder_read(d, &f) > 0; i++) {
+		media_image *orig = media_image_new(f->image.width, f->image.height, 3);
+		media_image *img = media_image_new(f->image.width, f->image.height, 3);
+		for (int y = 0; y < f->image.height; y++) {
+			memcpy(orig->data + y * orig->stride, f->image.data + y * f->image.stride, (size_t)f->image.width * 3);
+			memcpy(img->data + y * img->stride, f->image.data + y * f->image.stride, (size_t)f->image.width * 3);
+		}
+		perform_swap_report rep;
+		CHECK(perform_swapper_frame(s, img, i / 25.0, &rep) == 0);
+		if (rep.swapped) {
+			float want[2], got[2];
+			skin_ab(orig, orig, img, want);
+			skin_ab(img, orig, img, got);
+			worst_a = fmax(worst_a, fabs(got[0] - want[0]));
+			worst_b = fmax(worst_b, fabs(got[1] - want[1]));
+			swapped++;
+		}
+		media_image_free(orig);
+		media_image_free(img);
+	}
+	CHECK(swapped >= FRAMES - 1, "%d of %d frames swapped", swapped, FRAMES);
+	CHECK(worst_a < 2 && worst_b < 2.5, "skin a* off by up to %.1f, b* by %.1f", worst_a, worst_b);
+	media_decoder_close(d);
+	perform_swapper_free(s);
+	media_image_free(star);
+	vision_cascade_free(cascade);
+	vision_shape_model_free(model);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_casablanca),
+		TEST_CASE(test_skin_colour),
 		{ 0 },
 	};
 	return test_main(cases);

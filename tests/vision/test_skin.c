@@ -231,6 +231,65 @@ static void test_clone_guard(void)
 	teardown(&s);
 }
 
+/* A brown brow on a pink-skinned face: the star's skin takes the footage's
+ * pink, its brow half of that and stays brown (turning every colour by the
+ * skins' hue difference made it purple); and a pale star's features are not made
+ * redder by a tanned face (scaling by the skins' chroma ratio tripled them). */
+static void test_features_keep_colour(void)
+{
+	struct setup s;
+	setup(&s);
+	media_image *star = face(70, 0, 10, 22, 35, 8, 18, 0), *foot = face(68, 0, 20, 2, 40, 8, 12, 0);
+	CHECK(vision_skin_relight(star, foot, s.skin, s.mask, s.box, vision_skin_sigma(s.lm), 0, s.alien, s.fill) ==
+	      0);
+	float brow[3], skin[3];
+	get_lab(star, 64, 70, brow);
+	get_lab(star, 60, 100, skin);
+	CHECK(fabs(skin[1] - 20) < 1.5 && fabs(skin[2] - 2) < 1.5, "skin a* b* %.1f %.1f, want 20 2", skin[1], skin[2]);
+	/* half way to the skin's shift: brown, neither the star's olive nor pink */
+	double hue = atan2(brow[2], brow[1]) - atan2(2, 20);
+	CHECK(hue > 0.3 && brow[1] > 0 && brow[2] > 0, "brow hue %.2f rad from the skin's (a* %.1f b* %.1f)", hue,
+	      brow[1], brow[2]);
+	media_image_free(star);
+	media_image_free(foot);
+	star = face(70, 0, 4, 8, 40, 6, 14, 0);
+	foot = face(65, 0, 14, 24, 40, 8, 12, 0);
+	CHECK(vision_skin_relight(star, foot, s.skin, s.mask, s.box, vision_skin_sigma(s.lm), 0, s.alien, s.fill) ==
+	      0);
+	get_lab(star, 64, 70, brow);
+	CHECK(hypot(brow[1], brow[2]) < 30, "brow chroma %.1f, the star's 15", hypot(brow[1], brow[2]));
+	media_image_free(star);
+	media_image_free(foot);
+	teardown(&s);
+}
+
+/* The footage face 10 L* darker than the relit star all round its edge (its
+ * skin falls off into shadow there): a plain seamless clone moves the whole
+ * face by those 10 L*, the skin clone by three quarters of that inside (its
+ * edge by all of it, to meet the footage). */
+static void test_clone_keeps_inside(void)
+{
+	struct setup s;
+	setup(&s);
+	media_image *star = face(65, 0, 12, 16, 35, 6, 12, 0), *foot = face(55, 0, 12, 16, 35, 6, 12, 0);
+	media_image *plain = face(55, 0, 12, 16, 35, 6, 12, 0);
+	CHECK(vision_seamless_clone(plain, star, s.mask, s.box) == 0);
+	CHECK(vision_skin_clone(foot, star, s.mask, s.alien, s.fill, s.box) == 0);
+	float in[3], pulled[3], edge[3];
+	get_lab(foot, 100, 100, in);
+	get_lab(plain, 100, 100, pulled);
+	CHECK(fabs(in[0] - 57.5) < 1, "the face's middle L* %.1f, moved three quarters of the way to the edge's 55",
+	      in[0]);
+	CHECK(pulled[0] < 56, "plain clone's middle L* %.1f: moved all the way", pulled[0]);
+	/* on the jaw's edge (the hull at (100, 170)) the footage still */
+	get_lab(foot, 100, 169, edge);
+	CHECK(fabs(edge[0] - 55) < 2, "edge L* %.1f, the footage's 55", edge[0]);
+	media_image_free(star);
+	media_image_free(foot);
+	media_image_free(plain);
+	teardown(&s);
+}
+
 static void test_errors(void)
 {
 	struct setup s;
@@ -255,6 +314,8 @@ int main(void)
 		TEST_CASE(test_contrast_kept),
 		TEST_CASE(test_light_and_hue),
 		TEST_CASE(test_clone_guard),
+		TEST_CASE(test_features_keep_colour),
+		TEST_CASE(test_clone_keeps_inside),
 		TEST_CASE(test_errors),
 		{ 0 },
 	};
