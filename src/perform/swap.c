@@ -39,6 +39,8 @@
 #define MAX_SHARPEN 0.25      /* the most unsharp masking of a soft star photo */
 #define MIN_DETAIL 0.3        /* the least of a star face's fine detail kept */
 #define DETAIL_RATE 0.3       /* how fast the detail follows the swapped frames' */
+#define MIN_BAND 0.5          /* the least of a star face's mid-scale detail kept */
+#define BAND_RATE 0.15        /* how fast the mid-scale detail follows them */
 #define IDENTITY_EVERY 5      /* swapped frames between identity measurements */
 
 /* The scores' running sums, for a shot and for all frames. */
@@ -80,7 +82,7 @@ struct perform_swapper {
 	long candidate_frame;   /* ... on this frame of the shot (from 1) */
 	/* smoothed footage measurements */
 	int measured;
-	double chroma, noise, own_noise, blur, sharpen, detail, texture_ratio;
+	double chroma, noise, own_noise, blur, sharpen, detail, band, texture_ratio;
 	int blur_age;
 	float lifts[10];          /* the forehead's height above each brow point, steadied */
 	int have_lifts;
@@ -440,6 +442,14 @@ static int match_tone(perform_swapper *s, const media_image *frame, const float 
 		s->detail = fmin(1, fmax(MIN_DETAIL, s->detail * pow(s->texture_ratio, -DETAIL_RATE)));
 	}
 	vision_soften_detail(s->work, box, s->detail);
+	/* the fine detail at its floor and still more than the footage's: the
+	 * mid-scale detail too (vision_soften_band), slower, to a floor of its
+	 * own, and back as the swapped frames come to carry less */
+	if (first)
+		s->band = 1;
+	else if (s->texture_ratio > 0 && (s->detail <= MIN_DETAIL || s->band < 1))
+		s->band = fmin(1, fmax(MIN_BAND, s->band * pow(s->texture_ratio, -BAND_RATE)));
+	vision_soften_band(s->work, box, s->band);
 	if (measure) {
 		double noise = vision_noise_sigma(frame, s->mask), own = vision_noise_sigma(s->work, s->mask);
 		s->noise = first ? noise : (s->noise + noise) / 2;
