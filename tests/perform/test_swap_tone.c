@@ -72,34 +72,38 @@ static void measure(const media_image *orig, const media_image *swapped, double 
 	free(blurred);
 }
 
-static void test_casablanca(void)
+typedef void frame_check(const media_image *orig, const media_image *swapped, void *ctx);
+
+/* Swaps the star's photo onto frames first .. first + n - 1 of the clip (both
+ * under ../shared/data) and calls check on each swapped frame with the
+ * original beside it.  Returns how many were swapped, or -1 when the data is
+ * missing (test_data has then failed the test where it must). */
+static int swap_frames(const char *photo, const char *clip, int first, int n, frame_check *check, void *ctx)
 {
 	/* test_data's answer lasts until its next call */
-	const char *photo = test_data("faces/star_George_W_Bush/George_W_Bush_0001.jpg");
-	if (!photo)
-		return;
-	media_image *star = media_image_load(photo, 3);
-	const char *clip = test_data("footage/more/casablanca_1942_play_it_sam_dialogue.mp4");
-	if (!clip) {
+	const char *path = test_data(photo);
+	if (!path)
+		return -1;
+	media_image *star = media_image_load(path, 3);
+	if (!(path = test_data(clip))) {
 		media_image_free(star);
-		return;
+		return -1;
 	}
 	vision_cascade *cascade = vision_cascade_load(CASCADE);
 	vision_shape_model *model = vision_shape_model_load(VISION_SHAPE_MODEL_68);
 	media_decoder *d;
 	CHECK(cascade && model && star, "%p %p %p", (void *)cascade, (void *)model, (void *)star);
-	CHECK(media_decoder_open(clip, &d) == 0, "%s", clip);
+	CHECK(media_decoder_open(path, &d) == 0, "%s", path);
 	if (!cascade || !model || !star)
-		return;
+		return -1;
 	CHECK(media_decoder_set_output(d, 0, 0, 3) == 0);
 	perform_swap_opts o = PERFORM_SWAP_DEFAULTS;
 	perform_swapper *s = perform_swapper_new(cascade, model, NULL, &o);
 	CHECK(s && perform_swapper_add_star(s, star, "star") == 0);
 	const media_frame *f;
 	int swapped = 0;
-	double worst_dark = 0, worst_shift = 0;
-	for (int i = 0; i < FIRST + FRAMES && media_decoder_read(d, &f) > 0; i++) {
-		if (i < FIRST)
+	for (int i = 0; i < first + n && media_decoder_read(d, &f) > 0; i++) {
+		if (i < first)
 			continue;
 		media_image *orig = media_image_new(f->image.width, f->image.height, 3);
 		media_image *img = media_image_new(f->image.width, f->image.height, 3);
@@ -110,23 +114,43 @@ static void test_casablanca(void)
 		perform_swap_report rep;
 		CHECK(perform_swapper_frame(s, img, i / 25.0, &rep) == 0);
 		if (rep.swapped) {
-			double dark, shift;
-			measure(orig, img, &dark, &shift);
-			worst_dark = fmax(worst_dark, dark);
-			worst_shift = fmax(worst_shift, fabs(shift));
+			check(orig, img, ctx);
 			swapped++;
 		}
 		media_image_free(orig);
 		media_image_free(img);
 	}
-	CHECK(swapped >= FRAMES - 1, "%d of %d frames swapped", swapped, FRAMES);
-	CHECK(worst_dark < 0.03, "%.3f of the face more than 25 L* darker than hers", worst_dark);
-	CHECK(worst_shift < 6, "median lightness off by %.1f L*", worst_shift);
 	media_decoder_close(d);
 	perform_swapper_free(s);
 	media_image_free(star);
 	vision_cascade_free(cascade);
 	vision_shape_model_free(model);
+	return swapped;
+}
+
+struct dark_worst {
+	double dark, shift;
+};
+
+static void check_dark(const media_image *orig, const media_image *swapped, void *ctx)
+{
+	struct dark_worst *w = ctx;
+	double dark, shift;
+	measure(orig, swapped, &dark, &shift);
+	w->dark = fmax(w->dark, dark);
+	w->shift = fmax(w->shift, fabs(shift));
+}
+
+static void test_casablanca(void)
+{
+	struct dark_worst w = { 0, 0 };
+	int swapped = swap_frames("faces/star_George_W_Bush/George_W_Bush_0001.jpg",
+	                          "footage/more/casablanca_1942_play_it_sam_dialogue.mp4", FIRST, FRAMES, check_dark, &w);
+	if (swapped < 0)
+		return;
+	CHECK(swapped >= FRAMES - 1, "%d of %d frames swapped", swapped, FRAMES);
+	CHECK(w.dark < 0.03, "%.3f of the face more than 25 L* darker than hers", w.dark);
+	CHECK(w.shift < 6, "median lightness off by %.1f L*", w.shift);
 }
 
 static int cmp_float(const void *a, const void *b)
@@ -163,6 +187,20 @@ static void skin_ab(const media_image *img, const media_image *orig, const media
 	free(b);
 }
 
+struct colour_worst {
+	double a, b;
+};
+
+static void check_colour(const media_image *orig, const media_image *swapped, void *ctx)
+{
+	struct colour_worst *w = ctx;
+	float want[2], got[2];
+	skin_ab(orig, orig, swapped, want);
+	skin_ab(swapped, orig, swapped, got);
+	w->a = fmax(w->a, fabs(got[0] - want[0]));
+	w->b = fmax(w->b, fabs(got[1] - want[1]));
+}
+
 /* Bush onto Alexandria Ocasio-Cortez (tanned skin, warm light): the swapped
  * face's skin keeps her skin's colour.  Turning and scaling the star's colours
  * by the two skins' ratio, and the clone moving the whole face by the
@@ -171,56 +209,14 @@ static void skin_ab(const media_image *img, const media_image *orig, const media
 static void test_skin_colour(void)
 {
 	/* the photo the swap picks for her pose: his face red from shouting */
-	const char *photo = test_data("faces/star_George_W_Bush/George_W_Bush_0226.jpg");
-	if (!photo)
+	struct colour_worst w = { 0, 0 };
+	int swapped = swap_frames("faces/star_George_W_Bush/George_W_Bush_0226.jpg",
+	                          "footage/talking_heads/hdtf/sadtalker_WDA_AlexandriaOcasioCortez_000.mp4", 0, FRAMES,
+	                          check_colour, &w);
+	if (swapped < 0)
 		return;
-	media_image *star = media_image_load(photo, 3);
-	const char *clip = test_data("footage/talking_heads/hdtf/sadtalker_WDA_AlexandriaOcasioCortez_000.mp4");
-	if (!clip) {
-		media_image_free(star);
-		return;
-	}
-	vision_cascade *cascade = vision_cascade_load(CASCADE);
-	vision_shape_model *model = vision_shape_model_load(VISION_SHAPE_MODEL_68);
-	media_decoder *d;
-	CHECK(cascade && model && star, "%p %p %p", (void *)cascade, (void *)model, (void *)star);
-	CHECK(media_decoder_open(clip, &d) == 0, "%s", clip);
-	if (!cascade || !model || !star)
-		return;
-	CHECK(media_decoder_set_output(d, 0, 0, 3) == 0);
-	perform_swap_opts o = PERFORM_SWAP_DEFAULTS;
-	perform_swapper *s = perform_swapper_new(cascade, model, NULL, &o);
-	CHECK(s && perform_swapper_add_star(s, star, "star") == 0);
-	const media_frame *f;
-	int swapped = 0;
-	double worst_a = 0, worst_b = 0;
-	for (int i = 0; i < FRAMES && media_decoder_read(d, &f) > 0; i++) {
-		media_image *orig = media_image_new(f->image.width, f->image.height, 3);
-		media_image *img = media_image_new(f->image.width, f->image.height, 3);
-		for (int y = 0; y < f->image.height; y++) {
-			memcpy(orig->data + y * orig->stride, f->image.data + y * f->image.stride, (size_t)f->image.width * 3);
-			memcpy(img->data + y * img->stride, f->image.data + y * f->image.stride, (size_t)f->image.width * 3);
-		}
-		perform_swap_report rep;
-		CHECK(perform_swapper_frame(s, img, i / 25.0, &rep) == 0);
-		if (rep.swapped) {
-			float want[2], got[2];
-			skin_ab(orig, orig, img, want);
-			skin_ab(img, orig, img, got);
-			worst_a = fmax(worst_a, fabs(got[0] - want[0]));
-			worst_b = fmax(worst_b, fabs(got[1] - want[1]));
-			swapped++;
-		}
-		media_image_free(orig);
-		media_image_free(img);
-	}
 	CHECK(swapped >= FRAMES - 1, "%d of %d frames swapped", swapped, FRAMES);
-	CHECK(worst_a < 2 && worst_b < 2.5, "skin a* off by up to %.1f, b* by %.1f", worst_a, worst_b);
-	media_decoder_close(d);
-	perform_swapper_free(s);
-	media_image_free(star);
-	vision_cascade_free(cascade);
-	vision_shape_model_free(model);
+	CHECK(w.a < 2 && w.b < 2.5, "skin a* off by up to %.1f, b* by %.1f", w.a, w.b);
 }
 
 int main(void)
