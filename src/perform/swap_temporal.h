@@ -25,7 +25,12 @@
  * Measured (scores.sh of issue 8, README's swap section): flicker on
  * grid_brbk7n 1.290 -> 1.02, grid_sbwe5n 1.251 -> 1.06, face_2 1.200 -> 1.15;
  * a weight of 0.9 or a threshold of 100 gained nothing more (what is left is
- * the star's detail moving with the head, not tremor).
+ * the star's detail moving with the head, not tremor).  Later, with the
+ * landmarks steadier and the clone's mouth hole out of its solve, the
+ * threshold came down from 60 to 12 grey levels: the correction also holds
+ * the footage's grain and lip motion under the face with its sign turned,
+ * and blending it in gave them back (grid_sbwe5n 0.86 -> 0.69,
+ * videoretalking_face_1 0.99 -> 0.95; swap_temporal.c).
  */
 #pragma once
 
