@@ -34,6 +34,7 @@
  */
 #pragma once
 
+#include "base/threads.h"
 #include "media/image.h"
 #include "vision/align.h"
 #include "vision/tone.h"
@@ -52,6 +53,11 @@ perform_temporal *perform_temporal_new(void);
  * remembers it. */
 void perform_temporal_apply(perform_temporal *t, media_image *swapped, const media_image *footage, vision_rect box,
                             const float *pts, const vision_similarity *moved);
+
+/* The same over pool's threads (NULL: on the caller) in fixed bands of
+ * rows: the same bytes. */
+void perform_temporal_apply_on(bj_pool *pool, perform_temporal *t, media_image *swapped, const media_image *footage,
+                               vision_rect box, const float *pts, const vision_similarity *moved);
 
 /* Forgets the carried correction: the next call starts afresh. */
 void perform_temporal_reset(perform_temporal *t);
