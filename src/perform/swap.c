@@ -878,7 +878,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 				}
 		if (!s->last_ok)
 			perform_temporal_reset(s->temporal);
-		perform_temporal_apply(s->temporal, frame, s->orig, box, pts, s->have_moved ? &s->moved : NULL);
+		perform_temporal_apply_on(s->pool, s->temporal, frame, s->orig, box, pts, s->have_moved ? &s->moved : NULL);
 		score(s, frame, box, pts);
 		s->last_rect = box;
 		s->shot.swapped++;

@@ -25,10 +25,16 @@
  * Measured (scores.sh of issue 8, README's swap section): flicker on
  * grid_brbk7n 1.290 -> 1.02, grid_sbwe5n 1.251 -> 1.06, face_2 1.200 -> 1.15;
  * a weight of 0.9 or a threshold of 100 gained nothing more (what is left is
- * the star's detail moving with the head, not tremor).
+ * the star's detail moving with the head, not tremor).  Later, with the
+ * landmarks steadier and the clone's mouth hole out of its solve, the
+ * threshold came down from 60 to 12 grey levels: the correction also holds
+ * the footage's grain and lip motion under the face with its sign turned,
+ * and blending it in gave them back (grid_sbwe5n 0.86 -> 0.69,
+ * videoretalking_face_1 0.99 -> 0.95; swap_temporal.c).
  */
 #pragma once
 
+#include "base/threads.h"
 #include "media/image.h"
 #include "vision/align.h"
 #include "vision/tone.h"
@@ -47,6 +53,11 @@ perform_temporal *perform_temporal_new(void);
  * remembers it. */
 void perform_temporal_apply(perform_temporal *t, media_image *swapped, const media_image *footage, vision_rect box,
                             const float *pts, const vision_similarity *moved);
+
+/* The same over pool's threads (NULL: on the caller) in fixed bands of
+ * rows: the same bytes. */
+void perform_temporal_apply_on(bj_pool *pool, perform_temporal *t, media_image *swapped, const media_image *footage,
+                               vision_rect box, const float *pts, const vision_similarity *moved);
 
 /* Forgets the carried correction: the next call starts afresh. */
 void perform_temporal_reset(perform_temporal *t);

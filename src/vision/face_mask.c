@@ -1,5 +1,6 @@
 #include "vision/face_mask.h"
 
+#include "base/alloc.h"
 #include "vision/bands.h"
 #include "vision/internal.h"
 
@@ -164,6 +165,38 @@ void vision_face_mask_tiled(bj_pool *pool, const float *lm, const float *lifts, 
 	double feather = fmax((maxx - minx) / 12, 1);
 	struct mask_job j = { hull, lm, nh, w, tile, feather, fmax(feather / 3, 1), *box, mask };
 	vision_bands_run(pool, mask_band, &j);
+}
+
+/* Marks from the border, over pixels below 255, what is not a hole; a
+ * stack of pixel indices (each pushed once). */
+void vision_mask_fill_holes(const uint8_t *m, int w, int h, uint8_t *whole)
+{
+	size_t n = (size_t)w * h, top = 0;
+	size_t *stack = bj_xmalloc(n * sizeof(*stack));
+	uint8_t *reached = bj_xcalloc(n, 1);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			size_t i = (size_t)y * w + x;
+			if ((x == 0 || y == 0 || x == w - 1 || y == h - 1) && m[i] < 255) {
+				reached[i] = 1;
+				stack[top++] = i;
+			}
+		}
+	while (top) {
+		size_t i = stack[--top];
+		int x = (int)(i % (size_t)w), y = (int)(i / (size_t)w);
+		size_t next[4] = { i - 1, i + 1, i - (size_t)w, i + (size_t)w };
+		int ok[4] = { x > 0, x + 1 < w, y > 0, y + 1 < h };
+		for (int k = 0; k < 4; k++)
+			if (ok[k] && !reached[next[k]] && m[next[k]] < 255) {
+				reached[next[k]] = 1;
+				stack[top++] = next[k];
+			}
+	}
+	for (size_t i = 0; i < n; i++)
+		whole[i] = reached[i] ? m[i] : 255;
+	free(reached);
+	free(stack);
 }
 
 static double luma_at(const media_image *img, int x, int y)

@@ -39,6 +39,12 @@ void vision_face_mask_lifted_on(bj_pool *pool, const float *landmarks, const flo
 /* The full lift in pixels: a fifth of the brow-to-chin height. */
 float vision_face_mask_lift(const float *landmarks);
 
+/* whole = m (w x h, row-major) with its holes filled: every pixel below 255
+ * that no 4-connected path of such pixels joins to the border becomes 255,
+ * the rest is copied.  The face mask's mouth is such a hole (unless it
+ * reaches the feathered rim). */
+void vision_mask_fill_holes(const uint8_t *m, int w, int h, uint8_t *whole);
+
 /* Mean gradient magnitude (luma, central differences) on the mask's edge -
  * pixels >= 128 with a 4-neighbour below 128 - over the mean inside the mask
  * (>= 128), within box.  About 1 when nothing marks the edge; a visible seam

@@ -357,13 +357,17 @@ static void clone_setup(void *ctx, int band, int thread)
 			const uint8_t *start = in ? src->data : dst->data;
 			for (int c = 0; c < 3; c++)
 				(*up)[c] = start[p + c];
-			/* the guidance: src's gradient towards a neighbour where the
-			 * pixel or the neighbour is in the mask, dst's elsewhere */
+			/* the guidance: src's gradient towards a neighbour weighted by
+			 * the two pixels' mean mask, dst's by the rest, so that the
+			 * guidance changes little when a feathered mask moves a little
+			 * (a threshold at 128 switched whole pixels from one picture's
+			 * gradient to the other's as the face's landmarks trembled) */
 			for (int k = 0; k < 4; k++) {
-				const uint8_t *g = in || m[dy[k] * dst->width + dx[k]] >= 128 ? src->data : dst->data;
+				float ws = (float)(m[0] + m[dy[k] * dst->width + dx[k]]) / 510;
 				ptrdiff_t q = dy[k] * (ptrdiff_t)dst->stride + 3 * dx[k];
 				for (int c = 0; c < 3; c++)
-					(*fp)[c] += (float)g[p + c] - (float)g[p + q + c];
+					(*fp)[c] += ws * ((float)src->data[p + c] - (float)src->data[p + q + c]) +
+					            (1 - ws) * ((float)dst->data[p + c] - (float)dst->data[p + q + c]);
 			}
 		}
 }

@@ -33,10 +33,13 @@
 int vision_poisson_solve(float *u, int w, int h, const float *f, double tol, int *cycles);
 
 /* Seamless cloning of src into dst (same size, RGB) inside rectangle r (clipped
- * to the image): the result keeps dst on r's border and takes the gradients of
- * src wherever a pixel or its neighbour is in the mask (>= 128), those of dst
- * elsewhere; then each pixel moves from dst towards the result by mask / 255,
- * so a feathered mask also feathers the clone.  Solved to a residual of 0.5
+ * to the image): the result keeps dst on r's border and takes between two
+ * neighbouring pixels src's gradient weighted by their mean mask / 255 and
+ * dst's by the rest (src's inside a mask of 255, dst's outside, a blend of
+ * the two across a feathered edge, so that a mask moved by a fraction of a
+ * pixel moves the result by as little); then each pixel moves from dst
+ * towards the result by mask / 255, so a feathered mask also feathers the
+ * clone.  Solved to a residual of 0.5
  * from src inside the mask and dst outside: within a grey level of the exact
  * solution (a start from dst left errors of several).  Returns 0, or BJ_EINVAL when
  * the images differ in size or are not RGB, or r is under 3 x 3 pixels. */

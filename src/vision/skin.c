@@ -7,6 +7,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "vision/bands.h"
+#include "vision/face_mask.h"
 #include "vision/poisson.h"
 
 /* Distance from (x, y) to the polyline through the landmarks first..last
@@ -495,14 +496,15 @@ static void fade_offset(bj_pool *pool, media_image *c, const media_image *s, con
 }
 
 /* What a band of the clone's rows needs: the footage dst, the relit star
- * src, the masks and the fill; the box-sized copies guide, star and m. */
+ * src, the masks and the fill; the box-sized copies guide, star, m (the
+ * mask) and whole (the mask with its holes filled). */
 struct skin_clone_job {
 	media_image *dst;
 	const media_image *src, *fill;
 	const uint8_t *mask, *alien;
 	vision_rect box;
 	media_image *guide, *star;
-	uint8_t *m;
+	uint8_t *m, *whole;
 };
 
 static void copy_band(void *ctx, int band, int thread)
@@ -520,15 +522,18 @@ static void copy_band(void *ctx, int band, int thread)
 			memcpy(j->star->data + (size_t)y * j->star->stride + 3 * (size_t)x,
 			       src->data + (size_t)(box.y0 + y) * src->stride + o, 3);
 			memcpy(j->guide->data + (size_t)y * j->guide->stride + 3 * (size_t)x,
-			       j->alien[i] && j->mask[i] < 128 ? fill->data + (size_t)(box.y0 + y) * fill->stride + o : d, 3);
-			j->m[(size_t)y * w + x] = j->mask[i];
+			       j->alien[i] && j->whole[(size_t)y * w + x] < 255
+			               ? fill->data + (size_t)(box.y0 + y) * fill->stride + o
+			               : d,
+			       3);
 		}
 }
 
-/* The clone gave g + a (u - g) for the guide g, the solution u and the mask's
- * a; the face goes onto the footage d as d + a (u - d), which is that plus
- * (1 - a) (d - g): the fill shapes the solution but is never seen, the
- * feathered edge shows the hair, not the fill. */
+/* The clone gave g + a (u - g) for the guide g, the solution u and the
+ * filled mask's a; the face goes onto the footage d as d + a (u - d), which
+ * is that plus (1 - a) (d - g): the fill shapes the solution but is never
+ * seen, the feathered edge shows the hair, not the fill.  In a hole of the
+ * mask (b below a) only b / a of that change is shown: d + b (u - d). */
 static void blend_band(void *ctx, int band, int thread)
 {
 	(void)thread;
@@ -540,14 +545,16 @@ static void blend_band(void *ctx, int band, int thread)
 	vision_band_rows(band, 0, box.y1 - box.y0, &y0, &y1);
 	for (int y = y0; y < y1; y++)
 		for (int x = 0; x < w; x++) {
-			int a = j->m[(size_t)y * w + x];
+			int a = j->whole[(size_t)y * w + x], b = j->m[(size_t)y * w + x];
 			uint8_t *d = dst->data + (size_t)(box.y0 + y) * dst->stride + 3 * (size_t)(box.x0 + x);
 			const uint8_t *c = j->guide->data + (size_t)y * j->guide->stride + 3 * (size_t)x;
-			const uint8_t *g = j->alien[(size_t)(box.y0 + y) * dst->width + box.x0 + x] && a < 128
+			const uint8_t *g = j->alien[(size_t)(box.y0 + y) * dst->width + box.x0 + x] && a < 255
 			                           ? fill->data + (size_t)(box.y0 + y) * fill->stride + 3 * (size_t)(box.x0 + x)
 			                           : d;
-			for (int k = 0; a && k < 3; k++) {
+			for (int k = 0; b && k < 3; k++) {
 				int v = c[k] + ((255 - a) * (d[k] - g[k]) + (d[k] >= g[k] ? 127 : -127)) / 255;
+				if (b < a)
+					v = d[k] + (b * (v - d[k]) + (v >= d[k] ? a / 2 : -a / 2)) / a;
 				d[k] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 			}
 		}
@@ -576,14 +583,26 @@ int vision_skin_clone_on(bj_pool *pool, media_image *dst, const media_image *src
 		media_image_free(star);
 		return bj_error_code();
 	}
-	struct skin_clone_job j = { dst, src, fill, mask, alien, box, guide, star, bj_xmalloc((size_t)w * h) };
+	struct skin_clone_job j = { dst,   src,  fill, mask, alien, box, guide, star, bj_xmalloc((size_t)w * h),
+		                    bj_xmalloc((size_t)w * h) };
+	for (int y = 0; y < h; y++)
+		memcpy(j.m + (size_t)y * w, mask + (size_t)(box.y0 + y) * dst->width + box.x0, (size_t)w);
+	/* solved and faded on the mask with its mouth filled, shown through the
+	 * holed one: with the hole in the solve, the footage's mouth was a
+	 * boundary the star's lips were pulled to, and as the mouth opened and
+	 * closed a smooth patch over the upper lip and the chin brightened and
+	 * darkened with it (grid_sbwe5n's frames where the mouth opens changed
+	 * twice as much as the footage's); the depth the offset fades with
+	 * (fade_offset) moved with the hole the same way */
+	vision_mask_fill_holes(j.m, w, h, j.whole);
 	vision_bands_run(pool, copy_band, &j);
-	int ret = vision_seamless_clone_on(pool, guide, star, j.m, (vision_rect){ 0, 0, w, h });
+	int ret = vision_seamless_clone_on(pool, guide, star, j.whole, (vision_rect){ 0, 0, w, h });
 	if (ret == 0) {
-		fade_offset(pool, guide, star, j.m, w, h);
+		fade_offset(pool, guide, star, j.whole, w, h);
 		vision_bands_run(pool, blend_band, &j);
 	}
 	free(j.m);
+	free(j.whole);
 	media_image_free(guide);
 	media_image_free(star);
 	return ret;

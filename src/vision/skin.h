@@ -55,7 +55,7 @@ int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t 
                         vision_rect box, double sigma, int mono, uint8_t *alien, media_image *fill);
 
 /* vision_seamless_clone of src into dst over box, except that where dst is
- * alien and outside the mask's core (under 128) the clone meets fill (the
+ * alien and outside the mask's core (under 255) the clone meets fill (the
  * skin that would be there) instead of dst: a seamless clone makes the face
  * meet whatever lies around it, and hair, a dark background or the open
  * mouth pulled their dark and colour smoothly into the face (a dark mask on
@@ -65,8 +65,12 @@ int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t 
  * moves the whole face by what src and dst differ by at its edge (a relit
  * star whose edge stays lighter than the footage's shadowed jaw came out
  * darker and pinker all over than it had been relit), where the fade keeps
- * src's colour inside and meets dst at the edge.  Only pixels with mask
- * above 0 change.  Returns as vision_seamless_clone. */
+ * src's colour inside and meets dst at the edge.  A hole in the mask (the
+ * mouth, vision_mask_fill_holes) is solved and faded as if it were filled and
+ * only shown through the hole: dst stays inside it, and its edge is not a
+ * boundary the clone meets (it moved with the lips, and the face around
+ * them with it).  Only pixels with mask above 0 change.  Returns as
+ * vision_seamless_clone. */
 int vision_skin_clone(media_image *dst, const media_image *src, const uint8_t *mask, const uint8_t *alien,
                       const media_image *fill, vision_rect box);
 

@@ -278,7 +278,9 @@ static void test_clone_threads(void)
 }
 
 /* The clone against the same equations solved exactly: within a grey level
- * everywhere (random pictures, a feathered disc for the mask). */
+ * everywhere (random pictures, a feathered disc for the mask; the guidance
+ * between two pixels src's gradient weighted by their mean mask, dst's by
+ * the rest). */
 static void test_clone_matches_exact(void)
 {
 	int w = 70, h = 60;
@@ -299,8 +301,12 @@ static void test_clone_matches_exact(void)
 				float sum = 0;
 				for (int k = 0; k < 4; k++) {
 					int nx = gx + dx[k], ny = gy + dy[k];
-					const media_image *g = mask[gy * w + gx] >= 128 || mask[ny * w + nx] >= 128 ? src : dst;
-					sum += (float)g->data[gy * g->stride + 3 * gx + c] - g->data[ny * g->stride + 3 * nx + c];
+					float ws = (mask[gy * w + gx] + mask[ny * w + nx]) / 510.0f;
+					for (int i = 0; i < 2; i++) {
+						const media_image *g = i ? dst : src;
+						sum += (i ? 1 - ws : ws) * ((float)g->data[gy * g->stride + 3 * gx + c] -
+						                            g->data[ny * g->stride + 3 * nx + c]);
+					}
 				}
 				f[y * rw + x] = sum;
 			}
@@ -322,6 +328,36 @@ static void test_clone_matches_exact(void)
 	media_image_free(dst);
 	media_image_free(src);
 	media_image_free(out);
+}
+
+/* Holes filled: the face mask's mouth becomes 255 and nothing else changes;
+ * a dent open to the border is not a hole. */
+static void test_fill_holes(void)
+{
+	int w = 200, h = 200;
+	float lm[136];
+	vision_align_template(200, lm);
+	uint8_t *mask = calloc((size_t)w * h, 1), *whole = malloc((size_t)w * h);
+	vision_rect box;
+	vision_face_mask(lm, w, h, mask, &box);
+	int mx = (int)lrintf((lm[2 * 62] + lm[2 * 66]) / 2), my = (int)lrintf((lm[2 * 62 + 1] + lm[2 * 66 + 1]) / 2);
+	CHECK(mask[my * w + mx] < 255, "the mouth is a hole (%d)", mask[my * w + mx]);
+	vision_mask_fill_holes(mask, w, h, whole);
+	int changed = 0, other = 0;
+	for (int i = 0; i < w * h; i++)
+		if (whole[i] != mask[i]) {
+			changed++;
+			other += whole[i] != 255;
+		}
+	CHECK(whole[my * w + mx] == 255 && changed > 0 && other == 0, "%d changed, %d not to 255", changed, other);
+	CHECK(whole[0] == 0 && whole[(box.y0 + box.y1) / 2 * w + box.x0] == 0, "the outside is not a hole");
+	/* a dark bar from the left border into the face: open, kept */
+	for (int x = 0; x < mx; x++)
+		mask[my * w + x] = 0;
+	vision_mask_fill_holes(mask, w, h, whole);
+	CHECK(whole[my * w + mx] == mask[my * w + mx] && whole[my * w + mx - 20] == 0, "the open dent was filled");
+	free(mask);
+	free(whole);
 }
 
 static void test_mask_and_seam(void)
@@ -389,6 +425,7 @@ int main(void)
 		TEST_CASE(test_clone_matches_exact),
 		TEST_CASE(test_clone_threads),
 		TEST_CASE(test_mask_and_seam),
+		TEST_CASE(test_fill_holes),
 		{ 0 },
 	};
 	return test_main(cases);

@@ -291,6 +291,67 @@ static void test_clone_keeps_inside(void)
 	teardown(&s);
 }
 
+/* A mouth that opens (the landmarks' inner lips 2 and then 7 pixels from the
+ * middle) on a footage face with dark lips and a darker inside: the face
+ * around it (the upper lip above the lips, the chin below) comes out the
+ * same both times, and the open mouth is the footage's.  With the mouth's
+ * hole in the clone's solve, its boundary moved with the lips and the skin
+ * around them followed it. */
+static void mouth_footage(media_image *img, int open)
+{
+	for (int y = 125; y < 165; y++)
+		for (int x = 70; x < 130; x++) {
+			double dx = (x - 100) / 22.0, dy = (y - 145) / 11.0, inner = (y - 145) / (open + 0.5);
+			if (dx * dx + dy * dy >= 1)
+				continue;
+			if (dx * dx + inner * inner < 1)
+				put_lab(img, x, y, 10, 4, 2);
+			else
+				put_lab(img, x, y, 42, 28, 14);
+		}
+}
+
+static void test_clone_mouth_steady(void)
+{
+	float out[2][3][3];
+	static const int at[3][2] = { { 100, 127 }, { 100, 163 }, { 80, 160 } };
+	for (int k = 0; k < 2; k++) {
+		int open = k ? 7 : 2;
+		struct setup s;
+		landmarks(s.lm);
+		for (int i = 0; i < 8; i++) {
+			double t = 2 * M_PI * i / 8;
+			s.lm[2 * (60 + i) + 1] = (float)(145 - open * sin(t));
+		}
+		for (int i = 0; i < 12; i++) {
+			double t = 2 * M_PI * i / 12;
+			s.lm[2 * (48 + i) + 1] = (float)(145 - 11 * sin(t));
+		}
+		s.mask = calloc(W * H, 1);
+		s.skin = calloc(W * H, 1);
+		s.alien = calloc(W * H, 1);
+		s.fill = media_image_new(W, H, 3);
+		vision_face_mask(s.lm, W, H, s.mask, &s.box);
+		vision_skin_mask(s.lm, s.mask, W, s.box, s.skin);
+		media_image *star = face(66, 0, 12, 16, 35, 6, 12, 0), *foot = face(58, 0, 14, 15, 35, 6, 12, 0);
+		mouth_footage(foot, open);
+		CHECK(vision_skin_relight(star, foot, s.skin, s.mask, s.box, vision_skin_sigma(s.lm), 0, s.alien, s.fill) ==
+		      0);
+		CHECK(vision_skin_clone(foot, star, s.mask, s.alien, s.fill, s.box) == 0);
+		for (int p = 0; p < 3; p++)
+			get_lab(foot, at[p][0], at[p][1], out[k][p]);
+		float mouth[3];
+		get_lab(foot, 100, 145, mouth);
+		CHECK(fabs(mouth[0] - 10) < 1, "the mouth's inside L* %.1f, the footage's 10", mouth[0]);
+		media_image_free(star);
+		media_image_free(foot);
+		teardown(&s);
+	}
+	for (int p = 0; p < 3; p++)
+		CHECK(fabs(out[1][p][0] - out[0][p][0]) < 0.5, "L* at (%d, %d) %.2f with the mouth almost shut, %.2f open",
+		      at[p][0], at[p][1], out[0][p][0], out[1][p][0]);
+}
+
 static void test_errors(void)
 {
 	struct setup s;
@@ -352,6 +413,7 @@ int main(void)
 		TEST_CASE(test_clone_guard),
 		TEST_CASE(test_features_keep_colour),
 		TEST_CASE(test_clone_keeps_inside),
+		TEST_CASE(test_clone_mouth_steady),
 		TEST_CASE(test_errors),
 		TEST_CASE(test_threads),
 		{ 0 },
