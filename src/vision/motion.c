@@ -129,8 +129,11 @@ static void step_band(void *ctx, int task, int thread)
 	struct step *st = ctx;
 	const struct level *tpl = st->tpl, *img = st->img;
 	const struct fit *f = st->f;
-	struct sums *u = &st->band[task];
-	memset(u, 0, sizeof(*u));
+	/* summed in a local, stored once: the band's sums sit next to the other
+	 * bands' in st (one cache line between two threads), and through a
+	 * pointer the compiler keeps every sum in memory */
+	struct sums acc;
+	memset(&acc, 0, sizeof(acc));
 	int j0 = (int)((long)tpl->h * task / MOTION_BANDS), j1 = (int)((long)tpl->h * (task + 1) / MOTION_BANDS);
 	for (int j = j0; j < j1; j++)
 		for (int i = 0; i < tpl->w; i++) {
@@ -144,13 +147,14 @@ static void step_band(void *ctx, int task, int thread)
 			double w = ae <= st->huber ? 1 : st->huber / ae;
 			double jac[4] = { gx, gy, f->rad * (gx * ux + gy * uy), f->rad * (gy * ux - gx * uy) };
 			for (int r = 0; r < 4; r++) {
-				u->g[r] -= w * jac[r] * e;
+				acc.g[r] -= w * jac[r] * e;
 				for (int c = 0; c < 4; c++)
-					u->h[r][c] += w * jac[r] * jac[c];
+					acc.h[r][c] += w * jac[r] * jac[c];
 			}
-			u->abs_sum += ae;
-			u->n++;
+			acc.abs_sum += ae;
+			acc.n++;
 		}
+	st->band[task] = acc;
 }
 
 /* Gauss-Newton on one resolution; 0 when the system is singular. */
