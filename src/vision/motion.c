@@ -96,6 +96,7 @@ struct sums {
 struct step {
 	const struct level *tpl, *img;
 	const struct fit *f;
+	const double *ux;   /* (tpl->w) each template column's ux, fixed for the fit */
 	double huber;
 	struct sums band[MOTION_BANDS];
 };
@@ -132,7 +133,9 @@ CLONES static void step_band(void *ctx, int task, int thread)
 	double abs_sum = 0;
 	long n = 0;
 	const double cxt = f->cx + f->p[0], cyt = f->cy + f->p[1], a = 1 + f->p[2], b = f->p[3], rad = f->rad;
-	const double s = img->s, lw = img->w - 2, lh = img->h - 2;
+	/* s is 1 or 2, a power of two: a division by it and a product with its
+	 * inverse round alike (the exact quotient is the same) */
+	const double inv_s = 1.0 / img->s, lw = img->w - 2, lh = img->h - 2;
 	const size_t w = (size_t)img->w;
 	int j0 = (int)((long)tpl->h * task / MOTION_BANDS), j1 = (int)((long)tpl->h * (task + 1) / MOTION_BANDS);
 	for (int j = j0; j < j1; j++) {
@@ -142,11 +145,11 @@ CLONES static void step_band(void *ctx, int task, int thread)
 			v4d ux = { 0 }, tv = { 0 };
 			for (int k = 0; k < 4; k++) {
 				int i = i0 + k < tpl->w ? i0 + k : tpl->w - 1;
-				ux[k] = (tpl->x0 + tpl->s * i - f->cx) / rad;
+				ux[k] = st->ux[i];
 				tv[k] = trow[i];
 			}
 			v4d x = cxt + rad * (a * ux - buy), y = cyt + rad * (b * ux + auy);
-			v4d fx = (x - img->x0) / s, fy = (y - img->y0) / s;
+			v4d fx = (x - img->x0) * inv_s, fy = (y - img->y0) * inv_s;
 			v4l in = (fx >= 1) & (fy >= 1) & (fx < lw) & (fy < lh);
 			/* the twelve neighbours of each lane's cell, as floats, and the
 			 * central differences taken in float as the plain code did */
@@ -164,8 +167,8 @@ CLONES static void step_band(void *ctx, int task, int thread)
 			}
 			v4d bx = 1 - ax, by = 1 - ay;
 			v4d v = by * (bx * v00 + ax * v10) + ay * (bx * v01 + ax * v11);
-			v4d gx = (by * (bx * (gx00 / 2.0) + ax * (gx10 / 2.0)) + ay * (bx * (gx01 / 2.0) + ax * (gx11 / 2.0))) / s;
-			v4d gy = (by * (bx * (gy00 / 2.0) + ax * (gy10 / 2.0)) + ay * (bx * (gy01 / 2.0) + ax * (gy11 / 2.0))) / s;
+			v4d gx = (by * (bx * (gx00 / 2.0) + ax * (gx10 / 2.0)) + ay * (bx * (gx01 / 2.0) + ax * (gx11 / 2.0))) * inv_s;
+			v4d gy = (by * (bx * (gy00 / 2.0) + ax * (gy10 / 2.0)) + ay * (bx * (gy01 / 2.0) + ax * (gy11 / 2.0))) * inv_s;
 			v4d e = v - tv;
 			v4d ae = (v4d)((v4l)e & 0x7fffffffffffffffLL);
 			v4l full = ae <= st->huber;
@@ -200,7 +203,11 @@ CLONES static void step_band(void *ctx, int task, int thread)
 /* Gauss-Newton on one resolution; 0 when the system is singular. */
 static int refine(bj_pool *pool, const struct level *tpl, const struct level *img, struct fit *f)
 {
-	struct step st = { tpl, img, f, 1e9, { { { { 0 } }, { 0 }, 0, 0 } } };
+	double *ux = bj_xmalloc((size_t)tpl->w * sizeof(*ux));
+	for (int i = 0; i < tpl->w; i++)
+		ux[i] = (tpl->x0 + tpl->s * i - f->cx) / f->rad;
+	struct step st = { tpl, img, f, ux, 1e9, { { { { 0 } }, { 0 }, 0, 0 } } };
+	int ok = 1;
 	for (int step = 0; step < MAX_STEPS; step++) {
 		if (pool)
 			bj_pool_run(pool, MOTION_BANDS, step_band, &st);
@@ -219,15 +226,18 @@ static int refine(bj_pool *pool, const struct level *tpl, const struct level *im
 			all.n += u->n;
 		}
 		double d[4];
-		if (all.n < (long)tpl->w * tpl->h / 2 || !solve4(all.h, all.g, d))
-			return 0;
+		if (all.n < (long)tpl->w * tpl->h / 2 || !solve4(all.h, all.g, d)) {
+			ok = 0;
+			break;
+		}
 		for (int k = 0; k < 4; k++)
 			f->p[k] += d[k];
 		st.huber = fmax(MIN_HUBER, 1.5 * all.abs_sum / (double)all.n);
 		if (hypot(d[0], d[1]) + f->rad * hypot(d[2], d[3]) < DONE_STEP)
 			break;
 	}
-	return 1;
+	free(ux);
+	return ok;
 }
 
 /* The part of the picture the region can move to under m, grown by the
