@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -49,20 +50,30 @@ struct worker {
 };
 
 /*
- * A run is published under lock: the caller stores the batch, sets busy to
- * the number of workers, bumps generation (and its lock-free mirror published)
- * and broadcasts start.  Each worker remembers the last generation it ran, so a
- * spurious wakeup or a late start never runs a batch twice or skips one.  Each
- * worker decrements busy when done (release); the last one out signals
- * finished under lock, so a caller that checked busy under lock before waiting
- * cannot miss it.  The caller reads busy == 0 with acquire, which orders the
- * tasks' writes before its return, so the task counter itself can be relaxed.
+ * A run is published under lock: the caller stores the batch, resets the
+ * task counter next and the count of finished tasks done, bumps generation
+ * (and its lock-free mirror published) and broadcasts start.  Each worker
+ * remembers the last generation it ran, so a spurious wakeup or a late start
+ * never runs a batch twice or skips one.
+ *
+ * next holds the run's generation in its high 32 bits and the next task in
+ * its low ones, and a task is claimed by a compare-and-swap that checks the
+ * generation: a worker that wakes after its run has ended cannot take a task
+ * of the next run for the batch it read.  So the caller waits only for the
+ * tasks under way (done reaching n_tasks), never for a worker to wake up and
+ * find nothing left: a worker slow to wake only does less of the work.  done
+ * counts with release and the caller reads it with acquire, which orders the
+ * tasks' writes before its return.
  *
  * Waking a sleeping thread costs about 10 us, as much as a small task, so both
  * sides first spin for up to SPIN_NS on the atomics (a worker after each run,
- * the caller after its own tasks) and only then sleep on the condition
- * variables.  Runs that follow each other closely, such as the time steps of
- * sampling, never sleep; a pool left idle costs SPIN_NS of CPU once.
+ * the caller for the last tasks under way) and only then sleep on the
+ * condition variables.  Runs that follow each other closely, such as the time
+ * steps of sampling, never sleep; a pool left idle costs SPIN_NS of CPU once.
+ * A caller that sleeps says so in caller_asleep before it looks at done
+ * (sequentially consistent, as is the finishing worker's count then look), so
+ * either it sees the last task finished or that worker sees it asleep and
+ * signals finished under lock.
  */
 
 struct bj_pool {
@@ -71,27 +82,38 @@ struct bj_pool {
 	struct worker *workers;   /* (n_threads - 1) */
 	pthread_mutex_t lock;
 	pthread_cond_t start;     /* generation changed, or stop set */
-	pthread_cond_t finished;  /* busy reached 0 */
+	pthread_cond_t finished;  /* the run's last task finished */
 	unsigned long generation; /* guarded by lock */
 	atomic_ulong published;   /* generation, readable without the lock */
-	atomic_int busy;          /* workers still in this run */
 	bool stop;                /* guarded by lock */
 	bj_pool_fn *fn;           /* the current batch; written under lock */
 	void *ctx;
 	int n_tasks;
-	atomic_long next;         /* the next task to hand out */
-	atomic_bool running;      /* a bj_pool_run is in progress */
+	atomic_uint_least64_t next;   /* (uint32_t)generation << 32 | the next task */
+	atomic_int done;              /* tasks of the current run finished */
+	atomic_bool caller_asleep;    /* the caller waits on finished */
+	atomic_bool running;          /* a bj_pool_run is in progress */
 };
 
-/* Takes tasks from the shared counter until none are left.  long, so that
- * counting past n_tasks by up to n_threads cannot overflow. */
-static void work(bj_pool *pool, bj_pool_fn *fn, void *ctx, int n_tasks, int thread)
+/* Claims and runs the tasks of run gen until none are left or another run
+ * has begun. */
+static void work(bj_pool *pool, uint32_t gen, bj_pool_fn *fn, void *ctx, int n_tasks, int thread)
 {
+	uint_least64_t v = atomic_load_explicit(&pool->next, memory_order_relaxed);
 	for (;;) {
-		long t = atomic_fetch_add_explicit(&pool->next, 1, memory_order_relaxed);
-		if (t >= n_tasks)
+		if ((uint32_t)(v >> 32) != gen || (uint32_t)v >= (uint32_t)n_tasks)
 			return;
-		fn(ctx, (int)t, thread);
+		if (!atomic_compare_exchange_weak_explicit(&pool->next, &v, v + 1, memory_order_relaxed,
+		                                           memory_order_relaxed))
+			continue;
+		fn(ctx, (int)(uint32_t)v, thread);
+		if (atomic_fetch_add(&pool->done, 1) + 1 == n_tasks && thread != 0 &&
+		    atomic_load(&pool->caller_asleep)) {
+			pthread_mutex_lock(&pool->lock);
+			pthread_cond_signal(&pool->finished);
+			pthread_mutex_unlock(&pool->lock);
+		}
+		v = atomic_load_explicit(&pool->next, memory_order_relaxed);
 	}
 }
 
@@ -106,9 +128,15 @@ static bool new_run(void *arg)
 	return atomic_load_explicit(&g->pool->published, memory_order_relaxed) != g->seen;
 }
 
+struct spin_done {
+	bj_pool *pool;
+	int n_tasks;
+};
+
 static bool all_done(void *arg)
 {
-	return atomic_load_explicit(&((bj_pool *)arg)->busy, memory_order_acquire) == 0;
+	struct spin_done *d = arg;
+	return atomic_load_explicit(&d->pool->done, memory_order_acquire) == d->n_tasks;
 }
 
 static void *worker_main(void *arg)
@@ -134,12 +162,9 @@ static void *worker_main(void *arg)
 		int n_tasks = pool->n_tasks;
 		pthread_mutex_unlock(&pool->lock);
 
-		work(pool, fn, ctx, n_tasks, w->index);
+		work(pool, (uint32_t)seen, fn, ctx, n_tasks, w->index);
 
-		int left = atomic_fetch_sub_explicit(&pool->busy, 1, memory_order_release) - 1;
 		pthread_mutex_lock(&pool->lock);
-		if (left == 0)
-			pthread_cond_signal(&pool->finished);
 	}
 	pthread_mutex_unlock(&pool->lock);
 	return NULL;
@@ -171,9 +196,10 @@ bj_pool *bj_pool_new(int n_threads)
 	BJ_ASSERT(pthread_cond_init(&pool->start, NULL) == 0);
 	BJ_ASSERT(pthread_cond_init(&pool->finished, NULL) == 0);
 	atomic_init(&pool->next, 0);
+	atomic_init(&pool->done, 0);
+	atomic_init(&pool->caller_asleep, false);
 	atomic_init(&pool->running, false);
 	atomic_init(&pool->published, 0);
-	atomic_init(&pool->busy, 0);
 	if (n_threads == 1)
 		return pool;
 
@@ -223,20 +249,23 @@ void bj_pool_run(bj_pool *pool, int n_tasks, bj_pool_fn *fn, void *ctx)
 	pool->fn = fn;
 	pool->ctx = ctx;
 	pool->n_tasks = n_tasks;
-	atomic_store_explicit(&pool->next, 0, memory_order_relaxed);
-	atomic_store_explicit(&pool->busy, pool->n_started, memory_order_relaxed);
 	pool->generation++;
+	uint32_t gen = (uint32_t)pool->generation;
+	atomic_store_explicit(&pool->done, 0, memory_order_relaxed);
+	atomic_store_explicit(&pool->next, (uint_least64_t)gen << 32, memory_order_relaxed);
 	atomic_store_explicit(&pool->published, pool->generation, memory_order_relaxed);
 	pthread_cond_broadcast(&pool->start);
 	pthread_mutex_unlock(&pool->lock);
 
-	work(pool, fn, ctx, n_tasks, 0);
+	work(pool, gen, fn, ctx, n_tasks, 0);
 
-	if (!spin_until(all_done, pool)) {
+	if (!spin_until(all_done, &(struct spin_done){ pool, n_tasks })) {
+		atomic_store(&pool->caller_asleep, true);
 		pthread_mutex_lock(&pool->lock);
-		while (atomic_load_explicit(&pool->busy, memory_order_acquire) > 0)
+		while (atomic_load(&pool->done) < n_tasks)
 			pthread_cond_wait(&pool->finished, &pool->lock);
 		pthread_mutex_unlock(&pool->lock);
+		atomic_store(&pool->caller_asleep, false);
 	}
 	atomic_store(&pool->running, false);
 }

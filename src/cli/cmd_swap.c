@@ -4,6 +4,7 @@
  * flicker and seam scores.
  */
 #include <jansson.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include "perform/swap.h"
 #include "perform/swap_clip.h"
 #include "perform/swap_pipe.h"
+#include "perform/swap_stars.h"
 #include "perform/swap_trained.h"
 #include "vision/cascade.h"
 #include "vision/shape_model.h"
@@ -488,6 +490,43 @@ out:
 	return status;
 }
 
+/* vision_shape_model_load on a thread of its own (with threads >= 2; else in
+ * model_finish). */
+struct model_job {
+	pthread_t tid;
+	int threaded;
+	vision_shape_model *m;
+	int code;
+	char message[512];   /* the load's error, from its thread */
+};
+
+static void *load_model(void *arg)
+{
+	struct model_job *j = arg;
+	if (!(j->m = vision_shape_model_load(VISION_SHAPE_MODEL_68))) {
+		j->code = bj_error_code();
+		snprintf(j->message, sizeof(j->message), "%s", bj_error_message());
+	}
+	return NULL;
+}
+
+static void model_start(struct model_job *j, int threads)
+{
+	j->threaded = threads >= 2 && perform_pipe_thread(&j->tid, load_model, j) == 0;
+}
+
+/* The model, or NULL with the load's error set. */
+static vision_shape_model *model_finish(struct model_job *j)
+{
+	if (j->threaded)
+		pthread_join(j->tid, NULL);
+	else
+		load_model(j);
+	if (!j->m)
+		bj_error_set(j->code, "%s", j->message);
+	return j->m;
+}
+
 static double seconds(void)
 {
 	struct timespec t;
@@ -511,9 +550,16 @@ int cmd_swap(int argc, char **argv)
 	int64_t *starts = NULL;
 	size_t n_starts = 0;
 	vision_cascade *c = vision_cascade_load(CASCADE);
-	vision_shape_model *m = c ? vision_shape_model_load(VISION_SHAPE_MODEL_68) : NULL;
-	bj_pool *pool = m ? bj_pool_new((int)o.threads) : NULL;
-	perform_swapper *s = pool ? perform_swapper_new(c, m, pool, &o.p) : NULL;
+	/* the landmark model loads on a thread of its own while the star's
+	 * photos are decoded and their faces found, which needs the cascade only */
+	struct model_job model = { 0 };
+	if (c)
+		model_start(&model, (int)o.threads);
+	bj_pool *pool = c ? bj_pool_new((int)o.threads) : NULL;
+	perform_star_photos *photos = NULL;
+	int found = pool && o.star ? perform_star_photos_find(o.star, (int)o.stars, c, pool, &photos) : 0;
+	vision_shape_model *m = c ? model_finish(&model) : NULL;
+	perform_swapper *s = m && pool && found == 0 ? perform_swapper_new(c, m, pool, &o.p) : NULL;
 	json_t *frames = json_array(), *shots = json_array();
 	perform_trained *trained = NULL;
 	int skipped = 0;
@@ -528,7 +574,7 @@ int cmd_swap(int argc, char **argv)
 		}
 		perform_trained_attach(trained, s);
 	}
-	if (o.star && perform_swapper_add_stars(s, o.star, (int)o.stars, &skipped) < 0) {
+	if (photos && perform_swapper_add_photos(s, photos, &skipped) < 0) {
 		status = cli_error_bj();
 		goto out;
 	}
@@ -580,6 +626,7 @@ out:
 	if (finding)   /* stopped by an earlier error, already reported */
 		(void)perform_swap_shots_finish(finding, &starts, &n_starts);
 	free(starts);
+	perform_star_photos_free(photos);
 	json_decref(frames);
 	json_decref(shots);
 	perform_swapper_free(s);

@@ -59,6 +59,7 @@ typedef struct star_photo {
 struct perform_swapper {
 	perform_swap_opts o;
 	const vision_shape_model *model;
+	const vision_cascade *cascade;
 	vision_detector *det;
 	bj_pool *pool;          /* shares out the detector's and the motion fit's work (may be NULL) */
 	star_photo *stars;
@@ -120,6 +121,7 @@ perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape
 	perform_swapper *s = bj_xcalloc(1, sizeof(*s));
 	s->o = *o;
 	s->model = m;
+	s->cascade = c;
 	s->det = vision_detector_new(c, pool);
 	s->pool = pool;
 	s->steady = perform_steady_new();
@@ -201,17 +203,40 @@ static int fit(const perform_swapper *s, const media_image *img, const float box
 	return vision_landmarks_fit(s->model, img, dlib_box, pts);
 }
 
+int perform_swap_star_face(vision_detector *det, const media_image *photo, float box[4])
+{
+	return pick_face(det, photo, 24, 3, NULL, 0, box);
+}
+
+const vision_cascade *perform_swapper_cascade(const perform_swapper *s)
+{
+	return s->cascade;
+}
+
+bj_pool *perform_swapper_pool(const perform_swapper *s)
+{
+	return s->pool;
+}
+
 int perform_swapper_add_star(perform_swapper *s, const media_image *photo, const char *name)
 {
 	if (photo->channels != 3)
 		return bj_error_set(BJ_EINVAL, "'%s': star photo is not RGB", name);
-	float box[4], lm[136];
-	vision_pose pose;
-	int found = pick_face(s->det, photo, 24, 3, NULL, 0, box);
+	float box[4];
+	int found = perform_swap_star_face(s->det, photo, box);
 	if (found < 0)
 		return found;
 	if (!found)
 		return bj_error_set(BJ_EINVAL, "'%s': no face found", name);
+	return perform_swapper_add_star_at(s, photo, box, name);
+}
+
+int perform_swapper_add_star_at(perform_swapper *s, const media_image *photo, const float box[4], const char *name)
+{
+	if (photo->channels != 3)
+		return bj_error_set(BJ_EINVAL, "'%s': star photo is not RGB", name);
+	float lm[136];
+	vision_pose pose;
 	if (fit(s, photo, box, lm) < 0 || vision_pose_estimate(lm, &pose) < 0)
 		return bj_error_set(BJ_EINVAL, "'%s': the face's landmarks are degenerate", name);
 	if (perform_swap_shape_add_star(s->shape, lm) < 0)

@@ -58,6 +58,7 @@
 #include "base/threads.h"
 #include "media/image.h"
 #include "vision/cascade.h"
+#include "vision/detect.h"
 #include "vision/shape_model.h"
 
 typedef struct perform_swap_opts {
@@ -115,6 +116,18 @@ perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape
 /* Adds a star photo (RGB): its largest face is found and fitted.  Returns 0,
  * or BJ_EINVAL with the error naming `name` when it has no usable face. */
 int perform_swapper_add_star(perform_swapper *s, const media_image *photo, const char *name);
+
+/* perform_swapper_add_star in two steps, so that the first may run for many
+ * photos at once (perform/swap_stars.h): the face perform_swapper_add_star
+ * takes, found by det (x, y, w, h in box): 1, 0 for none, or a negative code;
+ * then the star photo with its face at box added (0, or BJ_EINVAL naming
+ * name as perform_swapper_add_star does). */
+int perform_swap_star_face(vision_detector *det, const media_image *photo, float box[4]);
+int perform_swapper_add_star_at(perform_swapper *s, const media_image *photo, const float box[4], const char *name);
+
+/* The cascade and the pool the swapper was made with. */
+const vision_cascade *perform_swapper_cascade(const perform_swapper *s);
+bj_pool *perform_swapper_pool(const perform_swapper *s);
 
 /* The number of star photos added. */
 int perform_swapper_stars(const perform_swapper *s);

@@ -5,65 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
-#include "base/file.h"
 #include "media/decoder.h"
 #include "media/encoder.h"
-#include "media/imagefile.h"
 #include "perform/swap_pipe.h"
 #include "vision/shots.h"
 
 #define SHOT_WIDTH 160   /* the frame width vision/shots.h was tuned at */
-
-static int is_photo(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	return dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg") || !strcasecmp(dot, ".png"));
-}
-
-int perform_swapper_add_stars(perform_swapper *s, const char *path, int max, int *skipped)
-{
-	struct stat st;
-	if (stat(path, &st) < 0)
-		return bj_error_set(BJ_ENOENT, "'%s': no such file or folder", path);
-	char **names = NULL;
-	size_t n = 0;
-	if (S_ISDIR(st.st_mode)) {
-		char **all;
-		size_t n_all;
-		if (bj_dir_files(path, &all, &n_all) < 0)
-			return bj_error_code();
-		names = bj_xcalloc(n_all ? n_all : 1, sizeof(*names));
-		for (size_t i = 0; i < n_all; i++)
-			if (is_photo(all[i]))
-				names[n++] = bj_xstrdup(all[i]);
-		bj_free_strings(all, n_all);
-	} else {
-		names = bj_xmalloc(sizeof(*names));
-		names[n++] = bj_xstrdup(path);
-	}
-	size_t use = n < (size_t)(max > 0 ? max : 1) ? n : (size_t)(max > 0 ? max : 1);
-	int added = 0, bad = 0;
-	for (size_t k = 0; k < use; k++) {
-		const char *name = names[k * n / use];
-		media_image *img = media_image_load(name, 3);
-		if (img && perform_swapper_add_star(s, img, name) == 0)
-			added++;
-		else
-			bad++;
-		media_image_free(img);
-	}
-	bj_free_strings(names, n);
-	if (skipped)
-		*skipped = bad;
-	if (!added)
-		return bj_error_set(BJ_EINVAL, "'%s': no star photo with a usable face", path);
-	return added;
-}
 
 int perform_swap_shots(const char *path, int64_t **starts, size_t *n)
 {

@@ -26,14 +26,7 @@
 #include <stddef.h>
 
 #include "perform/swap.h"
-
-/* Adds the star's photos: path is one image (.jpg, .jpeg, .png) or a folder of
- * them, of which at most max (>= 1), spread evenly over the names in order,
- * are used.  Photos without a usable face are skipped and counted in *skipped
- * (may be NULL).  Returns the number of photos added (> 0), or BJ_EIO for a
- * missing path or unreadable folder, BJ_EINVAL when no photo has a face, with
- * the error naming path. */
-int perform_swapper_add_stars(perform_swapper *s, const char *path, int max, int *skipped);
+#include "perform/swap_stars.h"   /* perform_swapper_add_stars */
 
 /* The first frame of every shot of the film at path after the first (frames
  * counted from 0 in presentation order), from vision/shots.h on small frames:

@@ -39,29 +39,6 @@ static void level_make(const media_image *img, vision_rect r, int s, struct leve
 		}
 }
 
-/* The grey level and its gradient (per picture pixel) at picture (x, y);
- * 0 outside the level. */
-static int sample(const struct level *l, double x, double y, double *v, double *gx, double *gy)
-{
-	double fx = (x - l->x0) / l->s, fy = (y - l->y0) / l->s;
-	if (!(fx >= 1 && fy >= 1 && fx < l->w - 2 && fy < l->h - 2))
-		return 0;
-	int ix = (int)fx, iy = (int)fy;
-	double ax = fx - ix, ay = fy - iy;
-	const float *p = l->g + (size_t)iy * l->w + ix;
-	size_t w = (size_t)l->w;
-	double v00 = p[0], v10 = p[1], v01 = p[w], v11 = p[w + 1];
-	*v = (1 - ay) * ((1 - ax) * v00 + ax * v10) + ay * ((1 - ax) * v01 + ax * v11);
-	/* central differences at the four corners, interpolated the same way */
-	double gx00 = (p[1] - p[-1]) / 2.0, gx10 = (p[2] - p[0]) / 2.0;
-	double gx01 = (p[w + 1] - p[w - 1]) / 2.0, gx11 = (p[w + 2] - p[w]) / 2.0;
-	double gy00 = (p[w] - p[-(long)w]) / 2.0, gy10 = (p[w + 1] - p[1 - (long)w]) / 2.0;
-	double gy01 = (p[2 * w] - p[0]) / 2.0, gy11 = (p[2 * w + 1] - p[1]) / 2.0;
-	*gx = ((1 - ay) * ((1 - ax) * gx00 + ax * gx10) + ay * ((1 - ax) * gx01 + ax * gx11)) / l->s;
-	*gy = ((1 - ay) * ((1 - ax) * gy00 + ax * gy10) + ay * ((1 - ax) * gy01 + ax * gy11)) / l->s;
-	return 1;
-}
-
 /* Solves the 4 x 4 system h x = g (Gaussian elimination with pivoting);
  * 0 when it is singular. */
 static int solve4(double h[4][4], double g[4], double x[4])
@@ -119,44 +96,118 @@ struct sums {
 struct step {
 	const struct level *tpl, *img;
 	const struct fit *f;
+	const double *ux;   /* (tpl->w) each template column's ux, fixed for the fit */
 	double huber;
 	struct sums band[MOTION_BANDS];
 };
 
-static void step_band(void *ctx, int task, int thread)
+/*
+ * A band's sums, four template pixels of a row at a time in the lanes of GCC
+ * vectors, in clones for AVX2 and plain x86-64 picked at load time.  Each lane
+ * does the IEEE operations the one-pixel formulas below do, in their order
+ * (C11 mode: no contraction into fused multiply-adds), and the pixels are then
+ * added to the sums one after the other as before, a row of the normal
+ * matrix a vector: the sums have the bytes of the plain loop, on any clone.
+ *
+ * For template pixel (i, j) at u from the centre (in units of rad), its place
+ * in the image is (x, y) = c + t + rad ((1 + a) u + b perp(u)); there the
+ * image level's grey v and gradient (gx, gy) are interpolated bilinearly
+ * (the gradient by central differences at the four corners), and the pixel
+ * adds, with Huber weight w of its error e = v - template, w J^T e to g and
+ * w J^T J to h, J = (gx, gy, rad (gx ux + gy uy), rad (gy ux - gx uy)).
+ */
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef double v4d __attribute__((vector_size(32)));
+typedef int64_t v4l __attribute__((vector_size(32)));
+#define CLONES __attribute__((target_clones("avx2", "default")))
+
+CLONES static void step_band(void *ctx, int task, int thread)
 {
 	(void)thread;
 	struct step *st = ctx;
 	const struct level *tpl = st->tpl, *img = st->img;
 	const struct fit *f = st->f;
-	struct sums *u = &st->band[task];
-	memset(u, 0, sizeof(*u));
+	/* summed in locals, stored once: the band's sums sit next to the other
+	 * bands' in st (one cache line between two threads) */
+	v4d g = { 0 }, h0 = { 0 }, h1 = { 0 }, h2 = { 0 }, h3 = { 0 };
+	double abs_sum = 0;
+	long n = 0;
+	const double cxt = f->cx + f->p[0], cyt = f->cy + f->p[1], a = 1 + f->p[2], b = f->p[3], rad = f->rad;
+	/* s is 1 or 2, a power of two: a division by it and a product with its
+	 * inverse round alike (the exact quotient is the same) */
+	const double inv_s = 1.0 / img->s, lw = img->w - 2, lh = img->h - 2;
+	const size_t w = (size_t)img->w;
 	int j0 = (int)((long)tpl->h * task / MOTION_BANDS), j1 = (int)((long)tpl->h * (task + 1) / MOTION_BANDS);
-	for (int j = j0; j < j1; j++)
-		for (int i = 0; i < tpl->w; i++) {
-			double ux = (tpl->x0 + tpl->s * i - f->cx) / f->rad, uy = (tpl->y0 + tpl->s * j - f->cy) / f->rad;
-			double x = f->cx + f->p[0] + f->rad * ((1 + f->p[2]) * ux - f->p[3] * uy);
-			double y = f->cy + f->p[1] + f->rad * (f->p[3] * ux + (1 + f->p[2]) * uy);
-			double v, gx, gy;
-			if (!sample(img, x, y, &v, &gx, &gy))
-				continue;
-			double e = v - tpl->g[(size_t)j * tpl->w + i], ae = fabs(e);
-			double w = ae <= st->huber ? 1 : st->huber / ae;
-			double jac[4] = { gx, gy, f->rad * (gx * ux + gy * uy), f->rad * (gy * ux - gx * uy) };
-			for (int r = 0; r < 4; r++) {
-				u->g[r] -= w * jac[r] * e;
-				for (int c = 0; c < 4; c++)
-					u->h[r][c] += w * jac[r] * jac[c];
+	for (int j = j0; j < j1; j++) {
+		double uy = (tpl->y0 + tpl->s * j - f->cy) / rad, buy = b * uy, auy = a * uy;
+		const float *trow = tpl->g + (size_t)j * tpl->w;
+		for (int i0 = 0; i0 < tpl->w; i0 += 4) {
+			v4d ux = { 0 }, tv = { 0 };
+			for (int k = 0; k < 4; k++) {
+				int i = i0 + k < tpl->w ? i0 + k : tpl->w - 1;
+				ux[k] = st->ux[i];
+				tv[k] = trow[i];
 			}
-			u->abs_sum += ae;
-			u->n++;
+			v4d x = cxt + rad * (a * ux - buy), y = cyt + rad * (b * ux + auy);
+			v4d fx = (x - img->x0) * inv_s, fy = (y - img->y0) * inv_s;
+			v4l in = (fx >= 1) & (fy >= 1) & (fx < lw) & (fy < lh);
+			/* the twelve neighbours of each lane's cell, as floats, and the
+			 * central differences taken in float as the plain code did */
+			v4d v00, v10, v01, v11, gx00, gx10, gx01, gx11, gy00, gy10, gy01, gy11, ax, ay;
+			for (int k = 0; k < 4; k++) {
+				int ix = in[k] ? (int)fx[k] : 1, iy = in[k] ? (int)fy[k] : 1;
+				ax[k] = fx[k] - ix;
+				ay[k] = fy[k] - iy;
+				const float *p = img->g + (size_t)iy * w + ix;
+				v00[k] = p[0], v10[k] = p[1], v01[k] = p[w], v11[k] = p[w + 1];
+				gx00[k] = p[1] - p[-1], gx10[k] = p[2] - p[0];
+				gx01[k] = p[w + 1] - p[w - 1], gx11[k] = p[w + 2] - p[w];
+				gy00[k] = p[w] - p[-(long)w], gy10[k] = p[w + 1] - p[1 - (long)w];
+				gy01[k] = p[2 * w] - p[0], gy11[k] = p[2 * w + 1] - p[1];
+			}
+			v4d bx = 1 - ax, by = 1 - ay;
+			v4d v = by * (bx * v00 + ax * v10) + ay * (bx * v01 + ax * v11);
+			v4d gx = (by * (bx * (gx00 / 2.0) + ax * (gx10 / 2.0)) + ay * (bx * (gx01 / 2.0) + ax * (gx11 / 2.0))) * inv_s;
+			v4d gy = (by * (bx * (gy00 / 2.0) + ax * (gy10 / 2.0)) + ay * (bx * (gy01 / 2.0) + ax * (gy11 / 2.0))) * inv_s;
+			v4d e = v - tv;
+			v4d ae = (v4d)((v4l)e & 0x7fffffffffffffffLL);
+			v4l full = ae <= st->huber;
+			v4d wt = (v4d)((full & (v4l)(v4d){ 1, 1, 1, 1 }) | (~full & (v4l)(st->huber / ae)));
+			v4d j2 = rad * (gx * ux + gy * uy), j3 = rad * (gy * ux - gx * uy);
+			for (int k = 0; k < 4 && i0 + k < tpl->w; k++) {
+				if (!in[k])
+					continue;
+				v4d jac = { gx[k], gy[k], j2[k], j3[k] }, wj = wt[k] * jac;
+				g -= wj * e[k];
+				h0 += wj[0] * jac;
+				h1 += wj[1] * jac;
+				h2 += wj[2] * jac;
+				h3 += wj[3] * jac;
+				abs_sum += ae[k];
+				n++;
+			}
 		}
+	}
+	struct sums *u = &st->band[task];
+	for (int c = 0; c < 4; c++) {
+		u->g[c] = g[c];
+		u->h[0][c] = h0[c];
+		u->h[1][c] = h1[c];
+		u->h[2][c] = h2[c];
+		u->h[3][c] = h3[c];
+	}
+	u->abs_sum = abs_sum;
+	u->n = n;
 }
 
 /* Gauss-Newton on one resolution; 0 when the system is singular. */
 static int refine(bj_pool *pool, const struct level *tpl, const struct level *img, struct fit *f)
 {
-	struct step st = { tpl, img, f, 1e9, { { { { 0 } }, { 0 }, 0, 0 } } };
+	double *ux = bj_xmalloc((size_t)tpl->w * sizeof(*ux));
+	for (int i = 0; i < tpl->w; i++)
+		ux[i] = (tpl->x0 + tpl->s * i - f->cx) / f->rad;
+	struct step st = { tpl, img, f, ux, 1e9, { { { { 0 } }, { 0 }, 0, 0 } } };
+	int ok = 1;
 	for (int step = 0; step < MAX_STEPS; step++) {
 		if (pool)
 			bj_pool_run(pool, MOTION_BANDS, step_band, &st);
@@ -175,15 +226,18 @@ static int refine(bj_pool *pool, const struct level *tpl, const struct level *im
 			all.n += u->n;
 		}
 		double d[4];
-		if (all.n < (long)tpl->w * tpl->h / 2 || !solve4(all.h, all.g, d))
-			return 0;
+		if (all.n < (long)tpl->w * tpl->h / 2 || !solve4(all.h, all.g, d)) {
+			ok = 0;
+			break;
+		}
 		for (int k = 0; k < 4; k++)
 			f->p[k] += d[k];
 		st.huber = fmax(MIN_HUBER, 1.5 * all.abs_sum / (double)all.n);
 		if (hypot(d[0], d[1]) + f->rad * hypot(d[2], d[3]) < DONE_STEP)
 			break;
 	}
-	return 1;
+	free(ux);
+	return ok;
 }
 
 /* The part of the picture the region can move to under m, grown by the

@@ -1,5 +1,6 @@
 /* The dlib shape predictor loader: a tiny model written here in dlib's
  * encoding, every truncation and lie about it, and the real 68-point model. */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,6 +59,7 @@ struct lies {
 	int deltas;         /* added to the last stage's delta count */
 	int shape_cols;     /* the initial shape's column count (1 is right) */
 	int trailing;       /* extra bytes after the end */
+	const float *init;  /* the initial shape, if not the usual one */
 };
 
 /* 2 parts, 2 stages of 2 trees of depth 1, 2 feature pixels a stage. */
@@ -67,7 +69,8 @@ static void tiny_model(struct buf *b, const struct lies *lie)
 	put_int(b, lie->version);
 	put_int(b, -4);
 	put_int(b, -lie->shape_cols);
-	float init[4] = { 0.25f, 0.5f, 0.75f, 0.5f };
+	static const float usual[4] = { 0.25f, 0.5f, 0.75f, 0.5f };
+	const float *init = lie->init ? lie->init : usual;
 	for (int i = 0; i < 4; i++)
 		put_float(b, init[i]);
 	put_int(b, 2);                                  /* stages */
@@ -133,6 +136,22 @@ static void test_tiny_model_loads(void)
 }
 
 /* Every proper prefix of the file is refused, with the file's name. */
+/* Floats at the edges of the quick path (shape_model.c's quick_float):
+ * subnormal, the largest, negative, a full 24-bit mantissa, read exactly. */
+static void test_edge_floats_read_exactly(void)
+{
+	static const float init[4] = { 1e-40f, -FLT_MAX, -0.1f, 16777215.0f };
+	struct lies lie = truth;
+	lie.init = init;
+	struct buf b;
+	tiny_model(&b, &lie);
+	vision_shape_model *m = vision_shape_model_parse(b.data, b.n, "edges.dat");
+	CHECK(m, "%s", bj_error_message());
+	for (int i = 0; m && i < 4; i++)
+		CHECK(m->initial[i] == init[i], "value %d: %a, wrote %a", i, m->initial[i], init[i]);
+	vision_shape_model_free(m);
+}
+
 static void test_every_truncation_fails(void)
 {
 	struct buf b;
@@ -252,6 +271,7 @@ int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_tiny_model_loads),
+		TEST_CASE(test_edge_floats_read_exactly),
 		TEST_CASE(test_every_truncation_fails),
 		TEST_CASE(test_lies_are_refused),
 		TEST_CASE(test_huge_counts_are_refused),
