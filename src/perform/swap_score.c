@@ -26,9 +26,16 @@ static void change(const perform_score_input *in, perform_frame_scores *out)
 				continue;
 			/* the frame may have another stride than the swapper's buffers */
 			size_t i = (size_t)y * f->stride + 3 * (size_t)x, j = (size_t)y * o->stride + 3 * (size_t)x;
+			int ds = 0, dor = 0;
 			for (int c = 0; c < 3; c++) {
-				out->change_swap += abs(f->data[i + c] - in->prev_swap->data[j + c]);
-				out->change_orig += abs(o->data[j + c] - in->prev_orig->data[j + c]);
+				ds += abs(f->data[i + c] - in->prev_swap->data[j + c]);
+				dor += abs(o->data[j + c] - in->prev_orig->data[j + c]);
+			}
+			out->change_swap += ds;
+			out->change_orig += dor;
+			if (in->mask[(size_t)y * f->width + x] == 255) {
+				out->core_swap += ds;
+				out->core_orig += dor;
 			}
 		}
 }
