@@ -517,7 +517,7 @@ static void score(perform_swapper *s, const media_image *frame, vision_rect box,
 	u->texture_orig += sc.texture_orig;
 	s->texture_ratio = sc.texture_orig > 0 ? sc.texture_swap / sc.texture_orig : 0;
 	if (change)
-		perform_swap_detail_changed(s->bands, sc.core_swap, sc.core_orig);
+		perform_swap_detail_changed(s->bands, sc.brow_swap, sc.brow_orig);
 	if (sc.seam > 0 && sc.seam_orig > 0) {
 		u->seam += sc.seam;
 		u->seam_orig += sc.seam_orig;

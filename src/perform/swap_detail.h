@@ -5,9 +5,10 @@
  *
  *     perform_swap_detail *d = perform_swap_detail_new();
  *     for each swapped frame of a face:
- *         perform_swap_detail_apply(d, pool, star, frame, mask, box);   // star made like frame
- *         ... clone, blend ...
- *         perform_swap_detail_changed(d, change_swapped, change_footage);
+ *         perform_swap_detail_apply(d, pool, star, frame, mask, box);   // before the clone
+ *         ... clone, blend over time: swapped ...
+ *         perform_swap_detail_measure(d, pool, swapped, frame, mask, box);
+ *         perform_swap_detail_changed(d, brow_change_swapped, brow_change_footage);
  *     perform_swap_detail_reset(d);   // the face was lost, or the shot changed
  *     perform_swap_detail_free(d);
  *
@@ -18,10 +19,19 @@
  * mid-scale detail (a furrowed brow, the upper lip's shadow), which, moving
  * with the speaking mouth, flickers.  Each band's gain follows the energy
  * ratio footage / star slowly (a steady gain adds no flicker of its own),
- * within 0.3..1.8 (more only brings out a small photo's blocks and halos).
- * The flicker (the swap's change inside the mask over the footage's, decayed
- * sums) steers a common factor (0.6..1) on both gains, as detail that moves
- * more than the footage's is what a viewer sees shimmer.
+ * measured on the swapped result (a band's filter passes only part of its
+ * scales, so a gain moves what it measures by less than itself), raising a
+ * band to at most 1.8 (more brings out a small photo's blocks and halos) and
+ * lowering it to no less than 0.8 (the star's own detail carries its
+ * identity: matched all the way down to a soft footage face, face_1's
+ * identity margin went from -0.012 to 0.000).  The flicker on the forehead
+ * and brows (the swap's change from frame to frame over the footage's where
+ * the mask is whole, in the top third of its box: no lips, no blinking eyes,
+ * so what changes more there is the star's detail moving) steers a common
+ * factor (0.6..1) on both aims, as detail that moves more than the
+ * footage's is what a viewer sees shimmer; the whole face's flicker would
+ * take detail off faces whose excess is at the mouth or the mask's rim,
+ * where less detail does not help.
  */
 #pragma once
 
@@ -50,8 +60,9 @@ void perform_swap_detail_apply(perform_swap_detail *d, bj_pool *pool, media_imag
 void perform_swap_detail_measure(perform_swap_detail *d, bj_pool *pool, const media_image *swapped,
                                  const media_image *footage, const uint8_t *mask, vision_rect box);
 
-/* This frame's change inside the mask from the last frame, of the swapped
- * result and of the footage (sums of absolute differences). */
+/* This frame's change from the last frame on the forehead and brows (see
+ * above; perform_frame_scores' brow sums), of the swapped result and of the
+ * footage (sums of absolute differences). */
 void perform_swap_detail_changed(perform_swap_detail *d, double change_swap, double change_orig);
 
 /* The gains last applied (mid, coarse), for tests and reports. */

@@ -20,6 +20,7 @@ static void change(const perform_score_input *in, perform_frame_scores *out)
 {
 	const media_image *f = in->frame, *o = in->orig;
 	vision_rect b = in->box;
+	int brow_end = b.y0 + (b.y1 - b.y0) / 3;
 	for (int y = b.y0; y < b.y1; y++)
 		for (int x = b.x0; x < b.x1; x++) {
 			if (in->mask[(size_t)y * f->width + x] < 128)
@@ -33,9 +34,9 @@ static void change(const perform_score_input *in, perform_frame_scores *out)
 			}
 			out->change_swap += ds;
 			out->change_orig += dor;
-			if (in->mask[(size_t)y * f->width + x] == 255) {
-				out->core_swap += ds;
-				out->core_orig += dor;
+			if (y < brow_end && in->mask[(size_t)y * f->width + x] == 255) {
+				out->brow_swap += ds;
+				out->brow_orig += dor;
 			}
 		}
 }
