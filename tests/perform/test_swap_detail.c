@@ -1,6 +1,7 @@
 /* The swap's detail steering on synthetic faces: a band follows the
  * footage's energy up and down within its limits, a swap that changes more
- * than the footage takes detail off, and a reset starts afresh. */
+ * than the footage on the forehead and brows takes detail off, and a reset
+ * starts afresh. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "harness.h"
 #include "media/image.h"
 #include "perform/swap_detail.h"
+#include "perform/swap_score.h"
 #include "vision/detail.h"
 
 #define W 120
@@ -138,11 +140,43 @@ static void test_calm(void)
 	perform_swap_detail_free(s);
 }
 
+/* The flicker that steers the detail is summed on the forehead and brows
+ * only: the top third of the box, where the mask is whole (not its
+ * feathered rim); the whole mask's change is summed as before. */
+static void test_brow_change(void)
+{
+	media_image *prev = blobs(1), *now = blobs(1), *orig = blobs(1), *prev_orig = blobs(1);
+	uint8_t *m = mask();
+	vision_rect box = { 10, 10, W - 10, H - 10 };   /* 80 rows: rows 10..35 are the top third */
+	for (int x = 10; x < W - 10; x++)
+		m[20 * W + x] = 200;   /* a feathered row in the top third */
+	/* the swap changes by 1 on rows 12 (top, whole), 20 (top, feathered)
+	 * and 60 (below); the footage by 2 on row 12 */
+	for (int x = 10; x < W - 10; x++) {
+		now->data[12 * now->stride + 3 * x] ^= 1;
+		now->data[20 * now->stride + 3 * x] ^= 1;
+		now->data[60 * now->stride + 3 * x] ^= 1;
+		orig->data[12 * orig->stride + 3 * x + 1] ^= 2;
+	}
+	perform_score_input in = { now, orig, prev, prev_orig, m, box, NULL, NULL, NULL };
+	perform_frame_scores sc;
+	perform_score_frame(NULL, &in, &sc);
+	CHECK(sc.change_swap == 3 * (W - 20) && sc.change_orig == 2 * (W - 20), "change %g, %g", sc.change_swap,
+	      sc.change_orig);
+	CHECK(sc.brow_swap == W - 20 && sc.brow_orig == 2 * (W - 20), "brows %g, %g", sc.brow_swap, sc.brow_orig);
+	media_image_free(prev);
+	media_image_free(now);
+	media_image_free(orig);
+	media_image_free(prev_orig);
+	free(m);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_follows_footage),
 		TEST_CASE(test_calm),
+		TEST_CASE(test_brow_change),
 		{ 0 },
 	};
 	return test_main(cases);
