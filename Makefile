@@ -122,7 +122,7 @@ $(BIN): $(call obj,$(CLI_SRCS)) $(call link_archives,cli)
 # GCC 12 vectorises at -O2 only loops without a remainder; the image layers'
 # loops over rows and planes of any width need -O3 (exact: no reassociation).
 $(B)/obj/src/nn/activation.o $(B)/obj/src/nn/norm.o $(B)/obj/src/nn/ssim.o: OPTFLAGS += -O3
-$(B)/obj/src/media/rgb_yuv.o: OPTFLAGS += -O3
+$(B)/obj/src/media/rgb_yuv.o $(B)/obj/src/vision/detail.o $(B)/obj/src/vision/tone.o: OPTFLAGS += -O3
 
 # The LSTM's 64-byte vectors are passed between always-inline helpers that never
 # exist as calls, so GCC's note about their calling convention says nothing.

@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "perform/swap_detail.h"
 #include "perform/swap_mask.h"
 #include "perform/swap_score.h"
 #include "perform/swap_shape.h"
@@ -39,8 +40,6 @@
 #define MAX_SHARPEN 0.25      /* the most unsharp masking of a soft star photo */
 #define MIN_DETAIL 0.3        /* the least of a star face's fine detail kept */
 #define DETAIL_RATE 0.3       /* how fast the detail follows the swapped frames' */
-#define MIN_BAND 0.5          /* the least of a star face's mid-scale detail kept */
-#define BAND_RATE 0.15        /* how fast the mid-scale detail follows them */
 #define IDENTITY_EVERY 5      /* swapped frames between identity measurements */
 
 /* The scores' running sums, for a shot and for all frames. */
@@ -70,6 +69,7 @@ struct perform_swapper {
 	/* the face being followed */
 	perform_steady *steady;
 	perform_temporal *temporal;   /* the correction blended over time */
+	perform_swap_detail *bands;   /* the mid-scale and coarse detail matched */
 	vision_similarity moved;      /* how the picture moved under the face since the last frame ... */
 	int have_moved;               /* ... if known (face_motion) */
 	int have_face, missed, cur_star;
@@ -83,7 +83,7 @@ struct perform_swapper {
 	long candidate_frame;   /* ... on this frame of the shot (from 1) */
 	/* smoothed footage measurements */
 	int measured;
-	double chroma, noise, own_noise, blur, sharpen, detail, band, texture_ratio;
+	double chroma, noise, own_noise, blur, sharpen, detail, texture_ratio;
 	int blur_age;
 	float lifts[10];          /* the forehead's height above each brow point, steadied */
 	int have_lifts;
@@ -127,6 +127,7 @@ perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape
 	s->steady = perform_steady_new();
 	s->shape = perform_swap_shape_new();
 	s->temporal = perform_temporal_new();
+	s->bands = perform_swap_detail_new();
 	if (!s->det) {
 		perform_swapper_free(s);
 		return NULL;
@@ -330,6 +331,7 @@ static void forget_face(perform_swapper *s)
 	perform_steady_reset(s->steady);
 	perform_swap_shape_reset(s->shape);
 	perform_temporal_reset(s->temporal);
+	perform_swap_detail_reset(s->bands);
 }
 
 /* (Re)allocates the frame-sized buffers for w x h frames. */
@@ -467,14 +469,8 @@ static int match_tone(perform_swapper *s, const media_image *frame, const float 
 		s->detail = fmin(1, fmax(MIN_DETAIL, s->detail * pow(s->texture_ratio, -DETAIL_RATE)));
 	}
 	vision_soften_detail(s->work, box, s->detail);
-	/* the fine detail at its floor and still more than the footage's: the
-	 * mid-scale detail too (vision_soften_band), slower, to a floor of its
-	 * own, and back as the swapped frames come to carry less */
-	if (first)
-		s->band = 1;
-	else if (s->texture_ratio > 0 && (s->detail <= MIN_DETAIL || s->band < 1))
-		s->band = fmin(1, fmax(MIN_BAND, s->band * pow(s->texture_ratio, -BAND_RATE)));
-	vision_soften_band(s->work, box, s->band);
+	/* the coarser detail band by band as the footage face's (swap_detail.h) */
+	perform_swap_detail_apply(s->bands, s->pool, s->work, frame, s->mask, box);
 	if (measure) {
 		double noise = vision_noise_sigma(frame, s->mask), own = vision_noise_sigma(s->work, s->mask);
 		s->noise = first ? noise : (s->noise + noise) / 2;
@@ -545,6 +541,8 @@ static void score(perform_swapper *s, const media_image *frame, vision_rect box,
 	u->texture_swap += sc.texture_swap;
 	u->texture_orig += sc.texture_orig;
 	s->texture_ratio = sc.texture_orig > 0 ? sc.texture_swap / sc.texture_orig : 0;
+	if (change)
+		perform_swap_detail_changed(s->bands, sc.brow_swap, sc.brow_orig);
 	if (sc.seam > 0 && sc.seam_orig > 0) {
 		u->seam += sc.seam;
 		u->seam_orig += sc.seam_orig;
@@ -904,6 +902,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		if (!s->last_ok)
 			perform_temporal_reset(s->temporal);
 		perform_temporal_apply_on(s->pool, s->temporal, frame, s->orig, box, pts, s->have_moved ? &s->moved : NULL);
+		perform_swap_detail_measure(s->bands, s->pool, frame, s->orig, s->mask, box);
 		score(s, frame, box, pts);
 		s->last_rect = box;
 		s->shot.swapped++;
@@ -972,6 +971,7 @@ void perform_swapper_free(perform_swapper *s)
 	perform_steady_free(s->steady);
 	perform_swap_shape_free(s->shape);
 	perform_temporal_free(s->temporal);
+	perform_swap_detail_free(s->bands);
 	media_image_free(s->orig);
 	media_image_free(s->prev_orig);
 	media_image_free(s->prev_swap);

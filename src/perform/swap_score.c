@@ -20,15 +20,23 @@ static void change(const perform_score_input *in, perform_frame_scores *out)
 {
 	const media_image *f = in->frame, *o = in->orig;
 	vision_rect b = in->box;
+	int brow_end = b.y0 + (b.y1 - b.y0) / 3;
 	for (int y = b.y0; y < b.y1; y++)
 		for (int x = b.x0; x < b.x1; x++) {
 			if (in->mask[(size_t)y * f->width + x] < 128)
 				continue;
 			/* the frame may have another stride than the swapper's buffers */
 			size_t i = (size_t)y * f->stride + 3 * (size_t)x, j = (size_t)y * o->stride + 3 * (size_t)x;
+			int ds = 0, dor = 0;
 			for (int c = 0; c < 3; c++) {
-				out->change_swap += abs(f->data[i + c] - in->prev_swap->data[j + c]);
-				out->change_orig += abs(o->data[j + c] - in->prev_orig->data[j + c]);
+				ds += abs(f->data[i + c] - in->prev_swap->data[j + c]);
+				dor += abs(o->data[j + c] - in->prev_orig->data[j + c]);
+			}
+			out->change_swap += ds;
+			out->change_orig += dor;
+			if (y < brow_end && in->mask[(size_t)y * f->width + x] == 255) {
+				out->brow_swap += ds;
+				out->brow_orig += dor;
 			}
 		}
 }

@@ -32,6 +32,7 @@ typedef struct {
 
 typedef struct {
 	double change_swap, change_orig;   /* summed |difference| to the last frame inside the mask */
+	double brow_swap, brow_orig;       /* ... in the top third of box where the mask is 255 */
 	double texture_swap, texture_orig; /* vision_texture of each */
 	double seam, seam_orig;            /* vision_seam_score of each */
 	int have_desc;                     /* both descriptors made */

@@ -450,32 +450,3 @@ double vision_sharpen_to_match(const media_image *face, const media_image *foota
 {
 	return match_sharpness(face, footage, mask, r, vision_sharpen, 0.25, 6, 0);
 }
-
-void vision_soften_band(media_image *img, vision_rect r, double gain)
-{
-	if (!(gain < 1) || r.x1 <= r.x0 || r.y1 <= r.y0)
-		return;
-	int w = r.x1 - r.x0, h = r.y1 - r.y0;
-	media_image *fine = media_image_new(w, h, 3), *coarse = media_image_new(w, h, 3);
-	if (fine && coarse) {
-		for (int y = 0; y < h; y++) {
-			const uint8_t *row = img->data + (size_t)(r.y0 + y) * img->stride + 3 * (size_t)r.x0;
-			memcpy(fine->data + (size_t)y * fine->stride, row, (size_t)w * 3);
-			memcpy(coarse->data + (size_t)y * coarse->stride, row, (size_t)w * 3);
-		}
-		vision_rect all = { 0, 0, w, h };
-		vision_blur(fine, all, VISION_DETAIL_SIGMA);
-		vision_blur(coarse, all, VISION_BAND_SIGMA);
-		/* the band is what the fine blur keeps and the coarse one does not */
-		double amount = (gain < 0 ? 0 : gain) - 1;
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < 3 * w; x++) {
-				uint8_t *p = img->data + (size_t)(r.y0 + y) * img->stride + 3 * (size_t)r.x0 + x;
-				size_t i = (size_t)y * fine->stride + x;
-				double v = *p + amount * (fine->data[i] - coarse->data[i]) + 0.5;
-				*p = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
-			}
-	}
-	media_image_free(fine);
-	media_image_free(coarse);
-}

@@ -103,14 +103,6 @@ double vision_texture(const media_image *img, const uint8_t *mask, vision_rect r
 void vision_soften_detail(media_image *img, vision_rect r, double gain);
 #define VISION_DETAIL_SIGMA 1.5
 
-/* Scales img's detail between Gaussians of VISION_DETAIL_SIGMA and
- * VISION_BAND_SIGMA pixels over r by gain (0..1; 1 or more leaves img as it
- * is), finer and coarser detail untouched: the star's mid-scale contrast - a
- * furrowed brow, the shadow over the upper lip - which, moving with the
- * actor's face, flickers more than the softer footage face it covers. */
-void vision_soften_band(media_image *img, vision_rect r, double gain);
-#define VISION_BAND_SIGMA 3.5
-
 /* The unsharp amount (0..1.5 in steps of 0.25) that brings face's sharpness
  * nearest to footage's: a small star photo enlarged onto a big footage face
  * is softer than it, and blurring (vision_blur_to_match) cannot help that. */

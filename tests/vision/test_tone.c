@@ -162,65 +162,6 @@ static void test_soften_detail(void)
 	free(m);
 }
 
-/* A grey image of vertical stripes: 128 + 100 sin(2 pi x / period) (rounded). */
-static media_image *stripes(double period)
-{
-	media_image *img = media_image_new(W, H, 3);
-	for (int y = 0; y < H; y++)
-		for (int x = 0; x < W; x++)
-			for (int c = 0; c < 3; c++)
-				img->data[y * img->stride + 3 * x + c] = (uint8_t)lrint(128 + 100 * sin(2 * M_PI * x / period));
-	return img;
-}
-
-/* The stripes' amplitude in img over whole periods of its middle row, away
- * from the edges (which the blurs clamp). */
-static double amplitude(const media_image *img, double period)
-{
-	double s = 0, c = 0;
-	int n = (int)(floor((W - 32) / period) * period), x0 = 16;
-	for (int x = x0; x < x0 + n; x++) {
-		double v = img->data[(H / 2) * img->stride + 3 * x + 1] - 128.0;
-		s += v * sin(2 * M_PI * x / period);
-		c += v * cos(2 * M_PI * x / period);
-	}
-	return 2 * sqrt(s * s + c * c) / n;
-}
-
-/* How much of stripes of period p a sampled Gaussian of sigma (cut at 3
- * sigma) keeps. */
-static double kept(double sigma, double p)
-{
-	double sum = 0, resp = 0;
-	for (int i = -(int)ceil(3 * sigma); i <= (int)ceil(3 * sigma); i++) {
-		double k = exp(-0.5 * i * i / (sigma * sigma));
-		sum += k;
-		resp += k * cos(2 * M_PI * i / p);
-	}
-	return resp / sum;
-}
-
-static void test_soften_band(void)
-{
-	vision_rect r = { 0, 0, W, H };
-	/* the band (fine blur less coarse) holds about half of period 12
-	 * stripes, nothing of period 3 ones, a twentieth of period 64 ones */
-	static const double periods[] = { 12, 3, 64 };
-	for (int i = 0; i < 3; i++) {
-		double p = periods[i], band = kept(VISION_DETAIL_SIGMA, p) - kept(VISION_BAND_SIGMA, p);
-		media_image *img = stripes(p), *same = stripes(p);
-		double before = amplitude(img, p);
-		vision_soften_band(same, r, 1.0);
-		CHECK(memcmp(same->data, img->data, (size_t)img->stride * H) == 0, "gain 1 changed the image");
-		vision_soften_band(img, r, 0.4);
-		double want = before * (1 - 0.6 * band), got = amplitude(img, p);
-		CHECK(fabs(got - want) < 1.0, "period %g: amplitude %g -> %g, want %g", p, before, got, want);
-		CHECK(i == 0 ? got < 0.8 * before : got > 0.95 * before, "period %g: amplitude %g -> %g", p, before, got);
-		media_image_free(img);
-		media_image_free(same);
-	}
-}
-
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -230,7 +171,6 @@ int main(void)
 		TEST_CASE(test_blur_match),
 		TEST_CASE(test_sharpen_match),
 		TEST_CASE(test_soften_detail),
-		TEST_CASE(test_soften_band),
 		{ 0 },
 	};
 	return test_main(cases);

@@ -1,0 +1,112 @@
+#include "perform/swap_detail.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "base/alloc.h"
+#include "vision/detail.h"
+
+#define MIN_GAIN 0.8      /* the least of a band kept */
+#define MAX_GAIN 1.8      /* the most a band is raised */
+#define GAIN_RATE 0.3     /* how far a gain moves towards its aim a measurement (in log) */
+#define MIN_ENERGY 0.1    /* grey levels of a band below which there is nothing to match */
+#define MEASURE_EVERY 3   /* frames between measurements of the swapped result */
+#define MIN_CALM 0.6      /* the most the flicker takes off the gains */
+#define CALM_RATE 0.2     /* how fast the flicker steers them */
+#define CHANGE_KEEP 0.97  /* weight of the past in the change sums */
+#define CALM_AFTER 10     /* frames of change summed before they steer */
+
+struct perform_swap_detail {
+	vision_detail *bands;
+	int have, age;
+	double aim[VISION_DETAIL_BANDS];    /* where the measurements steer the gains */
+	double gain[VISION_DETAIL_BANDS];   /* the gains applied, following aim frame by frame */
+	double calm;
+	double change_swap, change_orig;
+	int changes;   /* frames summed in them */
+};
+
+perform_swap_detail *perform_swap_detail_new(void)
+{
+	perform_swap_detail *d = bj_xcalloc(1, sizeof(*d));
+	d->bands = vision_detail_new();
+	perform_swap_detail_reset(d);
+	return d;
+}
+
+void perform_swap_detail_free(perform_swap_detail *d)
+{
+	if (!d)
+		return;
+	vision_detail_free(d->bands);
+	free(d);
+}
+
+void perform_swap_detail_reset(perform_swap_detail *d)
+{
+	d->have = 0;
+	d->age = 0;
+	d->calm = 1;
+	d->change_swap = d->change_orig = 0;
+	d->changes = 0;
+	for (int k = 0; k < VISION_DETAIL_BANDS; k++)
+		d->aim[k] = d->gain[k] = 1;
+}
+
+/* Moves each band's aim towards calm times want over have: all the way
+ * (first, and the gain with it), or by GAIN_RATE in log. */
+static void steer(perform_swap_detail *d, const double *want, const double *have, int first)
+{
+	for (int k = 0; k < VISION_DETAIL_BANDS; k++) {
+		if (!(have[k] >= MIN_ENERGY) || !(want[k] >= MIN_ENERGY))
+			continue;
+		double a = first ? d->calm * want[k] / have[k] : d->aim[k] * pow(d->calm * want[k] / have[k], GAIN_RATE);
+		d->aim[k] = fmin(MAX_GAIN, fmax(MIN_GAIN * d->calm, a));
+		if (first)
+			d->gain[k] = d->aim[k];
+	}
+}
+
+void perform_swap_detail_apply(perform_swap_detail *d, bj_pool *pool, media_image *face, const media_image *frame,
+                               const uint8_t *mask, vision_rect box)
+{
+	double want[VISION_DETAIL_BANDS], have[VISION_DETAIL_BANDS];
+	if (!d->have)
+		vision_detail_split_on(pool, d->bands, frame, mask, box, want);
+	vision_detail_split_on(pool, d->bands, face, mask, box, have);
+	if (d->changes >= CALM_AFTER && d->change_orig > 0)
+		d->calm = fmin(1, fmax(MIN_CALM, d->calm * pow(d->change_swap / d->change_orig, -CALM_RATE)));
+	if (!d->have)
+		steer(d, want, have, 1);
+	d->have = 1;
+	/* a step every MEASURE_EVERY frames would show as a pulse of change:
+	 * spread over the frames */
+	for (int k = 0; k < VISION_DETAIL_BANDS; k++)
+		d->gain[k] *= pow(d->aim[k] / d->gain[k], 1.0 / MEASURE_EVERY);
+	vision_detail_scale_on(pool, d->bands, face, d->gain);
+}
+
+void perform_swap_detail_measure(perform_swap_detail *d, bj_pool *pool, const media_image *swapped,
+                                 const media_image *footage, const uint8_t *mask, vision_rect box)
+{
+	if (!d->have || ++d->age < MEASURE_EVERY)
+		return;
+	d->age = 0;
+	double want[VISION_DETAIL_BANDS], got[VISION_DETAIL_BANDS];
+	vision_detail_split_on(pool, d->bands, footage, mask, box, want);
+	vision_detail_split_on(pool, d->bands, swapped, mask, box, got);
+	steer(d, want, got, 0);
+}
+
+void perform_swap_detail_changed(perform_swap_detail *d, double change_swap, double change_orig)
+{
+	d->change_swap = CHANGE_KEEP * d->change_swap + change_swap;
+	d->change_orig = CHANGE_KEEP * d->change_orig + change_orig;
+	d->changes++;
+}
+
+void perform_swap_detail_gains(const perform_swap_detail *d, double gain[2])
+{
+	gain[0] = d->gain[0];
+	gain[1] = d->gain[1];
+}
