@@ -8,7 +8,6 @@
  * d - c per channel; the squares' counts' largest per band of rows. */
 struct rim_job {
 	media_image *c;
-	const media_image *d;
 	const long long *n, *sum[3];
 	int w, h, r;
 	double share;
@@ -82,7 +81,7 @@ void vision_hole_rim_match(bj_pool *pool, media_image *c, const media_image *d, 
 				sum[k][t] = (rim ? dp[k] - cp[k] : 0) + sum[k][t - s] + sum[k][t - 1] - sum[k][t - s - 1];
 		}
 	if (n[cells - 1] > 0) {
-		struct rim_job j = { c, d, n, { sum[0], sum[1], sum[2] }, w, h, radius > 0 ? radius : 1, share, { 0 }, 0 };
+		struct rim_job j = { c, n, { sum[0], sum[1], sum[2] }, w, h, radius > 0 ? radius : 1, share, { 0 }, 0 };
 		vision_bands_run(pool, most_band, &j);
 		for (int b = 0; b < VISION_BANDS; b++)
 			j.top = j.most[b] > j.top ? j.most[b] : j.top;
