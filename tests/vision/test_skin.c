@@ -352,6 +352,45 @@ static void test_clone_mouth_steady(void)
 		      at[p][0], at[p][1], out[0][p][0], out[1][p][0]);
 }
 
+/* Where the mask ramps down into the open mouth, the shown face meets the
+ * footage's lips (L* 42) and not the star's plain skin there (L* 66): solved
+ * with the hole filled, half the star's showed at the ramp's middle, a ring
+ * some 10 L* lighter than the lips around the footage's mouth. */
+static void test_clone_mouth_rim(void)
+{
+	struct setup s;
+	landmarks(s.lm);
+	for (int i = 0; i < 8; i++)
+		s.lm[2 * (60 + i) + 1] = (float)(145 - 7 * sin(2 * M_PI * i / 8));
+	for (int i = 0; i < 12; i++)
+		s.lm[2 * (48 + i) + 1] = (float)(145 - 11 * sin(2 * M_PI * i / 12));
+	s.mask = calloc(W * H, 1);
+	s.skin = calloc(W * H, 1);
+	s.alien = calloc(W * H, 1);
+	s.fill = media_image_new(W, H, 3);
+	vision_face_mask(s.lm, W, H, s.mask, &s.box);
+	vision_skin_mask(s.lm, s.mask, W, s.box, s.skin);
+	media_image *star = face(66, 0, 12, 16, 35, 6, 12, 0), *foot = face(58, 0, 14, 15, 35, 6, 12, 0);
+	mouth_footage(foot, 7);
+	CHECK(vision_skin_relight(star, foot, s.skin, s.mask, s.box, vision_skin_sigma(s.lm), 0, s.alien, s.fill) == 0);
+	CHECK(vision_skin_clone(foot, star, s.mask, s.alien, s.fill, s.box) == 0);
+	/* the ramp's middle above and below the hole, on the lips */
+	int found = 0;
+	for (int y = 134; y < 157; y++) {
+		int m = s.mask[y * W + 100];
+		if (m < 96 || m > 160)
+			continue;
+		float lab[3];
+		get_lab(foot, 100, y, lab);
+		CHECK(fabs(lab[0] - 42) < 5, "L* %.1f at (100, %d) (mask %d), the footage's lips 42", lab[0], y, m);
+		found++;
+	}
+	CHECK(found >= 2, "%d pixels on the mouth's ramp", found);
+	media_image_free(star);
+	media_image_free(foot);
+	teardown(&s);
+}
+
 static void test_errors(void)
 {
 	struct setup s;
@@ -414,6 +453,7 @@ int main(void)
 		TEST_CASE(test_features_keep_colour),
 		TEST_CASE(test_clone_keeps_inside),
 		TEST_CASE(test_clone_mouth_steady),
+		TEST_CASE(test_clone_mouth_rim),
 		TEST_CASE(test_errors),
 		TEST_CASE(test_threads),
 		{ 0 },
