@@ -40,13 +40,11 @@ static int convex_hull(float *pts, int n, float *hull)
 #define TILE 8
 
 /* Signed distance from (x, y) to a closed polygon's edges: positive inside
- * (even-odd rule), negative outside.  Two shortcuts leave every value as the
- * plain formula gives it: the projection's division only for a projection
- * inside the edge (its sign and size against len2 clamp it otherwise), and
- * an edge whose bounding box is already farther than the best so far (by a
- * margin far above rounding) skipped, as it cannot be the least.  *hint: the
- * nearest edge of the last call, tried first (neighbours share it). */
-static double poly_distance(const float *poly, int n, double x, double y, int *hint)
+ * (even-odd rule), negative outside.  The projection onto an edge is clamped
+ * by its numerator's sign and size against len2 before dividing, so only a
+ * projection inside the edge costs a division (most fall outside); the
+ * values are the plain formula's. */
+static double poly_distance(const float *poly, int n, double x, double y)
 {
 	double best = INFINITY;
 	int inside = 0;
@@ -54,33 +52,23 @@ static double poly_distance(const float *poly, int n, double x, double y, int *h
 		double ax = poly[2 * j], ay = poly[2 * j + 1], bx = poly[2 * i], by = poly[2 * i + 1];
 		if ((ay > y) != (by > y) && x < ax + (y - ay) * (bx - ax) / (by - ay))
 			inside = !inside;
-	}
-	for (int k = 0, start = *hint; k < n; k++) {
-		int i = (start + k) % n, j = (i + n - 1) % n;
-		double ax = poly[2 * j], ay = poly[2 * j + 1], bx = poly[2 * i], by = poly[2 * i + 1];
-		double gx = fmax(fmax(fmin(ax, bx) - x, x - fmax(ax, bx)), 0);
-		double gy = fmax(fmax(fmin(ay, by) - y, y - fmax(ay, by)), 0);
-		if (gx * gx + gy * gy > best * (1 + 1e-9) + 1e-9)
-			continue;
 		double ex = bx - ax, ey = by - ay, len2 = ex * ex + ey * ey;
 		double num = (x - ax) * ex + (y - ay) * ey;
 		double t = !(len2 > 0) || num < 0 ? 0 : num >= len2 ? 1 : num / len2;
-		t = t < 0 ? 0 : t > 1 ? 1 : t;
 		double dx = x - (ax + t * ex), dy = y - (ay + t * ey), d2 = dx * dx + dy * dy;
-		if (d2 < best)
-			best = d2, *hint = i;
+		best = d2 < best ? d2 : best;
 	}
 	return inside ? sqrt(best) : -sqrt(best);
 }
 
 /* The mask's value at (x, y): feathered inside the hull, less the mouth. */
 static uint8_t mask_at(const float *hull, int nh, const float *lm, double feather, double mouth_feather, int x,
-                       int y, int hint[2])
+                       int y)
 {
-	double d = poly_distance(hull, nh, x, y, &hint[0]);
+	double d = poly_distance(hull, nh, x, y);
 	double a = d <= 0 ? 0 : fmin(d / feather, 1);
 	if (a > 0) {
-		double m = poly_distance(lm + 2 * 60, 8, x, y, &hint[1]);
+		double m = poly_distance(lm + 2 * 60, 8, x, y);
 		if (m > -mouth_feather)
 			a *= fmax(0, -m / mouth_feather);
 	}
@@ -138,9 +126,7 @@ static void mask_band(void *ctx, int band, int thread)
 		for (int tx = box->x0; tx < box->x1; tx += tile) {
 			int ey = ty + tile < box->y1 ? ty + tile : box->y1, ex = tx + tile < box->x1 ? tx + tile : box->x1;
 			double cx = tx + (tile - 1) / 2.0, cy = ty + (tile - 1) / 2.0;
-			int hint[2] = { 0, 0 };
-			double d = poly_distance(j->hull, j->nh, cx, cy, &hint[0]);
-			double m = poly_distance(j->lm + 2 * 60, 8, cx, cy, &hint[1]);
+			double d = poly_distance(j->hull, j->nh, cx, cy), m = poly_distance(j->lm + 2 * 60, 8, cx, cy);
 			int fill = -1;
 			if (tile == 1)
 				fill = -1;
@@ -152,8 +138,7 @@ static void mask_band(void *ctx, int band, int thread)
 				for (int x = tx; x < ex; x++)
 					j->mask[(size_t)y * j->w + x] =
 					        fill >= 0 ? (uint8_t)fill
-					                  : mask_at(j->hull, j->nh, j->lm, j->feather, j->mouth_feather, x, y,
-					                          hint);
+					                  : mask_at(j->hull, j->nh, j->lm, j->feather, j->mouth_feather, x, y);
 		}
 }
 
