@@ -40,7 +40,10 @@ static int convex_hull(float *pts, int n, float *hull)
 #define TILE 8
 
 /* Signed distance from (x, y) to a closed polygon's edges: positive inside
- * (even-odd rule), negative outside. */
+ * (even-odd rule), negative outside.  The projection onto an edge is clamped
+ * by its numerator's sign and size against len2 before dividing, so only a
+ * projection inside the edge costs a division (most fall outside); the
+ * values are the plain formula's. */
 static double poly_distance(const float *poly, int n, double x, double y)
 {
 	double best = INFINITY;
@@ -50,10 +53,10 @@ static double poly_distance(const float *poly, int n, double x, double y)
 		if ((ay > y) != (by > y) && x < ax + (y - ay) * (bx - ax) / (by - ay))
 			inside = !inside;
 		double ex = bx - ax, ey = by - ay, len2 = ex * ex + ey * ey;
-		double t = len2 > 0 ? ((x - ax) * ex + (y - ay) * ey) / len2 : 0;
-		t = t < 0 ? 0 : t > 1 ? 1 : t;
-		double dx = x - (ax + t * ex), dy = y - (ay + t * ey);
-		best = fmin(best, dx * dx + dy * dy);
+		double num = (x - ax) * ex + (y - ay) * ey;
+		double t = !(len2 > 0) || num < 0 ? 0 : num >= len2 ? 1 : num / len2;
+		double dx = x - (ax + t * ex), dy = y - (ay + t * ey), d2 = dx * dx + dy * dy;
+		best = d2 < best ? d2 : best;
 	}
 	return inside ? sqrt(best) : -sqrt(best);
 }

@@ -11,24 +11,31 @@
 #include "vision/hole_rim.h"
 #include "vision/poisson.h"
 
-/* Distance from (x, y) to the polyline through the landmarks first..last
- * (closed back to first when closed); *inside says whether a closed one holds
- * the point (even-odd rule). */
-static double polyline_distance(const float *lm, int first, int last, int closed, double x, double y, int *inside)
+/* Whether (x, y) is more than reach from the polyline through the landmarks
+ * first..last (closed back to first when closed) and, for a closed one, not
+ * inside it (even-odd rule).  A segment is near when hypot of its offset is at
+ * most reach; the squared offset decides it without the hypot unless within a
+ * billionth of reach squared, so the answer is hypot's to the last bit, and
+ * the first near segment ends the walk. */
+static int far_from(const float *lm, int first, int last, int closed, double x, double y, double reach)
 {
-	double best = INFINITY;
-	*inside = 0;
-	int n = last - first + 1;
+	if (isnan(reach))
+		return 0;
+	double lo = reach * reach * (1 - 1e-9), hi = reach * reach * (1 + 1e-9);
+	int inside = 0, n = last - first + 1;
 	for (int k = closed ? 0 : 1; k < n; k++) {
 		const float *a = lm + 2 * (first + (k + n - 1) % n), *b = lm + 2 * (first + k);
 		double ax = a[0], ay = a[1], ex = b[0] - ax, ey = b[1] - ay, len2 = ex * ex + ey * ey;
 		if (closed && (ay > y) != (b[1] > y) && x < ax + (y - ay) * ex / ey)
-			*inside = !*inside;
+			inside = !inside;
 		double t = len2 > 0 ? ((x - ax) * ex + (y - ay) * ey) / len2 : 0;
 		t = t < 0 ? 0 : t > 1 ? 1 : t;
-		best = fmin(best, hypot(x - (ax + t * ex), y - (ay + t * ey)));
+		double dx = x - (ax + t * ex), dy = y - (ay + t * ey), d2 = dx * dx + dy * dy;
+		/* a NaN offset is never near (fmin over the segments skipped it) */
+		if (d2 < lo || (!(d2 > hi) && hypot(dx, dy) <= reach))
+			return 0;
 	}
-	return best;
+	return !inside;
 }
 
 /* The features cut out of the skin: landmarks first..last, closed or not, and
@@ -72,10 +79,8 @@ static void skin_mask_band(void *ctx, int band, int thread)
 				const double *near = j->near[f];
 				if (x < near[0] || x > near[2] || y < near[1] || y > near[3])
 					continue;
-				int inside;
-				double d = polyline_distance(j->lm, features[f].first, features[f].last, features[f].closed, x, y,
-				                             &inside);
-				bare = !inside && d > features[f].grow * j->eye;
+				bare = far_from(j->lm, features[f].first, features[f].last, features[f].closed, x, y,
+				                features[f].grow * j->eye);
 			}
 			j->skin[i] = bare ? 255 : 0;
 		}

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 double vision_cbrt(double t)
@@ -30,6 +31,9 @@ double vision_cbrt(double t)
 static float threshold[256];
 static uint8_t first[STEPS + 1];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+/* set once the tables are made: the hot path's one load instead of a call
+ * into pthread_once for each of a pixel's three channels */
+static atomic_int tables_ready;
 
 static uint8_t formula(float v)
 {
@@ -57,11 +61,13 @@ static void make_tables(void)
 	}
 	for (int i = 0; i <= STEPS; i++)
 		first[i] = formula((float)i / STEPS);
+	atomic_store_explicit(&tables_ready, 1, memory_order_release);
 }
 
 uint8_t vision_linear_to_srgb8(float v)
 {
-	pthread_once(&tables_once, make_tables);
+	if (!atomic_load_explicit(&tables_ready, memory_order_acquire))
+		pthread_once(&tables_once, make_tables);
 	if (!(v > 0))
 		return 0;
 	if (v >= 1)

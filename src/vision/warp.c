@@ -28,13 +28,14 @@ void vision_warp_frame(const float *pts, int n, float *out)
 	}
 }
 
-/* Bilinear sample of channel-interleaved src at (x, y), clamped at the edges. */
-static inline void sample(const media_image *src, float x, float y, uint8_t *out)
+/* Bilinear sample of channel-interleaved src (c channels) at (x, y), clamped
+ * at the edges; inlined with c a constant where it is one, so the channel
+ * loop unrolls. */
+static inline void sample(const media_image *src, int c, float x, float y, uint8_t *out)
 {
 	x = x < 0 ? 0 : x > (float)(src->width - 1) ? (float)(src->width - 1) : x;
 	y = y < 0 ? 0 : y > (float)(src->height - 1) ? (float)(src->height - 1) : y;
 	int x0 = (int)x, y0 = (int)y;
-	int c = src->channels;
 	int dx = x0 + 1 < src->width ? c : 0;
 	size_t dy = y0 + 1 < src->height ? (size_t)src->stride : 0;
 	float fx = x - (float)x0, fy = y - (float)y0;
@@ -119,7 +120,10 @@ static void warp_band(void *ctx, int band, int thread)
 				if (b1 < -eps || b2 < -eps || b1 + b2 > 1 + eps)
 					continue;
 				float sx = (float)(sx0 + b1 * s1x + b2 * s2x), sy = (float)(sy0 + b1 * s1y + b2 * s2y);
-				sample(src, sx, sy, row + (size_t)x * c);
+				if (c == 3)
+					sample(src, 3, sx, sy, row + (size_t)x * 3);
+				else
+					sample(src, c, sx, sy, row + (size_t)x * c);
 				if (j->covered)
 					j->covered[(size_t)y * dst->width + x] = 255;
 			}
