@@ -326,6 +326,7 @@ struct clone_job {
 	const uint8_t *mask;
 	vision_rect r;
 	lanes *u, *f;
+	float half_means[511]; /* two mask values' sum s -> (float)s / 510 */
 };
 
 /* The clone's starting point and guidance, a band of the region's rows. */
@@ -361,14 +362,20 @@ static void clone_setup(void *ctx, int band, int thread)
 			 * the two pixels' mean mask, dst's by the rest, so that the
 			 * guidance changes little when a feathered mask moves a little
 			 * (a threshold at 128 switched whole pixels from one picture's
-			 * gradient to the other's as the face's landmarks trembled) */
+			 * gradient to the other's as the face's landmarks trembled);
+			 * summed in locals, since a store through fp may change any of
+			 * the pictures' bytes and made each be read again (f starts at
+			 * +0 like them) */
+			float acc[3] = { 0, 0, 0 };
 			for (int k = 0; k < 4; k++) {
-				float ws = (float)(m[0] + m[dy[k] * dst->width + dx[k]]) / 510;
+				float ws = j->half_means[m[0] + m[dy[k] * dst->width + dx[k]]];
 				ptrdiff_t q = dy[k] * (ptrdiff_t)dst->stride + 3 * dx[k];
 				for (int c = 0; c < 3; c++)
-					(*fp)[c] += ws * ((float)src->data[p + c] - (float)src->data[p + q + c]) +
-					            (1 - ws) * ((float)dst->data[p + c] - (float)dst->data[p + q + c]);
+					acc[c] += ws * ((float)src->data[p + c] - (float)src->data[p + q + c]) +
+					          (1 - ws) * ((float)dst->data[p + c] - (float)dst->data[p + q + c]);
 			}
+			for (int c = 0; c < 3; c++)
+				(*fp)[c] = acc[c];
 		}
 }
 
@@ -413,7 +420,10 @@ int vision_seamless_clone_on(bj_pool *pool, media_image *dst, const media_image 
 		return bj_error_set(BJ_EINVAL, "seamless clone: region of %d x %d pixels is too small", w, h);
 	/* the three channels in lanes 0..2 of u and f, lane 3 left zero */
 	size_t n = (size_t)w * h;
-	struct clone_job j = { dst, src, mask, r, bj_xcalloc(n, sizeof(lanes)), bj_xcalloc(n, sizeof(lanes)) };
+	struct clone_job j = { .dst = dst, .src = src, .mask = mask, .r = r, .u = bj_xcalloc(n, sizeof(lanes)),
+	                       .f = bj_xcalloc(n, sizeof(lanes)) };
+	for (int s = 0; s < 511; s++)
+		j.half_means[s] = (float)s / 510;
 	struct grids g;
 	grids_init(&g, pool, w - 2, h - 2);
 	bj_pool *banded = pool_for(&g, &g.lv[0]);
