@@ -61,13 +61,14 @@ static double poly_distance(const float *poly, int n, double x, double y)
 	return inside ? sqrt(best) : -sqrt(best);
 }
 
-/* The mask's value at (x, y): feathered inside the hull, less the mouth. */
+/* The mask's value at (x, y): feathered inside the hull, less the mouth
+ * unless the caller knows it is farther than mouth_feather (near 0). */
 static uint8_t mask_at(const float *hull, int nh, const float *lm, double feather, double mouth_feather, int x,
-                       int y)
+                       int y, int near)
 {
 	double d = poly_distance(hull, nh, x, y);
 	double a = d <= 0 ? 0 : fmin(d / feather, 1);
-	if (a > 0) {
+	if (a > 0 && near) {
 		double m = poly_distance(lm + 2 * 60, 8, x, y);
 		if (m > -mouth_feather)
 			a *= fmax(0, -m / mouth_feather);
@@ -127,18 +128,21 @@ static void mask_band(void *ctx, int band, int thread)
 			int ey = ty + tile < box->y1 ? ty + tile : box->y1, ex = tx + tile < box->x1 ? tx + tile : box->x1;
 			double cx = tx + (tile - 1) / 2.0, cy = ty + (tile - 1) / 2.0;
 			double d = poly_distance(j->hull, j->nh, cx, cy), m = poly_distance(j->lm + 2 * 60, 8, cx, cy);
-			int fill = -1;
+			int fill = -1, near = tile == 1 || !(m < -j->mouth_feather - reach);
 			if (tile == 1)
 				fill = -1;
 			else if (d < -reach)
 				fill = 0;
-			else if (d > j->feather + reach && m < -j->mouth_feather - reach)
+			else if (d > j->feather + reach && !near)
 				fill = 255;
+			/* a tile on the hull's band but clear of the mouth's: no pixel
+			 * of it needs the mouth's distance */
 			for (int y = ty; y < ey; y++)
 				for (int x = tx; x < ex; x++)
 					j->mask[(size_t)y * j->w + x] =
 					        fill >= 0 ? (uint8_t)fill
-					                  : mask_at(j->hull, j->nh, j->lm, j->feather, j->mouth_feather, x, y);
+					                  : mask_at(j->hull, j->nh, j->lm, j->feather, j->mouth_feather, x, y,
+					                            near);
 		}
 }
 
