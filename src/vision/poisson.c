@@ -329,6 +329,12 @@ struct clone_job {
 	float half_means[511]; /* two mask values' sum s -> (float)s / 510 */
 };
 
+/* An RGB pixel's bytes in lanes 0..2, lane 3 zero. */
+static inline lanes pixel(const uint8_t *p)
+{
+	return (lanes){ p[0], p[1], p[2], 0 };
+}
+
 /* The clone's starting point and guidance, a band of the region's rows. */
 static void clone_setup(void *ctx, int band, int thread)
 {
@@ -363,19 +369,15 @@ static void clone_setup(void *ctx, int band, int thread)
 			 * guidance changes little when a feathered mask moves a little
 			 * (a threshold at 128 switched whole pixels from one picture's
 			 * gradient to the other's as the face's landmarks trembled);
-			 * summed in locals, since a store through fp may change any of
-			 * the pictures' bytes and made each be read again (f starts at
-			 * +0 like them) */
-			float acc[3] = { 0, 0, 0 };
+			 * the three channels in a vector's lanes (each lane the scalar
+			 * operations in their order; lane 3 stays +0 as f's was) */
+			lanes acc = { 0, 0, 0, 0 }, s0 = pixel(src->data + p), d0 = pixel(dst->data + p);
 			for (int k = 0; k < 4; k++) {
 				float ws = j->half_means[m[0] + m[dy[k] * dst->width + dx[k]]];
 				ptrdiff_t q = dy[k] * (ptrdiff_t)dst->stride + 3 * dx[k];
-				for (int c = 0; c < 3; c++)
-					acc[c] += ws * ((float)src->data[p + c] - (float)src->data[p + q + c]) +
-					          (1 - ws) * ((float)dst->data[p + c] - (float)dst->data[p + q + c]);
+				acc += ws * (s0 - pixel(src->data + p + q)) + (1 - ws) * (d0 - pixel(dst->data + p + q));
 			}
-			for (int c = 0; c < 3; c++)
-				(*fp)[c] = acc[c];
+			*fp = acc;
 		}
 }
 
