@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Convex hull (Andrew's monotone chain) of n points, counter-clockwise in a
  * y-up frame; returns its size (hull holds up to 2n points). */
@@ -39,19 +40,35 @@ static int convex_hull(float *pts, int n, float *hull)
 
 #define TILE 8
 
+#define MAX_EDGES 32 /* the hull of 27 points, the mouth's 8 */
+
+/* Where the edges of a closed polygon (at most MAX_EDGES) that straddle the
+ * row y cross it, in the edges' order: the even-odd inside test's points,
+ * the same for every pixel of the row. */
+static int row_crossings(const float *poly, int n, double y, double *xc)
+{
+	int k = 0;
+	for (int i = 0, j = n - 1; i < n; j = i++) {
+		double ax = poly[2 * j], ay = poly[2 * j + 1], bx = poly[2 * i], by = poly[2 * i + 1];
+		if ((ay > y) != (by > y))
+			xc[k++] = ax + (y - ay) * (bx - ax) / (by - ay);
+	}
+	return k;
+}
+
 /* Signed distance from (x, y) to a closed polygon's edges: positive inside
- * (even-odd rule), negative outside.  The projection onto an edge is clamped
- * by its numerator's sign and size against len2 before dividing, so only a
- * projection inside the edge costs a division (most fall outside); the
- * values are the plain formula's. */
-static double poly_distance(const float *poly, int n, double x, double y)
+ * (even-odd rule over the row's nc crossings xc), negative outside.  The
+ * projection onto an edge is clamped by its numerator's sign and size
+ * against len2 before dividing, so only a projection inside the edge costs
+ * a division (most fall outside); the values are the plain formula's. */
+static double row_distance(const float *poly, int n, const double *xc, int nc, double x, double y)
 {
 	double best = INFINITY;
 	int inside = 0;
+	for (int k = 0; k < nc; k++)
+		inside ^= x < xc[k];
 	for (int i = 0, j = n - 1; i < n; j = i++) {
 		double ax = poly[2 * j], ay = poly[2 * j + 1], bx = poly[2 * i], by = poly[2 * i + 1];
-		if ((ay > y) != (by > y) && x < ax + (y - ay) * (bx - ax) / (by - ay))
-			inside = !inside;
 		double ex = bx - ax, ey = by - ay, len2 = ex * ex + ey * ey;
 		double num = (x - ax) * ex + (y - ay) * ey;
 		double t = !(len2 > 0) || num < 0 ? 0 : num >= len2 ? 1 : num / len2;
@@ -61,14 +78,28 @@ static double poly_distance(const float *poly, int n, double x, double y)
 	return inside ? sqrt(best) : -sqrt(best);
 }
 
-/* The mask's value at (x, y): feathered inside the hull, less the mouth. */
-static uint8_t mask_at(const float *hull, int nh, const float *lm, double feather, double mouth_feather, int x,
-                       int y)
+static double poly_distance(const float *poly, int n, double x, double y)
 {
-	double d = poly_distance(hull, nh, x, y);
+	double xc[MAX_EDGES];
+	return row_distance(poly, n, xc, row_crossings(poly, n, y, xc), x, y);
+}
+
+/* A row's crossings of the hull and the mouth (the mouth's only where it
+ * may reach the row's pixels: nm < 0 otherwise). */
+struct row {
+	double hull[MAX_EDGES], mouth[MAX_EDGES];
+	int nh, nm;
+};
+
+/* The mask's value at (x, y) of row r: feathered inside the hull, less the
+ * mouth where it is near. */
+static uint8_t mask_at(const float *hull, int nh, const float *lm, double feather, double mouth_feather,
+                       const struct row *r, int x, int y)
+{
+	double d = row_distance(hull, nh, r->hull, r->nh, x, y);
 	double a = d <= 0 ? 0 : fmin(d / feather, 1);
-	if (a > 0) {
-		double m = poly_distance(lm + 2 * 60, 8, x, y);
+	if (a > 0 && r->nm >= 0) {
+		double m = row_distance(lm + 2 * 60, 8, r->mouth, r->nm, x, y);
 		if (m > -mouth_feather)
 			a *= fmax(0, -m / mouth_feather);
 	}
@@ -127,18 +158,27 @@ static void mask_band(void *ctx, int band, int thread)
 			int ey = ty + tile < box->y1 ? ty + tile : box->y1, ex = tx + tile < box->x1 ? tx + tile : box->x1;
 			double cx = tx + (tile - 1) / 2.0, cy = ty + (tile - 1) / 2.0;
 			double d = poly_distance(j->hull, j->nh, cx, cy), m = poly_distance(j->lm + 2 * 60, 8, cx, cy);
-			int fill = -1;
+			int fill = -1, near = tile == 1 || !(m < -j->mouth_feather - reach);
 			if (tile == 1)
 				fill = -1;
 			else if (d < -reach)
 				fill = 0;
-			else if (d > j->feather + reach && m < -j->mouth_feather - reach)
+			else if (d > j->feather + reach && !near)
 				fill = 255;
-			for (int y = ty; y < ey; y++)
+			/* a tile on the hull's band but clear of the mouth's: no pixel
+			 * of it needs the mouth's distance */
+			for (int y = ty; y < ey; y++) {
+				uint8_t *out = j->mask + (size_t)y * j->w;
+				if (fill >= 0) {
+					memset(out + tx, fill, (size_t)(ex - tx));
+					continue;
+				}
+				struct row r;
+				r.nh = row_crossings(j->hull, j->nh, y, r.hull);
+				r.nm = near ? row_crossings(j->lm + 2 * 60, 8, y, r.mouth) : -1;
 				for (int x = tx; x < ex; x++)
-					j->mask[(size_t)y * j->w + x] =
-					        fill >= 0 ? (uint8_t)fill
-					                  : mask_at(j->hull, j->nh, j->lm, j->feather, j->mouth_feather, x, y);
+					out[x] = mask_at(j->hull, j->nh, j->lm, j->feather, j->mouth_feather, &r, x, y);
+			}
 		}
 }
 

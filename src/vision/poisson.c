@@ -326,7 +326,14 @@ struct clone_job {
 	const uint8_t *mask;
 	vision_rect r;
 	lanes *u, *f;
+	float half_means[511]; /* two mask values' sum s -> (float)s / 510 */
 };
+
+/* An RGB pixel's bytes in lanes 0..2, lane 3 zero. */
+static inline lanes pixel(const uint8_t *p)
+{
+	return (lanes){ p[0], p[1], p[2], 0 };
+}
 
 /* The clone's starting point and guidance, a band of the region's rows. */
 static void clone_setup(void *ctx, int band, int thread)
@@ -361,14 +368,16 @@ static void clone_setup(void *ctx, int band, int thread)
 			 * the two pixels' mean mask, dst's by the rest, so that the
 			 * guidance changes little when a feathered mask moves a little
 			 * (a threshold at 128 switched whole pixels from one picture's
-			 * gradient to the other's as the face's landmarks trembled) */
+			 * gradient to the other's as the face's landmarks trembled);
+			 * the three channels in a vector's lanes (each lane the scalar
+			 * operations in their order; lane 3 stays +0 as f's was) */
+			lanes acc = { 0, 0, 0, 0 }, s0 = pixel(src->data + p), d0 = pixel(dst->data + p);
 			for (int k = 0; k < 4; k++) {
-				float ws = (float)(m[0] + m[dy[k] * dst->width + dx[k]]) / 510;
+				float ws = j->half_means[m[0] + m[dy[k] * dst->width + dx[k]]];
 				ptrdiff_t q = dy[k] * (ptrdiff_t)dst->stride + 3 * dx[k];
-				for (int c = 0; c < 3; c++)
-					(*fp)[c] += ws * ((float)src->data[p + c] - (float)src->data[p + q + c]) +
-					            (1 - ws) * ((float)dst->data[p + c] - (float)dst->data[p + q + c]);
+				acc += ws * (s0 - pixel(src->data + p + q)) + (1 - ws) * (d0 - pixel(dst->data + p + q));
 			}
+			*fp = acc;
 		}
 }
 
@@ -413,7 +422,10 @@ int vision_seamless_clone_on(bj_pool *pool, media_image *dst, const media_image 
 		return bj_error_set(BJ_EINVAL, "seamless clone: region of %d x %d pixels is too small", w, h);
 	/* the three channels in lanes 0..2 of u and f, lane 3 left zero */
 	size_t n = (size_t)w * h;
-	struct clone_job j = { dst, src, mask, r, bj_xcalloc(n, sizeof(lanes)), bj_xcalloc(n, sizeof(lanes)) };
+	struct clone_job j = { .dst = dst, .src = src, .mask = mask, .r = r, .u = bj_xcalloc(n, sizeof(lanes)),
+	                       .f = bj_xcalloc(n, sizeof(lanes)) };
+	for (int s = 0; s < 511; s++)
+		j.half_means[s] = (float)s / 510;
 	struct grids g;
 	grids_init(&g, pool, w - 2, h - 2);
 	bj_pool *banded = pool_for(&g, &g.lv[0]);

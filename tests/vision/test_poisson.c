@@ -12,6 +12,7 @@
 #include "harness.h"
 #include "media/image.h"
 #include "vision/align.h"
+#define PINNED_CLONE 0xf72f51e92da60c65ull
 #include "vision/face_mask.h"
 #include "vision/internal.h"
 #include "vision/poisson.h"
@@ -330,6 +331,28 @@ static void test_clone_matches_exact(void)
 	media_image_free(out);
 }
 
+/* The clone's bytes pinned (FNV-1a of the whole picture, made by the plain
+ * setup: each neighbour's weight (m0 + m1) / 510 divided per pixel, the
+ * guidance summed through memory), on a feathered disc wide enough for every
+ * sum of two mask values: a setup that rounds any weight or sum otherwise
+ * changes them. */
+static void test_clone_pinned(void)
+{
+	int w = 240, h = 220;
+	media_image *dst = noise(w, h, 3, 11), *src = noise(w, h, 4, 13);
+	uint8_t *mask = disc(w, h, 120, 110, 40, 100);
+	vision_rect r = { 4, 3, 236, 217 };
+	CHECK(vision_seamless_clone(dst, src, mask, r) == 0);
+	uint64_t hash = 14695981039346656037ull;
+	for (int y = 0; y < h; y++)
+		for (int i = 0; i < 3 * w; i++)
+			hash = (hash ^ dst->data[(size_t)y * dst->stride + i]) * 1099511628211ull;
+	CHECK(hash == PINNED_CLONE, "the clone's bytes hash to %#llx", (unsigned long long)hash);
+	free(mask);
+	media_image_free(dst);
+	media_image_free(src);
+}
+
 /* Holes filled: the face mask's mouth becomes 255 and nothing else changes;
  * a dent open to the border is not a hole. */
 static void test_fill_holes(void)
@@ -424,6 +447,7 @@ int main(void)
 		TEST_CASE(test_clone),
 		TEST_CASE(test_clone_matches_exact),
 		TEST_CASE(test_clone_threads),
+		TEST_CASE(test_clone_pinned),
 		TEST_CASE(test_mask_and_seam),
 		TEST_CASE(test_fill_holes),
 		{ 0 },
