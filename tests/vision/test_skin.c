@@ -311,39 +311,42 @@ static void mouth_footage(media_image *img, int open)
 		}
 }
 
+/* The footage (its mouth open by open pixels) with the star cloned onto it,
+ * through the face mask with its mouth hole; s's masks are set. */
+static media_image *clone_open_mouth(struct setup *s, int open)
+{
+	landmarks(s->lm);
+	for (int i = 0; i < 8; i++)
+		s->lm[2 * (60 + i) + 1] = (float)(145 - open * sin(2 * M_PI * i / 8));
+	for (int i = 0; i < 12; i++)
+		s->lm[2 * (48 + i) + 1] = (float)(145 - 11 * sin(2 * M_PI * i / 12));
+	s->mask = calloc(W * H, 1);
+	s->skin = calloc(W * H, 1);
+	s->alien = calloc(W * H, 1);
+	s->fill = media_image_new(W, H, 3);
+	vision_face_mask(s->lm, W, H, s->mask, &s->box);
+	vision_skin_mask(s->lm, s->mask, W, s->box, s->skin);
+	media_image *star = face(66, 0, 12, 16, 35, 6, 12, 0), *foot = face(58, 0, 14, 15, 35, 6, 12, 0);
+	mouth_footage(foot, open);
+	CHECK(vision_skin_relight(star, foot, s->skin, s->mask, s->box, vision_skin_sigma(s->lm), 0, s->alien,
+	                          s->fill) == 0);
+	CHECK(vision_skin_clone(foot, star, s->mask, s->alien, s->fill, s->box) == 0);
+	media_image_free(star);
+	return foot;
+}
+
 static void test_clone_mouth_steady(void)
 {
 	float out[2][3][3];
 	static const int at[3][2] = { { 100, 127 }, { 100, 163 }, { 80, 160 } };
 	for (int k = 0; k < 2; k++) {
-		int open = k ? 7 : 2;
 		struct setup s;
-		landmarks(s.lm);
-		for (int i = 0; i < 8; i++) {
-			double t = 2 * M_PI * i / 8;
-			s.lm[2 * (60 + i) + 1] = (float)(145 - open * sin(t));
-		}
-		for (int i = 0; i < 12; i++) {
-			double t = 2 * M_PI * i / 12;
-			s.lm[2 * (48 + i) + 1] = (float)(145 - 11 * sin(t));
-		}
-		s.mask = calloc(W * H, 1);
-		s.skin = calloc(W * H, 1);
-		s.alien = calloc(W * H, 1);
-		s.fill = media_image_new(W, H, 3);
-		vision_face_mask(s.lm, W, H, s.mask, &s.box);
-		vision_skin_mask(s.lm, s.mask, W, s.box, s.skin);
-		media_image *star = face(66, 0, 12, 16, 35, 6, 12, 0), *foot = face(58, 0, 14, 15, 35, 6, 12, 0);
-		mouth_footage(foot, open);
-		CHECK(vision_skin_relight(star, foot, s.skin, s.mask, s.box, vision_skin_sigma(s.lm), 0, s.alien, s.fill) ==
-		      0);
-		CHECK(vision_skin_clone(foot, star, s.mask, s.alien, s.fill, s.box) == 0);
+		media_image *foot = clone_open_mouth(&s, k ? 7 : 2);
 		for (int p = 0; p < 3; p++)
 			get_lab(foot, at[p][0], at[p][1], out[k][p]);
 		float mouth[3];
 		get_lab(foot, 100, 145, mouth);
 		CHECK(fabs(mouth[0] - 10) < 1, "the mouth's inside L* %.1f, the footage's 10", mouth[0]);
-		media_image_free(star);
 		media_image_free(foot);
 		teardown(&s);
 	}
@@ -359,21 +362,7 @@ static void test_clone_mouth_steady(void)
 static void test_clone_mouth_rim(void)
 {
 	struct setup s;
-	landmarks(s.lm);
-	for (int i = 0; i < 8; i++)
-		s.lm[2 * (60 + i) + 1] = (float)(145 - 7 * sin(2 * M_PI * i / 8));
-	for (int i = 0; i < 12; i++)
-		s.lm[2 * (48 + i) + 1] = (float)(145 - 11 * sin(2 * M_PI * i / 12));
-	s.mask = calloc(W * H, 1);
-	s.skin = calloc(W * H, 1);
-	s.alien = calloc(W * H, 1);
-	s.fill = media_image_new(W, H, 3);
-	vision_face_mask(s.lm, W, H, s.mask, &s.box);
-	vision_skin_mask(s.lm, s.mask, W, s.box, s.skin);
-	media_image *star = face(66, 0, 12, 16, 35, 6, 12, 0), *foot = face(58, 0, 14, 15, 35, 6, 12, 0);
-	mouth_footage(foot, 7);
-	CHECK(vision_skin_relight(star, foot, s.skin, s.mask, s.box, vision_skin_sigma(s.lm), 0, s.alien, s.fill) == 0);
-	CHECK(vision_skin_clone(foot, star, s.mask, s.alien, s.fill, s.box) == 0);
+	media_image *foot = clone_open_mouth(&s, 7);
 	/* the ramp's middle above and below the hole, on the lips */
 	int found = 0;
 	for (int y = 134; y < 157; y++) {
@@ -386,7 +375,6 @@ static void test_clone_mouth_rim(void)
 		found++;
 	}
 	CHECK(found >= 2, "%d pixels on the mouth's ramp", found);
-	media_image_free(star);
 	media_image_free(foot);
 	teardown(&s);
 }
