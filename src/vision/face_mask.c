@@ -40,6 +40,8 @@ static int convex_hull(float *pts, int n, float *hull)
 
 #define TILE 8
 
+#define MOUTH_RING 2 /* pixels of full mask at least between the mouth's hole and the edge's band */
+
 #define MAX_EDGES 32 /* the hull of 27 points, the mouth's 8 */
 
 /* Where the edges of a closed polygon (at most MAX_EDGES) that straddle the
@@ -92,7 +94,12 @@ struct row {
 };
 
 /* The mask's value at (x, y) of row r: feathered inside the hull, less the
- * mouth where it is near. */
+ * mouth where it is near.  The mouth's hole is closed again over a mouth
+ * feather as it nears the hull's feathered band, so that a ring of full
+ * pixels MOUTH_RING wide always parts the two: a mouth near the jaw (a face
+ * turned, Casablanca 3.9 s) made one region of them, vision_mask_fill_holes
+ * found no hole, and the open mouth was left in the clone's solve as a
+ * boundary the star's lips were pulled to. */
 static uint8_t mask_at(const float *hull, int nh, const float *lm, double feather, double mouth_feather,
                        const struct row *r, int x, int y)
 {
@@ -100,8 +107,10 @@ static uint8_t mask_at(const float *hull, int nh, const float *lm, double feathe
 	double a = d <= 0 ? 0 : fmin(d / feather, 1);
 	if (a > 0 && r->nm >= 0) {
 		double m = row_distance(lm + 2 * 60, 8, r->mouth, r->nm, x, y);
-		if (m > -mouth_feather)
-			a *= fmax(0, -m / mouth_feather);
+		if (m > -mouth_feather) {
+			double closed = (feather + MOUTH_RING + mouth_feather - d) / mouth_feather;
+			a *= fmin(fmax(fmax(0, -m / mouth_feather), closed), 1);
+		}
 	}
 	return (uint8_t)(255 * a + 0.5);
 }

@@ -12,7 +12,10 @@
  * of the mouth (60-67) so the footage's own teeth and tongue stay.  It rises
  * from 0 at the hull to 255 over a band a twelfth of the face's width wide
  * (distance to the hull's edges), and falls to 0 inside the mouth over a band
- * of a third of that.
+ * of a third of that.  The mouth's hole closes again as it nears that rising
+ * band, so that two full pixels always part them: the hole never joins the
+ * outside (vision_mask_fill_holes always finds it), however near the jaw the
+ * mouth of a turned face comes.
  */
 #pragma once
 

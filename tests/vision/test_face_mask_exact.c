@@ -1,7 +1,7 @@
 /* The face mask (face_mask.h) against the plain per-pixel formula it stands
  * for: the convex hull of the jaw and the lifted brows, feathered inward from
- * its edges, less the feathered inner mouth, with each distance the least
- * over all edges.  Faces turned, scaled and jittered, with whole-pixel and
+ * its edges, less the feathered inner mouth (closed near the edge's band),
+ * with each distance the least over all edges.  Faces turned, scaled and jittered, with whole-pixel and
  * fractional landmarks, the mouth open and shut. */
 #include <math.h>
 #include <stdlib.h>
@@ -76,8 +76,12 @@ static void plain_mask(const float *lm, uint8_t *mask)
 			double a = d <= 0 ? 0 : fmin(d / feather, 1);
 			if (a > 0) {
 				double m = plain_distance(lm + 2 * 60, 8, x, y);
+				/* the hole closes as it nears the edge's band: two
+				 * full pixels always part them */
 				if (m > -mouth_feather)
-					a *= fmax(0, -m / mouth_feather);
+					a *= fmin(fmax(fmax(0, -m / mouth_feather),
+					               (feather + 2 + mouth_feather - d) / mouth_feather),
+					          1);
 			}
 			mask[y * W + x] = (uint8_t)(255 * a + 0.5);
 		}
