@@ -8,6 +8,12 @@
 
 #define MIN_GAIN 0.8      /* the least of a band kept */
 #define MAX_GAIN 1.8      /* the most a band is raised */
+#define MIN_SKIN_GAIN 0.4 /* the same two on the bare skin of a photo enlarged */
+#define MAX_SKIN_GAIN 1.4
+#define SKIN_MID_AIM 1.3  /* its mid band aimed at this much of the footage skin's */
+#define MAX_EDGE_GAIN 3.0 /* the most the features' mid band is raised there */
+#define ENLARGED_FROM 1.5 /* enlargements from which the skin's limits turn ... */
+#define ENLARGED_TO 2.5   /* ... to the values above, reached here */
 #define GAIN_RATE 0.3     /* how far a gain moves towards its aim a measurement (in log) */
 #define MIN_ENERGY 0.1    /* grey levels of a band below which there is nothing to match */
 #define MEASURE_EVERY 3   /* frames between measurements of the swapped result */
@@ -19,9 +25,10 @@
 struct perform_swap_detail {
 	vision_detail *bands;
 	int have, age;
-	double aim[VISION_DETAIL_BANDS];    /* where the measurements steer the gains */
-	double gain[VISION_DETAIL_BANDS];   /* the gains applied, following aim frame by frame */
+	double aim[2][VISION_DETAIL_BANDS];    /* where the measurements steer the gains (features, skin) */
+	double gain[2][VISION_DETAIL_BANDS];   /* the gains applied, following aim frame by frame */
 	double calm;
+	double enlarged;   /* 0..1: from ENLARGED_FROM to ENLARGED_TO */
 	double change_swap, change_orig;
 	int changes;   /* frames summed in them */
 };
@@ -49,31 +56,40 @@ void perform_swap_detail_reset(perform_swap_detail *d)
 	d->calm = 1;
 	d->change_swap = d->change_orig = 0;
 	d->changes = 0;
-	for (int k = 0; k < VISION_DETAIL_BANDS; k++)
-		d->aim[k] = d->gain[k] = 1;
+	for (int p = 0; p < 2; p++)
+		for (int k = 0; k < VISION_DETAIL_BANDS; k++)
+			d->aim[p][k] = d->gain[p][k] = 1;
 }
 
 /* Moves each band's aim towards calm times want over have: all the way
  * (first, and the gain with it), or by GAIN_RATE in log. */
-static void steer(perform_swap_detail *d, const double *want, const double *have, int first)
+static void steer(perform_swap_detail *d, const double want[2][VISION_DETAIL_BANDS],
+                  const double have[2][VISION_DETAIL_BANDS], int first)
 {
-	for (int k = 0; k < VISION_DETAIL_BANDS; k++) {
-		if (!(have[k] >= MIN_ENERGY) || !(want[k] >= MIN_ENERGY))
-			continue;
-		double a = first ? d->calm * want[k] / have[k] : d->aim[k] * pow(d->calm * want[k] / have[k], GAIN_RATE);
-		d->aim[k] = fmin(MAX_GAIN, fmax(MIN_GAIN * d->calm, a));
-		if (first)
-			d->gain[k] = d->aim[k];
-	}
+	double t = d->enlarged;
+	for (int p = 0; p < 2; p++)
+		for (int k = 0; k < VISION_DETAIL_BANDS; k++) {
+			double lo[2] = { MIN_GAIN, MIN_GAIN + t * (MIN_SKIN_GAIN - MIN_GAIN) };
+			double hi[2] = { k ? MAX_GAIN : MAX_GAIN + t * (MAX_EDGE_GAIN - MAX_GAIN),
+			                 MAX_GAIN + t * (MAX_SKIN_GAIN - MAX_GAIN) };
+			double over = p && !k ? 1 + t * (SKIN_MID_AIM - 1) : 1;
+			if (!(have[p][k] >= MIN_ENERGY) || !(want[p][k] >= MIN_ENERGY))
+				continue;
+			double r = d->calm * over * want[p][k] / have[p][k];
+			double a = first ? r : d->aim[p][k] * pow(r, GAIN_RATE);
+			d->aim[p][k] = fmin(hi[p], fmax(lo[p] * d->calm, a));
+			if (first)
+				d->gain[p][k] = d->aim[p][k];
+		}
 }
 
 void perform_swap_detail_apply(perform_swap_detail *d, bj_pool *pool, media_image *face, const media_image *frame,
-                               const uint8_t *mask, vision_rect box)
+                               const uint8_t *mask, const uint8_t *skin, vision_rect box)
 {
-	double want[VISION_DETAIL_BANDS], have[VISION_DETAIL_BANDS];
+	double want[2][VISION_DETAIL_BANDS], have[2][VISION_DETAIL_BANDS];
 	if (!d->have)
-		vision_detail_split_on(pool, d->bands, frame, mask, box, want);
-	vision_detail_split_on(pool, d->bands, face, mask, box, have);
+		vision_detail_split_skin_on(pool, d->bands, frame, mask, skin, box, want[0], want[1]);
+	vision_detail_split_skin_on(pool, d->bands, face, mask, skin, box, have[0], have[1]);
 	if (d->changes >= CALM_AFTER && d->change_orig > 0)
 		d->calm = fmin(1, fmax(MIN_CALM, d->calm * pow(d->change_swap / d->change_orig, -CALM_RATE)));
 	if (!d->have)
@@ -81,21 +97,28 @@ void perform_swap_detail_apply(perform_swap_detail *d, bj_pool *pool, media_imag
 	d->have = 1;
 	/* a step every MEASURE_EVERY frames would show as a pulse of change:
 	 * spread over the frames */
-	for (int k = 0; k < VISION_DETAIL_BANDS; k++)
-		d->gain[k] *= pow(d->aim[k] / d->gain[k], 1.0 / MEASURE_EVERY);
-	vision_detail_scale_on(pool, d->bands, face, d->gain);
+	for (int p = 0; p < 2; p++)
+		for (int k = 0; k < VISION_DETAIL_BANDS; k++)
+			d->gain[p][k] *= pow(d->aim[p][k] / d->gain[p][k], 1.0 / MEASURE_EVERY);
+	vision_detail_scale_skin_on(pool, d->bands, face, d->gain[0], d->gain[1]);
 }
 
 void perform_swap_detail_measure(perform_swap_detail *d, bj_pool *pool, const media_image *swapped,
-                                 const media_image *footage, const uint8_t *mask, vision_rect box)
+                                 const media_image *footage, const uint8_t *mask, const uint8_t *skin,
+                                 vision_rect box)
 {
 	if (!d->have || ++d->age < MEASURE_EVERY)
 		return;
 	d->age = 0;
-	double want[VISION_DETAIL_BANDS], got[VISION_DETAIL_BANDS];
-	vision_detail_split_on(pool, d->bands, footage, mask, box, want);
-	vision_detail_split_on(pool, d->bands, swapped, mask, box, got);
+	double want[2][VISION_DETAIL_BANDS], got[2][VISION_DETAIL_BANDS];
+	vision_detail_split_skin_on(pool, d->bands, footage, mask, skin, box, want[0], want[1]);
+	vision_detail_split_skin_on(pool, d->bands, swapped, mask, skin, box, got[0], got[1]);
 	steer(d, want, got, 0);
+}
+
+void perform_swap_detail_enlarged(perform_swap_detail *d, double factor)
+{
+	d->enlarged = fmin(1, fmax(0, (factor - ENLARGED_FROM) / (ENLARGED_TO - ENLARGED_FROM)));
 }
 
 void perform_swap_detail_changed(perform_swap_detail *d, double change_swap, double change_orig)
@@ -107,6 +130,12 @@ void perform_swap_detail_changed(perform_swap_detail *d, double change_swap, dou
 
 void perform_swap_detail_gains(const perform_swap_detail *d, double gain[2])
 {
-	gain[0] = d->gain[0];
-	gain[1] = d->gain[1];
+	gain[0] = d->gain[0][0];
+	gain[1] = d->gain[0][1];
+}
+
+void perform_swap_detail_skin_gains(const perform_swap_detail *d, double gain[2])
+{
+	gain[0] = d->gain[1][0];
+	gain[1] = d->gain[1][1];
 }

@@ -52,18 +52,27 @@ void perform_swap_detail_reset(perform_swap_detail *d);
 /* Scales face's bands (measured inside mask over box) by the steered gains;
  * on a face's first frame, aimed from frame's and face's bands. */
 void perform_swap_detail_apply(perform_swap_detail *d, bj_pool *pool, media_image *face, const media_image *frame,
-                               const uint8_t *mask, vision_rect box);
+                               const uint8_t *mask, const uint8_t *skin, vision_rect box);
 
 /* Every few frames, measures the bands of the swapped result (after the
  * clone, the grain and the blend over time) against the footage's inside
  * mask over box, and moves the gains towards making them alike. */
 void perform_swap_detail_measure(perform_swap_detail *d, bj_pool *pool, const media_image *swapped,
-                                 const media_image *footage, const uint8_t *mask, vision_rect box);
+                                 const media_image *footage, const uint8_t *mask, const uint8_t *skin,
+                                 vision_rect box);
+
+/* How many times the star photo is enlarged onto the footage face (its
+ * outer eye corners' distance there over in the photo): from 1.5 to 2.5 the
+ * bare skin's limits turn from the features' to those of a small photo
+ * enlarged (see above).  Before the next apply. */
+void perform_swap_detail_enlarged(perform_swap_detail *d, double factor);
 
 /* This frame's change from the last frame on the forehead and brows (see
  * above; perform_frame_scores' brow sums), of the swapped result and of the
  * footage (sums of absolute differences). */
 void perform_swap_detail_changed(perform_swap_detail *d, double change_swap, double change_orig);
 
-/* The gains last applied (mid, coarse), for tests and reports. */
+/* The gains last applied (mid, coarse) on the features, and on the bare
+ * skin, for tests and reports. */
 void perform_swap_detail_gains(const perform_swap_detail *d, double gain[2]);
+void perform_swap_detail_skin_gains(const perform_swap_detail *d, double gain[2]);

@@ -55,10 +55,10 @@ static void steer(perform_swap_detail *s, double c, int n, double gain[2], doubl
 	energy(frame, m, want);
 	for (int i = 0; i < n; i++) {
 		media_image *face = blobs(c);
-		perform_swap_detail_apply(s, NULL, face, frame, m, box);
+		perform_swap_detail_apply(s, NULL, face, frame, m, NULL, box);
 		if (i == n - 1)
 			energy(face, m, have);
-		perform_swap_detail_measure(s, NULL, face, frame, m, box);
+		perform_swap_detail_measure(s, NULL, face, frame, m, NULL, box);
 		media_image_free(face);
 	}
 	perform_swap_detail_gains(s, gain);
@@ -171,12 +171,51 @@ static void test_brow_change(void)
 	free(m);
 }
 
+/* A star face with twice the footage's detail, its right half bare skin,
+ * swapped for 60 frames: at its own size (enlarged 1.2 times) both parts
+ * stop at 0.8; enlarged three times the skin goes down towards the
+ * footage's, as far as 0.4, while the features still stop at 0.8. */
+static void test_enlarged(void)
+{
+	media_image *frame = blobs(1);
+	uint8_t *m = mask(), *skin = calloc(W * H, 1);
+	for (int y = 0; y < H; y++)
+		memcpy(skin + y * W + W / 2, m + y * W + W / 2, W / 2);
+	vision_rect box = { 0, 0, W, H };
+	static const double factors[] = { 1.2, 3 };
+	for (int f = 0; f < 2; f++) {
+		perform_swap_detail *s = perform_swap_detail_new();
+		perform_swap_detail_enlarged(s, factors[f]);
+		for (int i = 0; i < 60; i++) {
+			media_image *face = blobs(2);
+			perform_swap_detail_apply(s, NULL, face, frame, m, skin, box);
+			perform_swap_detail_measure(s, NULL, face, frame, m, skin, box);
+			media_image_free(face);
+		}
+		double feat[2], bare[2];
+		perform_swap_detail_gains(s, feat);
+		perform_swap_detail_skin_gains(s, bare);
+		for (int k = 0; k < 2; k++)
+			CHECK(fabs(feat[k] - 0.8) < 1e-3, "x%g band %d: features %g", factors[f], k, feat[k]);
+		if (f == 0)
+			CHECK(fabs(bare[0] - 0.8) < 1e-3 && fabs(bare[1] - 0.8) < 1e-3, "skin %g %g", bare[0], bare[1]);
+		else
+			CHECK(bare[0] > 0.4 - 1e-3 && bare[0] < 0.7 && bare[1] > 0.4 - 1e-3 && bare[1] < 0.7, "skin %g %g",
+			      bare[0], bare[1]);
+		perform_swap_detail_free(s);
+	}
+	media_image_free(frame);
+	free(m);
+	free(skin);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_follows_footage),
 		TEST_CASE(test_calm),
 		TEST_CASE(test_brow_change),
+		TEST_CASE(test_enlarged),
 		{ 0 },
 	};
 	return test_main(cases);
