@@ -8,9 +8,13 @@
 
 #define MIN_GAIN 0.8      /* the least of a band kept */
 #define MAX_GAIN 1.8      /* the most a band is raised */
-#define MIN_SKIN_GAIN 0.4 /* the same two on the bare skin of a photo enlarged */
+#define FEATURE_AIM 1.3   /* the star's features aimed at this much of the footage's ... */
+#define SKIN_AIM 1.15     /* ... and its bare skin at this much, on a photo at its own size: */
+#define OWN_SIZE_TO 1.3   /* enlarged up to this much, ... */
+#define OWN_SIZE_END 1.7  /* ... by degrees to 1 (both) here */
+#define MIN_SKIN_GAIN 0.4 /* the limits on the bare skin of a photo enlarged */
 #define MAX_SKIN_GAIN 1.4
-#define SKIN_MID_AIM 1.3  /* its mid band aimed at this much of the footage skin's */
+#define SKIN_MID_AIM 1.3  /* its mid band aimed at this much of the footage skin's (coarse: 1) */
 #define MAX_EDGE_GAIN 3.0 /* the most the features' mid band is raised there */
 #define ENLARGED_FROM 1.5 /* enlargements from which the skin's limits turn ... */
 #define ENLARGED_TO 2.5   /* ... to the values above, reached here */
@@ -29,6 +33,7 @@ struct perform_swap_detail {
 	double gain[2][VISION_DETAIL_BANDS];   /* the gains applied, following aim frame by frame */
 	double calm;
 	double enlarged;   /* 0..1: from ENLARGED_FROM to ENLARGED_TO */
+	double own_size;   /* 1..0: from OWN_SIZE_TO to OWN_SIZE_END */
 	double change_swap, change_orig;
 	int changes;   /* frames summed in them */
 };
@@ -37,6 +42,7 @@ perform_swap_detail *perform_swap_detail_new(void)
 {
 	perform_swap_detail *d = bj_xcalloc(1, sizeof(*d));
 	d->bands = vision_detail_new();
+	d->own_size = 1;   /* a photo at its own size until told otherwise */
 	perform_swap_detail_reset(d);
 	return d;
 }
@@ -66,18 +72,20 @@ void perform_swap_detail_reset(perform_swap_detail *d)
 static void steer(perform_swap_detail *d, const double want[2][VISION_DETAIL_BANDS],
                   const double have[2][VISION_DETAIL_BANDS], int first)
 {
-	double t = d->enlarged;
+	double t = d->enlarged, feature_aim = 1 + d->own_size * (FEATURE_AIM - 1);
+	double skin_aim = 1 + d->own_size * (SKIN_AIM - 1);
 	for (int p = 0; p < 2; p++)
 		for (int k = 0; k < VISION_DETAIL_BANDS; k++) {
-			double lo[2] = { MIN_GAIN, MIN_GAIN + t * (MIN_SKIN_GAIN - MIN_GAIN) };
-			double hi[2] = { k ? MAX_GAIN : MAX_GAIN + t * (MAX_EDGE_GAIN - MAX_GAIN),
-			                 MAX_GAIN + t * (MAX_SKIN_GAIN - MAX_GAIN) };
-			double over = p && !k ? 1 + t * (SKIN_MID_AIM - 1) : 1;
 			if (!(have[p][k] >= MIN_ENERGY) || !(want[p][k] >= MIN_ENERGY))
 				continue;
+			/* p 0 the features, 1 the bare skin; k 0 the mid band, 1 the coarse */
+			double over = !p ? feature_aim : skin_aim + t * ((k ? 1 : SKIN_MID_AIM) - skin_aim);
+			double lo = !p ? MIN_GAIN : MIN_GAIN + t * (MIN_SKIN_GAIN - MIN_GAIN);
+			double hi = p ? MAX_GAIN + t * (MAX_SKIN_GAIN - MAX_GAIN)
+			              : k ? MAX_GAIN : MAX_GAIN + t * (MAX_EDGE_GAIN - MAX_GAIN);
 			double r = d->calm * over * want[p][k] / have[p][k];
 			double a = first ? r : d->aim[p][k] * pow(r, GAIN_RATE);
-			d->aim[p][k] = fmin(hi[p], fmax(lo[p] * d->calm, a));
+			d->aim[p][k] = fmin(hi, fmax(lo * d->calm, a));
 			if (first)
 				d->gain[p][k] = d->aim[p][k];
 		}
@@ -119,6 +127,7 @@ void perform_swap_detail_measure(perform_swap_detail *d, bj_pool *pool, const me
 void perform_swap_detail_enlarged(perform_swap_detail *d, double factor)
 {
 	d->enlarged = fmin(1, fmax(0, (factor - ENLARGED_FROM) / (ENLARGED_TO - ENLARGED_FROM)));
+	d->own_size = fmin(1, fmax(0, (OWN_SIZE_END - factor) / (OWN_SIZE_END - OWN_SIZE_TO)));
 }
 
 void perform_swap_detail_changed(perform_swap_detail *d, double change_swap, double change_orig)
