@@ -22,7 +22,8 @@ struct vision_detail {
 	float *g1, *g2;     /* the luma's Gaussians of 1.5 and 3.5 px (w x h) */
 	float *htmp, *g3;   /* the 8 px one on every other pixel (hw x hh) */
 	float *skin;        /* the bare skin's weight, 0..1, likewise (hw x hh) */
-	int has_skin;       /* whether the last split was given a skin mask */
+	const uint8_t *skin_mask;   /* the last split's skin mask (NULL: none) ... */
+	int skin_width;             /* ... and its width: the weight is made when scaling */
 	float *rows;        /* a padded row per thread */
 	size_t rows_cap;
 	int row_len;
@@ -183,7 +184,7 @@ static void skin_rows(void *ctx, int band, int thread)
 	int a, b;
 	vision_band_rows(band, 0, d->hh, &a, &b);
 	for (int y = a; y < b; y++) {
-		const uint8_t *m = j->skin + (size_t)(d->box.y0 + 2 * y) * j->img->width + d->box.x0;
+		const uint8_t *m = d->skin_mask + (size_t)(d->box.y0 + 2 * y) * d->skin_width + d->box.x0;
 		for (int x = 0; x < d->hw; x++)
 			half[x] = m[2 * x] >= 128;
 		blur_row(&d->k3, half, d->hw, pad, d->htmp + (size_t)y * d->hw);
@@ -264,7 +265,8 @@ void vision_detail_split_skin_on(bj_pool *pool, vision_detail *d, const media_im
 		if (energy_skin)
 			energy_skin[k] = 0;
 	}
-	d->has_skin = 0;
+	d->skin_mask = skin;
+	d->skin_width = img->width;
 	d->box = vision_rect_clip(box, img->width, img->height);
 	d->w = d->box.x1 - d->box.x0;
 	d->h = d->box.y1 - d->box.y0;
@@ -309,11 +311,6 @@ void vision_detail_split_skin_on(bj_pool *pool, vision_detail *d, const media_im
 	d->g2 = g2;
 	vision_bands_run(pool, coarse_band, &j);
 	vision_bands_run(pool, energy_band, &j);
-	if (skin) {
-		vision_bands_run(pool, skin_rows, &j);
-		vision_bands_run(pool, skin_columns, &j);
-		d->has_skin = 1;
-	}
 	double *out[2] = { energy, energy_skin };
 	for (int p = 0; p < 2; p++) {
 		if (!out[p])
@@ -341,7 +338,7 @@ static void scale_band(void *ctx, int band, int thread)
 	for (int y = a; y < b; y++) {
 		const float *g1 = d->g1 + (size_t)y * d->w, *g2 = d->g2 + (size_t)y * d->w;
 		half_row(d, d->g3, y, g3);
-		if (d->has_skin)
+		if (d->skin_mask)
 			half_row(d, d->skin, y, w);
 		else
 			for (int x = 0; x < d->w; x++)
@@ -375,6 +372,10 @@ void vision_detail_scale_skin_on(bj_pool *pool, const vision_detail *d, media_im
 	for (int k = 0; k < VISION_DETAIL_BANDS; k++) {
 		j.gain[0][k] = gain[k];
 		j.gain[1][k] = gain_skin[k];
+	}
+	if (d->skin_mask) {
+		vision_bands_run(pool, skin_rows, &j);
+		vision_bands_run(pool, skin_columns, &j);
 	}
 	vision_bands_run(pool, scale_band, &j);
 }
