@@ -417,6 +417,18 @@ static double follow(double x, double now, int first)
 	return first ? now : (1 - COLOUR_RATE) * x + COLOUR_RATE * now;
 }
 
+/* How many times the current star photo is enlarged onto the face of
+ * landmarks pts (outer eye corners); 1 for a redrawn face. */
+static double star_enlarged(const perform_swapper *s, const float *pts)
+{
+	if (s->redraw || s->cur_star < 0)
+		return 1;
+	const float *q = s->stars[s->cur_star].pts;
+	double there = hypot(pts[2 * 45] - pts[2 * 36], pts[2 * 45 + 1] - pts[2 * 36 + 1]);
+	double here = hypot(q[2 * 45] - q[2 * 36], q[2 * 45 + 1] - q[2 * 36 + 1]);
+	return here > 0 ? there / here : 1;
+}
+
 /* Colour, black and white, blur and grain of the warped star in s->work made
  * like the footage face in frame (landmarks pts).  0, or a negative code. */
 static int match_tone(perform_swapper *s, const media_image *frame, const float *pts, vision_rect box)
@@ -470,7 +482,8 @@ static int match_tone(perform_swapper *s, const media_image *frame, const float 
 	}
 	vision_soften_detail(s->work, box, s->detail);
 	/* the coarser detail band by band as the footage face's (swap_detail.h) */
-	perform_swap_detail_apply(s->bands, s->pool, s->work, frame, s->mask, box);
+	perform_swap_detail_enlarged(s->bands, star_enlarged(s, pts));
+	perform_swap_detail_apply(s->bands, s->pool, s->work, frame, s->mask, s->skin, box);
 	if (measure) {
 		double noise = vision_noise_sigma(frame, s->mask), own = vision_noise_sigma(s->work, s->mask);
 		s->noise = first ? noise : (s->noise + noise) / 2;
@@ -902,7 +915,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		if (!s->last_ok)
 			perform_temporal_reset(s->temporal);
 		perform_temporal_apply_on(s->pool, s->temporal, frame, s->orig, box, pts, s->have_moved ? &s->moved : NULL);
-		perform_swap_detail_measure(s->bands, s->pool, frame, s->orig, s->mask, box);
+		perform_swap_detail_measure(s->bands, s->pool, frame, s->orig, s->mask, s->skin, box);
 		score(s, frame, box, pts);
 		s->last_rect = box;
 		s->shot.swapped++;

@@ -21,6 +21,9 @@ struct vision_detail {
 	float *tmp;         /* a horizontal pass (w x h) */
 	float *g1, *g2;     /* the luma's Gaussians of 1.5 and 3.5 px (w x h) */
 	float *htmp, *g3;   /* the 8 px one on every other pixel (hw x hh) */
+	float *skin;        /* the bare skin's weight, 0..1, likewise (hw x hh) */
+	const uint8_t *skin_mask;   /* the last split's skin mask (NULL: none) ... */
+	int skin_width;             /* ... and its width: the weight is made when scaling */
 	float *rows;        /* a padded row per thread */
 	size_t rows_cap;
 	int row_len;
@@ -57,6 +60,7 @@ void vision_detail_free(vision_detail *d)
 	free(d->g2);
 	free(d->htmp);
 	free(d->g3);
+	free(d->skin);
 	free(d->rows);
 	free(d);
 }
@@ -96,10 +100,10 @@ struct job {
 	const vision_detail *d;
 	const media_image *img;
 	media_image *out;
-	const uint8_t *mask;
-	double gain[VISION_DETAIL_BANDS];
-	double sum[VISION_BANDS][VISION_DETAIL_BANDS];
-	long n[VISION_BANDS];
+	const uint8_t *mask, *skin;
+	double gain[2][VISION_DETAIL_BANDS];   /* the rest, bare skin */
+	double sum[VISION_BANDS][2][VISION_DETAIL_BANDS];
+	long n[VISION_BANDS][2];
 };
 
 static float *row_buffer(const struct job *j, int thread)
@@ -170,13 +174,44 @@ static void coarse_band(void *ctx, int band, int thread)
 		blur_column(&d->k3, d->htmp, d->hw, d->hh, y, d->g3 + (size_t)y * d->hw);
 }
 
-/* g3 at full rate, bilinear (it is far smoother than a pixel), into row. */
-static void coarse_row(const vision_detail *d, int y, float *row)
+/* The skin mask on every other pixel of every other row, blurred along the
+ * rows by the half-rate Gaussian (into htmp, free again). */
+static void skin_rows(void *ctx, int band, int thread)
+{
+	struct job *j = ctx;
+	const vision_detail *d = j->d;
+	float *half = row_buffer(j, thread), *pad = half + d->row_len;
+	int a, b;
+	vision_band_rows(band, 0, d->hh, &a, &b);
+	for (int y = a; y < b; y++) {
+		const uint8_t *m = d->skin_mask + (size_t)(d->box.y0 + 2 * y) * d->skin_width + d->box.x0;
+		for (int x = 0; x < d->hw; x++)
+			half[x] = m[2 * x] >= 128;
+		blur_row(&d->k3, half, d->hw, pad, d->htmp + (size_t)y * d->hw);
+	}
+}
+
+/* ... and down the columns: a weight that turns from features to skin over
+ * about the coarse band's width, so the gains change as smoothly. */
+static void skin_columns(void *ctx, int band, int thread)
+{
+	(void)thread;
+	struct job *j = ctx;
+	const vision_detail *d = j->d;
+	int a, b;
+	vision_band_rows(band, 0, d->hh, &a, &b);
+	for (int y = a; y < b; y++)
+		blur_column(&d->k3, d->htmp, d->hw, d->hh, y, d->skin + (size_t)y * d->hw);
+}
+
+/* Row y of a half-rate plane (g3, skin) at full rate, bilinear (both are far
+ * smoother than a pixel), into row. */
+static void half_row(const vision_detail *d, const float *plane, int y, float *row)
 {
 	float fy = (float)y / 2;
 	int y0 = (int)fy, y1 = y0 + 1 < d->hh ? y0 + 1 : y0;
 	float wy = fy - (float)y0;
-	const float *r0 = d->g3 + (size_t)y0 * d->hw, *r1 = d->g3 + (size_t)y1 * d->hw;
+	const float *r0 = plane + (size_t)y0 * d->hw, *r1 = plane + (size_t)y1 * d->hw;
 	for (int x = 0; x < d->w; x++) {
 		int x0 = x / 2, x1 = x0 + 1 < d->hw ? x0 + 1 : x0;
 		float wx = x % 2 ? 0.5f : 0;
@@ -193,29 +228,45 @@ static void energy_band(void *ctx, int band, int thread)
 	float *g3 = row_buffer(j, thread);
 	int a, b;
 	vision_band_rows(band, 0, d->h, &a, &b);
-	double mid = 0, coarse = 0;
-	long n = 0;
+	double mid[2] = { 0, 0 }, coarse[2] = { 0, 0 };
+	long n[2] = { 0, 0 };
 	for (int y = a; y < b; y++) {
 		const float *g1 = d->g1 + (size_t)y * d->w, *g2 = d->g2 + (size_t)y * d->w;
-		coarse_row(d, y, g3);
-		const uint8_t *m = j->mask + (size_t)(d->box.y0 + y) * j->img->width + d->box.x0;
+		half_row(d, d->g3, y, g3);
+		size_t at = (size_t)(d->box.y0 + y) * j->img->width + d->box.x0;
+		const uint8_t *m = j->mask + at, *s = j->skin ? j->skin + at : NULL;
 		for (int x = 0; x < d->w; x++)
 			if (m[x] >= 128) {
-				mid += fabsf(g1[x] - g2[x]);
-				coarse += fabsf(g2[x] - g3[x]);
-				n++;
+				int part = s && s[x] >= 128;
+				mid[part] += fabsf(g1[x] - g2[x]);
+				coarse[part] += fabsf(g2[x] - g3[x]);
+				n[part]++;
 			}
 	}
-	j->sum[band][0] = mid;
-	j->sum[band][1] = coarse;
-	j->n[band] = n;
+	for (int p = 0; p < 2; p++) {
+		j->sum[band][p][0] = mid[p];
+		j->sum[band][p][1] = coarse[p];
+		j->n[band][p] = n[p];
+	}
 }
 
 void vision_detail_split_on(bj_pool *pool, vision_detail *d, const media_image *img, const uint8_t *mask,
                             vision_rect box, double energy[VISION_DETAIL_BANDS])
 {
-	for (int k = 0; k < VISION_DETAIL_BANDS; k++)
+	vision_detail_split_skin_on(pool, d, img, mask, NULL, box, energy, NULL);
+}
+
+void vision_detail_split_skin_on(bj_pool *pool, vision_detail *d, const media_image *img, const uint8_t *mask,
+                                 const uint8_t *skin, vision_rect box, double energy[VISION_DETAIL_BANDS],
+                                 double energy_skin[VISION_DETAIL_BANDS])
+{
+	for (int k = 0; k < VISION_DETAIL_BANDS; k++) {
 		energy[k] = 0;
+		if (energy_skin)
+			energy_skin[k] = 0;
+	}
+	d->skin_mask = skin;
+	d->skin_width = img->width;
 	d->box = vision_rect_clip(box, img->width, img->height);
 	d->w = d->box.x1 - d->box.x0;
 	d->h = d->box.y1 - d->box.y0;
@@ -238,8 +289,10 @@ void vision_detail_split_on(bj_pool *pool, vision_detail *d, const media_image *
 	if (hn > d->hcap) {
 		free(d->htmp);
 		free(d->g3);
+		free(d->skin);
 		d->htmp = bj_xmalloc(hn * sizeof(float));
 		d->g3 = bj_xmalloc(hn * sizeof(float));
+		d->skin = bj_xmalloc(hn * sizeof(float));
 		d->hcap = hn;
 	}
 	d->row_len = d->w + 2 * MAX_RADIUS;
@@ -249,7 +302,7 @@ void vision_detail_split_on(bj_pool *pool, vision_detail *d, const media_image *
 		d->rows = bj_xmalloc(rows * sizeof(float));
 		d->rows_cap = rows;
 	}
-	struct job j = { .d = d, .img = img, .mask = mask };
+	struct job j = { .d = d, .img = img, .mask = mask, .skin = skin };
 	vision_bands_run(pool, luma_band, &j);
 	vision_bands_run(pool, fine_band, &j);
 	vision_bands_run(pool, mid_band, &j);
@@ -258,30 +311,41 @@ void vision_detail_split_on(bj_pool *pool, vision_detail *d, const media_image *
 	d->g2 = g2;
 	vision_bands_run(pool, coarse_band, &j);
 	vision_bands_run(pool, energy_band, &j);
-	long count = 0;
-	for (int b = 0; b < VISION_BANDS; b++) {
+	double *out[2] = { energy, energy_skin };
+	for (int p = 0; p < 2; p++) {
+		if (!out[p])
+			continue;
+		long count = 0;
+		for (int b = 0; b < VISION_BANDS; b++) {
+			for (int k = 0; k < VISION_DETAIL_BANDS; k++)
+				out[p][k] += j.sum[b][p][k];
+			count += j.n[b][p];
+		}
 		for (int k = 0; k < VISION_DETAIL_BANDS; k++)
-			energy[k] += j.sum[b][k];
-		count += j.n[b];
+			out[p][k] = count ? out[p][k] / (double)count : 0;
 	}
-	for (int k = 0; k < VISION_DETAIL_BANDS; k++)
-		energy[k] = count ? energy[k] / (double)count : 0;
 }
 
 static void scale_band(void *ctx, int band, int thread)
 {
 	struct job *j = ctx;
 	const vision_detail *d = j->d;
-	float *g3 = row_buffer(j, thread);
-	float gm = (float)(j->gain[0] - 1), gc = (float)(j->gain[1] - 1);
+	float *g3 = row_buffer(j, thread), *w = g3 + d->row_len;
+	float gm = (float)(j->gain[0][0] - 1), gc = (float)(j->gain[0][1] - 1);
+	float sm = (float)(j->gain[1][0] - j->gain[0][0]), sc = (float)(j->gain[1][1] - j->gain[0][1]);
 	int a, b;
 	vision_band_rows(band, 0, d->h, &a, &b);
 	for (int y = a; y < b; y++) {
 		const float *g1 = d->g1 + (size_t)y * d->w, *g2 = d->g2 + (size_t)y * d->w;
-		coarse_row(d, y, g3);
+		half_row(d, d->g3, y, g3);
+		if (d->skin_mask)
+			half_row(d, d->skin, y, w);
+		else
+			for (int x = 0; x < d->w; x++)
+				w[x] = 0;
 		uint8_t *p = j->out->data + (size_t)(d->box.y0 + y) * j->out->stride + 3 * (size_t)d->box.x0;
 		for (int x = 0; x < d->w; x++) {
-			float add = gm * (g1[x] - g2[x]) + gc * (g2[x] - g3[x]) + 0.5f;
+			float add = (gm + sm * w[x]) * (g1[x] - g2[x]) + (gc + sc * w[x]) * (g2[x] - g3[x]) + 0.5f;
 			for (int c = 0; c < 3; c++) {
 				float v = p[3 * x + c] + add;
 				p[3 * x + c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
@@ -293,10 +357,25 @@ static void scale_band(void *ctx, int band, int thread)
 void vision_detail_scale_on(bj_pool *pool, const vision_detail *d, media_image *img,
                             const double gain[VISION_DETAIL_BANDS])
 {
-	if (d->w <= 0 || d->h <= 0 || (gain[0] == 1 && gain[1] == 1))
+	vision_detail_scale_skin_on(pool, d, img, gain, gain);
+}
+
+void vision_detail_scale_skin_on(bj_pool *pool, const vision_detail *d, media_image *img,
+                                 const double gain[VISION_DETAIL_BANDS], const double gain_skin[VISION_DETAIL_BANDS])
+{
+	int same = 1;
+	for (int k = 0; k < VISION_DETAIL_BANDS; k++)
+		same &= gain[k] == 1 && gain_skin[k] == 1;
+	if (d->w <= 0 || d->h <= 0 || same)
 		return;
 	struct job j = { .d = d, .out = img };
-	for (int k = 0; k < VISION_DETAIL_BANDS; k++)
-		j.gain[k] = gain[k];
+	for (int k = 0; k < VISION_DETAIL_BANDS; k++) {
+		j.gain[0][k] = gain[k];
+		j.gain[1][k] = gain_skin[k];
+	}
+	if (d->skin_mask) {
+		vision_bands_run(pool, skin_rows, &j);
+		vision_bands_run(pool, skin_columns, &j);
+	}
 	vision_bands_run(pool, scale_band, &j);
 }

@@ -50,8 +50,24 @@ void vision_detail_free(vision_detail *d);
 void vision_detail_split_on(bj_pool *pool, vision_detail *d, const media_image *img, const uint8_t *mask,
                             vision_rect box, double energy[VISION_DETAIL_BANDS]);
 
+/* vision_detail_split_on, with energy over the pixels of mask that skin (one
+ * byte per pixel of img, read inside box; vision_skin_mask) leaves out, the
+ * features, and energy_skin (NULL: not wanted) over those it marks (128 or
+ * more) as bare skin; d keeps skin (unchanged until then) for
+ * vision_detail_scale_skin_on.  skin NULL: all is features. */
+void vision_detail_split_skin_on(bj_pool *pool, vision_detail *d, const media_image *img, const uint8_t *mask,
+                                 const uint8_t *skin, vision_rect box, double energy[VISION_DETAIL_BANDS],
+                                 double energy_skin[VISION_DETAIL_BANDS]);
+
 /* Adds (gain[k] - 1) times band k of d's last split to R, G and B of img
  * over that split's box (img of the split image's size; clamped to 0..255):
  * gain 1 leaves a band as it is, 0 takes it out, 2 doubles it. */
 void vision_detail_scale_on(bj_pool *pool, const vision_detail *d, media_image *img,
                             const double gain[VISION_DETAIL_BANDS]);
+
+/* vision_detail_scale_on with gain on the features and gain_skin on the bare
+ * skin of the last split (vision_detail_split_skin_on), turning from one to
+ * the other over about 7 pixels (the skin mask blurred like the coarse
+ * band); the last split without skin: gain everywhere. */
+void vision_detail_scale_skin_on(bj_pool *pool, const vision_detail *d, media_image *img,
+                                 const double gain[VISION_DETAIL_BANDS], const double gain_skin[VISION_DETAIL_BANDS]);

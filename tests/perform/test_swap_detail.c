@@ -14,6 +14,7 @@
 
 #define W 120
 #define H 100
+#define AIM 1.3   /* a star photo at its own size is aimed at this much of the footage's detail */
 
 /* Blobs of about 10 and 30 pixels, of this contrast, on grey. */
 static media_image *blobs(double contrast)
@@ -55,10 +56,10 @@ static void steer(perform_swap_detail *s, double c, int n, double gain[2], doubl
 	energy(frame, m, want);
 	for (int i = 0; i < n; i++) {
 		media_image *face = blobs(c);
-		perform_swap_detail_apply(s, NULL, face, frame, m, box);
+		perform_swap_detail_apply(s, NULL, face, frame, m, NULL, box);
 		if (i == n - 1)
 			energy(face, m, have);
-		perform_swap_detail_measure(s, NULL, face, frame, m, box);
+		perform_swap_detail_measure(s, NULL, face, frame, m, NULL, box);
 		media_image_free(face);
 	}
 	perform_swap_detail_gains(s, gain);
@@ -68,32 +69,33 @@ static void steer(perform_swap_detail *s, double c, int n, double gain[2], doubl
 	free(m);
 }
 
-/* The gains follow the footage's energy over the frames, slowly, raising a
- * band to no more than 1.8 and lowering it to no less than 0.8. */
+/* The gains follow the footage's energy (AIM times it) over the frames,
+ * slowly, raising a band to no more than 1.8 and lowering it to no less than
+ * 0.8. */
 static void test_follows_footage(void)
 {
 	perform_swap_detail *s = perform_swap_detail_new();
 	double gain[2], e[2];
-	/* four fifths of the footage's detail: raised at once, not all the way */
-	steer(s, 0.8, 1, gain, e);
+	/* four fifths of the aim: raised at once, not all the way */
+	steer(s, 0.8 * AIM, 1, gain, e);
 	for (int k = 0; k < 2; k++) {
 		CHECK(gain[k] > 1.1 && gain[k] < 1.4, "band %d: gain %g", k, gain[k]);
-		CHECK(e[k] > 0.8 && e[k] < 0.97, "band %d: energy %g of the footage's", k, e[k]);
+		CHECK(e[k] > 0.8 * AIM && e[k] < 0.97 * AIM, "band %d: energy %g of the footage's", k, e[k]);
 	}
 	/* over the frames, as the swapped result is measured: all the way */
-	steer(s, 0.8, 60, gain, e);
+	steer(s, 0.8 * AIM, 60, gain, e);
 	for (int k = 0; k < 2; k++) {
 		CHECK(gain[k] > 1.15 && gain[k] < 1.8, "band %d: gain %g", k, gain[k]);
-		CHECK(fabs(e[k] - 1) < 0.05, "band %d: energy %g of the footage's", k, e[k]);
+		CHECK(fabs(e[k] / AIM - 1) < 0.05, "band %d: energy %g of the footage's", k, e[k]);
 	}
-	/* a little more than the footage's: brought down to it */
-	steer(s, 1.15, 60, gain, e);
+	/* a little more than the aim: brought down to it */
+	steer(s, 1.15 * AIM, 60, gain, e);
 	for (int k = 0; k < 2; k++) {
 		CHECK(gain[k] > 0.8 && gain[k] < 1, "band %d: gain %g", k, gain[k]);
-		CHECK(fabs(e[k] - 1) < 0.05, "band %d: energy %g of the footage's", k, e[k]);
+		CHECK(fabs(e[k] / AIM - 1) < 0.05, "band %d: energy %g of the footage's", k, e[k]);
 	}
 	/* twice: no further than 0.8 (the star's detail carries its identity) */
-	steer(s, 2, 60, gain, e);
+	steer(s, 2 * AIM, 60, gain, e);
 	CHECK(fabs(gain[0] - 0.8) < 1e-3 && fabs(gain[1] - 0.8) < 1e-3, "gains %g %g", gain[0], gain[1]);
 	/* a reset takes the new aim at once; a face with a fifth of the
 	 * footage's detail is raised by no more than 1.8 */
@@ -108,32 +110,32 @@ static void test_follows_footage(void)
 }
 
 /* A swap that changes half as much again as the footage from frame to frame
- * inside the face has its detail taken down below the footage's, to 0.6 of
- * it (the gains to 0.6 of 0.8 at the least); once it changes less, the
- * detail comes back. */
+ * inside the face has its detail taken down below its aim, to 0.6 of it
+ * (the gains to 0.6 of 0.8 at the least); once it changes less, the detail
+ * comes back. */
 static void test_calm(void)
 {
 	perform_swap_detail *s = perform_swap_detail_new();
 	double gain[2], e[2], aim[2];
-	steer(s, 1, 60, aim, e);
+	steer(s, AIM, 60, aim, e);
 	/* a few frames are not enough to go by */
 	for (int i = 0; i < 9; i++) {
 		perform_swap_detail_changed(s, 3, 1);
-		steer(s, 1, 1, gain, e);
+		steer(s, AIM, 1, gain, e);
 	}
 	CHECK(fabs(gain[0] - aim[0]) < 1e-3 && fabs(gain[1] - aim[1]) < 1e-3, "gains %g %g after 9 frames, from %g %g",
 	      gain[0], gain[1], aim[0], aim[1]);
 	for (int i = 0; i < 90; i++) {
 		perform_swap_detail_changed(s, 1.5, 1);
-		steer(s, 1, 1, gain, e);
+		steer(s, AIM, 1, gain, e);
 	}
 	for (int k = 0; k < 2; k++) {
 		CHECK(gain[k] < 0.7 * aim[k] && gain[k] >= 0.48 * aim[k], "band %d: %g against %g", k, gain[k], aim[k]);
-		CHECK(e[k] > 0.55 && e[k] < 0.8, "band %d: energy %g of the footage's", k, e[k]);
+		CHECK(e[k] > 0.55 * AIM && e[k] < 0.8 * AIM, "band %d: energy %g of the footage's", k, e[k]);
 	}
 	for (int i = 0; i < 200; i++) {
 		perform_swap_detail_changed(s, 0.5, 1);
-		steer(s, 1, 1, gain, e);
+		steer(s, AIM, 1, gain, e);
 	}
 	for (int k = 0; k < 2; k++)
 		CHECK(fabs(gain[k] - aim[k]) < 0.05, "band %d: %g, back to %g", k, gain[k], aim[k]);
@@ -171,12 +173,51 @@ static void test_brow_change(void)
 	free(m);
 }
 
+/* A star face with twice the footage's detail, its right half bare skin,
+ * swapped for 60 frames: at its own size (enlarged 1.2 times) both parts
+ * stop at 0.8; enlarged three times the skin goes down towards the
+ * footage's, as far as 0.4, while the features still stop at 0.8. */
+static void test_enlarged(void)
+{
+	media_image *frame = blobs(1);
+	uint8_t *m = mask(), *skin = calloc(W * H, 1);
+	for (int y = 0; y < H; y++)
+		memcpy(skin + y * W + W / 2, m + y * W + W / 2, W / 2);
+	vision_rect box = { 0, 0, W, H };
+	static const double factors[] = { 1.2, 3 };
+	for (int f = 0; f < 2; f++) {
+		perform_swap_detail *s = perform_swap_detail_new();
+		perform_swap_detail_enlarged(s, factors[f]);
+		for (int i = 0; i < 60; i++) {
+			media_image *face = blobs(2);
+			perform_swap_detail_apply(s, NULL, face, frame, m, skin, box);
+			perform_swap_detail_measure(s, NULL, face, frame, m, skin, box);
+			media_image_free(face);
+		}
+		double feat[2], bare[2];
+		perform_swap_detail_gains(s, feat);
+		perform_swap_detail_skin_gains(s, bare);
+		for (int k = 0; k < 2; k++)
+			CHECK(fabs(feat[k] - 0.8) < 1e-3, "x%g band %d: features %g", factors[f], k, feat[k]);
+		if (f == 0)
+			CHECK(fabs(bare[0] - 0.8) < 1e-3 && fabs(bare[1] - 0.8) < 1e-3, "skin %g %g", bare[0], bare[1]);
+		else
+			CHECK(bare[0] > 0.4 - 1e-3 && bare[0] < 0.7 && bare[1] > 0.4 - 1e-3 && bare[1] < 0.7, "skin %g %g",
+			      bare[0], bare[1]);
+		perform_swap_detail_free(s);
+	}
+	media_image_free(frame);
+	free(m);
+	free(skin);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_follows_footage),
 		TEST_CASE(test_calm),
 		TEST_CASE(test_brow_change),
+		TEST_CASE(test_enlarged),
 		{ 0 },
 	};
 	return test_main(cases);

@@ -188,12 +188,73 @@ static void test_threads(void)
 	bj_pool_free(pool);
 }
 
+/* Left of the middle features, right of it bare skin: the two parts'
+ * energies are measured apart, and gains of 1 on the features and 0 on the
+ * skin take the skin's detail away and leave the features' (away from the
+ * turn between them, a few pixels wide), on one thread and two alike. */
+static void test_skin(void)
+{
+	bj_pool *pool = bj_pool_new(2);
+	CHECK(pool != NULL);
+	if (!pool)
+		return;
+	vision_detail *d = vision_detail_new();
+	uint8_t *m = full_mask(), *skin = calloc(W * H, 1);
+	for (int y = 0; y < H; y++)
+		memset(skin + y * W + W / 2, 255, W / 2);
+	media_image *img = mottled(3, 1.0), *orig = mottled(3, 1.0), *two = mottled(3, 1.0);
+	/* the skin at half the features' contrast */
+	for (int y = 0; y < H; y++)
+		for (int x = W / 2; x < W; x++)
+			for (int c = 0; c < 3; c++) {
+				uint8_t *p = &img->data[y * img->stride + 3 * x + c];
+				*p = two->data[y * two->stride + 3 * x + c] = orig->data[y * orig->stride + 3 * x + c] =
+				        (uint8_t)(128 + (*p - 128) / 2);
+			}
+	vision_rect all = { 0, 0, W, H };
+	double whole[2], feat[2], bare[2], two_feat[2], two_bare[2];
+	vision_detail_split_on(NULL, d, img, m, all, whole);
+	vision_detail_split_skin_on(pool, d, two, m, skin, all, two_feat, two_bare);
+	vision_detail_split_skin_on(NULL, d, img, m, skin, all, feat, bare);
+	for (int k = 0; k < 2; k++) {
+		CHECK(bare[k] > 0.35 * feat[k] && bare[k] < 0.65 * feat[k], "band %d: skin %g, features %g", k, bare[k],
+		      feat[k]);
+		CHECK(fabs(whole[k] - (feat[k] + bare[k]) / 2) < 0.01 * whole[k], "band %d: %g, halves %g %g", k, whole[k],
+		      feat[k], bare[k]);
+		CHECK(two_feat[k] == feat[k] && two_bare[k] == bare[k], "band %d: threads differ", k);
+	}
+	vision_detail_scale_skin_on(NULL, d, img, (const double[]){ 1, 1 }, (const double[]){ 0, 0 });
+	vision_detail_split_skin_on(pool, d, two, m, skin, all, two_feat, two_bare);
+	vision_detail_scale_skin_on(pool, d, two, (const double[]){ 1, 1 }, (const double[]){ 0, 0 });
+	CHECK(memcmp(img->data, two->data, (size_t)img->stride * H) == 0, "bytes differ on two threads");
+	long far_feat = 0;
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++) {
+			int diff = abs(img->data[y * img->stride + 3 * x + 1] - orig->data[y * orig->stride + 3 * x + 1]);
+			if (x < W / 2 - 20)
+				far_feat += diff;
+		}
+	CHECK(far_feat == 0, "features changed by %ld", far_feat);
+	double after_feat[2], after_bare[2];
+	vision_detail_split_skin_on(NULL, d, img, m, skin, all, after_feat, after_bare);
+	for (int k = 0; k < 2; k++)
+		CHECK(after_bare[k] < 0.5 * bare[k], "band %d: skin %g from %g", k, after_bare[k], bare[k]);
+	media_image_free(img);
+	media_image_free(orig);
+	media_image_free(two);
+	free(m);
+	free(skin);
+	vision_detail_free(d);
+	bj_pool_free(pool);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_bands),
 		TEST_CASE(test_match),
 		TEST_CASE(test_threads),
+		TEST_CASE(test_skin),
 		{ 0 },
 	};
 	return test_main(cases);
