@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "base/alloc.h"
@@ -58,6 +59,8 @@ const char *const cmd_swap_usage[] = {
 	"the original face: below 0, it looks more like the star).  --json adds the",
 	"texture ratio (detail inside the face, swapped / original): a face that",
 	"follows the head changes about that much more than the footage's as it moves.",
+	"It also gives the wall seconds of loading (models, photos), of the frames and",
+	"of the encoder's last flush, and the CPU seconds of all threads.",
 	"",
 	"  --star DIR_OR_IMAGE  the star's photos (.jpg, .jpeg, .png)",
 	"  --model SWAP         instead of photos, a trained swap (benjamin train swap):",
@@ -202,6 +205,22 @@ static void end_shot(perform_swapper *s, const struct swap_options *o, json_t *s
 		json_array_append_new(shots, shot_json((int)json_array_size(shots) + 1, first, &st, o->json));
 }
 
+static double seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* The CPU time of every thread of the process so far, seconds. */
+static double process_seconds(void)
+{
+	struct rusage u;
+	getrusage(RUSAGE_SELF, &u);
+	return (double)u.ru_utime.tv_sec + u.ru_utime.tv_usec * 1e-6 + (double)u.ru_stime.tv_sec +
+	       u.ru_stime.tv_usec * 1e-6;
+}
+
 /* The calling thread's CPU time, seconds. */
 static double thread_seconds(void)
 {
@@ -285,9 +304,11 @@ static int write_frame(void *ctx, const perform_pipe_frame *f)
 }
 
 /* *swap_cpu gets the seconds of CPU the swap stage's own thread took: the
- * critical path of the three stages (perform/swap_pipe.h) on free cores. */
+ * critical path of the three stages (perform/swap_pipe.h) on free cores;
+ * *flushed the wall seconds from the last frame handed to the encoder to the
+ * film's end (x264 holds its last 40 frames back until then). */
 static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *frames, json_t *shots,
-                      const int64_t *starts, size_t n_starts, double *swap_cpu)
+                      const int64_t *starts, size_t n_starts, double *swap_cpu, double *flushed)
 {
 	media_decoder *d;
 	if (media_decoder_open(o->in, &d) < 0)
@@ -330,6 +351,7 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 	bj_progress_finish(bar);
 	bar = NULL;
 	*swap_cpu = job.swap_cpu;
+	double piped = seconds();
 	if (ret >= 0)
 		end_shot(s, o, shots, job.shot_first);
 	if (ret < 0 ||
@@ -337,6 +359,7 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 	     media_encoder_write_audio(e, audio.samples + job.audio_done * 2, audio.frames - job.audio_done) < 0) ||
 	    media_encoder_finish(e) < 0)
 		status = cli_error_bj();
+	*flushed = seconds() - piped;
 out:
 	bj_progress_finish(bar);
 	media_encoder_close(e);
@@ -527,15 +550,9 @@ static vision_shape_model *model_finish(struct model_job *j)
 	return j->m;
 }
 
-static double seconds(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec * 1e-9;
-}
-
 int cmd_swap(int argc, char **argv)
 {
+	double started = seconds();
 	struct swap_options o = { .p = PERFORM_SWAP_DEFAULTS, .stars = 40, .threads = 2 };
 	int status = parse_args(argc, argv, &o);
 	if (status != CLI_EXIT_OK)
@@ -588,13 +605,13 @@ int cmd_swap(int argc, char **argv)
 			goto out;
 		}
 	}
-	double t0 = seconds(), swap_cpu = 0;
+	double t0 = seconds(), swap_cpu = 0, flushed = 0;
 	if (has_ext(o.in, image_exts))
 		status = swap_image(s, &o, frames, shots);
 	else if (o.shot)
 		status = swap_one_shot(s, &o, shots, starts, n_starts);
 	else
-		status = swap_video(s, &o, frames, shots, starts, n_starts, &swap_cpu);
+		status = swap_video(s, &o, frames, shots, starts, n_starts, &swap_cpu, &flushed);
 	if (status != CLI_EXIT_OK)
 		goto out;
 	double took = seconds() - t0;
@@ -614,6 +631,13 @@ int cmd_swap(int argc, char **argv)
 		 * rate the pipeline reaches when the other stages have a core */
 		if (swap_cpu > 0 && st.frames)
 			json_object_set_new(j, "swap_thread_ms", json_real(1000 * swap_cpu / st.frames));
+		/* where the wall time went, and how busy the threads kept the
+		 * cores: cpu_seconds / (threads x seconds) is the busy share */
+		json_object_set_new(j, "load_seconds", json_real(t0 - started));
+		json_object_set_new(j, "frames_seconds", json_real(took));
+		json_object_set_new(j, "flush_seconds", json_real(flushed));
+		json_object_set_new(j, "seconds", json_real(seconds() - started));
+		json_object_set_new(j, "cpu_seconds", json_real(process_seconds()));
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 		putchar('\n');
 		json_decref(j);
