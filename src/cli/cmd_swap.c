@@ -237,8 +237,7 @@ struct video_job {
 	media_decoder *d;
 	media_encoder *e;
 	int width, height;               /* the encoder's (even) sides */
-	const int64_t *starts;           /* the shots' first frames ... */
-	size_t n_starts, next;           /* ... and the next one due */
+	perform_shots_job *finding;      /* the shots' search, under way */
 	int64_t shot_first;
 	long swapped;                    /* frames through the swap stage */
 	long written;                    /* ... and the writer */
@@ -263,11 +262,13 @@ static int swap_frame(void *ctx, perform_pipe_frame *f)
 {
 	struct video_job *j = ctx;
 	long n = j->swapped;
-	if (j->next < j->n_starts && n == j->starts[j->next]) {
+	int due = perform_swap_shots_due(j->finding, n);
+	if (due < 0)
+		return due;
+	if (due) {
 		end_shot(j->s, j->o, j->shots, j->shot_first);
 		perform_swapper_reset(j->s);
 		j->shot_first = n;
-		j->next++;
 	}
 	if (j->o->boxes) {
 		static const float off_screen[4] = { 0 };
@@ -303,12 +304,13 @@ static int write_frame(void *ctx, const perform_pipe_frame *f)
 	return 0;
 }
 
-/* *swap_cpu gets the seconds of CPU the swap stage's own thread took: the
+/* The shots are told frame by frame by finding (perform_swap_shots_due).
+ * *swap_cpu gets the seconds of CPU the swap stage's own thread took: the
  * critical path of the three stages (perform/swap_pipe.h) on free cores;
  * *flushed the wall seconds from the last frame handed to the encoder to the
  * film's end (x264 holds its last 40 frames back until then). */
 static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *frames, json_t *shots,
-                      const int64_t *starts, size_t n_starts, double *swap_cpu, double *flushed)
+                      perform_shots_job *finding, double *swap_cpu, double *flushed)
 {
 	media_decoder *d;
 	if (media_decoder_open(o->in, &d) < 0)
@@ -344,7 +346,7 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 	int64_t total = v->frames > 0 ? v->frames : (int64_t)(info->duration * fps_num / fps_den + 0.5);
 	bar = bj_progress_new("swap", (uint64_t)(total > 0 ? total : 0), "frames");
 	struct video_job job = { .s = s, .o = o, .frames = frames, .shots = shots, .d = d, .e = e,
-		                 .width = eo.width, .height = eo.height, .starts = starts, .n_starts = n_starts,
+		                 .width = eo.width, .height = eo.height, .finding = finding,
 		                 .audio = &audio, .fps_num = fps_num, .fps_den = fps_den, .bar = bar };
 	perform_pipe_stages st = { read_frame, swap_frame, write_frame, &job };
 	int ret = perform_pipe_run(&st, (int)o->threads);
@@ -561,9 +563,7 @@ int cmd_swap(int argc, char **argv)
 		free(o.boxes);
 		return status;
 	}
-	/* a film's shots are found on a thread of their own while the models
-	 * and the star's photos load */
-	perform_shots_job *finding = has_ext(o.in, image_exts) ? NULL : perform_swap_shots_start(o.in, (int)o.threads);
+	perform_shots_job *finding = NULL;
 	int64_t *starts = NULL;
 	size_t n_starts = 0;
 	vision_cascade *c = vision_cascade_load(CASCADE);
@@ -597,21 +597,26 @@ int cmd_swap(int argc, char **argv)
 	}
 	if (skipped)
 		fprintf(stderr, "benjamin: swap: %d star photos without a usable face left out\n", skipped);
-	if (finding) {
+	/* a film's shots are found on a thread of their own while it is
+	 * swapped, which asks frame by frame: the search's decoding fills the
+	 * cores' gaps while the swap starts (x264 holds its first 40 frames
+	 * back), rather than slowing the loading, which keeps both cores busy */
+	if (!has_ext(o.in, image_exts))
+		finding = perform_swap_shots_start(o.in, (int)o.threads);
+	double t0 = seconds(), swap_cpu = 0, flushed = 0;
+	if (has_ext(o.in, image_exts)) {
+		status = swap_image(s, &o, frames, shots);
+	} else if (o.shot) {
 		int found = perform_swap_shots_finish(finding, &starts, &n_starts);
 		finding = NULL;
-		if (found < 0) {
+		status = found < 0 ? cli_error_bj() : swap_one_shot(s, &o, shots, starts, n_starts);
+	} else {
+		status = swap_video(s, &o, frames, shots, finding, &swap_cpu, &flushed);
+		int found = perform_swap_shots_finish(finding, &starts, &n_starts);
+		finding = NULL;
+		if (status == CLI_EXIT_OK && found < 0)
 			status = cli_error_bj();
-			goto out;
-		}
 	}
-	double t0 = seconds(), swap_cpu = 0, flushed = 0;
-	if (has_ext(o.in, image_exts))
-		status = swap_image(s, &o, frames, shots);
-	else if (o.shot)
-		status = swap_one_shot(s, &o, shots, starts, n_starts);
-	else
-		status = swap_video(s, &o, frames, shots, starts, n_starts, &swap_cpu, &flushed);
 	if (status != CLI_EXIT_OK)
 		goto out;
 	double took = seconds() - t0;
