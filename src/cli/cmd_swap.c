@@ -242,7 +242,8 @@ struct video_job {
 	long swapped;                    /* frames through the swap stage */
 	long written;                    /* ... and the writer */
 	double swap_cpu;                 /* seconds of CPU the swap stage's thread took */
-	const media_audio *audio;
+	media_audio *audio;              /* the film's sound, loaded by the writer ... */
+	int has_audio, audio_loaded;     /* ... when there is some, before its first frame */
 	size_t audio_done;               /* sound frames written */
 	int fps_num, fps_den;
 	bj_progress *bar;
@@ -285,10 +286,23 @@ static int swap_frame(void *ctx, perform_pipe_frame *f)
 	return 0;
 }
 
+/* The film's sound, once: on the writer's thread while the first frames are
+ * swapped, not before them on the swap's (x264 holds its first 40 frames
+ * back, so the writer has time then). */
+static int load_audio(struct video_job *j)
+{
+	if (!j->has_audio || j->audio_loaded)
+		return 0;
+	j->audio_loaded = 1;
+	return media_audio_load(j->o->in, AUDIO_RATE, 2, j->audio);
+}
+
 /* The frame, and the sound up to its end. */
 static int write_frame(void *ctx, const perform_pipe_frame *f)
 {
 	struct video_job *j = ctx;
+	if (load_audio(j) < 0)
+		return bj_error_code();
 	media_image even = media_image_view(f->image->data, j->width, j->height, 3, f->image->stride);
 	if (media_encoder_write_video(j->e, &even) < 0)
 		return bj_error_code();
@@ -325,8 +339,7 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 		goto out;
 	}
 	const media_stream_info *v = &info->streams[info->video];
-	if (media_decoder_set_output(d, 0, 0, 3) < 0 ||
-	    (info->audio >= 0 && media_audio_load(o->in, AUDIO_RATE, 2, &audio) < 0)) {
+	if (media_decoder_set_output(d, 0, 0, 3) < 0) {
 		status = cli_error_bj();
 		goto out;
 	}
@@ -347,7 +360,8 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 	bar = bj_progress_new("swap", (uint64_t)(total > 0 ? total : 0), "frames");
 	struct video_job job = { .s = s, .o = o, .frames = frames, .shots = shots, .d = d, .e = e,
 		                 .width = eo.width, .height = eo.height, .finding = finding,
-		                 .audio = &audio, .fps_num = fps_num, .fps_den = fps_den, .bar = bar };
+		                 .audio = &audio, .has_audio = info->audio >= 0, .fps_num = fps_num, .fps_den = fps_den,
+		                 .bar = bar };
 	perform_pipe_stages st = { read_frame, swap_frame, write_frame, &job };
 	int ret = perform_pipe_run(&st, (int)o->threads);
 	bj_progress_finish(bar);
@@ -356,7 +370,7 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 	double piped = seconds();
 	if (ret >= 0)
 		end_shot(s, o, shots, job.shot_first);
-	if (ret < 0 ||
+	if (ret < 0 || load_audio(&job) < 0 ||
 	    (job.audio_done < audio.frames &&
 	     media_encoder_write_audio(e, audio.samples + job.audio_done * 2, audio.frames - job.audio_done) < 0) ||
 	    media_encoder_finish(e) < 0)
