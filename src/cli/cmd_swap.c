@@ -577,7 +577,10 @@ int cmd_swap(int argc, char **argv)
 		free(o.boxes);
 		return status;
 	}
-	perform_shots_job *finding = NULL;
+	/* --shot N needs all the shots before it starts: they are found on a
+	 * thread of their own while the models and the star's photos load */
+	perform_shots_job *finding =
+	        o.shot && !has_ext(o.in, image_exts) ? perform_swap_shots_start(o.in, (int)o.threads) : NULL;
 	int64_t *starts = NULL;
 	size_t n_starts = 0;
 	vision_cascade *c = vision_cascade_load(CASCADE);
@@ -611,11 +614,11 @@ int cmd_swap(int argc, char **argv)
 	}
 	if (skipped)
 		fprintf(stderr, "benjamin: swap: %d star photos without a usable face left out\n", skipped);
-	/* a film's shots are found on a thread of their own while it is
+	/* a whole film's shots are found on a thread of their own while it is
 	 * swapped, which asks frame by frame: the search's decoding fills the
 	 * cores' gaps while the swap starts (x264 holds its first 40 frames
 	 * back), rather than slowing the loading, which keeps both cores busy */
-	if (!has_ext(o.in, image_exts))
+	if (!o.shot && !has_ext(o.in, image_exts))
 		finding = perform_swap_shots_start(o.in, (int)o.threads);
 	double t0 = seconds(), swap_cpu = 0, flushed = 0;
 	if (has_ext(o.in, image_exts)) {
