@@ -629,6 +629,8 @@ int cmd_swap(int argc, char **argv)
 		status = found < 0 ? cli_error_bj() : swap_one_shot(s, &o, shots, starts, n_starts);
 	} else {
 		status = swap_video(s, &o, frames, shots, finding, &swap_cpu, &flushed);
+		if (status != CLI_EXIT_OK)
+			perform_swap_shots_stop(finding);
 		int found = perform_swap_shots_finish(finding, &starts, &n_starts);
 		finding = NULL;
 		if (status == CLI_EXIT_OK && found < 0)
@@ -669,8 +671,10 @@ int cmd_swap(int argc, char **argv)
 		       st.seam_original, margin_text(&st, buf), took > 0 ? st.frames / took : 0.0);
 	}
 out:
-	if (finding)   /* stopped by an earlier error, already reported */
+	if (finding) {   /* stopped by an earlier error, already reported */
+		perform_swap_shots_stop(finding);
 		(void)perform_swap_shots_finish(finding, &starts, &n_starts);
+	}
 	free(starts);
 	perform_star_photos_free(photos);
 	json_decref(frames);

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ struct perform_shots_job {
 	size_t n, cap;
 	int64_t known;     /* ... final for the frames before this */
 	int done;          /* the search has ended (ret says how) */
+	atomic_int stop;   /* perform_swap_shots_stop: end the search early */
 	int ret;
 	char message[512];   /* the error of a failed search, from its thread */
 	size_t asked;        /* perform_swap_shots_due: starts[] below it passed */
@@ -81,7 +83,7 @@ static int search(perform_shots_job *j)
 	shots = vision_shots_new(v->fps_num > 0 ? (double)v->fps_num / v->fps_den : 25);
 	const media_frame *f;
 	int64_t told = 0;
-	while ((ret = media_decoder_read(d, &f)) > 0) {
+	while (!atomic_load_explicit(&j->stop, memory_order_relaxed) && (ret = media_decoder_read(d, &f)) > 0) {
 		if ((ret = vision_shots_push(shots, &f->image)) < 0)
 			goto out;
 		/* now and then: each publication copies the transitions */
@@ -165,6 +167,11 @@ int perform_swap_shots_due(perform_shots_job *j, int64_t frame)
 	if (ret < 0)
 		bj_error_set(ret, "%s", j->message);
 	return ret;
+}
+
+void perform_swap_shots_stop(perform_shots_job *j)
+{
+	atomic_store_explicit(&j->stop, 1, memory_order_relaxed);
 }
 
 int perform_swap_shots_finish(perform_shots_job *j, int64_t **starts, size_t *n)

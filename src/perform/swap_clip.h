@@ -50,6 +50,11 @@ int perform_swap_shots_finish(perform_shots_job *j, int64_t **starts, size_t *n)
  * when the search failed before it got there. */
 int perform_swap_shots_due(perform_shots_job *j, int64_t frame);
 
+/* Ends the search at its next frame, for a caller that gave up (the swap
+ * failed): perform_swap_shots_finish then waits no longer, and what it gives
+ * is the search's so far. */
+void perform_swap_shots_stop(perform_shots_job *j);
+
 /* The frames of the film at path shown from in to out seconds: *first the
  * first at or after in, *last the last starting before out (at least
  * *first), by the frame rate perform_swap_range uses.  Returns 0, or the
