@@ -566,6 +566,17 @@ static vision_shape_model *model_finish(struct model_job *j)
 	return j->m;
 }
 
+/* Waits for a model no longer wanted (the cascade did not load) and frees
+ * it; NULL, the caller's error left as it was. */
+static vision_shape_model *model_abandon(struct model_job *j)
+{
+	if (j->threaded) {
+		pthread_join(j->tid, NULL);
+		vision_shape_model_free(j->m);
+	}
+	return NULL;
+}
+
 int cmd_swap(int argc, char **argv)
 {
 	double started = seconds();
@@ -583,16 +594,16 @@ int cmd_swap(int argc, char **argv)
 	        o.shot && !has_ext(o.in, image_exts) ? perform_swap_shots_start(o.in, (int)o.threads) : NULL;
 	int64_t *starts = NULL;
 	size_t n_starts = 0;
-	vision_cascade *c = vision_cascade_load(CASCADE);
-	/* the landmark model loads on a thread of its own while the star's
-	 * photos are decoded and their faces found, which needs the cascade only */
+	/* the landmark model loads on a thread of its own while the cascade
+	 * loads and the star's photos are decoded and their faces found, which
+	 * needs the cascade only */
 	struct model_job model = { 0 };
-	if (c)
-		model_start(&model, (int)o.threads);
+	model_start(&model, (int)o.threads);
+	vision_cascade *c = vision_cascade_load(CASCADE);
 	bj_pool *pool = c ? bj_pool_new((int)o.threads) : NULL;
 	perform_star_photos *photos = NULL;
 	int found = pool && o.star ? perform_star_photos_find(o.star, (int)o.stars, c, pool, &photos) : 0;
-	vision_shape_model *m = c ? model_finish(&model) : NULL;
+	vision_shape_model *m = c ? model_finish(&model) : model_abandon(&model);
 	perform_swapper *s = m && pool && found == 0 ? perform_swapper_new(c, m, pool, &o.p) : NULL;
 	json_t *frames = json_array(), *shots = json_array();
 	perform_trained *trained = NULL;
