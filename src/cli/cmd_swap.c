@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "base/alloc.h"
@@ -58,6 +59,8 @@ const char *const cmd_swap_usage[] = {
 	"the original face: below 0, it looks more like the star).  --json adds the",
 	"texture ratio (detail inside the face, swapped / original): a face that",
 	"follows the head changes about that much more than the footage's as it moves.",
+	"It also gives the wall seconds of loading (models, photos), of the frames and",
+	"of the encoder's last flush, and the CPU seconds of all threads.",
 	"",
 	"  --star DIR_OR_IMAGE  the star's photos (.jpg, .jpeg, .png)",
 	"  --model SWAP         instead of photos, a trained swap (benjamin train swap):",
@@ -202,6 +205,22 @@ static void end_shot(perform_swapper *s, const struct swap_options *o, json_t *s
 		json_array_append_new(shots, shot_json((int)json_array_size(shots) + 1, first, &st, o->json));
 }
 
+static double seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* The CPU time of every thread of the process so far, seconds. */
+static double process_seconds(void)
+{
+	struct rusage u;
+	getrusage(RUSAGE_SELF, &u);
+	return (double)u.ru_utime.tv_sec + u.ru_utime.tv_usec * 1e-6 + (double)u.ru_stime.tv_sec +
+	       u.ru_stime.tv_usec * 1e-6;
+}
+
 /* The calling thread's CPU time, seconds. */
 static double thread_seconds(void)
 {
@@ -218,13 +237,13 @@ struct video_job {
 	media_decoder *d;
 	media_encoder *e;
 	int width, height;               /* the encoder's (even) sides */
-	const int64_t *starts;           /* the shots' first frames ... */
-	size_t n_starts, next;           /* ... and the next one due */
+	perform_shots_job *finding;      /* the shots' search, under way */
 	int64_t shot_first;
 	long swapped;                    /* frames through the swap stage */
 	long written;                    /* ... and the writer */
 	double swap_cpu;                 /* seconds of CPU the swap stage's thread took */
-	const media_audio *audio;
+	media_audio *audio;              /* the film's sound, loaded by the writer ... */
+	int has_audio, audio_loaded;     /* ... when there is some, before its first frame */
 	size_t audio_done;               /* sound frames written */
 	int fps_num, fps_den;
 	bj_progress *bar;
@@ -244,11 +263,13 @@ static int swap_frame(void *ctx, perform_pipe_frame *f)
 {
 	struct video_job *j = ctx;
 	long n = j->swapped;
-	if (j->next < j->n_starts && n == j->starts[j->next]) {
+	int due = perform_swap_shots_due(j->finding, n);
+	if (due < 0)
+		return due;
+	if (due) {
 		end_shot(j->s, j->o, j->shots, j->shot_first);
 		perform_swapper_reset(j->s);
 		j->shot_first = n;
-		j->next++;
 	}
 	if (j->o->boxes) {
 		static const float off_screen[4] = { 0 };
@@ -265,10 +286,23 @@ static int swap_frame(void *ctx, perform_pipe_frame *f)
 	return 0;
 }
 
+/* The film's sound, once: on the writer's thread while the first frames are
+ * swapped, not before them on the swap's (x264 holds its first 40 frames
+ * back, so the writer has time then). */
+static int load_audio(struct video_job *j)
+{
+	if (!j->has_audio || j->audio_loaded)
+		return 0;
+	j->audio_loaded = 1;
+	return media_audio_load(j->o->in, AUDIO_RATE, 2, j->audio);
+}
+
 /* The frame, and the sound up to its end. */
 static int write_frame(void *ctx, const perform_pipe_frame *f)
 {
 	struct video_job *j = ctx;
+	if (load_audio(j) < 0)
+		return bj_error_code();
 	media_image even = media_image_view(f->image->data, j->width, j->height, 3, f->image->stride);
 	if (media_encoder_write_video(j->e, &even) < 0)
 		return bj_error_code();
@@ -284,10 +318,13 @@ static int write_frame(void *ctx, const perform_pipe_frame *f)
 	return 0;
 }
 
-/* *swap_cpu gets the seconds of CPU the swap stage's own thread took: the
- * critical path of the three stages (perform/swap_pipe.h) on free cores. */
+/* The shots are told frame by frame by finding (perform_swap_shots_due).
+ * *swap_cpu gets the seconds of CPU the swap stage's own thread took: the
+ * critical path of the three stages (perform/swap_pipe.h) on free cores;
+ * *flushed the wall seconds from the last frame handed to the encoder to the
+ * film's end (x264 holds its last 40 frames back until then). */
 static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *frames, json_t *shots,
-                      const int64_t *starts, size_t n_starts, double *swap_cpu)
+                      perform_shots_job *finding, double *swap_cpu, double *flushed)
 {
 	media_decoder *d;
 	if (media_decoder_open(o->in, &d) < 0)
@@ -302,8 +339,7 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 		goto out;
 	}
 	const media_stream_info *v = &info->streams[info->video];
-	if (media_decoder_set_output(d, 0, 0, 3) < 0 ||
-	    (info->audio >= 0 && media_audio_load(o->in, AUDIO_RATE, 2, &audio) < 0)) {
+	if (media_decoder_set_output(d, 0, 0, 3) < 0) {
 		status = cli_error_bj();
 		goto out;
 	}
@@ -323,20 +359,23 @@ static int swap_video(perform_swapper *s, const struct swap_options *o, json_t *
 	int64_t total = v->frames > 0 ? v->frames : (int64_t)(info->duration * fps_num / fps_den + 0.5);
 	bar = bj_progress_new("swap", (uint64_t)(total > 0 ? total : 0), "frames");
 	struct video_job job = { .s = s, .o = o, .frames = frames, .shots = shots, .d = d, .e = e,
-		                 .width = eo.width, .height = eo.height, .starts = starts, .n_starts = n_starts,
-		                 .audio = &audio, .fps_num = fps_num, .fps_den = fps_den, .bar = bar };
+		                 .width = eo.width, .height = eo.height, .finding = finding,
+		                 .audio = &audio, .has_audio = info->audio >= 0, .fps_num = fps_num, .fps_den = fps_den,
+		                 .bar = bar };
 	perform_pipe_stages st = { read_frame, swap_frame, write_frame, &job };
 	int ret = perform_pipe_run(&st, (int)o->threads);
 	bj_progress_finish(bar);
 	bar = NULL;
 	*swap_cpu = job.swap_cpu;
+	double piped = seconds();
 	if (ret >= 0)
 		end_shot(s, o, shots, job.shot_first);
-	if (ret < 0 ||
+	if (ret < 0 || load_audio(&job) < 0 ||
 	    (job.audio_done < audio.frames &&
 	     media_encoder_write_audio(e, audio.samples + job.audio_done * 2, audio.frames - job.audio_done) < 0) ||
 	    media_encoder_finish(e) < 0)
 		status = cli_error_bj();
+	*flushed = seconds() - piped;
 out:
 	bj_progress_finish(bar);
 	media_encoder_close(e);
@@ -527,15 +566,20 @@ static vision_shape_model *model_finish(struct model_job *j)
 	return j->m;
 }
 
-static double seconds(void)
+/* Waits for a model no longer wanted (the cascade did not load) and frees
+ * it; NULL, the caller's error left as it was. */
+static vision_shape_model *model_abandon(struct model_job *j)
 {
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec * 1e-9;
+	if (j->threaded) {
+		pthread_join(j->tid, NULL);
+		vision_shape_model_free(j->m);
+	}
+	return NULL;
 }
 
 int cmd_swap(int argc, char **argv)
 {
+	double started = seconds();
 	struct swap_options o = { .p = PERFORM_SWAP_DEFAULTS, .stars = 40, .threads = 2 };
 	int status = parse_args(argc, argv, &o);
 	if (status != CLI_EXIT_OK)
@@ -544,21 +588,22 @@ int cmd_swap(int argc, char **argv)
 		free(o.boxes);
 		return status;
 	}
-	/* a film's shots are found on a thread of their own while the models
-	 * and the star's photos load */
-	perform_shots_job *finding = has_ext(o.in, image_exts) ? NULL : perform_swap_shots_start(o.in, (int)o.threads);
+	/* --shot N needs all the shots before it starts: they are found on a
+	 * thread of their own while the models and the star's photos load */
+	perform_shots_job *finding =
+	        o.shot && !has_ext(o.in, image_exts) ? perform_swap_shots_start(o.in, (int)o.threads) : NULL;
 	int64_t *starts = NULL;
 	size_t n_starts = 0;
-	vision_cascade *c = vision_cascade_load(CASCADE);
-	/* the landmark model loads on a thread of its own while the star's
-	 * photos are decoded and their faces found, which needs the cascade only */
+	/* the landmark model loads on a thread of its own while the cascade
+	 * loads and the star's photos are decoded and their faces found, which
+	 * needs the cascade only */
 	struct model_job model = { 0 };
-	if (c)
-		model_start(&model, (int)o.threads);
+	model_start(&model, (int)o.threads);
+	vision_cascade *c = vision_cascade_load(CASCADE);
 	bj_pool *pool = c ? bj_pool_new((int)o.threads) : NULL;
 	perform_star_photos *photos = NULL;
 	int found = pool && o.star ? perform_star_photos_find(o.star, (int)o.stars, c, pool, &photos) : 0;
-	vision_shape_model *m = c ? model_finish(&model) : NULL;
+	vision_shape_model *m = c ? model_finish(&model) : model_abandon(&model);
 	perform_swapper *s = m && pool && found == 0 ? perform_swapper_new(c, m, pool, &o.p) : NULL;
 	json_t *frames = json_array(), *shots = json_array();
 	perform_trained *trained = NULL;
@@ -580,21 +625,28 @@ int cmd_swap(int argc, char **argv)
 	}
 	if (skipped)
 		fprintf(stderr, "benjamin: swap: %d star photos without a usable face left out\n", skipped);
-	if (finding) {
+	/* a whole film's shots are found on a thread of their own while it is
+	 * swapped, which asks frame by frame: the search's decoding fills the
+	 * cores' gaps while the swap starts (x264 holds its first 40 frames
+	 * back), rather than slowing the loading, which keeps both cores busy */
+	if (!o.shot && !has_ext(o.in, image_exts))
+		finding = perform_swap_shots_start(o.in, (int)o.threads);
+	double t0 = seconds(), swap_cpu = 0, flushed = 0;
+	if (has_ext(o.in, image_exts)) {
+		status = swap_image(s, &o, frames, shots);
+	} else if (o.shot) {
 		int found = perform_swap_shots_finish(finding, &starts, &n_starts);
 		finding = NULL;
-		if (found < 0) {
+		status = found < 0 ? cli_error_bj() : swap_one_shot(s, &o, shots, starts, n_starts);
+	} else {
+		status = swap_video(s, &o, frames, shots, finding, &swap_cpu, &flushed);
+		if (status != CLI_EXIT_OK)
+			perform_swap_shots_stop(finding);
+		int found = perform_swap_shots_finish(finding, &starts, &n_starts);
+		finding = NULL;
+		if (status == CLI_EXIT_OK && found < 0)
 			status = cli_error_bj();
-			goto out;
-		}
 	}
-	double t0 = seconds(), swap_cpu = 0;
-	if (has_ext(o.in, image_exts))
-		status = swap_image(s, &o, frames, shots);
-	else if (o.shot)
-		status = swap_one_shot(s, &o, shots, starts, n_starts);
-	else
-		status = swap_video(s, &o, frames, shots, starts, n_starts, &swap_cpu);
 	if (status != CLI_EXIT_OK)
 		goto out;
 	double took = seconds() - t0;
@@ -614,6 +666,13 @@ int cmd_swap(int argc, char **argv)
 		 * rate the pipeline reaches when the other stages have a core */
 		if (swap_cpu > 0 && st.frames)
 			json_object_set_new(j, "swap_thread_ms", json_real(1000 * swap_cpu / st.frames));
+		/* where the wall time went, and how busy the threads kept the
+		 * cores: cpu_seconds / (threads x seconds) is the busy share */
+		json_object_set_new(j, "load_seconds", json_real(t0 - started));
+		json_object_set_new(j, "frames_seconds", json_real(took));
+		json_object_set_new(j, "flush_seconds", json_real(flushed));
+		json_object_set_new(j, "seconds", json_real(seconds() - started));
+		json_object_set_new(j, "cpu_seconds", json_real(process_seconds()));
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 		putchar('\n');
 		json_decref(j);
@@ -623,8 +682,10 @@ int cmd_swap(int argc, char **argv)
 		       st.seam_original, margin_text(&st, buf), took > 0 ? st.frames / took : 0.0);
 	}
 out:
-	if (finding)   /* stopped by an earlier error, already reported */
+	if (finding) {   /* stopped by an earlier error, already reported */
+		perform_swap_shots_stop(finding);
 		(void)perform_swap_shots_finish(finding, &starts, &n_starts);
+	}
 	free(starts);
 	perform_star_photos_free(photos);
 	json_decref(frames);

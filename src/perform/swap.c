@@ -234,18 +234,43 @@ int perform_swapper_add_star(perform_swapper *s, const media_image *photo, const
 
 int perform_swapper_add_star_at(perform_swapper *s, const media_image *photo, const float box[4], const char *name)
 {
+	perform_star_fit f;
 	if (photo->channels != 3)
 		return bj_error_set(BJ_EINVAL, "'%s': star photo is not RGB", name);
-	float lm[136];
+	(void)perform_swapper_fit_star(s, photo, box, &f);
+	return perform_swapper_add_fitted(s, photo, &f, name);
+}
+
+int perform_swapper_fit_star(const perform_swapper *s, const media_image *photo, const float box[4],
+                             perform_star_fit *f)
+{
+	memset(f, 0, sizeof(*f));
 	vision_pose pose;
-	if (fit(s, photo, box, lm) < 0 || vision_pose_estimate(lm, &pose) < 0)
-		return bj_error_set(BJ_EINVAL, "'%s': the face's landmarks are degenerate", name);
-	if (perform_swap_shape_add_star(s->shape, lm) < 0)
+	if (photo->channels != 3 || fit(s, photo, box, f->lm) < 0 || vision_pose_estimate(f->lm, &pose) < 0)
+		return BJ_EINVAL;
+	f->usable = 1;
+	f->yaw = pose.yaw;
+	f->pitch = pose.pitch;
+	f->described = vision_facedesc(photo, f->lm, f->desc) == 0;
+	f->code = f->described ? 0 : bj_error_code();
+	return 0;
+}
+
+int perform_swapper_add_fitted(perform_swapper *s, const media_image *photo, const perform_star_fit *f,
+                               const char *name)
+{
+	if (photo->channels != 3)
+		return bj_error_set(BJ_EINVAL, "'%s': star photo is not RGB", name);
+	if (!f->usable || perform_swap_shape_add_star(s->shape, f->lm) < 0)
 		return bj_error_set(BJ_EINVAL, "'%s': the face's landmarks are degenerate", name);
 	star_photo st = { 0 };
-	vision_warp_frame(lm, 68, st.pts);
+	vision_warp_frame(f->lm, 68, st.pts);
 	if (vision_delaunay(st.pts, N_PTS, &st.tris, &st.n_tris) < 0)
 		return bj_error_set(BJ_EINVAL, "'%s': the face's landmarks are degenerate", name);
+	if (!f->described) {
+		free(st.tris);
+		return bj_error_set(f->code, "'%s': no face descriptor", name);
+	}
 	st.img = media_image_new(photo->width, photo->height, 3);
 	if (!st.img) {
 		free(st.tris);
@@ -254,17 +279,11 @@ int perform_swapper_add_star_at(perform_swapper *s, const media_image *photo, co
 	for (int y = 0; y < photo->height; y++)
 		memcpy(st.img->data + (size_t)y * st.img->stride, photo->data + (size_t)y * photo->stride,
 		       (size_t)photo->width * 3);
-	st.yaw = pose.yaw;
-	st.pitch = pose.pitch;
-	float d[VISION_FACEDESC_DIM];
-	if (vision_facedesc(photo, lm, d) < 0) {
-		media_image_free(st.img);
-		free(st.tris);
-		return bj_error_code();
-	}
+	st.yaw = f->yaw;
+	st.pitch = f->pitch;
 	/* the star's identity: the mean of its photos' descriptors */
 	for (int i = 0; i < VISION_FACEDESC_DIM; i++) {
-		s->star_sum[i] += d[i];
+		s->star_sum[i] += f->desc[i];
 		s->star_desc[i] = (float)s->star_sum[i];
 	}
 	vision_facedesc_normalise(s->star_desc);

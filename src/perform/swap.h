@@ -59,6 +59,7 @@
 #include "media/image.h"
 #include "vision/cascade.h"
 #include "vision/detect.h"
+#include "vision/facedesc.h"
 #include "vision/shape_model.h"
 
 typedef struct perform_swap_opts {
@@ -124,6 +125,26 @@ int perform_swapper_add_star(perform_swapper *s, const media_image *photo, const
  * name as perform_swapper_add_star does). */
 int perform_swap_star_face(vision_detector *det, const media_image *photo, float box[4]);
 int perform_swapper_add_star_at(perform_swapper *s, const media_image *photo, const float box[4], const char *name);
+
+/* perform_swapper_add_star_at in two steps in turn: what it works out from the
+ * photo alone (landmarks, head pose, face descriptor), which changes nothing
+ * in s and so may run for many photos at once on other threads; then the
+ * photo added with it (in the photos' order, as perform_swapper_add_star_at
+ * would add them: the same swapper).  fit returns 0, or BJ_EINVAL when the
+ * landmarks are degenerate, leaving *f marked unusable; add returns what
+ * perform_swapper_add_star_at would. */
+typedef struct perform_star_fit {
+	int usable;                          /* landmarks and pose found */
+	int described;                       /* desc made (else its error code in code) */
+	int code;
+	float lm[136];                       /* the 68 landmarks */
+	float yaw, pitch;                    /* head pose, degrees */
+	float desc[VISION_FACEDESC_DIM];
+} perform_star_fit;
+int perform_swapper_fit_star(const perform_swapper *s, const media_image *photo, const float box[4],
+                             perform_star_fit *f);
+int perform_swapper_add_fitted(perform_swapper *s, const media_image *photo, const perform_star_fit *f,
+                               const char *name);
 
 /* The cascade and the pool the swapper was made with. */
 const vision_cascade *perform_swapper_cascade(const perform_swapper *s);

@@ -2,6 +2,8 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +17,64 @@
 
 #define SHOT_WIDTH 160   /* the frame width vision/shots.h was tuned at */
 
-int perform_swap_shots(const char *path, int64_t **starts, size_t *n)
+struct perform_shots_job {
+	const char *path;
+	pthread_t tid;
+	int threaded;
+	int live;          /* tells as it goes (on a thread of its own) */
+	/* what the search has decided so far, guarded by mu; cv signals each
+	 * step (threaded only) */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int64_t *starts;   /* the transitions' first frames, in order ... */
+	size_t n, cap;
+	int64_t known;     /* ... final for the frames before this */
+	int done;          /* the search has ended (ret says how) */
+	atomic_int stop;   /* perform_swap_shots_stop: end the search early */
+	int ret;
+	char message[512];   /* the error of a failed search, from its thread */
+	size_t asked;        /* perform_swap_shots_due: starts[] below it passed */
+};
+
+/* The search's transitions so far into j (under its lock): which frames
+ * below j->known start a shot is then final.  A transition ending (end + 2)
+ * before vision_shots_settled is final, and any later one (new, or merged
+ * from those not final) starts at or after both the settled frame and the
+ * first start of those not final (vision/shots.h). */
+static void publish(perform_shots_job *j, const vision_shots *shots, int done)
 {
-	*starts = NULL;
-	*n = 0;
+	size_t nt;
+	const vision_transition *t = vision_shots_transitions(shots, &nt);
+	int64_t known = done ? INT64_MAX : vision_shots_settled(shots);
+	pthread_mutex_lock(&j->mu);
+	if (nt > j->cap) {
+		j->cap = nt;
+		j->starts = bj_xrealloc(j->starts, nt * sizeof(*j->starts));
+	}
+	for (size_t i = 0; i < nt; i++) {
+		/* a gradual transition's frames go with the new shot: the swap
+		 * follows the face that is coming */
+		j->starts[i] = t[i].start;
+		if (!done && t[i].end + 2 >= known && t[i].start < known)
+			known = t[i].start;
+	}
+	j->n = nt;
+	j->known = known;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+}
+
+/* The shot search, telling j as it goes. */
+static int search(perform_shots_job *j)
+{
 	media_decoder *d;
-	if (media_decoder_open(path, &d) < 0)
+	if (media_decoder_open(j->path, &d) < 0)
 		return bj_error_code();
 	const media_info *info = media_decoder_info(d);
 	vision_shots *shots = NULL;
 	int ret = 0;
 	if (info->video < 0) {
-		ret = bj_error_set(BJ_EFORMAT, "'%s': no video stream", path);
+		ret = bj_error_set(BJ_EFORMAT, "'%s': no video stream", j->path);
 		goto out;
 	}
 	const media_stream_info *v = &info->streams[info->video];
@@ -34,64 +82,110 @@ int perform_swap_shots(const char *path, int64_t **starts, size_t *n)
 		goto out;
 	shots = vision_shots_new(v->fps_num > 0 ? (double)v->fps_num / v->fps_den : 25);
 	const media_frame *f;
-	while ((ret = media_decoder_read(d, &f)) > 0)
+	int64_t told = 0;
+	while (!atomic_load_explicit(&j->stop, memory_order_relaxed) && (ret = media_decoder_read(d, &f)) > 0) {
 		if ((ret = vision_shots_push(shots, &f->image)) < 0)
 			goto out;
+		/* now and then: each publication copies the transitions */
+		if (j->live && vision_shots_settled(shots) >= told + 8) {
+			publish(j, shots, 0);
+			told = vision_shots_settled(shots);
+		}
+	}
 	if (ret < 0)
 		goto out;
 	vision_shots_finish(shots);
-	size_t nt;
-	const vision_transition *t = vision_shots_transitions(shots, &nt);
-	if (nt) {
-		*starts = bj_xmalloc(nt * sizeof(**starts));
-		/* a gradual transition's frames go with the new shot: the swap
-		 * follows the face that is coming */
-		for (size_t i = 0; i < nt; i++)
-			(*starts)[i] = t[i].start;
-		*n = nt;
-	}
+	publish(j, shots, 1);
 out:
 	vision_shots_free(shots);
 	media_decoder_close(d);
 	return ret < 0 ? ret : 0;
 }
 
-struct perform_shots_job {
-	const char *path;
-	pthread_t tid;
-	int threaded;
-	int64_t *starts;
-	size_t n;
-	int ret;
-	char message[512];   /* the error of a failed search, from its thread */
-};
-
 static void *find_shots(void *arg)
 {
 	perform_shots_job *j = arg;
-	if ((j->ret = perform_swap_shots(j->path, &j->starts, &j->n)) < 0)
+	int ret = search(j);
+	pthread_mutex_lock(&j->mu);
+	if ((j->ret = ret) < 0)
 		snprintf(j->message, sizeof(j->message), "%s", bj_error_message());
+	j->done = 1;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
 	return NULL;
+}
+
+static perform_shots_job *job_new(const char *path)
+{
+	perform_shots_job *j = bj_xcalloc(1, sizeof(*j));
+	j->path = path;
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
+	return j;
+}
+
+static void job_free(perform_shots_job *j)
+{
+	pthread_cond_destroy(&j->cv);
+	pthread_mutex_destroy(&j->mu);
+	free(j->starts);
+	free(j);
+}
+
+int perform_swap_shots(const char *path, int64_t **starts, size_t *n)
+{
+	perform_shots_job *j = job_new(path);
+	find_shots(j);
+	return perform_swap_shots_finish(j, starts, n);
 }
 
 perform_shots_job *perform_swap_shots_start(const char *path, int threads)
 {
-	perform_shots_job *j = bj_xcalloc(1, sizeof(*j));
-	j->path = path;
-	j->threaded = threads >= 2 && perform_pipe_thread(&j->tid, find_shots, j) == 0;
+	perform_shots_job *j = job_new(path);
+	j->live = threads >= 2;
+	j->threaded = j->live && perform_pipe_thread(&j->tid, find_shots, j) == 0;
 	return j;
+}
+
+int perform_swap_shots_due(perform_shots_job *j, int64_t frame)
+{
+	if (!j->threaded && !j->done)
+		find_shots(j);
+	pthread_mutex_lock(&j->mu);
+	while (!j->done && frame >= j->known)
+		pthread_cond_wait(&j->cv, &j->mu);
+	int ret;
+	if (frame < j->known) {
+		while (j->asked < j->n && j->starts[j->asked] < frame)
+			j->asked++;
+		ret = j->asked < j->n && j->starts[j->asked] == frame;
+	} else {
+		/* the search failed before it got there */
+		ret = j->ret < 0 ? j->ret : 0;
+	}
+	pthread_mutex_unlock(&j->mu);
+	if (ret < 0)
+		bj_error_set(ret, "%s", j->message);
+	return ret;
+}
+
+void perform_swap_shots_stop(perform_shots_job *j)
+{
+	atomic_store_explicit(&j->stop, 1, memory_order_relaxed);
 }
 
 int perform_swap_shots_finish(perform_shots_job *j, int64_t **starts, size_t *n)
 {
 	if (j->threaded)
 		pthread_join(j->tid, NULL);
-	else
+	else if (!j->done)
 		find_shots(j);
-	*starts = j->starts;
-	*n = j->n;
 	int ret = j->ret < 0 ? bj_error_set(j->ret, "%s", j->message) : 0;
-	free(j);
+	*starts = ret < 0 || !j->n ? NULL : j->starts;
+	*n = ret < 0 ? 0 : j->n;
+	if (*starts)
+		j->starts = NULL;
+	job_free(j);
 	return ret;
 }
 

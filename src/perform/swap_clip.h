@@ -43,6 +43,18 @@ typedef struct perform_shots_job perform_shots_job;
 perform_shots_job *perform_swap_shots_start(const char *path, int threads);
 int perform_swap_shots_finish(perform_shots_job *j, int64_t **starts, size_t *n);
 
+/* While the search goes on: 1 if frame (asked in rising order) starts a shot
+ * after the first, 0 if not, as the finished search will say; waits only
+ * until the search has decided that far (vision_shots_settled), so a swap can
+ * start at once and ask frame by frame.  A negative code with the error set
+ * when the search failed before it got there. */
+int perform_swap_shots_due(perform_shots_job *j, int64_t frame);
+
+/* Ends the search at its next frame, for a caller that gave up (the swap
+ * failed): perform_swap_shots_finish then waits no longer, and what it gives
+ * is the search's so far. */
+void perform_swap_shots_stop(perform_shots_job *j);
+
 /* The frames of the film at path shown from in to out seconds: *first the
  * first at or after in, *last the last starting before out (at least
  * *first), by the frame rate perform_swap_range uses.  Returns 0, or the

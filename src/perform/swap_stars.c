@@ -114,15 +114,40 @@ int perform_star_photos_find(const char *path, int max, const vision_cascade *c,
 	return 0;
 }
 
+/* One photo's landmarks and descriptor a task (perform_swapper_fit_star). */
+struct fit_job {
+	const perform_swapper *s;
+	const perform_star_photos *p;
+	perform_star_fit *fits;   /* (p->n) */
+};
+
+static void fit_task(void *ctx, int task, int thread)
+{
+	(void)thread;
+	struct fit_job *j = ctx;
+	if (j->p->found[task])
+		(void)perform_swapper_fit_star(j->s, j->p->img[task], j->p->box[task], &j->fits[task]);
+}
+
 int perform_swapper_add_photos(perform_swapper *s, const perform_star_photos *p, int *skipped)
 {
+	/* the fits on all of the pool's threads, then added in order: the same
+	 * swapper as adding them one by one */
+	struct fit_job j = { s, p, bj_xcalloc(p->n ? p->n : 1, sizeof(*j.fits)) };
+	bj_pool *pool = perform_swapper_pool(s);
+	if (pool)
+		bj_pool_run(pool, (int)p->n, fit_task, &j);
+	else
+		for (size_t i = 0; i < p->n; i++)
+			fit_task(&j, (int)i, 0);
 	int added = 0, bad = 0;
 	for (size_t i = 0; i < p->n; i++) {
-		if (p->found[i] && perform_swapper_add_star_at(s, p->img[i], p->box[i], p->names[i]) == 0)
+		if (p->found[i] && perform_swapper_add_fitted(s, p->img[i], &j.fits[i], p->names[i]) == 0)
 			added++;
 		else
 			bad++;
 	}
+	free(j.fits);
 	if (skipped)
 		*skipped = bad;
 	if (!added)

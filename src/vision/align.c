@@ -86,12 +86,14 @@ int vision_align_transform(const float *landmarks, int size, vision_similarity *
 	return 0;
 }
 
-/* Adds the bilinear sample at (x, y) of every channel to acc; pixels outside
- * the image are 0. */
-static void add_bilinear(const media_image *img, double x, double y, double *acc)
+/* Adds the bilinear sample at (x, y) of every channel (ch of them, 1 or 3)
+ * to acc; pixels outside the image are 0.  Always inlined with ch a
+ * constant, so that the sums stay in registers. */
+static inline __attribute__((always_inline)) void add_bilinear(const media_image *img, int ch, double x, double y,
+                                                               double *acc)
 {
 	double fx = floor(x), fy = floor(y);
-	int x0 = (int)fx, y0 = (int)fy, ch = img->channels;
+	int x0 = (int)fx, y0 = (int)fy;
 	double ax = x - fx, ay = y - fy;
 	for (int dy = 0; dy < 2; dy++) {
 		int yy = y0 + dy;
@@ -108,33 +110,6 @@ static void add_bilinear(const media_image *img, double x, double y, double *acc
 				acc[c] += wgt * row[(size_t)xx * ch + c];
 		}
 	}
-}
-
-/* add_bilinear for an RGB image, the three sums in registers (the same
- * products added in the same order). */
-static inline void add_bilinear3(const media_image *img, double x, double y, double *acc)
-{
-	double fx = floor(x), fy = floor(y);
-	int x0 = (int)fx, y0 = (int)fy;
-	double ax = x - fx, ay = y - fy, a0 = acc[0], a1 = acc[1], a2 = acc[2];
-	for (int dy = 0; dy < 2; dy++) {
-		int yy = y0 + dy;
-		if (yy < 0 || yy >= img->height)
-			continue;
-		const uint8_t *row = img->data + (size_t)yy * img->stride;
-		double wy = dy ? ay : 1 - ay;
-		for (int dx = 0; dx < 2; dx++) {
-			int xx = x0 + dx;
-			if (xx < 0 || xx >= img->width)
-				continue;
-			double wgt = wy * (dx ? ax : 1 - ax);
-			const uint8_t *p = row + (size_t)xx * 3;
-			a0 += wgt * p[0];
-			a1 += wgt * p[1];
-			a2 += wgt * p[2];
-		}
-	}
-	acc[0] = a0, acc[1] = a1, acc[2] = a2;
 }
 
 media_image *vision_align_crop(const media_image *img, const float *landmarks, int size)
@@ -161,9 +136,9 @@ media_image *vision_align_crop(const media_image *img, const float *landmarks, i
 					double cu = u + (i + 0.5) / k - 0.5;
 					double x = back.a * cu - back.b * cv + back.tx, y = back.b * cu + back.a * cv + back.ty;
 					if (img->channels == 3)
-						add_bilinear3(img, x, y, acc);
+						add_bilinear(img, 3, x, y, acc);
 					else
-						add_bilinear(img, x, y, acc);
+						add_bilinear(img, 1, x, y, acc);
 				}
 			}
 			for (int c = 0; c < img->channels; c++) {

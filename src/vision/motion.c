@@ -10,6 +10,7 @@
 #define DONE_STEP 0.005      /* pixels: a step this small ends the fit */
 #define MIN_HUBER 2.0        /* grey levels: residuals below this weigh fully */
 #define FAR_FROM_GUESS 0.1   /* of the region's size: further and the fit failed */
+#define MOTION_BANDS 8       /* bands of rows the pool shares out (see struct step) */
 
 /* Grey levels of a picture rectangle at 1 or 2 picture pixels per pixel
  * (2 x 2 means); pixel (i, j) sits at picture x0 + s i + (s - 1) / 2. */
@@ -19,7 +20,7 @@ struct level {
 	double x0, y0;
 };
 
-static void level_make(const media_image *img, vision_rect r, int s, struct level *l)
+static void level_size(vision_rect r, int s, struct level *l)
 {
 	l->s = s;
 	l->w = (r.x1 - r.x0) / s;
@@ -27,7 +28,13 @@ static void level_make(const media_image *img, vision_rect r, int s, struct leve
 	l->x0 = r.x0 + (s - 1) / 2.0;
 	l->y0 = r.y0 + (s - 1) / 2.0;
 	l->g = bj_xmalloc((size_t)l->w * l->h * sizeof(float));
-	for (int j = 0; j < l->h; j++)
+}
+
+/* Rows j0..j1-1 of level l of img's rectangle r. */
+static void level_rows(const media_image *img, vision_rect r, struct level *l, int j0, int j1)
+{
+	int s = l->s;
+	for (int j = j0; j < j1; j++)
 		for (int i = 0; i < l->w; i++) {
 			int sum = 0;
 			for (int dy = 0; dy < s; dy++) {
@@ -37,6 +44,28 @@ static void level_make(const media_image *img, vision_rect r, int s, struct leve
 			}
 			l->g[(size_t)j * l->w + i] = (float)sum / (256.0f * (float)(s * s));
 		}
+}
+
+/* The template's and the picture's levels at one resolution, made in
+ * MOTION_BANDS bands of rows each over the pool (a level's rows are
+ * independent: the same floats on any number of threads). */
+struct levels_job {
+	const media_image *prev, *cur;
+	vision_rect r, to;
+	struct level *tpl, *img;
+};
+
+static void levels_band(void *ctx, int task, int thread);
+
+static void levels_make(bj_pool *pool, struct levels_job *j, int s)
+{
+	level_size(j->r, s, j->tpl);
+	level_size(j->to, s, j->img);
+	if (pool)
+		bj_pool_run(pool, 2 * MOTION_BANDS, levels_band, j);
+	else
+		for (int t = 0; t < 2 * MOTION_BANDS; t++)
+			levels_band(j, t, 0);
 }
 
 /* Solves the 4 x 4 system h x = g (Gaussian elimination with pivoting);
@@ -91,7 +120,6 @@ struct sums {
 /* One Gauss-Newton step's sums, in MOTION_BANDS bands of rows that the pool
  * shares out: always the same bands, added in the same order, so the fit
  * does not depend on the thread count. */
-#define MOTION_BANDS 8
 
 struct step {
 	const struct level *tpl, *img;
@@ -200,6 +228,16 @@ CLONES static void step_band(void *ctx, int task, int thread)
 	u->n = n;
 }
 
+static void levels_band(void *ctx, int task, int thread)
+{
+	(void)thread;
+	struct levels_job *j = ctx;
+	int band = task % MOTION_BANDS, of_img = task >= MOTION_BANDS;
+	struct level *l = of_img ? j->img : j->tpl;
+	int j0 = (int)((long)l->h * band / MOTION_BANDS), j1 = (int)((long)l->h * (band + 1) / MOTION_BANDS);
+	level_rows(of_img ? j->cur : j->prev, of_img ? j->to : j->r, l, j0, j1);
+}
+
 /* Gauss-Newton on one resolution; 0 when the system is singular. */
 static int refine(bj_pool *pool, const struct level *tpl, const struct level *img, struct fit *f)
 {
@@ -279,8 +317,8 @@ int vision_region_motion_on(bj_pool *pool, const media_image *prev, const media_
 	int ok = 1;
 	for (int s = 2; s >= 1 && ok; s--) {
 		struct level tpl, img;
-		level_make(prev, r, s, &tpl);
-		level_make(cur, to, s, &img);
+		struct levels_job lj = { prev, cur, r, to, &tpl, &img };
+		levels_make(pool, &lj, s);
 		ok = tpl.w >= 4 && tpl.h >= 4 && refine(pool, &tpl, &img, &f);
 		free(tpl.g);
 		free(img.g);

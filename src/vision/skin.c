@@ -224,7 +224,23 @@ static long robust_skin(bj_pool *pool, const media_image *img, const uint8_t *sk
 typedef struct lowpass {
 	int gw, gh, cell;
 	float *g;   /* gw x gh x 4 */
+	/* for lowpass_at: each pixel column's two cells (offsets into g) and the
+	 * second's weight, and each row's; they depend on x or y alone */
+	size_t *col0, *col1, *row0, *row1;   /* (w), (w), (h), (h) */
+	float *tx, *ty;                      /* (w), (h) */
 } lowpass;
+
+/* A pixel's low-pass grid coordinate along one axis (cell centres at whole
+ * numbers, clamped to the grid's n cells): the cells on either side and the
+ * second one's weight. */
+static void grid_axis(int i, int cell, int n, int *a, int *b, float *t)
+{
+	float f = ((float)i + 0.5f) / (float)cell - 0.5f;
+	f = fminf(fmaxf(f, 0), (float)n - 1);
+	*a = (int)f;
+	*b = *a + 1 < n ? *a + 1 : *a;
+	*t = f - (float)*a;
+}
 
 static void blur_axis(float *g, int n_outer, int n_inner, size_t s_outer, size_t s_inner, const float *k, int rad)
 {
@@ -268,26 +284,63 @@ static void lowpass_make(lowpass *lp, const float *lab, const uint8_t *keep, int
 	blur_axis(lp->g, lp->gh, lp->gw, 4 * (size_t)lp->gw, 4, k, rad);
 	blur_axis(lp->g, lp->gw, lp->gh, 4, 4 * (size_t)lp->gw, k, rad);
 	free(k);
+	lp->col0 = bj_xmalloc(2 * ((size_t)w + h) * sizeof(size_t));
+	lp->col1 = lp->col0 + w;
+	lp->row0 = lp->col1 + w;
+	lp->row1 = lp->row0 + h;
+	lp->tx = bj_xmalloc(((size_t)w + h) * sizeof(float));
+	lp->ty = lp->tx + w;
+	for (int x = 0; x < w; x++) {
+		int a, b;
+		grid_axis(x, lp->cell, lp->gw, &a, &b, &lp->tx[x]);
+		lp->col0[x] = 4 * (size_t)a;
+		lp->col1[x] = 4 * (size_t)b;
+	}
+	for (int y = 0; y < h; y++) {
+		int a, b;
+		grid_axis(y, lp->cell, lp->gh, &a, &b, &lp->ty[y]);
+		lp->row0[y] = 4 * (size_t)a * lp->gw;
+		lp->row1[y] = 4 * (size_t)b * lp->gw;
+	}
+}
+
+static void lowpass_free(lowpass *lp)
+{
+	free(lp->g);
+	free(lp->col0);
+	free(lp->tx);
+}
+
+/* Four floats in a vector's lanes: each lane gets the scalar operations. */
+typedef float lowpass_lanes __attribute__((vector_size(4 * sizeof(float))));
+
+static inline lowpass_lanes lowpass_cell(const float *g)
+{
+	lowpass_lanes v;
+	memcpy(&v, g, sizeof(v));
+	return v;
 }
 
 /* The low-pass colour at box-relative pixel (x, y), bilinear between cell
- * centres; the whole skin's mean where too little skin is near. */
+ * centres; the whole skin's mean where too little skin is near.  The four
+ * sums (Y, a*, b*, weight) of a cell are interpolated in a vector's lanes,
+ * each lane the scalar formula's operations in its order (the bytes are
+ * pinned by tests/vision/test_relight_pinned.c). */
 static void lowpass_at(const lowpass *lp, int x, int y, const float mean[3], float out[3])
 {
-	float fx = ((float)x + 0.5f) / (float)lp->cell - 0.5f, fy = ((float)y + 0.5f) / (float)lp->cell - 0.5f;
-	fx = fminf(fmaxf(fx, 0), (float)lp->gw - 1);
-	fy = fminf(fmaxf(fy, 0), (float)lp->gh - 1);
-	int x0 = (int)fx, y0 = (int)fy, x1 = x0 + 1 < lp->gw ? x0 + 1 : x0, y1 = y0 + 1 < lp->gh ? y0 + 1 : y0;
-	float tx = fx - (float)x0, ty = fy - (float)y0, s[4];
-	for (int c = 0; c < 4; c++) {
-		const float *g = lp->g + c;
-		s[c] = (1 - ty) * ((1 - tx) * g[4 * (y0 * lp->gw + x0)] + tx * g[4 * (y0 * lp->gw + x1)]) +
-		       ty * ((1 - tx) * g[4 * (y1 * lp->gw + x0)] + tx * g[4 * (y1 * lp->gw + x1)]);
-	}
+	const float *r0 = lp->g + lp->row0[y], *r1 = lp->g + lp->row1[y];
+	size_t c0 = lp->col0[x], c1 = lp->col1[x];
+	float tx = lp->tx[x], ty = lp->ty[y];
+	lowpass_lanes s = (1 - ty) * ((1 - tx) * lowpass_cell(r0 + c0) + tx * lowpass_cell(r0 + c1)) +
+	                  ty * ((1 - tx) * lowpass_cell(r1 + c0) + tx * lowpass_cell(r1 + c1));
 	/* a skin weight under a few hundredths of a cell's: blend towards the mean */
 	float t = fminf(s[3] / 0.05f, 1);
-	for (int c = 0; c < 3; c++)
-		out[c] = t * (s[3] > 0 ? s[c] / s[3] : 0) + (1 - t) * mean[c];
+	lowpass_lanes m = { mean[0], mean[1], mean[2], 0 };
+	lowpass_lanes q = s[3] > 0 ? s / s[3] : (lowpass_lanes){ 0, 0, 0, 0 };
+	lowpass_lanes o = t * q + (1 - t) * m;
+	out[0] = o[0];
+	out[1] = o[1];
+	out[2] = o[2];
 }
 
 static void lowpass_mean(const lowpass *lp, float mean[3])
@@ -428,8 +481,8 @@ int vision_skin_relight_on(bj_pool *pool, media_image *img, const media_image *r
 	lowpass_mean(&j.li, j.mean_i);
 	lowpass_mean(&j.lr, j.mean_r);
 	vision_bands_run(pool, relight_band, &j);
-	free(j.li.g);
-	free(j.lr.g);
+	lowpass_free(&j.li);
+	lowpass_free(&j.lr);
 out:
 	free(lab_img);
 	free(lab_ref);

@@ -47,6 +47,36 @@ static inline void sample(const media_image *src, int c, float x, float y, uint8
 	}
 }
 
+/* sample for 3 channels with the channels in a vector's lanes: each lane
+ * the scalar operations in their order (the byte differences as integers,
+ * converted, scaled and added in float), so the same bytes
+ * (tests/vision/test_warp.c compares with a plain warp). */
+typedef float warp_floats __attribute__((vector_size(4 * sizeof(float))));
+typedef int warp_ints __attribute__((vector_size(4 * sizeof(int))));
+
+static inline warp_ints rgb_at(const uint8_t *p)
+{
+	return (warp_ints){ p[0], p[1], p[2], 0 };
+}
+
+static inline void sample3(const media_image *src, float x, float y, uint8_t *out)
+{
+	x = x < 0 ? 0 : x > (float)(src->width - 1) ? (float)(src->width - 1) : x;
+	y = y < 0 ? 0 : y > (float)(src->height - 1) ? (float)(src->height - 1) : y;
+	int x0 = (int)x, y0 = (int)y;
+	int dx = x0 + 1 < src->width ? 3 : 0;
+	size_t dy = y0 + 1 < src->height ? (size_t)src->stride : 0;
+	float fx = x - (float)x0, fy = y - (float)y0;
+	const uint8_t *p = src->data + (size_t)y0 * src->stride + (size_t)x0 * 3;
+	warp_ints a = rgb_at(p), b = rgb_at(p + dx), c = rgb_at(p + dy), d = rgb_at(p + dy + dx);
+	warp_floats top = __builtin_convertvector(a, warp_floats) + fx * __builtin_convertvector(b - a, warp_floats);
+	warp_floats bot = __builtin_convertvector(c, warp_floats) + fx * __builtin_convertvector(d - c, warp_floats);
+	warp_ints v = __builtin_convertvector(top + fy * (bot - top) + 0.5f, warp_ints);
+	out[0] = (uint8_t)v[0];
+	out[1] = (uint8_t)v[1];
+	out[2] = (uint8_t)v[2];
+}
+
 /* Narrows [*lo, *hi] to the x where a + b x >= 0. */
 static void half_line(double a, double b, double *lo, double *hi)
 {
@@ -121,7 +151,7 @@ static void warp_band(void *ctx, int band, int thread)
 					continue;
 				float sx = (float)(sx0 + b1 * s1x + b2 * s2x), sy = (float)(sy0 + b1 * s1y + b2 * s2y);
 				if (c == 3)
-					sample(src, 3, sx, sy, row + (size_t)x * 3);
+					sample3(src, sx, sy, row + (size_t)x * 3);
 				else
 					sample(src, c, sx, sy, row + (size_t)x * c);
 				if (j->covered)

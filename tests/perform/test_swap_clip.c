@@ -110,10 +110,45 @@ static void test_clip(void)
 	vision_cascade_free(c);
 }
 
+/* The shots told frame by frame while the search runs (what `benjamin swap`
+ * asks as it swaps) are the finished search's, on a film of cuts, dissolves,
+ * a fade and a wipe: asked as fast as it can, the swap waits at the search's
+ * frontier, where the transitions not yet final are. */
+static void test_shots_due(void)
+{
+	const char *film = test_data("eval/shots/constructed_edit_640x360_25fps.mp4");
+	if (!film)
+		return;
+	int64_t *all;
+	size_t n_all;
+	CHECK(perform_swap_shots(film, &all, &n_all) == 0, "%s", bj_error_message());
+	CHECK(n_all >= 12, "%zu shot changes", n_all);
+	for (int threads = 1; threads <= 2; threads++) {
+		perform_shots_job *j = perform_swap_shots_start(film, threads);
+		size_t k = 0, wrong = 0;
+		for (int64_t f = 0; f < 2100; f++) {
+			int due = perform_swap_shots_due(j, f);
+			int want = k < n_all && all[k] == f;
+			wrong += due != want;
+			k += want;
+		}
+		int64_t *starts;
+		size_t n;
+		CHECK(perform_swap_shots_finish(j, &starts, &n) == 0, "%s", bj_error_message());
+		CHECK(wrong == 0 && k == n_all, "threads %d: %zu frames told wrong, %zu of %zu changes seen", threads,
+		      wrong, k, n_all);
+		CHECK(n == n_all && (!n || memcmp(starts, all, n * sizeof(*all)) == 0), "threads %d: %zu changes",
+		      threads, n);
+		free(starts);
+	}
+	free(all);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_clip),
+		TEST_CASE(test_shots_due),
 		{ 0 },
 	};
 	return test_main(cases);
