@@ -101,6 +101,7 @@ struct job {
 	const media_image *img;
 	media_image *out;
 	const uint8_t *mask, *skin;
+	float *columns;                        /* half_columns' output */
 	double gain[2][VISION_DETAIL_BANDS];   /* the rest, bare skin */
 	double sum[VISION_BANDS][2][VISION_DETAIL_BANDS];
 	long n[VISION_BANDS][2];
@@ -162,8 +163,9 @@ static void mid_band(void *ctx, int band, int thread)
 	}
 }
 
-/* g3 down the half-rate columns. */
-static void coarse_band(void *ctx, int band, int thread)
+/* The half-rate rows in htmp blurred down the columns by the half-rate
+ * Gaussian, into j->columns: g3, or the skin weight. */
+static void half_columns(void *ctx, int band, int thread)
 {
 	(void)thread;
 	struct job *j = ctx;
@@ -171,7 +173,7 @@ static void coarse_band(void *ctx, int band, int thread)
 	int a, b;
 	vision_band_rows(band, 0, d->hh, &a, &b);
 	for (int y = a; y < b; y++)
-		blur_column(&d->k3, d->htmp, d->hw, d->hh, y, d->g3 + (size_t)y * d->hw);
+		blur_column(&d->k3, d->htmp, d->hw, d->hh, y, j->columns + (size_t)y * d->hw);
 }
 
 /* The skin mask on every other pixel of every other row, blurred along the
@@ -189,19 +191,6 @@ static void skin_rows(void *ctx, int band, int thread)
 			half[x] = m[2 * x] >= 128;
 		blur_row(&d->k3, half, d->hw, pad, d->htmp + (size_t)y * d->hw);
 	}
-}
-
-/* ... and down the columns: a weight that turns from features to skin over
- * about the coarse band's width, so the gains change as smoothly. */
-static void skin_columns(void *ctx, int band, int thread)
-{
-	(void)thread;
-	struct job *j = ctx;
-	const vision_detail *d = j->d;
-	int a, b;
-	vision_band_rows(band, 0, d->hh, &a, &b);
-	for (int y = a; y < b; y++)
-		blur_column(&d->k3, d->htmp, d->hw, d->hh, y, d->skin + (size_t)y * d->hw);
 }
 
 /* Row y of a half-rate plane (g3, skin) at full rate, bilinear (both are far
@@ -309,7 +298,8 @@ void vision_detail_split_skin_on(bj_pool *pool, vision_detail *d, const media_im
 	float *g2 = d->tmp;
 	d->tmp = d->g2;
 	d->g2 = g2;
-	vision_bands_run(pool, coarse_band, &j);
+	j.columns = d->g3;
+	vision_bands_run(pool, half_columns, &j);
 	vision_bands_run(pool, energy_band, &j);
 	double *out[2] = { energy, energy_skin };
 	for (int p = 0; p < 2; p++) {
@@ -375,7 +365,8 @@ void vision_detail_scale_skin_on(bj_pool *pool, const vision_detail *d, media_im
 	}
 	if (d->skin_mask) {
 		vision_bands_run(pool, skin_rows, &j);
-		vision_bands_run(pool, skin_columns, &j);
+		j.columns = d->skin;   /* a weight turning from features to skin over the coarse band's width */
+		vision_bands_run(pool, half_columns, &j);
 	}
 	vision_bands_run(pool, scale_band, &j);
 }
