@@ -64,29 +64,12 @@ static int row_crossings(const float *poly, int n, double y, double *xc)
 }
 
 /* Signed distance from (x, y) to a closed polygon's edges: positive inside
- * (even-odd rule over the row's nc crossings xc), negative outside.  The
+ * (even-odd rule over the row's nc crossings xc), negative outside; and the
+ * unsigned distances to the edges marked in jaw (jaw[i] for the edge ending
+ * at vertex i; NULL: none) and to the others, *dj and *dk.  The
  * projection onto an edge is clamped by its numerator's sign and size
  * against len2 before dividing, so only a projection inside the edge costs
  * a division (most fall outside); the values are the plain formula's. */
-static double row_distance(const float *poly, int n, const double *xc, int nc, double x, double y)
-{
-	double best = INFINITY;
-	int inside = 0;
-	for (int k = 0; k < nc; k++)
-		inside ^= x < xc[k];
-	for (int i = 0, j = n - 1; i < n; j = i++) {
-		double ax = poly[2 * j], ay = poly[2 * j + 1], bx = poly[2 * i], by = poly[2 * i + 1];
-		double ex = bx - ax, ey = by - ay, len2 = ex * ex + ey * ey;
-		double num = (x - ax) * ex + (y - ay) * ey;
-		double t = !(len2 > 0) || num < 0 ? 0 : num >= len2 ? 1 : num / len2;
-		double dx = x - (ax + t * ex), dy = y - (ay + t * ey), d2 = dx * dx + dy * dy;
-		best = d2 < best ? d2 : best;
-	}
-	return inside ? sqrt(best) : -sqrt(best);
-}
-
-/* The same distance, and the unsigned distances to the jaw's edges (jaw[i]
- * for the edge ending at vertex i) and to the others: *dj, *dk. */
 static double row_distance_split(const float *poly, int n, const uint8_t *jaw, const double *xc, int nc, double x,
                                  double y, double *dj, double *dk)
 {
@@ -100,12 +83,19 @@ static double row_distance_split(const float *poly, int n, const uint8_t *jaw, c
 		double num = (x - ax) * ex + (y - ay) * ey;
 		double t = !(len2 > 0) || num < 0 ? 0 : num >= len2 ? 1 : num / len2;
 		double dx = x - (ax + t * ex), dy = y - (ay + t * ey), d2 = dx * dx + dy * dy;
-		best[jaw[i]] = d2 < best[jaw[i]] ? d2 : best[jaw[i]];
+		int kind = jaw && jaw[i];
+		best[kind] = d2 < best[kind] ? d2 : best[kind];
 	}
 	*dj = sqrt(best[1]);
 	*dk = sqrt(best[0]);
 	double d = sqrt(fmin(best[0], best[1]));
 	return inside ? d : -d;
+}
+
+static double row_distance(const float *poly, int n, const double *xc, int nc, double x, double y)
+{
+	double dj, dk;
+	return row_distance_split(poly, n, NULL, xc, nc, x, y, &dj, &dk);
 }
 
 static double poly_distance(const float *poly, int n, double x, double y)
@@ -121,13 +111,6 @@ struct row {
 	int nh, nm;
 };
 
-/* The mask's value at (x, y) of row r: feathered inside the hull, less the
- * mouth where it is near.  The mouth's hole is closed again over a mouth
- * feather as it nears the hull's feathered band, so that a ring of full
- * pixels MOUTH_RING wide always parts the two: a mouth near the jaw (a face
- * turned, Casablanca 3.9 s) made one region of them, vision_mask_fill_holes
- * found no hole, and the open mouth was left in the clone's solve as a
- * boundary the star's lips were pulled to. */
 /* The guidance's weight at the jaw a share t of the feather in: t squared,
  * a quarter at the feather's middle where the mask is a half, so the
  * footage's gradient holds over its outer part (the linear ramp laid the
@@ -140,6 +123,14 @@ static double jaw_ramp(double t)
 	return t * t;
 }
 
+/* The mask's value at (x, y) of row r: feathered inside the hull, less the
+ * mouth where it is near; *guide the same with the jaw's edges' ramp
+ * jaw_ramp's (the least of the two edge kinds' ramps).  The mouth's hole is closed again over a mouth
+ * feather as it nears the hull's feathered band, so that a ring of full
+ * pixels MOUTH_RING wide always parts the two: a mouth near the jaw (a face
+ * turned, Casablanca 3.9 s) made one region of them, vision_mask_fill_holes
+ * found no hole, and the open mouth was left in the clone's solve as a
+ * boundary the star's lips were pulled to. */
 static uint8_t mask_at(const float *hull, int nh, const uint8_t *jaw, const float *lm, double feather,
                        double mouth_feather, const struct row *r, int x, int y, uint8_t *guide)
 {
@@ -277,6 +268,8 @@ void vision_face_mask_guided_tiled(bj_pool *pool, const float *lm, const float *
 	if (box->y1 < box->y0)
 		box->y1 = box->y0;
 	double feather = fmax((maxx - minx) / 12, 1);
+	/* the hull's edges between two of the jaw's points (a hull vertex is
+	 * one when it is that landmark itself, copied unlifted) */
 	uint8_t jaw[54];
 	for (int i = 0, k = nh - 1; i < nh; k = i++) {
 		int ends = 0;
