@@ -428,8 +428,13 @@ int vision_seamless_clone_guided_on(bj_pool *pool, media_image *dst, const media
 		return bj_error_set(BJ_EINVAL, "seamless clone: region of %d x %d pixels is too small", w, h);
 	/* the three channels in lanes 0..2 of u and f, lane 3 left zero */
 	size_t n = (size_t)w * h;
-	struct clone_job j = { .dst = dst, .src = src, .mask = mask, .weight = guide, .r = r, .u = bj_xcalloc(n, sizeof(lanes)),
-	                       .f = bj_xcalloc(n, sizeof(lanes)) };
+	struct clone_job j = { .dst = dst,
+		               .src = src,
+		               .mask = mask,
+		               .weight = guide,
+		               .r = r,
+		               .u = bj_xcalloc(n, sizeof(lanes)),
+		               .f = bj_xcalloc(n, sizeof(lanes)) };
 	for (int s = 0; s < 511; s++)
 		j.half_means[s] = (float)s / 510;
 	struct grids g;
