@@ -99,7 +99,7 @@ struct perform_swapper {
 	int prev_valid;
 	int last_ok;             /* the last frame was swapped, inside last_rect */
 	vision_rect last_rect;
-	uint8_t *mask;
+	uint8_t *mask, *guide;    /* the face mask, the clone's guidance weights (face_mask.h) */
 	uint8_t *skin, *alien;    /* the footage face's bare skin, what is not skin around it ... */
 	media_image *fill;        /* ... and the skin colour there (match_tone) */
 	/* a trained swap instead of star photos (perform_swapper_set_redraw) */
@@ -363,11 +363,13 @@ static int buffers(perform_swapper *s, int w, int h)
 	media_image_free(s->prev_swap);
 	media_image_free(s->work);
 	free(s->mask);
+	free(s->guide);
 	s->orig = media_image_new(w, h, 3);
 	s->prev_orig = media_image_new(w, h, 3);
 	s->prev_swap = media_image_new(w, h, 3);
 	s->work = media_image_new(w, h, 3);
 	s->mask = bj_xcalloc((size_t)w * h, 1);
+	s->guide = bj_xcalloc((size_t)w * h, 1);
 	s->prev_valid = 0;
 	forget_face(s);
 	return s->orig && s->prev_orig && s->prev_swap && s->work ? 0 : bj_error_code();
@@ -904,7 +906,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		for (int k = 0; k < 10; k++)
 			s->lifts[k] = s->have_lifts ? (1 - COLOUR_RATE) * s->lifts[k] + COLOUR_RATE * lifts[k] : lifts[k];
 		s->have_lifts = 1;
-		vision_face_mask_lifted_on(s->pool, pts, s->lifts, frame->width, frame->height, s->mask, &box);
+		vision_face_mask_guided_on(s->pool, pts, s->lifts, frame->width, frame->height, s->mask, s->guide, &box);
 		if (s->redraw) {
 			/* the trained swap says what of the hull is face (swap_mask.h) */
 			if (!s->last_ok)
@@ -921,7 +923,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 	if (ok) {
 		if (match_tone(s, frame, pts, box) < 0)
 			return bj_error_code();
-		if (vision_skin_clone_on(s->pool, frame, s->work, s->mask, s->alien, s->fill, box) < 0)
+		if (vision_skin_clone_guided_on(s->pool, frame, s->work, s->mask, s->guide, s->alien, s->fill, box) < 0)
 			return bj_error_code();
 		if (s->o.strength < 1)
 			for (int y = box.y0; y < box.y1; y++)
@@ -1009,6 +1011,7 @@ void perform_swapper_free(perform_swapper *s)
 	media_image_free(s->prev_swap);
 	media_image_free(s->work);
 	free(s->mask);
+	free(s->guide);
 	free(s->redraw_crop_mask);
 	perform_swap_mask_release(&s->redraw_mask);
 	free(s->skin);

@@ -42,6 +42,11 @@ static int convex_hull(float *pts, int n, float *hull)
 
 #define MOUTH_RING 2 /* pixels of full mask at least between the mouth's hole and the edge's band */
 
+/* The jaw below the cheeks (points 4-12), where the guidance rises more
+ * steeply (vision_face_mask_guided_on) */
+#define JAW_FIRST 4
+#define JAW_LAST 12
+
 #define MAX_EDGES 32 /* the hull of 27 points, the mouth's 8 */
 
 /* Where the edges of a closed polygon (at most MAX_EDGES) that straddle the
@@ -59,13 +64,16 @@ static int row_crossings(const float *poly, int n, double y, double *xc)
 }
 
 /* Signed distance from (x, y) to a closed polygon's edges: positive inside
- * (even-odd rule over the row's nc crossings xc), negative outside.  The
+ * (even-odd rule over the row's nc crossings xc), negative outside; and the
+ * unsigned distances to the edges marked in jaw (jaw[i] for the edge ending
+ * at vertex i; NULL: none) and to the others, *dj and *dk.  The
  * projection onto an edge is clamped by its numerator's sign and size
  * against len2 before dividing, so only a projection inside the edge costs
  * a division (most fall outside); the values are the plain formula's. */
-static double row_distance(const float *poly, int n, const double *xc, int nc, double x, double y)
+static double row_distance_split(const float *poly, int n, const uint8_t *jaw, const double *xc, int nc, double x,
+                                 double y, double *dj, double *dk)
 {
-	double best = INFINITY;
+	double best[2] = { INFINITY, INFINITY };
 	int inside = 0;
 	for (int k = 0; k < nc; k++)
 		inside ^= x < xc[k];
@@ -75,9 +83,19 @@ static double row_distance(const float *poly, int n, const double *xc, int nc, d
 		double num = (x - ax) * ex + (y - ay) * ey;
 		double t = !(len2 > 0) || num < 0 ? 0 : num >= len2 ? 1 : num / len2;
 		double dx = x - (ax + t * ex), dy = y - (ay + t * ey), d2 = dx * dx + dy * dy;
-		best = d2 < best ? d2 : best;
+		int kind = jaw && jaw[i];
+		best[kind] = d2 < best[kind] ? d2 : best[kind];
 	}
-	return inside ? sqrt(best) : -sqrt(best);
+	*dj = sqrt(best[1]);
+	*dk = sqrt(best[0]);
+	double d = sqrt(fmin(best[0], best[1]));
+	return inside ? d : -d;
+}
+
+static double row_distance(const float *poly, int n, const double *xc, int nc, double x, double y)
+{
+	double dj, dk;
+	return row_distance_split(poly, n, NULL, xc, nc, x, y, &dj, &dk);
 }
 
 static double poly_distance(const float *poly, int n, double x, double y)
@@ -93,25 +111,43 @@ struct row {
 	int nh, nm;
 };
 
+/* The guidance's weight at the jaw a share t of the feather in: t squared,
+ * a quarter at the feather's middle where the mask is a half, so the
+ * footage's gradient holds over its outer part (the linear ramp laid the
+ * star's jaw shading half over the footage's there: the jaw's edge
+ * gradient was 1.22-1.35 times the footage's on face_1, face_5 and
+ * AlexandriaOcasioCortez). */
+static double jaw_ramp(double t)
+{
+	t = fmin(fmax(t, 0), 1);
+	return t * t;
+}
+
 /* The mask's value at (x, y) of row r: feathered inside the hull, less the
- * mouth where it is near.  The mouth's hole is closed again over a mouth
+ * mouth where it is near; *guide the same with the jaw's edges' ramp
+ * jaw_ramp's (the least of the two edge kinds' ramps).  The mouth's hole is closed again over a mouth
  * feather as it nears the hull's feathered band, so that a ring of full
  * pixels MOUTH_RING wide always parts the two: a mouth near the jaw (a face
  * turned, Casablanca 3.9 s) made one region of them, vision_mask_fill_holes
  * found no hole, and the open mouth was left in the clone's solve as a
  * boundary the star's lips were pulled to. */
-static uint8_t mask_at(const float *hull, int nh, const float *lm, double feather, double mouth_feather,
-                       const struct row *r, int x, int y)
+static uint8_t mask_at(const float *hull, int nh, const uint8_t *jaw, const float *lm, double feather,
+                       double mouth_feather, const struct row *r, int x, int y, uint8_t *guide)
 {
-	double d = row_distance(hull, nh, r->hull, r->nh, x, y);
+	double dj, dk;
+	double d = row_distance_split(hull, nh, jaw, r->hull, r->nh, x, y, &dj, &dk);
 	double a = d <= 0 ? 0 : fmin(d / feather, 1);
+	double g = d <= 0 ? 0 : fmin(jaw_ramp(dj / feather), fmin(dk / feather, 1));
 	if (a > 0 && r->nm >= 0) {
 		double m = row_distance(lm + 2 * 60, 8, r->mouth, r->nm, x, y);
 		if (m > -mouth_feather) {
 			double closed = (feather + MOUTH_RING + mouth_feather - d) / mouth_feather;
-			a *= fmin(fmax(fmax(0, -m / mouth_feather), closed), 1);
+			double keep = fmin(fmax(fmax(0, -m / mouth_feather), closed), 1);
+			a *= keep;
+			g *= keep;
 		}
 	}
+	*guide = (uint8_t)(255 * g + 0.5);
 	return (uint8_t)(255 * a + 0.5);
 }
 
@@ -143,10 +179,11 @@ float vision_face_mask_lift(const float *lm)
 /* What a band of tile rows needs: the hull, the mouth, the feathers. */
 struct mask_job {
 	const float *hull, *lm;
+	const uint8_t *jaw;
 	int nh, w, tile;
 	double feather, mouth_feather;
 	vision_rect box;
-	uint8_t *mask;
+	uint8_t *mask, *guide;
 };
 
 /* Tile by tile: a distance changes by at most the distance moved, so a tile
@@ -177,22 +214,38 @@ static void mask_band(void *ctx, int band, int thread)
 			/* a tile on the hull's band but clear of the mouth's: no pixel
 			 * of it needs the mouth's distance */
 			for (int y = ty; y < ey; y++) {
-				uint8_t *out = j->mask + (size_t)y * j->w;
+				uint8_t *out = j->mask + (size_t)y * j->w, *gout = j->guide ? j->guide + (size_t)y * j->w : NULL;
+				uint8_t spare;
 				if (fill >= 0) {
 					memset(out + tx, fill, (size_t)(ex - tx));
+					if (gout)
+						memset(gout + tx, fill, (size_t)(ex - tx));
 					continue;
 				}
 				struct row r;
 				r.nh = row_crossings(j->hull, j->nh, y, r.hull);
 				r.nm = near ? row_crossings(j->lm + 2 * 60, 8, y, r.mouth) : -1;
 				for (int x = tx; x < ex; x++)
-					out[x] = mask_at(j->hull, j->nh, j->lm, j->feather, j->mouth_feather, &r, x, y);
+					out[x] = mask_at(j->hull, j->nh, j->jaw, j->lm, j->feather, j->mouth_feather, &r, x, y,
+					                 gout ? gout + x : &spare);
 			}
 		}
 }
 
 void vision_face_mask_tiled(bj_pool *pool, const float *lm, const float *lifts, int w, int h, uint8_t *mask,
                             vision_rect *box, int tile)
+{
+	vision_face_mask_guided_tiled(pool, lm, lifts, w, h, mask, NULL, box, tile);
+}
+
+void vision_face_mask_guided_on(bj_pool *pool, const float *lm, const float lifts[10], int w, int h, uint8_t *mask,
+                                uint8_t *guide, vision_rect *box)
+{
+	vision_face_mask_guided_tiled(pool, lm, lifts, w, h, mask, guide, box, TILE);
+}
+
+void vision_face_mask_guided_tiled(bj_pool *pool, const float *lm, const float *lifts, int w, int h, uint8_t *mask,
+                                   uint8_t *guide, vision_rect *box, int tile)
 {
 	float pts[2 * 27], hull[2 * 54];
 	float lift = vision_face_mask_lift(lm);
@@ -215,7 +268,17 @@ void vision_face_mask_tiled(bj_pool *pool, const float *lm, const float *lifts, 
 	if (box->y1 < box->y0)
 		box->y1 = box->y0;
 	double feather = fmax((maxx - minx) / 12, 1);
-	struct mask_job j = { hull, lm, nh, w, tile, feather, fmax(feather / 3, 1), *box, mask };
+	/* the hull's edges between two of the jaw's points (a hull vertex is
+	 * one when it is that landmark itself, copied unlifted) */
+	uint8_t jaw[54];
+	for (int i = 0, k = nh - 1; i < nh; k = i++) {
+		int ends = 0;
+		for (int p = JAW_FIRST; p <= JAW_LAST; p++)
+			ends += (hull[2 * i] == lm[2 * p] && hull[2 * i + 1] == lm[2 * p + 1]) +
+			        (hull[2 * k] == lm[2 * p] && hull[2 * k + 1] == lm[2 * p + 1]);
+		jaw[i] = ends == 2;
+	}
+	struct mask_job j = { hull, lm, jaw, nh, w, tile, feather, fmax(feather / 3, 1), *box, mask, guide };
 	vision_bands_run(pool, mask_band, &j);
 }
 

@@ -39,6 +39,16 @@ void vision_face_mask_lifted(const float *landmarks, const float lifts[10], int 
 void vision_face_mask_lifted_on(bj_pool *pool, const float *landmarks, const float lifts[10], int w, int h,
                                 uint8_t *mask, vision_rect *box);
 
+/* The same writing into guide (laid out as mask) the clone's guidance
+ * weights (vision_skin_clone_guided_on): the mask, except that along the
+ * jaw's edges (between two of points 0-16) it rises more steeply over the
+ * feather, so the star's gradient there is taken only in the feather's inner
+ * part and the footage's in its outer: the star's own jaw shading (the
+ * shadow under its chin, its photo's background) fell inside the feather and
+ * showed as a second jawline. */
+void vision_face_mask_guided_on(bj_pool *pool, const float *landmarks, const float lifts[10], int w, int h,
+                                uint8_t *mask, uint8_t *guide, vision_rect *box);
+
 /* The full lift in pixels: a fifth of the brow-to-chin height. */
 float vision_face_mask_lift(const float *landmarks);
 

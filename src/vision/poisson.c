@@ -323,7 +323,7 @@ int vision_poisson_solve(float *u, int w, int h, const float *f, double tol, int
 struct clone_job {
 	media_image *dst;
 	const media_image *src;
-	const uint8_t *mask;
+	const uint8_t *mask, *weight; /* weight: the guidance's mask (mask, or one steeper in places) */
 	vision_rect r;
 	lanes *u, *f;
 	float half_means[511]; /* two mask values' sum s -> (float)s / 510 */
@@ -348,7 +348,7 @@ static void clone_setup(void *ctx, int band, int thread)
 	for (int y = y0; y < y1; y++)
 		for (int x = 0; x < w; x++) {
 			int gx = r.x0 + x, gy = r.y0 + y;
-			const uint8_t *m = j->mask + (size_t)gy * dst->width + gx;
+			const uint8_t *m = j->mask + (size_t)gy * dst->width + gx, *wt = j->weight + (size_t)gy * dst->width + gx;
 			size_t p = (size_t)gy * dst->stride + 3 * (size_t)gx;
 			lanes *up = j->u + (size_t)y * w + x, *fp = j->f + (size_t)y * w + x;
 			int in = *m >= 128;
@@ -373,7 +373,7 @@ static void clone_setup(void *ctx, int band, int thread)
 			 * operations in their order; lane 3 stays +0 as f's was) */
 			lanes acc = { 0, 0, 0, 0 }, s0 = pixel(src->data + p), d0 = pixel(dst->data + p);
 			for (int k = 0; k < 4; k++) {
-				float ws = j->half_means[m[0] + m[dy[k] * dst->width + dx[k]]];
+				float ws = j->half_means[wt[0] + wt[dy[k] * dst->width + dx[k]]];
 				ptrdiff_t q = dy[k] * (ptrdiff_t)dst->stride + 3 * dx[k];
 				acc += ws * (s0 - pixel(src->data + p + q)) + (1 - ws) * (d0 - pixel(dst->data + p + q));
 			}
@@ -413,6 +413,12 @@ int vision_seamless_clone(media_image *dst, const media_image *src, const uint8_
 int vision_seamless_clone_on(bj_pool *pool, media_image *dst, const media_image *src, const uint8_t *mask,
                              vision_rect r)
 {
+	return vision_seamless_clone_guided_on(pool, dst, src, mask, mask, r);
+}
+
+int vision_seamless_clone_guided_on(bj_pool *pool, media_image *dst, const media_image *src, const uint8_t *mask,
+                                    const uint8_t *guide, vision_rect r)
+{
 	if (src->width != dst->width || src->height != dst->height || src->channels != 3 ||
 	    dst->channels != 3)
 		return bj_error_set(BJ_EINVAL, "seamless clone needs two RGB images of one size");
@@ -422,8 +428,13 @@ int vision_seamless_clone_on(bj_pool *pool, media_image *dst, const media_image 
 		return bj_error_set(BJ_EINVAL, "seamless clone: region of %d x %d pixels is too small", w, h);
 	/* the three channels in lanes 0..2 of u and f, lane 3 left zero */
 	size_t n = (size_t)w * h;
-	struct clone_job j = { .dst = dst, .src = src, .mask = mask, .r = r, .u = bj_xcalloc(n, sizeof(lanes)),
-	                       .f = bj_xcalloc(n, sizeof(lanes)) };
+	struct clone_job j = { .dst = dst,
+		               .src = src,
+		               .mask = mask,
+		               .weight = guide,
+		               .r = r,
+		               .u = bj_xcalloc(n, sizeof(lanes)),
+		               .f = bj_xcalloc(n, sizeof(lanes)) };
 	for (int s = 0; s < 511; s++)
 		j.half_means[s] = (float)s / 510;
 	struct grids g;

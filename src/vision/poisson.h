@@ -50,3 +50,10 @@ int vision_seamless_clone(media_image *dst, const media_image *src, const uint8_
  * the same bytes. */
 int vision_seamless_clone_on(bj_pool *pool, media_image *dst, const media_image *src, const uint8_t *mask,
                              vision_rect r);
+
+/* vision_seamless_clone_on with the guidance's weights from guide (laid out
+ * as mask) instead of mask: src's gradient between two pixels by their mean
+ * guide / 255, dst's by the rest; mask still chooses the start and how far
+ * each pixel moves.  guide == mask is vision_seamless_clone_on. */
+int vision_seamless_clone_guided_on(bj_pool *pool, media_image *dst, const media_image *src, const uint8_t *mask,
+                                    const uint8_t *guide, vision_rect r);

@@ -641,6 +641,13 @@ int vision_skin_clone(media_image *dst, const media_image *src, const uint8_t *m
 int vision_skin_clone_on(bj_pool *pool, media_image *dst, const media_image *src, const uint8_t *mask,
                          const uint8_t *alien, const media_image *fill, vision_rect box)
 {
+	return vision_skin_clone_guided_on(pool, dst, src, mask, mask, alien, fill, box);
+}
+
+int vision_skin_clone_guided_on(bj_pool *pool, media_image *dst, const media_image *src, const uint8_t *mask,
+                                const uint8_t *weights, const uint8_t *alien, const media_image *fill,
+                                vision_rect box)
+{
 	if (src->width != dst->width || src->height != dst->height || fill->width != dst->width ||
 	    fill->height != dst->height || src->channels != 3 || dst->channels != 3 || fill->channels != 3)
 		return bj_error_set(BJ_EINVAL, "seamless clone needs three RGB images of one size");
@@ -667,8 +674,18 @@ int vision_skin_clone_on(bj_pool *pool, media_image *dst, const media_image *src
 	 * twice as much as the footage's); the depth the offset fades with
 	 * (fade_offset) moved with the hole the same way */
 	vision_mask_fill_holes(j.m, w, h, j.whole);
+	/* the guidance's weights: weights where the mask is not a filled hole
+	 * (never above the mask), the filled mask in its holes */
+	uint8_t *weight = bj_xmalloc((size_t)w * h);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			size_t i = (size_t)y * w + x;
+			uint8_t g = weights[(size_t)(box.y0 + y) * dst->width + box.x0 + x];
+			weight[i] = j.m[i] < j.whole[i] ? j.whole[i] : g < j.m[i] ? g : j.m[i];
+		}
 	vision_bands_run(pool, copy_band, &j);
-	int ret = vision_seamless_clone_on(pool, guide, star, j.whole, (vision_rect){ 0, 0, w, h });
+	int ret = vision_seamless_clone_guided_on(pool, guide, star, j.whole, weight, (vision_rect){ 0, 0, w, h });
+	free(weight);
 	if (ret == 0) {
 		fade_offset(pool, guide, star, j.whole, w, h);
 		media_image foot = { w, h, 3, dst->stride, dst->data + (size_t)box.y0 * dst->stride + 3 * (size_t)box.x0, 0 };

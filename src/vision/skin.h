@@ -83,3 +83,12 @@ int vision_skin_relight_on(bj_pool *pool, media_image *img, const media_image *r
                            media_image *fill);
 int vision_skin_clone_on(bj_pool *pool, media_image *dst, const media_image *src, const uint8_t *mask,
                          const uint8_t *alien, const media_image *fill, vision_rect box);
+
+/* vision_skin_clone_on with the clone's guidance weighted by weights (laid
+ * out as mask; vision_seamless_clone_guided_on) where the mask is not a
+ * filled hole, by no more than mask: vision_face_mask_guided's jaw, steeper
+ * than the mask, takes the footage's gradient over the feather's outer part
+ * there.  weights == mask is vision_skin_clone_on. */
+int vision_skin_clone_guided_on(bj_pool *pool, media_image *dst, const media_image *src, const uint8_t *mask,
+                                const uint8_t *weights, const uint8_t *alien, const media_image *fill,
+                                vision_rect box);

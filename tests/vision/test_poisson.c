@@ -247,6 +247,40 @@ static media_image *noise(int w, int h, uint64_t seed, int period)
 	return img;
 }
 
+/* The guided clone: with the mask as its guide, the plain clone's bytes;
+ * with a guide of 0 everywhere, dst's gradients everywhere, so a star of
+ * other detail inside the mask leaves dst as it was (within a level). */
+static void test_clone_guided(void)
+{
+	int w = 80, h = 70;
+	uint8_t *mask = calloc((size_t)w * h, 1), *none = calloc((size_t)w * h, 1);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			int r2 = (x - 40) * (x - 40) + (y - 35) * (y - 35);
+			mask[y * w + x] = r2 < 300 ? 255 : r2 < 500 ? (uint8_t)(255 * (500 - r2) / 200) : 0;
+		}
+	vision_rect r = { 10, 5, 70, 65 };
+	media_image *src = noise(w, h, 7, 5), *one = ramp(w, h, 0), *two = ramp(w, h, 0), *orig = ramp(w, h, 0);
+	CHECK(vision_seamless_clone_on(NULL, one, src, mask, r) == 0);
+	CHECK(vision_seamless_clone_guided_on(NULL, two, src, mask, mask, r) == 0);
+	CHECK(memcmp(one->data, two->data, (size_t)h * one->stride) == 0, "guide == mask is the plain clone");
+	media_image_free(two);
+	two = ramp(w, h, 0);
+	CHECK(vision_seamless_clone_guided_on(NULL, two, src, mask, none, r) == 0);
+	int worst = 0, plain = 0;
+	for (int i = 0; i < w * h * 3; i++) {
+		worst = abs(two->data[i] - orig->data[i]) > worst ? abs(two->data[i] - orig->data[i]) : worst;
+		plain = abs(one->data[i] - orig->data[i]) > plain ? abs(one->data[i] - orig->data[i]) : plain;
+	}
+	CHECK(plain > 20 && worst <= 1, "no guidance from src moved dst by %d (the plain clone by %d)", worst, plain);
+	media_image_free(src);
+	media_image_free(one);
+	media_image_free(two);
+	media_image_free(orig);
+	free(mask);
+	free(none);
+}
+
 /* A disc mask at (cx, cy): 255 within radius in, falling to 0 at out. */
 static uint8_t *disc(int w, int h, double cx, double cy, double in, double out)
 {
@@ -446,6 +480,7 @@ int main(void)
 		TEST_CASE(test_solve_matches_exact),
 		TEST_CASE(test_clone),
 		TEST_CASE(test_clone_matches_exact),
+		TEST_CASE(test_clone_guided),
 		TEST_CASE(test_clone_threads),
 		TEST_CASE(test_clone_pinned),
 		TEST_CASE(test_mask_and_seam),
