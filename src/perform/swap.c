@@ -515,7 +515,8 @@ static int match_tone(perform_swapper *s, const media_image *frame, const float 
 	 * jumps when the face moves a pixel, where the footage's own changes as
 	 * the footage does */
 	if (grain > 0)
-		vision_add_footage_grain(s->work, frame, s->mask, box, grain / (0.943 * s->noise), 2.5 * s->noise);
+		vision_add_footage_grain_on(s->pool, s->work, frame, s->mask, box, grain / (0.943 * s->noise),
+		                            2.5 * s->noise);
 	s->measured = 1;
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/rng.h"
+#include "vision/bands.h"
 #include "vision/srgb.h"
 
 #define IN(mask, i) ((mask)[i] >= 128)
@@ -227,26 +228,53 @@ void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint6
 		}
 }
 
-void vision_add_footage_grain(media_image *img, const media_image *footage, const uint8_t *mask, vision_rect r,
-                              double gain, double limit)
+struct grain_job {
+	media_image *img;
+	const media_image *footage;
+	const uint8_t *mask;
+	int x0, y0, x1, y1;
+	double gain, limit;
+};
+
+/* Band number band of the rows: every pixel reads only the footage, which
+ * is not written, and writes only itself, so the bands are independent. */
+static void grain_band(void *ctx, int band, int thread)
 {
-	if (!(gain > 0) || !(limit > 0))
-		return;
-	int x0 = r.x0 > 1 ? r.x0 : 1, y0 = r.y0 > 1 ? r.y0 : 1;
-	int x1 = r.x1 < footage->width - 1 ? r.x1 : footage->width - 1;
-	int y1 = r.y1 < footage->height - 1 ? r.y1 : footage->height - 1;
-	for (int y = y0; y < y1; y++)
-		for (int x = x0; x < x1; x++) {
-			if (!IN(mask, (size_t)y * img->width + x))
+	(void)thread;
+	const struct grain_job *j = ctx;
+	int ya, yb;
+	vision_band_rows(band, j->y0, j->y1, &ya, &yb);
+	for (int y = ya; y < yb; y++)
+		for (int x = j->x0; x < j->x1; x++) {
+			if (!IN(j->mask, (size_t)y * j->img->width + x))
 				continue;
-			double g = luma(footage, x, y) - box_mean(footage, x, y, 1);
-			g = gain * (g < -limit ? -limit : g > limit ? limit : g);
-			uint8_t *p = img->data + (size_t)y * img->stride + 3 * (size_t)x;
+			double g = luma(j->footage, x, y) - box_mean(j->footage, x, y, 1);
+			g = j->gain * (g < -j->limit ? -j->limit : g > j->limit ? j->limit : g);
+			uint8_t *p = j->img->data + (size_t)y * j->img->stride + 3 * (size_t)x;
 			for (int c = 0; c < 3; c++) {
 				double v = p[c] + g + 0.5;
 				p[c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 			}
 		}
+}
+
+void vision_add_footage_grain_on(bj_pool *pool, media_image *img, const media_image *footage, const uint8_t *mask,
+                                 vision_rect r, double gain, double limit)
+{
+	if (!(gain > 0) || !(limit > 0))
+		return;
+	struct grain_job j = { img, footage, mask, r.x0 > 1 ? r.x0 : 1, r.y0 > 1 ? r.y0 : 1,
+		               r.x1 < footage->width - 1 ? r.x1 : footage->width - 1,
+		               r.y1 < footage->height - 1 ? r.y1 : footage->height - 1, gain, limit };
+	if (j.y1 <= j.y0 || j.x1 <= j.x0)
+		return;
+	vision_bands_run(pool, grain_band, &j);
+}
+
+void vision_add_footage_grain(media_image *img, const media_image *footage, const uint8_t *mask, vision_rect r,
+                              double gain, double limit)
+{
+	vision_add_footage_grain_on(NULL, img, footage, mask, r, gain, limit);
 }
 
 /* Summed-area table of img's luma over the box x0..x1-1, y0..y1-1 grown by

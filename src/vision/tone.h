@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "base/threads.h"
 #include "media/image.h"
 
 /* A rectangle of pixels: x0 <= x < x1, y0 <= y < y1. */
@@ -71,6 +72,12 @@ void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint6
  * 0.943 s: gain sigma / (0.943 s) adds about sigma. */
 void vision_add_footage_grain(media_image *img, const media_image *footage, const uint8_t *mask, vision_rect r,
                               double gain, double limit);
+
+/* vision_add_footage_grain with the rows in fixed bands over pool (NULL: on
+ * the caller): the same bytes whatever the pool's size, as each pixel is
+ * worked out on its own. */
+void vision_add_footage_grain_on(bj_pool *pool, media_image *img, const media_image *footage, const uint8_t *mask,
+                                 vision_rect r, double gain, double limit);
 
 /* Sharpness: mean |pixel - 3x3 mean| over mean |pixel - 9x9 mean| of the luma
  * inside the mask, 0..1: fine detail against coarser detail; blurring lowers

@@ -101,6 +101,74 @@ static void test_grain(void)
 	free(m);
 }
 
+/* The footage grain of one pixel as the header says: its luma minus the
+ * mean of the 3 x 3 around it, clipped to +-limit, times gain, onto each
+ * channel; worked out here pixel by pixel, apart from the library's bands. */
+static uint8_t footage_grain_at(const media_image *img, const media_image *f, int x, int y, int c, double gain,
+                                double limit)
+{
+	float l[3][3];
+	for (int dy = -1; dy <= 1; dy++)
+		for (int dx = -1; dx <= 1; dx++) {
+			const uint8_t *q = f->data + (size_t)(y + dy) * f->stride + 3 * (size_t)(x + dx);
+			l[dy + 1][dx + 1] = 0.299f * q[0] + 0.587f * q[1] + 0.114f * q[2];
+		}
+	float sum = 0;
+	for (int i = 0; i < 9; i++)
+		sum += l[i / 3][i % 3];
+	double g = l[1][1] - sum / 9.0f;
+	g = gain * (g < -limit ? -limit : g > limit ? limit : g);
+	double v = img->data[(size_t)y * img->stride + 3 * (size_t)x + c] + g + 0.5;
+	return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+/* The banded footage grain gives, on no pool, two threads and three, the
+ * bytes worked out pixel by pixel: inside a round mask and a box that does
+ * not divide evenly into the bands (and one reaching the frame's edges,
+ * whose outermost pixels it leaves), and nothing outside them. */
+static void test_footage_grain_bands(void)
+{
+	bj_pool *pools[3] = { NULL, bj_pool_new(2), bj_pool_new(3) };
+	CHECK(pools[1] && pools[2]);
+	if (!pools[1] || !pools[2])
+		goto out;
+	uint8_t *m = full_mask();
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++)
+			m[y * W + x] = (x - 50) * (x - 50) + (y - 44) * (y - 44) < 35 * 35 ? 255 : 0;
+	media_image *footage = texture(11, 1), *face = texture(12, 0);
+	static const vision_rect boxes[] = { { 9, 5, 83, 78 }, { 0, 0, W, H } };
+	for (int i = 0; i < 2; i++) {
+		vision_rect r = boxes[i];
+		media_image *want = media_image_new(W, H, 3);
+		memcpy(want->data, face->data, (size_t)H * face->stride);
+		int changed = 0;
+		for (int y = r.y0 > 1 ? r.y0 : 1; y < r.y1 && y < H - 1; y++)
+			for (int x = r.x0 > 1 ? r.x0 : 1; x < r.x1 && x < W - 1; x++)
+				for (int c = 0; m[y * W + x] && c < 3; c++) {
+					uint8_t v = footage_grain_at(face, footage, x, y, c, 0.8, 6);
+					changed += v != want->data[(size_t)y * want->stride + 3 * (size_t)x + c];
+					want->data[(size_t)y * want->stride + 3 * (size_t)x + c] = v;
+				}
+		CHECK(changed > 1000, "box %d: the grain changed only %d values", i, changed);
+		for (int p = 0; p < 3; p++) {
+			media_image *got = media_image_new(W, H, 3);
+			memcpy(got->data, face->data, (size_t)H * face->stride);
+			vision_add_footage_grain_on(pools[p], got, footage, m, r, 0.8, 6);
+			CHECK(memcmp(got->data, want->data, (size_t)H * got->stride) == 0, "box %d, pool %d: bytes differ",
+			      i, p);
+			media_image_free(got);
+		}
+		media_image_free(want);
+	}
+	media_image_free(footage);
+	media_image_free(face);
+	free(m);
+out:
+	bj_pool_free(pools[1]);
+	bj_pool_free(pools[2]);
+}
+
 static void test_blur_match(void)
 {
 	uint8_t *m = full_mask();
@@ -168,6 +236,7 @@ int main(void)
 		TEST_CASE(test_lab_roundtrip),
 		TEST_CASE(test_transfer_and_mono),
 		TEST_CASE(test_grain),
+		TEST_CASE(test_footage_grain_bands),
 		TEST_CASE(test_blur_match),
 		TEST_CASE(test_sharpen_match),
 		TEST_CASE(test_soften_detail),
