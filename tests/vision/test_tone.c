@@ -169,6 +169,48 @@ out:
 	bj_pool_free(pools[2]);
 }
 
+/* Blur, sharpening and softening banded over two threads and three give the
+ * plain calls' bytes, on boxes that do not divide evenly into the bands
+ * (one shorter than there are bands) and on the whole image. */
+static void test_blur_bands(void)
+{
+	bj_pool *pools[2] = { bj_pool_new(2), bj_pool_new(3) };
+	CHECK(pools[0] && pools[1]);
+	if (!pools[0] || !pools[1])
+		goto out;
+	static const vision_rect boxes[] = { { 9, 5, 83, 78 }, { 0, 0, W, H }, { 20, 30, 61, 35 } };
+	for (int i = 0; i < 3; i++)
+		for (int op = 0; op < 3; op++) {
+			media_image *want = texture(21 + (uint64_t)i, 1);
+			if (op == 0)
+				vision_blur(want, boxes[i], 1.3);
+			else if (op == 1)
+				vision_sharpen(want, boxes[i], 0.75);
+			else
+				vision_soften_detail(want, boxes[i], 0.4);
+			for (int p = 0; p < 2; p++) {
+				media_image *got = texture(21 + (uint64_t)i, 1);
+				if (op == 0)
+					vision_blur_on(pools[p], got, boxes[i], 1.3);
+				else if (op == 1)
+					vision_sharpen_on(pools[p], got, boxes[i], 0.75);
+				else
+					vision_soften_detail_on(pools[p], got, boxes[i], 0.4);
+				CHECK(memcmp(got->data, want->data, (size_t)H * got->stride) == 0,
+				      "box %d, op %d, pool %d: bytes differ", i, op, p);
+				media_image_free(got);
+			}
+			media_image *orig = texture(21 + (uint64_t)i, 1);
+			CHECK(memcmp(orig->data, want->data, (size_t)H * orig->stride) != 0, "box %d, op %d: no change", i,
+			      op);
+			media_image_free(orig);
+			media_image_free(want);
+		}
+out:
+	bj_pool_free(pools[0]);
+	bj_pool_free(pools[1]);
+}
+
 static void test_blur_match(void)
 {
 	uint8_t *m = full_mask();
@@ -237,6 +279,7 @@ int main(void)
 		TEST_CASE(test_transfer_and_mono),
 		TEST_CASE(test_grain),
 		TEST_CASE(test_footage_grain_bands),
+		TEST_CASE(test_blur_bands),
 		TEST_CASE(test_blur_match),
 		TEST_CASE(test_sharpen_match),
 		TEST_CASE(test_soften_detail),
