@@ -170,10 +170,41 @@ static float box_mean(const media_image *img, int x, int y, int r)
 	return s / (float)((2 * r + 1) * (2 * r + 1));
 }
 
-static int cmp_float(const void *a, const void *b)
+/* The value a sort would put at r[k] (k < n), found by partitioning round a
+ * median-of-three pivot rather than sorting: r's values are moved about.  A
+ * face's residuals are a few thousand, and sorting them was the swap thread's
+ * costliest measure. */
+static float kth_smallest(float *r, size_t n, size_t k)
 {
-	float x = *(const float *)a, y = *(const float *)b;
-	return (x > y) - (x < y);
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		float a = r[lo], b = r[lo + (hi - lo) / 2], c = r[hi];
+		float pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		size_t i = lo, j = hi;
+		/* afterwards r[lo..j] <= pivot <= r[i..hi], and what lies between
+		 * equals the pivot */
+		while (i <= j) {
+			while (r[i] < pivot)
+				i++;
+			while (r[j] > pivot)
+				j--;
+			if (i <= j) {
+				float t = r[i];
+				r[i++] = r[j];
+				r[j] = t;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return r[k];
+	}
+	return r[k];
 }
 
 double vision_noise_sigma(const media_image *img, const uint8_t *mask)
@@ -189,8 +220,7 @@ double vision_noise_sigma(const media_image *img, const uint8_t *mask)
 		}
 	if (!n)
 		return 0;
-	qsort(r, n, sizeof(float), cmp_float);
-	double med = r[n / 2];
+	double med = kth_smallest(r, n, n / 2);
 	free(r);
 	/* for white noise of sigma s, pixel minus its 3x3 mean has sd s * sqrt(8/9);
 	 * a normal's median absolute value is 0.6745 sd */

@@ -211,6 +211,49 @@ out:
 	bj_pool_free(pools[1]);
 }
 
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
+}
+
+/* The noise estimate is the median of the absolute residuals (pixel minus
+ * its 3 x 3 mean) as a full sort gives it, on grain with many ties and on
+ * flat images (every residual 0), inside a round mask of odd and even counts. */
+static void test_noise_median(void)
+{
+	for (int t = 0; t < 4; t++) {
+		media_image *img = t < 3 ? texture(31 + (uint64_t)t, t) : media_image_new(W, H, 3);
+		if (t == 3)
+			memset(img->data, 77, (size_t)H * img->stride);
+		uint8_t *m = full_mask();
+		for (int y = 0; y < H; y++)
+			for (int x = 0; x < W; x++)
+				m[y * W + x] = (x - 40) * (x - 40) + (y - 50) * (y - 50) < (20 + 5 * t) * (20 + 5 * t) ? 255 : 0;
+		float *r = malloc(sizeof(float) * W * H);
+		size_t n = 0;
+		for (int y = 1; y + 1 < H; y++)
+			for (int x = 1; x + 1 < W; x++) {
+				if (!m[y * W + x])
+					continue;
+				float l[9], sum = 0;
+				for (int i = 0; i < 9; i++) {
+					const uint8_t *q = img->data + (size_t)(y + i / 3 - 1) * img->stride + 3 * (size_t)(x + i % 3 - 1);
+					l[i] = 0.299f * q[0] + 0.587f * q[1] + 0.114f * q[2];
+				}
+				for (int i = 0; i < 9; i++)
+					sum += l[i];
+				r[n++] = fabsf(l[4] - sum / 9.0f);
+			}
+		qsort(r, n, sizeof(float), cmp_float);
+		double want = r[n / 2] / 0.6745 / sqrt(8.0 / 9), got = vision_noise_sigma(img, m);
+		CHECK(got == want, "image %d (%zu residuals): %.9g, sorted %.9g", t, n, got, want);
+		free(r);
+		free(m);
+		media_image_free(img);
+	}
+}
+
 static void test_blur_match(void)
 {
 	uint8_t *m = full_mask();
@@ -280,6 +323,7 @@ int main(void)
 		TEST_CASE(test_grain),
 		TEST_CASE(test_footage_grain_bands),
 		TEST_CASE(test_blur_bands),
+		TEST_CASE(test_noise_median),
 		TEST_CASE(test_blur_match),
 		TEST_CASE(test_sharpen_match),
 		TEST_CASE(test_soften_detail),
