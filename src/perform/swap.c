@@ -489,8 +489,8 @@ static int match_tone(perform_swapper *s, const media_image *frame, const float 
 		s->sharpen = first ? sh : (s->sharpen + sh) / 2;
 		s->blur_age = BLUR_EVERY;
 	}
-	vision_blur(s->work, box, s->blur);
-	vision_sharpen(s->work, box, s->sharpen);
+	vision_blur_on(s->pool, s->work, box, s->blur);
+	vision_sharpen_on(s->pool, s->work, box, s->sharpen);
 	/* no more detail than the face it covers (vision_soften_detail): a
 	 * first guess from the star face as it is, then steered a little every
 	 * frame by what the last swapped frame carried (grain and the clone add
@@ -501,7 +501,7 @@ static int match_tone(perform_swapper *s, const media_image *frame, const float 
 	} else if (s->texture_ratio > 0) {
 		s->detail = fmin(1, fmax(MIN_DETAIL, s->detail * pow(s->texture_ratio, -DETAIL_RATE)));
 	}
-	vision_soften_detail(s->work, box, s->detail);
+	vision_soften_detail_on(s->pool, s->work, box, s->detail);
 	/* the coarser detail band by band as the footage face's (swap_detail.h) */
 	perform_swap_detail_enlarged(s->bands, star_enlarged(s, pts));
 	perform_swap_detail_apply(s->bands, s->pool, s->work, frame, s->mask, s->skin, box);
@@ -517,7 +517,8 @@ static int match_tone(perform_swapper *s, const media_image *frame, const float 
 	 * jumps when the face moves a pixel, where the footage's own changes as
 	 * the footage does */
 	if (grain > 0)
-		vision_add_footage_grain(s->work, frame, s->mask, box, grain / (0.943 * s->noise), 2.5 * s->noise);
+		vision_add_footage_grain_on(s->pool, s->work, frame, s->mask, box, grain / (0.943 * s->noise),
+		                            2.5 * s->noise);
 	s->measured = 1;
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/rng.h"
+#include "vision/bands.h"
 #include "vision/srgb.h"
 
 #define IN(mask, i) ((mask)[i] >= 128)
@@ -169,10 +170,41 @@ static float box_mean(const media_image *img, int x, int y, int r)
 	return s / (float)((2 * r + 1) * (2 * r + 1));
 }
 
-static int cmp_float(const void *a, const void *b)
+/* The value a sort would put at r[k] (k < n), found by partitioning round a
+ * median-of-three pivot rather than sorting: r's values are moved about.  A
+ * face's residuals are a few thousand, and sorting them was the swap thread's
+ * costliest measure. */
+static float kth_smallest(float *r, size_t n, size_t k)
 {
-	float x = *(const float *)a, y = *(const float *)b;
-	return (x > y) - (x < y);
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		float a = r[lo], b = r[lo + (hi - lo) / 2], c = r[hi];
+		float pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		size_t i = lo, j = hi;
+		/* afterwards r[lo..j] <= pivot <= r[i..hi], and what lies between
+		 * equals the pivot */
+		while (i <= j) {
+			while (r[i] < pivot)
+				i++;
+			while (r[j] > pivot)
+				j--;
+			if (i <= j) {
+				float t = r[i];
+				r[i++] = r[j];
+				r[j] = t;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return r[k];
+	}
+	return r[k];
 }
 
 double vision_noise_sigma(const media_image *img, const uint8_t *mask)
@@ -188,8 +220,7 @@ double vision_noise_sigma(const media_image *img, const uint8_t *mask)
 		}
 	if (!n)
 		return 0;
-	qsort(r, n, sizeof(float), cmp_float);
-	double med = r[n / 2];
+	double med = kth_smallest(r, n, n / 2);
 	free(r);
 	/* for white noise of sigma s, pixel minus its 3x3 mean has sd s * sqrt(8/9);
 	 * a normal's median absolute value is 0.6745 sd */
@@ -227,26 +258,53 @@ void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint6
 		}
 }
 
-void vision_add_footage_grain(media_image *img, const media_image *footage, const uint8_t *mask, vision_rect r,
-                              double gain, double limit)
+struct grain_job {
+	media_image *img;
+	const media_image *footage;
+	const uint8_t *mask;
+	int x0, y0, x1, y1;
+	double gain, limit;
+};
+
+/* Band number band of the rows: every pixel reads only the footage, which
+ * is not written, and writes only itself, so the bands are independent. */
+static void grain_band(void *ctx, int band, int thread)
 {
-	if (!(gain > 0) || !(limit > 0))
-		return;
-	int x0 = r.x0 > 1 ? r.x0 : 1, y0 = r.y0 > 1 ? r.y0 : 1;
-	int x1 = r.x1 < footage->width - 1 ? r.x1 : footage->width - 1;
-	int y1 = r.y1 < footage->height - 1 ? r.y1 : footage->height - 1;
-	for (int y = y0; y < y1; y++)
-		for (int x = x0; x < x1; x++) {
-			if (!IN(mask, (size_t)y * img->width + x))
+	(void)thread;
+	const struct grain_job *j = ctx;
+	int ya, yb;
+	vision_band_rows(band, j->y0, j->y1, &ya, &yb);
+	for (int y = ya; y < yb; y++)
+		for (int x = j->x0; x < j->x1; x++) {
+			if (!IN(j->mask, (size_t)y * j->img->width + x))
 				continue;
-			double g = luma(footage, x, y) - box_mean(footage, x, y, 1);
-			g = gain * (g < -limit ? -limit : g > limit ? limit : g);
-			uint8_t *p = img->data + (size_t)y * img->stride + 3 * (size_t)x;
+			double g = luma(j->footage, x, y) - box_mean(j->footage, x, y, 1);
+			g = j->gain * (g < -j->limit ? -j->limit : g > j->limit ? j->limit : g);
+			uint8_t *p = j->img->data + (size_t)y * j->img->stride + 3 * (size_t)x;
 			for (int c = 0; c < 3; c++) {
 				double v = p[c] + g + 0.5;
 				p[c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 			}
 		}
+}
+
+void vision_add_footage_grain_on(bj_pool *pool, media_image *img, const media_image *footage, const uint8_t *mask,
+                                 vision_rect r, double gain, double limit)
+{
+	if (!(gain > 0) || !(limit > 0))
+		return;
+	struct grain_job j = { img, footage, mask, r.x0 > 1 ? r.x0 : 1, r.y0 > 1 ? r.y0 : 1,
+		               r.x1 < footage->width - 1 ? r.x1 : footage->width - 1,
+		               r.y1 < footage->height - 1 ? r.y1 : footage->height - 1, gain, limit };
+	if (j.y1 <= j.y0 || j.x1 <= j.x0)
+		return;
+	vision_bands_run(pool, grain_band, &j);
+}
+
+void vision_add_footage_grain(media_image *img, const media_image *footage, const uint8_t *mask, vision_rect r,
+                              double gain, double limit)
+{
+	vision_add_footage_grain_on(NULL, img, footage, mask, r, gain, limit);
 }
 
 /* Summed-area table of img's luma over the box x0..x1-1, y0..y1-1 grown by
@@ -333,7 +391,57 @@ __attribute__((target_clones("avx2", "default"))) static void add_scaled(float *
 		out[j] += k * src[j];
 }
 
-void vision_blur(media_image *img, vision_rect r, double sigma)
+struct blur_job {
+	media_image *img;
+	vision_rect r;
+	int rad, w, h;
+	const float *k;
+	float *tmp, *scratch; /* scratch: a padded row per thread */
+};
+
+/* Band number band of the rows blurred along x into tmp. */
+static void blur_rows_band(void *ctx, int band, int thread)
+{
+	const struct blur_job *j = ctx;
+	int rad = j->rad, w = j->w, ya, yb;
+	float *pad = j->scratch + (size_t)thread * (w + 2 * rad) * 3;
+	vision_band_rows(band, 0, j->h, &ya, &yb);
+	for (int y = ya; y < yb; y++) {
+		const uint8_t *row = j->img->data + (size_t)(j->r.y0 + y) * j->img->stride + 3 * (size_t)j->r.x0;
+		for (int x = -rad; x < w + rad; x++) {
+			int xx = x < 0 ? 0 : x >= w ? w - 1 : x;
+			for (int c = 0; c < 3; c++)
+				pad[3 * (size_t)(x + rad) + c] = row[3 * xx + c];
+		}
+		float *out = j->tmp + (size_t)y * w * 3;
+		for (int i = 0; i < 3 * w; i++)
+			out[i] = 0;
+		for (int i = 0; i <= 2 * rad; i++)
+			add_scaled(out, pad + 3 * (size_t)i, j->k[i], 3 * w);
+	}
+}
+
+/* Band number band of the rows blurred along y from tmp into the image. */
+static void blur_columns_band(void *ctx, int band, int thread)
+{
+	const struct blur_job *j = ctx;
+	int rad = j->rad, w = j->w, h = j->h, ya, yb;
+	float *acc = j->scratch + (size_t)thread * (w + 2 * rad) * 3;
+	vision_band_rows(band, 0, h, &ya, &yb);
+	for (int y = ya; y < yb; y++) {
+		for (int i = 0; i < 3 * w; i++)
+			acc[i] = 0;
+		for (int i = -rad; i <= rad; i++) {
+			int yy = y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i;
+			add_scaled(acc, j->tmp + (size_t)yy * w * 3, j->k[i + rad], 3 * w);
+		}
+		uint8_t *row = j->img->data + (size_t)(j->r.y0 + y) * j->img->stride + 3 * (size_t)j->r.x0;
+		for (int i = 0; i < 3 * w; i++)
+			row[i] = (uint8_t)(acc[i] + 0.5f);
+	}
+}
+
+void vision_blur_on(bj_pool *pool, media_image *img, vision_rect r, double sigma)
 {
 	if (!(sigma > 0) || r.x1 <= r.x0 || r.y1 <= r.y0)
 		return;
@@ -347,38 +455,20 @@ void vision_blur(media_image *img, vision_rect r, double sigma)
 	/* each output sums k[i] * the clamped neighbour for i = -rad..rad in that
 	 * order; done a tap at a time over a whole row (of a padded copy), which
 	 * adds the same products in the same order but runs vectorised
-	 * (add_scaled) */
-	float *tmp = bj_xmalloc((size_t)w * h * 3 * sizeof(float));
-	float *pad = bj_xmalloc((size_t)(w + 2 * rad) * 3 * sizeof(float));
-	float *acc = bj_xmalloc((size_t)(w > h ? w : h) * 3 * sizeof(float));
-	for (int y = 0; y < h; y++) {
-		const uint8_t *row = img->data + (size_t)(r.y0 + y) * img->stride + 3 * (size_t)r.x0;
-		for (int x = -rad; x < w + rad; x++) {
-			int xx = x < 0 ? 0 : x >= w ? w - 1 : x;
-			for (int c = 0; c < 3; c++)
-				pad[3 * (size_t)(x + rad) + c] = row[3 * xx + c];
-		}
-		float *out = tmp + (size_t)y * w * 3;
-		for (int j = 0; j < 3 * w; j++)
-			out[j] = 0;
-		for (int i = 0; i <= 2 * rad; i++)
-			add_scaled(out, pad + 3 * (size_t)i, k[i], 3 * w);
-	}
-	for (int y = 0; y < h; y++) {
-		for (int j = 0; j < 3 * w; j++)
-			acc[j] = 0;
-		for (int i = -rad; i <= rad; i++) {
-			int yy = y + i < 0 ? 0 : y + i >= h ? h - 1 : y + i;
-			add_scaled(acc, tmp + (size_t)yy * w * 3, k[i + rad], 3 * w);
-		}
-		uint8_t *row = img->data + (size_t)(r.y0 + y) * img->stride + 3 * (size_t)r.x0;
-		for (int j = 0; j < 3 * w; j++)
-			row[j] = (uint8_t)(acc[j] + 0.5f);
-	}
-	free(acc);
-	free(pad);
-	free(tmp);
+	 * (add_scaled); every row on its own, so the bands give the same bytes */
+	int threads = pool ? bj_pool_threads(pool) : 1;
+	struct blur_job j = { img, r, rad, w, h, k, bj_xmalloc((size_t)w * h * 3 * sizeof(float)),
+		              bj_xmalloc((size_t)threads * (w + 2 * rad) * 3 * sizeof(float)) };
+	vision_bands_run(pool, blur_rows_band, &j);
+	vision_bands_run(pool, blur_columns_band, &j);
+	free(j.scratch);
+	free(j.tmp);
 	free(k);
+}
+
+void vision_blur(media_image *img, vision_rect r, double sigma)
+{
+	vision_blur_on(NULL, img, r, sigma);
 }
 
 static void copy_pixels(media_image *dst, const media_image *src)
@@ -420,7 +510,28 @@ double vision_blur_to_match(const media_image *face, const media_image *footage,
 }
 
 /* img + amount * (img - its Gaussian blur of sigma) over r. */
-static void unsharp(media_image *img, vision_rect r, double sigma, double amount)
+struct unsharp_job {
+	media_image *img;
+	const media_image *soft;
+	vision_rect r;
+	double amount;
+};
+
+static void unsharp_band(void *ctx, int band, int thread)
+{
+	(void)thread;
+	const struct unsharp_job *j = ctx;
+	int ya, yb;
+	vision_band_rows(band, 0, j->r.y1 - j->r.y0, &ya, &yb);
+	for (int y = ya; y < yb; y++)
+		for (int x = 0; x < 3 * (j->r.x1 - j->r.x0); x++) {
+			uint8_t *p = j->img->data + (size_t)(j->r.y0 + y) * j->img->stride + 3 * (size_t)j->r.x0 + x;
+			double v = *p + j->amount * (*p - j->soft->data[(size_t)y * j->soft->stride + x]) + 0.5;
+			*p = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+		}
+}
+
+static void unsharp(bj_pool *pool, media_image *img, vision_rect r, double sigma, double amount)
 {
 	int w = r.x1 - r.x0, h = r.y1 - r.y0;
 	media_image *soft = media_image_new(w, h, 3);
@@ -429,28 +540,34 @@ static void unsharp(media_image *img, vision_rect r, double sigma, double amount
 	for (int y = 0; y < h; y++)
 		memcpy(soft->data + (size_t)y * soft->stride, img->data + (size_t)(r.y0 + y) * img->stride + 3 * (size_t)r.x0,
 		       (size_t)w * 3);
-	vision_blur(soft, (vision_rect){ 0, 0, w, h }, sigma);
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < 3 * w; x++) {
-			uint8_t *p = img->data + (size_t)(r.y0 + y) * img->stride + 3 * (size_t)r.x0 + x;
-			double v = *p + amount * (*p - soft->data[(size_t)y * soft->stride + x]) + 0.5;
-			*p = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
-		}
+	vision_blur_on(pool, soft, (vision_rect){ 0, 0, w, h }, sigma);
+	struct unsharp_job j = { img, soft, r, amount };
+	vision_bands_run(pool, unsharp_band, &j);
 	media_image_free(soft);
+}
+
+void vision_sharpen_on(bj_pool *pool, media_image *img, vision_rect r, double amount)
+{
+	if (!(amount > 0) || r.x1 <= r.x0 || r.y1 <= r.y0)
+		return;
+	unsharp(pool, img, r, 1.0, amount);
 }
 
 void vision_sharpen(media_image *img, vision_rect r, double amount)
 {
-	if (!(amount > 0) || r.x1 <= r.x0 || r.y1 <= r.y0)
+	vision_sharpen_on(NULL, img, r, amount);
+}
+
+void vision_soften_detail_on(bj_pool *pool, media_image *img, vision_rect r, double gain)
+{
+	if (!(gain < 1) || r.x1 <= r.x0 || r.y1 <= r.y0)
 		return;
-	unsharp(img, r, 1.0, amount);
+	unsharp(pool, img, r, VISION_DETAIL_SIGMA, (gain < 0 ? 0 : gain) - 1);
 }
 
 void vision_soften_detail(media_image *img, vision_rect r, double gain)
 {
-	if (!(gain < 1) || r.x1 <= r.x0 || r.y1 <= r.y0)
-		return;
-	unsharp(img, r, VISION_DETAIL_SIGMA, (gain < 0 ? 0 : gain) - 1);
+	vision_soften_detail_on(NULL, img, r, gain);
 }
 
 double vision_texture(const media_image *img, const uint8_t *mask, vision_rect r)

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "base/threads.h"
 #include "media/image.h"
 
 /* A rectangle of pixels: x0 <= x < x1, y0 <= y < y1. */
@@ -72,6 +73,12 @@ void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint6
 void vision_add_footage_grain(media_image *img, const media_image *footage, const uint8_t *mask, vision_rect r,
                               double gain, double limit);
 
+/* vision_add_footage_grain with the rows in fixed bands over pool (NULL: on
+ * the caller): the same bytes whatever the pool's size, as each pixel is
+ * worked out on its own. */
+void vision_add_footage_grain_on(bj_pool *pool, media_image *img, const media_image *footage, const uint8_t *mask,
+                                 vision_rect r, double gain, double limit);
+
 /* Sharpness: mean |pixel - 3x3 mean| over mean |pixel - 9x9 mean| of the luma
  * inside the mask, 0..1: fine detail against coarser detail; blurring lowers
  * it, independent of contrast. */
@@ -81,6 +88,11 @@ double vision_sharpness(const media_image *img, const uint8_t *mask);
  * sigma <= 0 does nothing. */
 void vision_blur(media_image *img, vision_rect r, double sigma);
 
+/* vision_blur, vision_sharpen and vision_soften_detail with the rows in
+ * fixed bands over pool (NULL: on the caller): the same bytes whatever the
+ * pool's size, as every row of each pass is worked out on its own. */
+void vision_blur_on(bj_pool *pool, media_image *img, vision_rect r, double sigma);
+
 /* The Gaussian sigma (0..3 in steps of 0.25) that brings face's sharpness
  * nearest to footage's, both measured inside the mask over r. */
 double vision_blur_to_match(const media_image *face, const media_image *footage,
@@ -89,6 +101,7 @@ double vision_blur_to_match(const media_image *face, const media_image *footage,
 /* Unsharp masking of the pixels in r: each becomes itself plus amount times
  * itself less its Gaussian blur of sigma 1 pixel; amount <= 0 does nothing. */
 void vision_sharpen(media_image *img, vision_rect r, double amount);
+void vision_sharpen_on(bj_pool *pool, media_image *img, vision_rect r, double amount);
 
 /* How much detail img has inside r where mask >= 128: the summed absolute
  * differences between neighbouring pixels (right and below), all channels. */
@@ -101,6 +114,7 @@ double vision_texture(const media_image *img, const uint8_t *mask, vision_rect r
  * pasted on and, as the head moves, changes more from frame to frame than the
  * footage does (the flicker score rose with it, to 1.2-1.4). */
 void vision_soften_detail(media_image *img, vision_rect r, double gain);
+void vision_soften_detail_on(bj_pool *pool, media_image *img, vision_rect r, double gain);
 #define VISION_DETAIL_SIGMA 1.5
 
 /* The unsharp amount (0..1.5 in steps of 0.25) that brings face's sharpness
