@@ -86,9 +86,10 @@ static double row_distance_split(const float *poly, int n, const uint8_t *jaw, c
 		int kind = jaw && jaw[i];
 		best[kind] = d2 < best[kind] ? d2 : best[kind];
 	}
-	*dj = sqrt(best[1]);
-	*dk = sqrt(best[0]);
+	/* the nearer kind's distance is d itself: one square root saved */
 	double d = sqrt(fmin(best[0], best[1]));
+	*dj = best[1] <= best[0] ? d : sqrt(best[1]);
+	*dk = best[0] <= best[1] ? d : sqrt(best[0]);
 	return inside ? d : -d;
 }
 
@@ -232,20 +233,9 @@ static void mask_band(void *ctx, int band, int thread)
 		}
 }
 
-void vision_face_mask_tiled(bj_pool *pool, const float *lm, const float *lifts, int w, int h, uint8_t *mask,
-                            vision_rect *box, int tile)
-{
-	vision_face_mask_guided_tiled(pool, lm, lifts, w, h, mask, NULL, box, tile);
-}
-
-void vision_face_mask_guided_on(bj_pool *pool, const float *lm, const float lifts[10], int w, int h, uint8_t *mask,
-                                uint8_t *guide, vision_rect *box)
-{
-	vision_face_mask_guided_tiled(pool, lm, lifts, w, h, mask, guide, box, TILE);
-}
-
-void vision_face_mask_guided_tiled(bj_pool *pool, const float *lm, const float *lifts, int w, int h, uint8_t *mask,
-                                   uint8_t *guide, vision_rect *box, int tile)
+/* The mask (and, unless guide is NULL, the guidance's weights) tile by tile. */
+static void mask_tiled(bj_pool *pool, const float *lm, const float *lifts, int w, int h, uint8_t *mask,
+                       uint8_t *guide, vision_rect *box, int tile)
 {
 	float pts[2 * 27], hull[2 * 54];
 	float lift = vision_face_mask_lift(lm);
@@ -280,6 +270,18 @@ void vision_face_mask_guided_tiled(bj_pool *pool, const float *lm, const float *
 	}
 	struct mask_job j = { hull, lm, jaw, nh, w, tile, feather, fmax(feather / 3, 1), *box, mask, guide };
 	vision_bands_run(pool, mask_band, &j);
+}
+
+void vision_face_mask_tiled(bj_pool *pool, const float *lm, const float *lifts, int w, int h, uint8_t *mask,
+                            vision_rect *box, int tile)
+{
+	mask_tiled(pool, lm, lifts, w, h, mask, NULL, box, tile);
+}
+
+void vision_face_mask_guided_on(bj_pool *pool, const float *lm, const float lifts[10], int w, int h, uint8_t *mask,
+                                uint8_t *guide, vision_rect *box)
+{
+	mask_tiled(pool, lm, lifts, w, h, mask, guide, box, TILE);
 }
 
 /* Marks from the border, over pixels below 255, what is not a hole; a

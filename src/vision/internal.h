@@ -13,5 +13,3 @@
  * uses); tile 1 computes every pixel's distances, the naive reference. */
 void vision_face_mask_tiled(bj_pool *pool, const float *lm, const float *lifts, int w, int h, uint8_t *mask,
                             vision_rect *box, int tile);
-void vision_face_mask_guided_tiled(bj_pool *pool, const float *lm, const float *lifts, int w, int h, uint8_t *mask,
-                                   uint8_t *guide, vision_rect *box, int tile);

@@ -88,15 +88,21 @@ struct setup {
 	media_image *fill;
 };
 
-static void setup(struct setup *s)
+/* s's masks and buffers for the landmarks in s->lm. */
+static void setup_masks(struct setup *s)
 {
-	landmarks(s->lm);
 	s->mask = calloc(W * H, 1);
 	s->skin = calloc(W * H, 1);
 	s->alien = calloc(W * H, 1);
 	s->fill = media_image_new(W, H, 3);
 	vision_face_mask(s->lm, W, H, s->mask, &s->box);
 	vision_skin_mask(s->lm, s->mask, W, s->box, s->skin);
+}
+
+static void setup(struct setup *s)
+{
+	landmarks(s->lm);
+	setup_masks(s);
 }
 
 static void teardown(struct setup *s)
@@ -320,12 +326,7 @@ static media_image *clone_open_mouth(struct setup *s, int open)
 		s->lm[2 * (60 + i) + 1] = (float)(145 - open * sin(2 * M_PI * i / 8));
 	for (int i = 0; i < 12; i++)
 		s->lm[2 * (48 + i) + 1] = (float)(145 - 11 * sin(2 * M_PI * i / 12));
-	s->mask = calloc(W * H, 1);
-	s->skin = calloc(W * H, 1);
-	s->alien = calloc(W * H, 1);
-	s->fill = media_image_new(W, H, 3);
-	vision_face_mask(s->lm, W, H, s->mask, &s->box);
-	vision_skin_mask(s->lm, s->mask, W, s->box, s->skin);
+	setup_masks(s);
 	media_image *star = face(66, 0, 12, 16, 35, 6, 12, 0), *foot = face(58, 0, 14, 15, 35, 6, 12, 0);
 	mouth_footage(foot, open);
 	CHECK(vision_skin_relight(star, foot, s->skin, s->mask, s->box, vision_skin_sigma(s->lm), 0, s->alien,
