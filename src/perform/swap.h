@@ -39,7 +39,7 @@
  * warp it piecewise-affinely onto the landmarks, move its Lab colour
  * statistics onto the footage face's (both smoothed over time), make it grey
  * if the footage is black and white, blur it to the footage's sharpness and
- * give it the footage's own grain (vision_add_footage_grain), then clone it
+ * give it the footage's own grain (vision_add_footage_grain_on), then clone it
  * in, and blend what the swap changed with the last frame's change carried
  * along the face's motion (perform/swap_temporal.h).  A footage frame that repeats the last one (films converted to a higher
  * frame rate) repeats the swap's change instead of swapping anew.

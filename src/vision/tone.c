@@ -301,12 +301,6 @@ void vision_add_footage_grain_on(bj_pool *pool, media_image *img, const media_im
 	vision_bands_run(pool, grain_band, &j);
 }
 
-void vision_add_footage_grain(media_image *img, const media_image *footage, const uint8_t *mask, vision_rect r,
-                              double gain, double limit)
-{
-	vision_add_footage_grain_on(NULL, img, footage, mask, r, gain, limit);
-}
-
 /* Summed-area table of img's luma over the box x0..x1-1, y0..y1-1 grown by
  * pad on every side, with what lies beyond the picture clamped to its edge
  * (as box_mean reads it): t[(y + 1) * (w + 1) + x + 1] sums the grown box's

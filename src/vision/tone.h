@@ -70,12 +70,8 @@ void vision_add_grain(media_image *img, const uint8_t *mask, double sigma, uint6
  * footage changes from frame to frame exactly as the footage's does, so it
  * adds no flicker of its own.  For white noise of sigma s the residual has sd
  * 0.943 s: gain sigma / (0.943 s) adds about sigma. */
-void vision_add_footage_grain(media_image *img, const media_image *footage, const uint8_t *mask, vision_rect r,
-                              double gain, double limit);
-
-/* vision_add_footage_grain with the rows in fixed bands over pool (NULL: on
- * the caller): the same bytes whatever the pool's size, as each pixel is
- * worked out on its own. */
+/* The rows run in fixed bands over pool (NULL: on the caller): the same
+ * bytes whatever the pool's size, as each pixel is worked out on its own. */
 void vision_add_footage_grain_on(bj_pool *pool, media_image *img, const media_image *footage, const uint8_t *mask,
                                  vision_rect r, double gain, double limit);
 
