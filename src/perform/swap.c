@@ -16,6 +16,7 @@
 #include "vision/align.h"
 #include "vision/delaunay.h"
 #include "vision/detect.h"
+#include "vision/expression.h"
 #include "vision/face_mask.h"
 #include "vision/facedesc.h"
 #include "vision/landmarks.h"
@@ -31,6 +32,7 @@
 #define MAX_MISSED 2          /* frames a face outlives its last detection */
 #define STAR_HYSTERESIS 5.0   /* degrees a new star photo must be nearer by */
 #define MAX_TURN 30.0         /* degrees of head pose a star photo can be warped across */
+#define UNUSUAL_DEGREES 2.0   /* degrees of pose one step of expression (vision_expression_distance) is worth */
 #define COLOUR_RATE 0.3       /* weight of the new frame in the colour statistics */
 #define BOX_RATE 0.15f        /* weight of a new detection in a followed face's box */
 #define BLUR_EVERY 15         /* frames between sharpness and grain measurements */
@@ -53,6 +55,8 @@ typedef struct star_photo {
 	float pts[2 * N_PTS];
 	int *tris, n_tris;
 	float yaw, pitch;
+	vision_expression expression;
+	float unusual;   /* how far its expression is from the star's calm face (star_unusual) */
 } star_photo;
 
 struct perform_swapper {
@@ -64,6 +68,7 @@ struct perform_swapper {
 	star_photo *stars;
 	int n_stars;
 	size_t cap_stars;
+	int unusual_stale;   /* a star photo came since star_unusual */
 	perform_swap_shape *shape;   /* the star's proportions (warp_star) */
 
 	/* the face being followed */
@@ -281,6 +286,8 @@ int perform_swapper_add_fitted(perform_swapper *s, const media_image *photo, con
 		       (size_t)photo->width * 3);
 	st.yaw = f->yaw;
 	st.pitch = f->pitch;
+	vision_expression_measure(f->lm, &st.expression);
+	s->unusual_stale = 1;
 	/* the star's identity: the mean of its photos' descriptors */
 	for (int i = 0; i < VISION_FACEDESC_DIM; i++) {
 		s->star_sum[i] += f->desc[i];
@@ -302,18 +309,63 @@ static double pose_distance(const star_photo *st, const vision_pose *p)
 	return hypot(st->yaw - p->yaw, st->pitch - p->pitch);
 }
 
-/* The star photo for this pose, keeping the current one unless another is
- * clearly nearer; -1 when none is within MAX_TURN degrees of it. */
+static int by_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
+}
+
+static float median(float *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), by_float);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Each star photo's distance from the star's calm face: the median of its
+ * photos' measures.  A shouting, grinning or frowning photo warped onto a calm
+ * actor keeps its creases, squint and stretched lips. */
+static void star_unusual(perform_swapper *s)
+{
+	int n = s->n_stars;
+	float *v = bj_xcalloc((size_t)n * 5, sizeof(*v));
+	for (int i = 0; i < n; i++) {
+		const vision_expression *e = &s->stars[i].expression;
+		v[i] = e->eyes;
+		v[n + i] = e->mouth;
+		v[2 * n + i] = e->brow_height;
+		v[3 * n + i] = e->brow_gap;
+		v[4 * n + i] = e->mouth_width;
+	}
+	vision_expression calm = { .eyes = median(v, n), .mouth = median(v + n, n), .brow_height = median(v + 2 * n, n),
+		                   .brow_gap = median(v + 3 * n, n), .mouth_width = median(v + 4 * n, n) };
+	free(v);
+	for (int i = 0; i < n; i++)
+		s->stars[i].unusual = vision_expression_distance(&s->stars[i].expression, &calm);
+	s->unusual_stale = 0;
+}
+
+/* What warping this star photo onto this pose costs, in degrees. */
+static double star_cost(const star_photo *st, const vision_pose *p)
+{
+	return pose_distance(st, p) + UNUSUAL_DEGREES * st->unusual;
+}
+
+/* The star photo for this pose: of those within MAX_TURN degrees of it, the
+ * one nearest in pose with the calmest expression, keeping the current one
+ * unless another clearly costs less; -1 when none is within MAX_TURN. */
 static int pick_star(perform_swapper *s, const vision_pose *p)
 {
-	int best = 0;
-	for (int i = 1; i < s->n_stars; i++)
-		if (pose_distance(&s->stars[i], p) < pose_distance(&s->stars[best], p))
+	if (s->unusual_stale)
+		star_unusual(s);
+	int best = -1;
+	for (int i = 0; i < s->n_stars; i++)
+		if (pose_distance(&s->stars[i], p) <= MAX_TURN &&
+		    (best < 0 || star_cost(&s->stars[i], p) < star_cost(&s->stars[best], p)))
 			best = i;
-	if (pose_distance(&s->stars[best], p) > MAX_TURN)
+	if (best < 0)
 		return -1;
-	if (s->cur_star < 0 ||
-	    pose_distance(&s->stars[best], p) + STAR_HYSTERESIS < pose_distance(&s->stars[s->cur_star], p))
+	if (s->cur_star < 0 || pose_distance(&s->stars[s->cur_star], p) > MAX_TURN ||
+	    star_cost(&s->stars[best], p) + STAR_HYSTERESIS < star_cost(&s->stars[s->cur_star], p))
 		s->cur_star = best;
 	return s->cur_star;
 }

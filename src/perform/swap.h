@@ -33,9 +33,12 @@
  * them (perform/swap_steady.h, told how the picture moved under the brows,
  * eyes and nose since the last frame by vision/motion.h, so a head that moves
  * fast is followed without lag), pick the star photo whose head pose is
- * nearest (yaw, pitch; a new photo only when it is 5 degrees nearer, so the
- * choice does not flicker; none, and the frame is skipped, when the nearest
- * is more than 30 degrees away: a profile is not made from a frontal photo),
+ * nearest (yaw, pitch) and whose expression is calmest (vision/expression.h:
+ * each step from the median of the star's photos counts as 2 degrees, so a
+ * shouting or frowning photo is used only when no calm one is near its
+ * pose; a new photo only when it is 5 degrees nearer, so the choice does not
+ * flicker; none, and the frame is skipped, when the nearest is more than 30
+ * degrees away: a profile is not made from a frontal photo),
  * warp it piecewise-affinely onto the landmarks, move its Lab colour
  * statistics onto the footage face's (both smoothed over time), make it grey
  * if the footage is black and white, blur it to the footage's sharpness and

@@ -2,7 +2,9 @@
  * faces are swapped, face-less and tiny-face frames pass unchanged with a
  * reason, strength 0 changes nothing, the output is deterministic, and the
  * flicker and seam scores come out in range.  In a two-shot, a target box
- * picks the face to swap and leaves the other's pixels as they were. */
+ * picks the face to swap and leaves the other's pixels as they were.  Of star
+ * photos in about the same pose, a calm one is used, not a shouting one. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,6 +254,41 @@ static void test_target(void)
 	perform_swapper_free(s);
 }
 
+/* The footage: Bush shouting (George_W_Bush_0160).  The stars: that same
+ * photo, another shout, and four calm ones within 8 degrees of its pose.
+ * Nearest in pose is the shout itself (0 degrees); a calm one is used. */
+static void test_calm_photo(void)
+{
+	if (!setup())
+		return;
+	static const char *const names[] = { "0001", "0067", "0120", "0160", "0226", "0425" };
+	enum { SHOUT = 3, OTHER_SHOUT = 4 };
+	perform_swap_opts o = PERFORM_SWAP_DEFAULTS;
+	perform_swapper *s = perform_swapper_new(cascade, model, NULL, &o);
+	media_image *shout = NULL;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char rel[128];
+		snprintf(rel, sizeof(rel), "faces/star_George_W_Bush/George_W_Bush_%s.jpg", names[i]);
+		const char *path = test_data(rel);
+		media_image *photo = path ? media_image_load(path, 3) : NULL;
+		CHECK(photo && perform_swapper_add_star(s, photo, names[i]) == 0, "%s", rel);
+		if (i == SHOUT)
+			shout = photo;
+		else
+			media_image_free(photo);
+	}
+	perform_swap_report rep = { .swapped = 0 };
+	for (int i = 0; i < 4 && shout; i++) {
+		media_image *f = copy(shout);
+		CHECK(perform_swapper_frame(s, f, i / 30.0, &rep) == 0);
+		media_image_free(f);
+	}
+	CHECK(rep.swapped && rep.star >= 0 && rep.star != SHOUT && rep.star != OTHER_SHOUT,
+	      "star photo %d used (%s)", rep.star, rep.swapped ? "swapped" : rep.reason);
+	media_image_free(shout);
+	perform_swapper_free(s);
+}
+
 static void test_bad(void)
 {
 	if (!setup())
@@ -286,6 +323,7 @@ int main(void)
 	static const struct test_case cases[] = {
 		TEST_CASE(test_swap_frames),
 		TEST_CASE(test_target),
+		TEST_CASE(test_calm_photo),
 		TEST_CASE(test_bad),
 		TEST_CASE(test_cleanup),
 		{ 0 },
