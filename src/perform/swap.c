@@ -200,12 +200,10 @@ static int pick_face(vision_detector *det, const media_image *img, int min_size,
 	return 1;
 }
 
-/* The landmarks in the detector box (x, y, w, h); over pool (NULL: this
- * thread), which a star photo's fit, itself one of the pool's tasks, cannot use. */
-static int fit(const perform_swapper *s, bj_pool *pool, const media_image *img, const float box[4], float *pts)
+static int fit(const perform_swapper *s, const media_image *img, const float box[4], float *pts)
 {
 	float dlib_box[4] = { box[0], box[1], box[0] + box[2] - 1, box[1] + box[3] - 1 };
-	return vision_landmarks_fit_on(pool, s->model, img, dlib_box, pts);
+	return vision_landmarks_fit(s->model, img, dlib_box, pts);
 }
 
 int perform_swap_star_face(vision_detector *det, const media_image *photo, float box[4])
@@ -250,7 +248,7 @@ int perform_swapper_fit_star(const perform_swapper *s, const media_image *photo,
 {
 	memset(f, 0, sizeof(*f));
 	vision_pose pose;
-	if (photo->channels != 3 || fit(s, NULL, photo, box, f->lm) < 0 || vision_pose_estimate(f->lm, &pose) < 0)
+	if (photo->channels != 3 || fit(s, photo, box, f->lm) < 0 || vision_pose_estimate(f->lm, &pose) < 0)
 		return BJ_EINVAL;
 	f->usable = 1;
 	f->yaw = pose.yaw;
@@ -748,7 +746,7 @@ static int follow_face(perform_swapper *s, const media_image *frame, double t, c
 	}
 	float det_box[4];
 	memcpy(det_box, box, sizeof(box));
-	if (fit(s, s->pool, frame, box, pts) < 0)
+	if (fit(s, frame, box, pts) < 0)
 		return -1;
 	if (!tracked)
 		learn_box(s, det_box, pts, 1);

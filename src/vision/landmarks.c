@@ -90,88 +90,41 @@ static void sample(const vision_shape_model *m, int s, const media_image *img, c
 	}
 }
 
-/* Walks trees t0..t1-1 of stage s: the leaf each reaches. */
-static void walk_trees(const vision_shape_model *m, int s, const float *feat, const float **leaf, int t0, int t1)
+/* Walks every tree of stage s, then adds the leaves reached in tree order (the
+ * order dlib adds them in, so the float sums agree bit for bit), fetching the
+ * leaves a few trees ahead of the additions. */
+static void run_stage(const vision_shape_model *m, int s, const float *feat, struct scratch *sc)
 {
 	size_t tree0 = (size_t)s * m->trees;
 	size_t leaf_size = (size_t)m->leaves * m->stride;
-	for (int t = t0; t < t1; t++) {
+	for (int t = 0; t < m->trees; t++) {
 		const struct vision_split *sp = m->split + (tree0 + t) * m->splits;
 		int i = 0;
 		while (i < m->splits)
 			i = feat[sp[i].i1] - feat[sp[i].i2] > sp[i].thresh ? 2 * i + 1 : 2 * i + 2;
-		leaf[t] = m->leaf + (tree0 + t) * leaf_size + (size_t)(i - m->splits) * m->stride;
+		sc->leaf[t] = m->leaf + (tree0 + t) * leaf_size + (size_t)(i - m->splits) * m->stride;
 	}
-}
-
-/* Adds coordinates c0..c1-1 (multiples of 4) of the stage's leaves to the
- * shape in tree order (the order dlib adds them in, so the float sums agree
- * bit for bit; each coordinate's sum is its own, so the coordinates may be
- * shared out), fetching the leaves a few trees ahead of the additions. */
-static void add_leaves(const vision_shape_model *m, const float *const *leaf, float *shape, int c0, int c1)
-{
 	for (int t = 0; t < m->trees && t < PREFETCH_AHEAD; t++)
-		for (int c = c0; c < c1; c += 16)
-			__builtin_prefetch(leaf[t] + c);
+		for (int c = 0; c < m->stride; c += 16)
+			__builtin_prefetch(sc->leaf[t] + c);
 	for (int t = 0; t < m->trees; t++) {
 		if (t + PREFETCH_AHEAD < m->trees)
-			for (int c = c0; c < c1; c += 16)
-				__builtin_prefetch(leaf[t + PREFETCH_AHEAD] + c);
-		const float *l = leaf[t];
-		for (int c = c0; c < c1; c += 4)
-			*(v4f *)(shape + c) += *(const v4f *)(l + c);
+			for (int c = 0; c < m->stride; c += 16)
+				__builtin_prefetch(sc->leaf[t + PREFETCH_AHEAD] + c);
+		const float *leaf = sc->leaf[t];
+		for (int c = 0; c < m->stride; c += 4)
+			*(v4f *)(sc->shape + c) += *(const v4f *)(leaf + c);
 	}
-}
-
-/* One face's stage shared out over a pool: the trees' walks in SHARES runs
- * of trees, then the additions in SHARES runs of coordinates. */
-#define SHARES 4
-
-struct stage_job {
-	const vision_shape_model *m;
-	int s;
-	const float *feat;
-	struct scratch *sc;
-};
-
-static void walk_task(void *ctx, int task, int thread)
-{
-	(void)thread;
-	struct stage_job *j = ctx;
-	int n = j->m->trees;
-	walk_trees(j->m, j->s, j->feat, j->sc->leaf, task * n / SHARES, (task + 1) * n / SHARES);
-}
-
-static void add_task(void *ctx, int task, int thread)
-{
-	(void)thread;
-	struct stage_job *j = ctx;
-	int quads = j->m->stride / 4;
-	add_leaves(j->m, j->sc->leaf, j->sc->shape, 4 * (task * quads / SHARES), 4 * ((task + 1) * quads / SHARES));
-}
-
-/* Stage s: every tree walked, the leaves reached added to the shape; over
- * pool when it is not NULL. */
-static void run_stage(const vision_shape_model *m, int s, const float *feat, struct scratch *sc, bj_pool *pool)
-{
-	if (!pool) {
-		walk_trees(m, s, feat, sc->leaf, 0, m->trees);
-		add_leaves(m, sc->leaf, sc->shape, 0, m->stride);
-		return;
-	}
-	struct stage_job j = { m, s, feat, sc };
-	bj_pool_run(pool, SHARES, walk_task, &j);
-	bj_pool_run(pool, SHARES, add_task, &j);
 }
 
 static void fit_one(const vision_shape_model *m, const media_image *img, const float box[4],
-                    float *points, struct scratch *sc, bj_pool *pool)
+                    float *points, struct scratch *sc)
 {
 	memset(sc->shape, 0, (size_t)m->stride * sizeof(float));
 	memcpy(sc->shape, m->initial, (size_t)m->coords * sizeof(float));
 	for (int s = 0; s < m->stages; s++) {
 		sample(m, s, img, box, sc->shape, sc->feat, sc->at);
-		run_stage(m, s, sc->feat, sc, pool);
+		run_stage(m, s, sc->feat, sc);
 	}
 	double x0 = box[0], y0 = box[1], w = (double)box[2] - box[0], h = (double)box[3] - box[1];
 	for (int i = 0; i < m->parts; i++) {
@@ -209,19 +162,6 @@ int vision_landmarks_fit(const vision_shape_model *m, const media_image *img, co
 	return vision_landmarks_fit_batch(m, img, 1, box, points, NULL);
 }
 
-int vision_landmarks_fit_on(bj_pool *pool, const vision_shape_model *m, const media_image *img,
-                            const float box[4], float *points)
-{
-	if (check_box(img, box) < 0)
-		return BJ_EINVAL;
-	struct scratch sc = { 0 };
-	int err = scratch_new(m, &sc);
-	if (!err)
-		fit_one(m, img, box, points, &sc, pool && bj_pool_threads(pool) > 1 ? pool : NULL);
-	scratch_free(&sc);
-	return err;
-}
-
 struct batch {
 	const vision_shape_model *m;
 	const media_image *img;
@@ -234,7 +174,7 @@ static void fit_task(void *ctx, int task, int thread)
 {
 	struct batch *b = ctx;
 	fit_one(b->m, b->img, b->boxes + 4 * (size_t)task,
-	        b->points + (size_t)task * b->m->coords, &b->sc[thread], NULL);
+	        b->points + (size_t)task * b->m->coords, &b->sc[thread]);
 }
 
 int vision_landmarks_fit_batch(const vision_shape_model *m, const media_image *img, int n,

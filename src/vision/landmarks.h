@@ -36,14 +36,6 @@
 int vision_landmarks_fit(const vision_shape_model *m, const media_image *img, const float box[4],
                          float *points);
 
-/* The same for one face, its cascade's stages shared out over pool (NULL:
- * the caller's thread): each stage's trees are walked in runs of trees, and
- * the leaves reached are added to the shape in runs of coordinates, each
- * coordinate's sum in tree order, so the points are those of
- * vision_landmarks_fit bit for bit.  Not from one of pool's own tasks. */
-int vision_landmarks_fit_on(bj_pool *pool, const vision_shape_model *m, const media_image *img,
-                            const float box[4], float *points);
-
 /* The same for n faces of one image: boxes (n, 4), points (n, 2 * parts), spread
  * over pool's threads (NULL: the caller's thread).  The result does not depend
  * on the thread count.  Every box is checked before any work is done. */

@@ -5,7 +5,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
@@ -217,26 +216,6 @@ static int read_initial(struct reader *r, vision_shape_model *m)
 	return read_floats(r, m->initial, (size_t)n, "the initial shape");
 }
 
-/* The leaves' block (65 MB in the 68-point model) on 2 MB pages where the
- * kernel has them (transparent huge pages on request): a fit reads a leaf of
- * each of its 5000 trees, scattered over the whole block, and with 4 KB pages
- * nearly every one of them missed the TLB; loading faults the block in 32
- * times instead of 16000.  Not zeroed: every leaf is read from the file and
- * its padding cleared (read_tree).  Free with free(). */
-static float *leaf_block(size_t n_floats)
-{
-	size_t huge = (size_t)2 << 20, bytes;
-	void *p;
-	if (!bj_size_mul(&bytes, n_floats, sizeof(float)) || bytes > SIZE_MAX - huge ||
-	    posix_memalign(&p, huge, (bytes + huge - 1) & ~(huge - 1)) != 0) {
-		bj_error_set(BJ_ENOMEM, "out of memory allocating %zu floats", n_floats);
-		return NULL;
-	}
-	bytes = (bytes + huge - 1) & ~(huge - 1);
-	(void)madvise(p, bytes, MADV_HUGEPAGE);   /* only advice: 4 KB pages work too */
-	return p;
-}
-
 /* The first tree fixes the depth of all; then the whole cascade is sized, and
  * checked against the bytes left, before the big arrays are allocated. */
 static int size_cascade(struct reader *r, vision_shape_model *m, uint64_t n_splits)
@@ -258,7 +237,7 @@ static int size_cascade(struct reader *r, vision_shape_model *m, uint64_t n_spli
 	if (!bj_size_mul(&n_floats, n_leaves, (size_t)m->stride))
 		return bad(r, "the cascade is too large");
 	m->split = bj_try_calloc(n_nodes ? n_nodes : 1, sizeof(*m->split));
-	m->leaf = leaf_block(n_floats);
+	m->leaf = bj_try_calloc(n_floats, sizeof(float));
 	if (!m->split || !m->leaf)
 		return BJ_ENOMEM;
 	return 0;
@@ -304,8 +283,6 @@ static int read_tree(struct reader *r, vision_shape_model *m, int s, int t)
 			           m->coords);
 		if (read_floats(r, leaf, (size_t)m->coords, "a leaf") < 0)
 			return BJ_EFORMAT;
-		for (int c = m->coords; c < m->stride; c++)
-			leaf[c] = 0;
 	}
 	return 0;
 }
