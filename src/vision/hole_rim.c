@@ -1,7 +1,6 @@
 #include "vision/hole_rim.h"
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 #include "base/alloc.h"
 #include "vision/bands.h"
 
@@ -63,27 +62,14 @@ static void apply_band(void *ctx, int band, int thread)
 		}
 }
 
-/* A summed-area table of (w + 1) x (h + 1) cells (free()) with its top row
- * and left column zero; the rest is for the caller to fill.  Clearing all of
- * the four tables, 7 MB on a big face, was 2 % of its swap. */
-static long long *sat_new(int w, int h)
-{
-	size_t s = (size_t)w + 1, cells = s * ((size_t)h + 1);
-	long long *t = bj_xmalloc(cells * sizeof(*t));
-	memset(t, 0, s * sizeof(*t));
-	for (size_t y = 1; y <= (size_t)h; y++)
-		t[y * s] = 0;
-	return t;
-}
-
 void vision_hole_rim_match(bj_pool *pool, media_image *c, const media_image *d, const uint8_t *m,
                            const uint8_t *whole, int radius, float share)
 {
 	int w = c->width, h = c->height;
 	size_t s = (size_t)w + 1, cells = s * ((size_t)h + 1);
-	long long *n = sat_new(w, h), *sum[3];
+	long long *n = bj_xcalloc(cells, sizeof(*n)), *sum[3];
 	for (int k = 0; k < 3; k++)
-		sum[k] = sat_new(w, h);
+		sum[k] = bj_xcalloc(cells, sizeof(**sum));
 	for (int y = 0; y < h; y++)
 		for (int x = 0; x < w; x++) {
 			size_t i = (size_t)y * w + x, t = (size_t)(y + 1) * s + x + 1;
