@@ -14,7 +14,6 @@
 #include "perform/swap_steady.h"
 #include "perform/swap_temporal.h"
 #include "vision/align.h"
-#include "vision/bands.h"
 #include "vision/chroma.h"
 #include "vision/delaunay.h"
 #include "vision/detect.h"
@@ -320,27 +319,11 @@ static int pick_star(perform_swapper *s, const vision_pose *p)
 	return s->cur_star;
 }
 
-struct copy_job {
-	media_image *dst;
-	const media_image *src;
-};
-
-static void copy_band(void *ctx, int band, int thread)
+static void copy_image(media_image *dst, const media_image *src)
 {
-	(void)thread;
-	const struct copy_job *j = ctx;
-	int y0, y1;
-	vision_band_rows(band, 0, j->src->height, &y0, &y1);
-	for (int y = y0; y < y1; y++)
-		memcpy(j->dst->data + (size_t)y * j->dst->stride, j->src->data + (size_t)y * j->src->stride,
-		       (size_t)j->src->width * 3);
-}
-
-/* A whole frame copied, in bands over the pool: three a frame were 2 % of a
- * big face's swap on its own thread. */
-static void copy_image(bj_pool *pool, media_image *dst, const media_image *src)
-{
-	vision_bands_run(pool, copy_band, &(struct copy_job){ dst, src });
+	for (int y = 0; y < src->height; y++)
+		memcpy(dst->data + (size_t)y * dst->stride, src->data + (size_t)y * src->stride,
+		       (size_t)src->width * 3);
 }
 
 /* The face's centre (mean of its landmarks) and size (outer eye-corner
@@ -861,7 +844,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 	if (buffers(s, frame->width, frame->height) < 0)
 		return bj_error_code();
 	s->shot.frames++;
-	copy_image(s->pool, s->orig, frame);
+	copy_image(s->orig, frame);
 	if (want && want[2] <= 0) {
 		snprintf(rep->reason, sizeof(rep->reason), "not on screen");
 		rep->skip = PERFORM_SKIP_ABSENT;
@@ -915,7 +898,7 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 		else if ((ok = redrawn_face(s, frame, pts, &redrawn)) < 0)
 			return ok;
 		ok = 1;
-		copy_image(s->pool, s->work, frame);
+		copy_image(s->work, frame);
 		warp_star(s, st, pts);
 		media_image_free(redrawn.img);
 		free(redrawn.tris);
@@ -970,7 +953,7 @@ done:;
 	media_image *swap = s->prev_orig;
 	s->prev_orig = s->orig;
 	s->orig = swap;
-	copy_image(s->pool, s->prev_swap, frame);
+	copy_image(s->prev_swap, frame);
 	s->prev_valid = 1;
 	return 0;
 }
