@@ -14,6 +14,7 @@
 #include "perform/swap_steady.h"
 #include "perform/swap_temporal.h"
 #include "vision/align.h"
+#include "vision/chroma.h"
 #include "vision/delaunay.h"
 #include "vision/detect.h"
 #include "vision/expression.h"
@@ -507,7 +508,7 @@ static double star_enlarged(const perform_swapper *s, const float *pts)
 static int match_tone(perform_swapper *s, const media_image *frame, const float *pts, vision_rect box)
 {
 	int first = !s->measured;
-	s->chroma = follow(s->chroma, vision_chroma(frame, s->mask), first);
+	s->chroma = follow(s->chroma, vision_chroma_on(s->pool, frame, s->mask, box), first);
 	size_t n = (size_t)frame->width * frame->height;
 	if (!s->fill || s->fill->width != frame->width || s->fill->height != frame->height) {
 		free(s->skin);

@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "vision/bands.h"
 #include "vision/integral.h"
 
 #define GROUP_EPS 0.2
@@ -125,12 +126,10 @@ void vision_detector_free(vision_detector *d)
 	free(d);
 }
 
-media_image *vision_grey(const media_image *img)
+/* Rows y0..y1-1 of img into g (same size, one channel) by vision_grey's formula. */
+static void grey_rows(const media_image *img, media_image *g, int y0, int y1)
 {
-	media_image *g = media_image_new(img->width, img->height, 1);
-	if (!g)
-		return NULL;
-	for (int y = 0; y < img->height; y++) {
+	for (int y = y0; y < y1; y++) {
 		const uint8_t *p = img->data + (size_t)y * img->stride;
 		uint8_t *o = g->data + (size_t)y * g->stride;
 		if (img->channels == 1) {
@@ -140,7 +139,42 @@ media_image *vision_grey(const media_image *img)
 		for (int x = 0; x < img->width; x++, p += 3)
 			o[x] = (uint8_t)((9798 * p[0] + 19235 * p[1] + 3735 * p[2] + (1 << 14)) >> 15);
 	}
+}
+
+media_image *vision_grey(const media_image *img)
+{
+	media_image *g = media_image_new(img->width, img->height, 1);
+	if (g)
+		grey_rows(img, g, 0, img->height);
 	return g;
+}
+
+struct grey_job {
+	const media_image *img;
+	media_image *g;
+};
+
+static void grey_band(void *ctx, int band, int thread)
+{
+	(void)thread;
+	struct grey_job *j = ctx;
+	int y0, y1;
+	vision_band_rows(band, 0, j->img->height, &y0, &y1);
+	grey_rows(j->img, j->g, y0, y1);
+}
+
+/* d->grey made img's grey, in bands over d's pool (the detector's first step,
+ * on the caller's thread before: a quarter of a big face's detection), in the
+ * buffer of the last image when it has the same size. */
+static int grey_of(vision_detector *d, const media_image *img)
+{
+	if (!d->grey || d->grey->width != img->width || d->grey->height != img->height) {
+		media_image_free(d->grey);
+		if (!(d->grey = media_image_new(img->width, img->height, 1)))
+			return bj_error_code();
+	}
+	vision_bands_run(d->pool, grey_band, &(struct grey_job){ img, d->grey });
+	return 0;
 }
 
 /* ---- compiling the cascade for an atlas stride ---- */
@@ -820,11 +854,9 @@ int vision_detect(vision_detector *d, const media_image *img, const vision_detec
 	    p->min_width < 0 || p->min_height < 0 || p->max_width < 0 || p->max_height < 0)
 		return bj_error_set(BJ_EINVAL, "detection settings out of range (scale factor %g, "
 		                    "min neighbours %d)", p->scale_factor, p->min_neighbors);
-	media_image *g = vision_grey(img);
-	if (!g)
+	if (grey_of(d, img) < 0)
 		return bj_error_code();
-	media_image_free(d->grey);
-	d->grey = g;
+	const media_image *g = d->grey;
 	int ret = plan_levels(d, g->width, g->height, p);
 	if (ret < 0 || d->n_levels == 0)
 		return ret;

@@ -284,35 +284,61 @@ void vision_face_mask_guided_on(bj_pool *pool, const float *lm, const float lift
 	mask_tiled(pool, lm, lifts, w, h, mask, guide, box, TILE);
 }
 
-/* Marks from the border, over pixels below 255, what is not a hole; a
- * stack of pixel indices (each pushed once). */
+/* A run of fillable pixels (below 255, not reached yet) at row y from x on,
+ * for vision_mask_fill_holes' stack. */
+struct seed {
+	int x, y;
+};
+
+/* Pushes a seed at the start of every run of fillable pixels of row y
+ * between x0 and x1. */
+static void push_runs(const uint8_t *m, const uint8_t *whole, int w, int y, int x0, int x1, struct seed **stack,
+                      size_t *top, size_t *cap)
+{
+	const uint8_t *mr = m + (size_t)y * w, *wr = whole + (size_t)y * w;
+	for (int x = x0; x <= x1; x++) {
+		if (mr[x] == 255 || wr[x] != 255)
+			continue;
+		BJ_GROW(*stack, *cap, *top + 1);
+		(*stack)[(*top)++] = (struct seed){ x, y };
+		while (x < x1 && mr[x + 1] < 255 && wr[x + 1] == 255)
+			x++;
+	}
+}
+
+/* Marks from the border, over pixels below 255, what is not a hole: a span
+ * fill (a seed's run along its row filled at once, the rows above and below
+ * searched for runs along it), which reaches the same pixels as a fill
+ * pixel by pixel.  A reached pixel gets its own value, below 255, so whole
+ * itself says what is reached. */
 void vision_mask_fill_holes(const uint8_t *m, int w, int h, uint8_t *whole)
 {
-	size_t n = (size_t)w * h, top = 0;
-	size_t *stack = bj_xmalloc(n * sizeof(*stack));
-	uint8_t *reached = bj_xcalloc(n, 1);
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++) {
-			size_t i = (size_t)y * w + x;
-			if ((x == 0 || y == 0 || x == w - 1 || y == h - 1) && m[i] < 255) {
-				reached[i] = 1;
-				stack[top++] = i;
-			}
-		}
-	while (top) {
-		size_t i = stack[--top];
-		int x = (int)(i % (size_t)w), y = (int)(i / (size_t)w);
-		size_t next[4] = { i - 1, i + 1, i - (size_t)w, i + (size_t)w };
-		int ok[4] = { x > 0, x + 1 < w, y > 0, y + 1 < h };
-		for (int k = 0; k < 4; k++)
-			if (ok[k] && !reached[next[k]] && m[next[k]] < 255) {
-				reached[next[k]] = 1;
-				stack[top++] = next[k];
-			}
+	memset(whole, 255, (size_t)w * h);
+	size_t top = 0, cap = 0;
+	struct seed *stack = NULL;
+	push_runs(m, whole, w, 0, 0, w - 1, &stack, &top, &cap);
+	push_runs(m, whole, w, h - 1, 0, w - 1, &stack, &top, &cap);
+	for (int y = 1; y + 1 < h; y++) {
+		push_runs(m, whole, w, y, 0, 0, &stack, &top, &cap);
+		push_runs(m, whole, w, y, w - 1, w - 1, &stack, &top, &cap);
 	}
-	for (size_t i = 0; i < n; i++)
-		whole[i] = reached[i] ? m[i] : 255;
-	free(reached);
+	while (top) {
+		struct seed s = stack[--top];
+		const uint8_t *mr = m + (size_t)s.y * w;
+		uint8_t *wr = whole + (size_t)s.y * w;
+		if (wr[s.x] != 255)
+			continue;   /* filled since it was pushed */
+		int x0 = s.x, x1 = s.x;
+		while (x0 > 0 && mr[x0 - 1] < 255 && wr[x0 - 1] == 255)
+			x0--;
+		while (x1 + 1 < w && mr[x1 + 1] < 255 && wr[x1 + 1] == 255)
+			x1++;
+		memcpy(wr + x0, mr + x0, (size_t)(x1 - x0 + 1));
+		if (s.y > 0)
+			push_runs(m, whole, w, s.y - 1, x0, x1, &stack, &top, &cap);
+		if (s.y + 1 < h)
+			push_runs(m, whole, w, s.y + 1, x0, x1, &stack, &top, &cap);
+	}
 	free(stack);
 }
 
