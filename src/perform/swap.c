@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "perform/swap_choice.h"
 #include "perform/swap_detail.h"
 #include "perform/swap_mask.h"
 #include "perform/swap_score.h"
@@ -53,6 +54,8 @@ typedef struct star_photo {
 	float pts[2 * N_PTS];
 	int *tris, n_tris;
 	float yaw, pitch;
+	float desc[VISION_FACEDESC_DIM];   /* its face descriptor */
+	double detail;                     /* perform_photo_detail */
 } star_photo;
 
 struct perform_swapper {
@@ -73,6 +76,8 @@ struct perform_swapper {
 	vision_similarity moved;      /* how the picture moved under the face since the last frame ... */
 	int have_moved;               /* ... if known (face_motion) */
 	int have_face, missed, cur_star;
+	float actor_desc[VISION_FACEDESC_DIM];   /* the face's descriptor when first followed ... */
+	int have_actor;                          /* ... if it has one (pick_star) */
 	int targeted;           /* target holds for the next frame (perform_swapper_target) */
 	float target[4];
 	float last_box[4];      /* the last box fitted, for the detector to look near */
@@ -281,6 +286,8 @@ int perform_swapper_add_fitted(perform_swapper *s, const media_image *photo, con
 		       (size_t)photo->width * 3);
 	st.yaw = f->yaw;
 	st.pitch = f->pitch;
+	memcpy(st.desc, f->desc, sizeof(st.desc));
+	st.detail = perform_photo_detail(photo, f->lm);
 	/* the star's identity: the mean of its photos' descriptors */
 	for (int i = 0; i < VISION_FACEDESC_DIM; i++) {
 		s->star_sum[i] += f->desc[i];
@@ -302,20 +309,38 @@ static double pose_distance(const star_photo *st, const vision_pose *p)
 	return hypot(st->yaw - p->yaw, st->pitch - p->pitch);
 }
 
-/* The star photo for this pose, keeping the current one unless another is
- * clearly nearer; -1 when none is within MAX_TURN degrees of it. */
-static int pick_star(perform_swapper *s, const vision_pose *p)
+/* The star photo for this pose: of the photos about as near it, the one that
+ * carries the star best onto the actor (descriptor actor, NULL if unknown:
+ * the nearest; swap_choice.h), kept while it is within the choice's window
+ * of the nearest photo's pose (or STAR_HYSTERESIS if wider); -1 when no photo
+ * is within MAX_TURN degrees of it. */
+static int pick_star(perform_swapper *s, const vision_pose *p, const float *actor)
 {
-	int best = 0;
+	int nearest = 0;
 	for (int i = 1; i < s->n_stars; i++)
-		if (pose_distance(&s->stars[i], p) < pose_distance(&s->stars[best], p))
-			best = i;
-	if (pose_distance(&s->stars[best], p) > MAX_TURN)
+		if (pose_distance(&s->stars[i], p) < pose_distance(&s->stars[nearest], p))
+			nearest = i;
+	double near = pose_distance(&s->stars[nearest], p);
+	if (near > MAX_TURN)
 		return -1;
-	if (s->cur_star < 0 ||
-	    pose_distance(&s->stars[best], p) + STAR_HYSTERESIS < pose_distance(&s->stars[s->cur_star], p))
-		s->cur_star = best;
-	return s->cur_star;
+	double keep = actor ? fmax(PERFORM_CHOICE_WINDOW, STAR_HYSTERESIS) : STAR_HYSTERESIS;
+	if (s->cur_star >= 0 && pose_distance(&s->stars[s->cur_star], p) <= near + keep)
+		return s->cur_star;
+	int best = nearest;
+	if (actor) {
+		perform_photo_choice c[2] = { { s->stars[nearest].desc, s->stars[nearest].detail, near } };
+		double most = -INFINITY;
+		for (int i = 0; i < s->n_stars; i++) {
+			c[1] = (perform_photo_choice){ s->stars[i].desc, s->stars[i].detail, pose_distance(&s->stars[i], p) };
+			double fit = perform_photo_fit(i == nearest ? &c[0] : &c[1], &c[0], actor, s->star_desc);
+			if (fit > most) {
+				most = fit;
+				best = i;
+			}
+		}
+	}
+	s->cur_star = best;
+	return best;
 }
 
 static void copy_image(media_image *dst, const media_image *src)
@@ -880,7 +905,10 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 	}
 	vision_rect box = { 0, 0, 0, 0 };
 	if (ok) {
-		int pick = s->redraw ? 0 : pick_star(s, &pose);
+		/* the actor's descriptor, for the star photo's choice: once a face */
+		if (!s->redraw && s->cur_star < 0)
+			s->have_actor = vision_facedesc(frame, pts, s->actor_desc) == 0;
+		int pick = s->redraw ? 0 : pick_star(s, &pose, s->have_actor ? s->actor_desc : NULL);
 		if (pick < 0) {
 			snprintf(rep->reason, sizeof(rep->reason),
 			         "head turned (yaw %.0f, pitch %.0f degrees) beyond the star photos", pose.yaw, pose.pitch);
