@@ -584,15 +584,21 @@ struct skin_clone_job {
 };
 
 /* What the clone meets where the footage round the face is not skin (hair,
- * a dark background): the footage d's share (in 256ths, meet_share) of the
- * way from its skin's colour there f.  Met with the skin's colour alone, the
- * face ended as a light band over the hair at a turned face's far cheek
- * (Casablanca 3.9 s's seam score 1.17 against the footage's 1.10); met with
- * the footage alone, the hair's dark and colour were pulled into the face. */
+ * a dark background): its skin's colour there f, moved in lightness (luma)
+ * by share 256ths (meet_share) of the way to the footage d, its colour kept.
+ * Met with the skin's colour alone, the face ended as a light band over the
+ * hair at a turned face's far cheek (Casablanca 3.9 s's seam score 1.17
+ * against the footage's 1.10); met with the footage alone, the hair's dark
+ * and colour were pulled into the face; met halfway in colour as well,
+ * AlexandriaOcasioCortez's skin b* was 2.6 off hers (test_swap_tone). */
 static void meet(const uint8_t *d, const uint8_t *f, int share, uint8_t *out)
 {
-	for (int k = 0; k < 3; k++)
-		out[k] = (uint8_t)((f[k] * (256 - share) + d[k] * share + 128) >> 8);
+	int dy = 77 * (d[0] - f[0]) + 150 * (d[1] - f[1]) + 29 * (d[2] - f[2]);
+	int shift = (dy * share + (dy >= 0 ? 1 << 15 : -(1 << 15))) / (1 << 16);
+	for (int k = 0; k < 3; k++) {
+		int v = f[k] + shift;
+		out[k] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+	}
 }
 
 /* The footage's share in what the clone meets (meet) on row y of a box h rows
