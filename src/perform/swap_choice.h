@@ -12,8 +12,8 @@
  *         the photo of the highest fit (never -INFINITY for the nearest)
  *
  * Photos of about one pose carry the star's identity very unequally onto one
- * actor: on Casablanca 3.9 s, the photos within 10 degrees of its pose gave
- * identity margins from -0.057 to +0.032.  The margin followed how much
+ * actor: on Casablanca 3.9 s, the photos within 9 degrees of its pose gave
+ * identity margins from -0.057 to +0.017.  The margin followed how much
  * nearer a photo's own face descriptor is to the star's (the photos' mean)
  * than to the actor's.  Of the photos within PERFORM_CHOICE_WINDOW degrees of the
  * nearest one's pose, the fit is that difference less CHOICE_PER_DEGREE a
