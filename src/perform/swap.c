@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "perform/swap_choice.h"
 #include "perform/swap_detail.h"
 #include "perform/swap_mask.h"
 #include "perform/swap_score.h"
@@ -58,6 +59,8 @@ typedef struct star_photo {
 	float yaw, pitch;
 	vision_expression expression;
 	float unusual;   /* how far its expression is from the star's calm face (star_unusual) */
+	float desc[VISION_FACEDESC_DIM];   /* its face descriptor */
+	double detail;                     /* perform_photo_detail */
 } star_photo;
 
 struct perform_swapper {
@@ -79,6 +82,8 @@ struct perform_swapper {
 	vision_similarity moved;      /* how the picture moved under the face since the last frame ... */
 	int have_moved;               /* ... if known (face_motion) */
 	int have_face, missed, cur_star;
+	float actor_desc[VISION_FACEDESC_DIM];   /* the face's descriptor when first followed ... */
+	int have_actor;                          /* ... if it has one (pick_star) */
 	int targeted;           /* target holds for the next frame (perform_swapper_target) */
 	float target[4];
 	float last_box[4];      /* the last box fitted, for the detector to look near */
@@ -289,6 +294,8 @@ int perform_swapper_add_fitted(perform_swapper *s, const media_image *photo, con
 	st.pitch = f->pitch;
 	vision_expression_measure(f->lm, &st.expression);
 	s->unusual_stale = 1;
+	memcpy(st.desc, f->desc, sizeof(st.desc));
+	st.detail = perform_photo_detail(photo, f->lm);
 	/* the star's identity: the mean of its photos' descriptors */
 	for (int i = 0; i < VISION_FACEDESC_DIM; i++) {
 		s->star_sum[i] += f->desc[i];
@@ -351,24 +358,45 @@ static double star_cost(const star_photo *st, const vision_pose *p)
 	return pose_distance(st, p) + UNUSUAL_DEGREES * st->unusual;
 }
 
-/* The star photo for this pose: of those within MAX_TURN degrees of it, the
- * one nearest in pose with the calmest expression, keeping the current one
- * unless another clearly costs less; -1 when none is within MAX_TURN. */
-static int pick_star(perform_swapper *s, const vision_pose *p)
+/* The star photo for this pose: of the photos within MAX_TURN degrees of it,
+ * the one of least cost (star_cost: pose and expression) is the nearest; of
+ * those about as near it, the one that carries the star best onto the actor
+ * (descriptor actor, NULL if unknown: the nearest; swap_choice.h).  It is
+ * kept while its cost stays within the choice's window of the nearest's (or
+ * STAR_HYSTERESIS if wider); -1 when no photo is within MAX_TURN degrees. */
+static int pick_star(perform_swapper *s, const vision_pose *p, const float *actor)
 {
 	if (s->unusual_stale)
 		star_unusual(s);
-	int best = -1;
+	int nearest = -1;
 	for (int i = 0; i < s->n_stars; i++)
 		if (pose_distance(&s->stars[i], p) <= MAX_TURN &&
-		    (best < 0 || star_cost(&s->stars[i], p) < star_cost(&s->stars[best], p)))
-			best = i;
-	if (best < 0)
+		    (nearest < 0 || star_cost(&s->stars[i], p) < star_cost(&s->stars[nearest], p)))
+			nearest = i;
+	if (nearest < 0)
 		return -1;
-	if (s->cur_star < 0 || pose_distance(&s->stars[s->cur_star], p) > MAX_TURN ||
-	    star_cost(&s->stars[best], p) + STAR_HYSTERESIS < star_cost(&s->stars[s->cur_star], p))
-		s->cur_star = best;
-	return s->cur_star;
+	double near = star_cost(&s->stars[nearest], p);
+	double keep = actor ? fmax(PERFORM_CHOICE_WINDOW, STAR_HYSTERESIS) : STAR_HYSTERESIS;
+	if (s->cur_star >= 0 && pose_distance(&s->stars[s->cur_star], p) <= MAX_TURN &&
+	    star_cost(&s->stars[s->cur_star], p) <= near + keep)
+		return s->cur_star;
+	int best = nearest;
+	if (actor) {
+		perform_photo_choice c[2] = { { s->stars[nearest].desc, s->stars[nearest].detail, near } };
+		double most = -INFINITY;
+		for (int i = 0; i < s->n_stars; i++) {
+			if (pose_distance(&s->stars[i], p) > MAX_TURN)
+				continue;
+			c[1] = (perform_photo_choice){ s->stars[i].desc, s->stars[i].detail, star_cost(&s->stars[i], p) };
+			double fit = perform_photo_fit(i == nearest ? &c[0] : &c[1], &c[0], actor, s->star_desc);
+			if (fit > most) {
+				most = fit;
+				best = i;
+			}
+		}
+	}
+	s->cur_star = best;
+	return best;
 }
 
 static void copy_image(media_image *dst, const media_image *src)
@@ -933,7 +961,10 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 	}
 	vision_rect box = { 0, 0, 0, 0 };
 	if (ok) {
-		int pick = s->redraw ? 0 : pick_star(s, &pose);
+		/* the actor's descriptor, for the star photo's choice: once a face */
+		if (!s->redraw && s->cur_star < 0)
+			s->have_actor = vision_facedesc(frame, pts, s->actor_desc) == 0;
+		int pick = s->redraw ? 0 : pick_star(s, &pose, s->have_actor ? s->actor_desc : NULL);
 		if (pick < 0) {
 			snprintf(rep->reason, sizeof(rep->reason),
 			         "head turned (yaw %.0f, pitch %.0f degrees) beyond the star photos", pose.yaw, pose.pitch);

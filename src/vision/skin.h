@@ -56,11 +56,13 @@ int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t 
 
 /* vision_seamless_clone of src into dst over box, except that where dst is
  * alien and outside the mask's core (under 255) the clone meets fill (the
- * skin that would be there) instead of dst: a seamless clone makes the face
- * meet whatever lies around it, and hair, a dark background or the open
- * mouth pulled their dark and colour smoothly into the face (a dark mask on
- * a face framed by black hair).  The feathered edge still blends onto dst
- * itself.  Inside the mask's core (255) the clone's offset from src fades
+ * skin that would be there), moved in lightness halfway to dst at the face's
+ * sides (not at the top, the hairline), instead of dst: a seamless clone
+ * makes the face meet whatever lies around it, and hair, a dark background
+ * or the open mouth pulled their dark and colour smoothly into the face (a
+ * dark mask on a face framed by black hair); met with fill alone, the face
+ * ended as a light band over the hair.  The feathered edge still blends onto
+ * dst itself.  Inside the mask's core (255) the clone's offset from src fades
  * with the depth, to three quarters a sixth of the box's width in: a seamless clone
  * moves the whole face by what src and dst differ by at its edge (a relit
  * star whose edge stays lighter than the footage's shadowed jaw came out

@@ -238,6 +238,38 @@ static void test_clone_guard(void)
 	teardown(&s);
 }
 
+/* Black hair beside the face's side, over the hull's feathered edge at the
+ * cheeks (a turned face's far cheek): the clone meets halfway between the
+ * skin's colour and the hair there, so the face's edge over the hair is not a
+ * light band of skin (met with the skin's colour alone: L* 37 there, the
+ * footage's hair edge came out as skin half over the hair), while the face
+ * inside keeps its lightness. */
+static void test_clone_side_hair(void)
+{
+	struct setup s;
+	setup(&s);
+	media_image *star = face(60, 0, 12, 16, 35, 6, 12, 0), *foot = face(60, 0, 12, 16, 35, 6, 12, 0);
+	for (int y = 100; y < H; y++)
+		for (int x = 150; x < W; x++)
+			put_lab(foot, x, y, 12, 2, 4);
+	CHECK(vision_skin_relight(star, foot, s.skin, s.mask, s.box, vision_skin_sigma(s.lm), 0, s.alien, s.fill) ==
+	      0);
+	CHECK(vision_skin_clone(foot, star, s.mask, s.alien, s.fill, s.box) == 0);
+	/* on row 120, where the mask crosses 128 over the hair */
+	int x = 150;
+	while (x < W - 1 && s.mask[120 * W + x] >= 128)
+		x++;
+	float edge[3], in[3];
+	get_lab(foot, x - 1, 120, edge);
+	get_lab(foot, 100, 120, in);
+	CHECK(s.alien[120 * W + x] != 0, "hair at (%d, 120) alien", x);
+	CHECK(edge[0] < 32, "the edge over the hair L* %.1f (skin 60, hair 12)", edge[0]);
+	CHECK(fabs(in[0] - 60) < 3, "the face's middle L* %.1f, want 60", in[0]);
+	media_image_free(star);
+	media_image_free(foot);
+	teardown(&s);
+}
+
 /* A brown brow on a pink-skinned face: the star's skin takes the footage's
  * pink, its brow half of that and stays brown (turning every colour by the
  * skins' hue difference made it purple); and a pale star's features are not made
@@ -438,7 +470,7 @@ int main(void)
 		TEST_CASE(test_mask),
 		TEST_CASE(test_contrast_kept),
 		TEST_CASE(test_light_and_hue),
-		TEST_CASE(test_clone_guard),
+		TEST_CASE(test_clone_guard), TEST_CASE(test_clone_side_hair),
 		TEST_CASE(test_features_keep_colour),
 		TEST_CASE(test_clone_keeps_inside),
 		TEST_CASE(test_clone_mouth_steady),
