@@ -382,7 +382,14 @@ static int pick_star(perform_swapper *s, const vision_pose *p, const float *acto
 		return s->cur_star;
 	int best = nearest;
 	if (actor) {
-		perform_photo_choice c[2] = { { s->stars[nearest].desc, s->stars[nearest].detail, near } };
+		/* the detail limits are the photo nearest in pose alone's: a calmer
+		 * photo may be plainer, and a limit from it let through photos that
+		 * made the face flicker (videoretalking_face_1: 1.08) */
+		int posed = nearest;
+		for (int i = 0; i < s->n_stars; i++)
+			if (pose_distance(&s->stars[i], p) < pose_distance(&s->stars[posed], p))
+				posed = i;
+		perform_photo_choice c[2] = { { s->stars[nearest].desc, s->stars[posed].detail, near } };
 		double most = -INFINITY;
 		for (int i = 0; i < s->n_stars; i++) {
 			if (pose_distance(&s->stars[i], p) > MAX_TURN)
