@@ -6,10 +6,12 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "base/fmath.h"
 #include "vision/bands.h"
 #include "vision/face_mask.h"
 #include "vision/hole_rim.h"
 #include "vision/poisson.h"
+#include "vision/srgb.h"
 
 /* Whether (x, y) is more than reach from the polyline through the landmarks
  * first..last (closed back to first when closed) and, for a closed one, not
@@ -128,7 +130,7 @@ static float l_to_y(float l)
 
 static float y_to_l(float y)
 {
-	return y > 216.0f / 24389 ? 116 * cbrtf(y) - 16 : y * 24389 / 27;
+	return y > 216.0f / 24389 ? 116 * vision_cbrtf(y) - 16 : y * 24389 / 27;
 }
 
 /* The median of a histogram of n counts over bins of one unit from lo. */
@@ -148,7 +150,16 @@ static double hist_median(const long *hist, int bins, long n, double lo)
  * background, teeth. */
 static int unlike(const float lab[3], const double median[3])
 {
-	return fabs(lab[0] - median[0]) > 30 || hypot(lab[1] - median[1], lab[2] - median[2]) > 20;
+	if (fabs(lab[0] - median[0]) > 30)
+		return 1;
+	/* the squared distance decides unless within a billionth of 20^2, so
+	 * the answer is hypot's (a libm call, 1 % of a swap's CPU) */
+	double da = lab[1] - median[1], db = lab[2] - median[2], d2 = da * da + db * db;
+	if (d2 > 400 * (1 + 1e-9))
+		return 1;
+	if (d2 < 400 * (1 - 1e-9))
+		return 0;
+	return hypot(da, db) > 20;
 }
 
 /* lab gets img's L*a*b* over box (box-relative, a and b 0 when grey; with
@@ -198,9 +209,9 @@ static long robust_skin(bj_pool *pool, const media_image *img, const uint8_t *sk
 		const float *p = lab + 3 * i;
 		if (!keep[i])
 			continue;
-		hist[(int)fminf(fmaxf(p[0], 0), 100)]++;
+		hist[(int)bj_fminf(bj_fmaxf(p[0], 0), 100)]++;
 		for (int c = 1; c < 3; c++)
-			hist[101 + (c - 1) * AB_BINS + (int)fminf(fmaxf(p[c] - AB_LO, 0), AB_BINS - 1)]++;
+			hist[101 + (c - 1) * AB_BINS + (int)bj_fminf(bj_fmaxf(p[c] - AB_LO, 0), AB_BINS - 1)]++;
 		n++;
 	}
 	long kept = 0;
@@ -334,7 +345,7 @@ static void lowpass_at(const lowpass *lp, int x, int y, const float mean[3], flo
 	lowpass_lanes s = (1 - ty) * ((1 - tx) * lowpass_cell(r0 + c0) + tx * lowpass_cell(r0 + c1)) +
 	                  ty * ((1 - tx) * lowpass_cell(r1 + c0) + tx * lowpass_cell(r1 + c1));
 	/* a skin weight under a few hundredths of a cell's: blend towards the mean */
-	float t = fminf(s[3] / 0.05f, 1);
+	float t = bj_fminf(s[3] / 0.05f, 1);
 	lowpass_lanes m = { mean[0], mean[1], mean[2], 0 };
 	lowpass_lanes q = s[3] > 0 ? s / s[3] : (lowpass_lanes){ 0, 0, 0, 0 };
 	lowpass_lanes o = t * q + (1 - t) * m;
@@ -372,8 +383,8 @@ static void relight(float lab[3], const float from[3], const float to[3])
 {
 	float like_l = (lab[0] - y_to_l(from[0])) / LIKE_L;
 	float ry = from[0] > 1e-5f ? to[0] / from[0] : 1;
-	ry = fminf(fmaxf(ry, 1 / 6.0f), 6);
-	lab[0] = y_to_l(fminf(l_to_y(lab[0]) * ry, 1));
+	ry = bj_fminf(bj_fmaxf(ry, 1 / 6.0f), 6);
+	lab[0] = y_to_l(bj_fminf(l_to_y(lab[0]) * ry, 1));
 	if (from[1] * from[1] + from[2] * from[2] >= 4 * 4) {
 		float turn = atan2f(from[1] * lab[2] - from[2] * lab[1], from[1] * lab[1] + from[2] * lab[2]);
 		if (fabsf(turn) > MAX_HUE) {
