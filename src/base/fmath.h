@@ -3,6 +3,7 @@
  *
  *     float v = bj_fmaxf(bj_fminf(x, 255), 0);   // fminf/fmaxf, NaN and -0 alike
  *     uint8_t b = (uint8_t)bj_rint_small(v);      // lrintf for 0 <= v < 2^22
+ *     float d = bj_hypotf(dx, dy);                // hypotf
  *
  * Without -ffinite-math-only GCC leaves fminf, fmaxf and lrintf as calls into
  * libm; in a per-pixel loop the call costs more than the work and keeps the
@@ -11,6 +12,8 @@
  * swapping one for the other changes no byte of output.
  */
 #pragma once
+
+#include <math.h>
 
 /* fmaxf(a, b): the larger; the one that is not a NaN when one is; a when the
  * two compare equal (glibc returns its first argument for fmaxf(-0, +0) and
@@ -32,4 +35,15 @@ static inline float bj_fminf(float a, float b)
 static inline float bj_rint_small(float v)
 {
 	return (v + 0x1p23f) - 0x1p23f;
+}
+
+/* hypotf(x, y): glibc (2.35 on) returns the square root of the sum of the
+ * squares taken in double (exact squares, one rounding each for the sum and
+ * the root, then to float); the same here for finite x and y, libm's call
+ * otherwise. */
+static inline float bj_hypotf(float x, float y)
+{
+	if (!isfinite(x) || !isfinite(y))
+		return hypotf(x, y);
+	return (float)sqrt((double)x * x + (double)y * y);
 }

@@ -184,18 +184,22 @@ static void lab_band(void *ctx, int band, int thread)
 	vision_rect box = jb->box;
 	int w = box.x1 - box.x0, y0, y1;
 	vision_band_rows(band, 0, box.y1 - box.y0, &y0, &y1);
-	for (int y = y0; y < y1; y++)
+	for (int y = y0; y < y1; y++) {
+		size_t row = (size_t)(box.y0 + y) * img->width + box.x0;
+		const uint8_t *only = jb->only ? jb->only + row : NULL;
+		vision_rgb_to_lab_row(img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)box.x0, w, only, 1,
+		                      jb->lab + 3 * (size_t)y * w);
 		for (int x = 0; x < w; x++) {
-			size_t i = (size_t)y * w + x, j = (size_t)(box.y0 + y) * img->width + box.x0 + x;
+			size_t i = (size_t)y * w + x;
 			float *p = jb->lab + 3 * i;
 			jb->keep[i] = 0;
-			if (jb->only && !jb->only[j])
+			if (only && !only[x])
 				continue;
-			vision_rgb_to_lab(img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)(box.x0 + x), p);
 			if (jb->grey)
 				p[1] = p[2] = 0;
-			jb->keep[i] = jb->skin[j] != 0;
+			jb->keep[i] = jb->skin[row + x] != 0;
 		}
+	}
 }
 
 static long robust_skin(bj_pool *pool, const media_image *img, const uint8_t *skin, const uint8_t *only,
@@ -435,25 +439,34 @@ static void relight_band(void *ctx, int band, int thread)
 	media_image *img = j->img, *fill = j->fill;
 	vision_rect box = j->box;
 	int w = box.x1 - box.x0, y0, y1;
+	float *skin_lab = bj_xmalloc((size_t)w * 3 * sizeof(float));   /* the fill's row */
 	vision_band_rows(band, 0, box.y1 - box.y0, &y0, &y1);
-	for (int y = y0; y < y1; y++)
+	for (int y = y0; y < y1; y++) {
+		size_t row = (size_t)(box.y0 + y) * img->width + box.x0;
+		const uint8_t *mask = j->mask + row, *alien = j->alien + row;
+		float *lab_row = j->lab_img + 3 * (size_t)y * w;
 		for (int x = 0; x < w; x++) {
-			size_t i = (size_t)(box.y0 + y) * img->width + box.x0 + x;
-			if (!j->mask[i] && !j->alien[i])
+			if (!mask[x] && !alien[x])
 				continue;
-			float from[3], to[3], *lab = j->lab_img + 3 * ((size_t)y * w + x);
+			float from[3], to[3], *lab = lab_row + 3 * (size_t)x;
 			lowpass_at(&j->lr, x, y, j->mean_r, to);
-			if (j->alien[i]) {
-				float skin_lab[3] = { y_to_l(to[0]), to[1], to[2] };
-				vision_lab_to_rgb(skin_lab,
-				                  fill->data + (size_t)(box.y0 + y) * fill->stride + 3 * (size_t)(box.x0 + x));
+			if (alien[x]) {
+				skin_lab[3 * x] = y_to_l(to[0]);
+				skin_lab[3 * x + 1] = to[1];
+				skin_lab[3 * x + 2] = to[2];
 			}
-			if (!j->mask[i])
+			if (!mask[x])
 				continue;
 			lowpass_at(&j->li, x, y, j->mean_i, from);
 			relight(lab, from, to);
-			vision_lab_to_rgb(lab, img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)(box.x0 + x));
 		}
+		/* the row's colours back to RGB together (vision_lab_to_rgb_row) */
+		vision_lab_to_rgb_row(skin_lab, w, alien, 1,
+		                      fill->data + (size_t)(box.y0 + y) * fill->stride + 3 * (size_t)box.x0);
+		vision_lab_to_rgb_row(lab_row, w, mask, 1,
+		                      img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)box.x0);
+	}
+	free(skin_lab);
 }
 
 int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t *skin, const uint8_t *mask,

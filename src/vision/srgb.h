@@ -28,6 +28,30 @@ double vision_cbrt(double t);
  * float rounding of a threshold. */
 uint8_t vision_linear_to_srgb8(float v);
 
+/* The tables behind it, made on the first call (thread-safe): threshold[k]
+ * the least linear value that gives k (threshold[256] infinite), first[i]
+ * the output at i / VISION_SRGB_STEPS.  Get them once for many pixels and
+ * convert each with the inline vision_srgb8. */
+#define VISION_SRGB_STEPS 4096
+struct vision_srgb_tables {
+	float threshold[257];
+	uint8_t first[VISION_SRGB_STEPS + 1];
+};
+const struct vision_srgb_tables *vision_srgb_tables(void);
+
+/* vision_linear_to_srgb8(v) from the tables t: the index's output, one up
+ * where v has reached the next threshold (a step of the index never spans
+ * two: srgb.c checks it when it makes them). */
+static inline uint8_t vision_srgb8(const struct vision_srgb_tables *t, float v)
+{
+	if (!(v > 0))
+		return 0;
+	if (v >= 1)
+		return 255;
+	int k = t->first[(int)(v * VISION_SRGB_STEPS)];
+	return (uint8_t)(k + (v >= t->threshold[k + 1]));
+}
+
 /* cbrtf(y) with glibc 2.36's result to the bit, inline for a normal float
  * y > 0 (libm's call otherwise).  Its method: y = m 2^e with m in [0.5, 1), a
  * quadratic first guess at m's cube root, one Halley step in double, times

@@ -25,11 +25,6 @@ static float srgb_to_linear(int v)
 	return lut[v];
 }
 
-static uint8_t linear_to_srgb(float v)
-{
-	return vision_linear_to_srgb8(v);
-}
-
 /* D65 white */
 static const double XN = 0.95047, YN = 1.0, ZN = 1.08883;
 
@@ -77,29 +72,181 @@ void vision_rgb_to_lab(const uint8_t rgb[3], float lab[3])
 	memcpy(lab, slot->lab, sizeof(slot->lab));
 }
 
+/* Four colours' L*a*b* at once (the row's cache misses), each colour in a
+ * vector lane doing plain_rgb_to_lab's operations in their order, the cube
+ * root vision_cbrt's: the same floats, but the four colours' divisions
+ * overlap where one colour's wait on each other (a miss cost ~25 ns). */
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef double v4d __attribute__((vector_size(32)));
+typedef int64_t v4l __attribute__((vector_size(32)));
+
+static inline v4d lab_f4(v4d t)
+{
+	/* vision_cbrt for the lanes above the knee (positive and finite
+	 * there): its first guess from the bits, then its two Halley steps */
+	v4d y;
+	for (int k = 0; k < 4; k++) {
+		double a = t[k] > 0 ? t[k] : 1;
+		uint64_t bits;
+		memcpy(&bits, &a, sizeof(bits));
+		bits = bits / 3 + 0x2a9f7893782da1ceULL;
+		memcpy(&a, &bits, sizeof(a));
+		y[k] = a;
+	}
+	for (int i = 0; i < 2; i++) {
+		v4d y3 = y * y * y;
+		y *= (y3 + 2 * t) / (2 * y3 + t);
+	}
+	v4l above = t > 216.0 / 24389;
+	v4d linear = (24389.0 / 27 * t + 16) / 116;
+	return (v4d)((above & (v4l)y) | (~above & (v4l)linear));
+}
+
+__attribute__((target_clones("avx2", "default"))) static void rgb_to_lab4(const uint8_t *const rgb[4],
+                                                                         float *const lab[4])
+{
+	v4d r, g, b;
+	for (int k = 0; k < 4; k++) {
+		r[k] = srgb_to_linear(rgb[k][0]);
+		g[k] = srgb_to_linear(rgb[k][1]);
+		b[k] = srgb_to_linear(rgb[k][2]);
+	}
+	v4d x = 0.4124564 * r + 0.3575761 * g + 0.1804375 * b;
+	v4d y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
+	v4d z = 0.0193339 * r + 0.1191920 * g + 0.9503041 * b;
+	v4d fx = lab_f4(x / XN), fy = lab_f4(y / YN), fz = lab_f4(z / ZN);
+	v4d l = 116 * fy - 16, a = 500 * (fx - fy), bb = 200 * (fy - fz);
+	for (int k = 0; k < 4; k++) {
+		lab[k][0] = (float)l[k];
+		lab[k][1] = (float)a[k];
+		lab[k][2] = (float)bb[k];
+	}
+}
+
+void vision_rgb_to_lab_row(const uint8_t *rgb, int n, const uint8_t *mask, int at, float *lab)
+{
+	struct lab_slot *cache = lab_cache;
+	/* the misses wait in fours: colour, output, slot and key */
+	const uint8_t *miss_rgb[4];
+	float *miss_lab[4];
+	struct lab_slot *miss_slot[4];
+	uint32_t miss_key[4];
+	int misses = 0;
+	for (int i = 0; i <= n; i++) {
+		if (i < n) {
+			if (mask && mask[i] < at)
+				continue;
+			const uint8_t *p = rgb + 3 * (size_t)i;
+			uint32_t key = 1u << 24 | (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+			struct lab_slot *slot = &cache[(key * 2654435761u) >> 20];
+			if (slot->key == key) {
+				memcpy(lab + 3 * (size_t)i, slot->lab, sizeof(slot->lab));
+				continue;
+			}
+			miss_rgb[misses] = p;
+			miss_lab[misses] = lab + 3 * (size_t)i;
+			miss_slot[misses] = slot;
+			miss_key[misses] = key;
+			if (++misses < 4)
+				continue;
+		} else if (!misses) {
+			break;
+		}
+		/* four misses, or the row's last few with the first repeated */
+		for (int k = misses; k < 4; k++) {
+			miss_rgb[k] = miss_rgb[0];
+			miss_lab[k] = miss_lab[0];
+		}
+		rgb_to_lab4(miss_rgb, miss_lab);
+		/* the slots in the misses' order: where two share one, the later
+		 * keeps it, as one at a time */
+		for (int k = 0; k < misses; k++) {
+			memcpy(miss_slot[k]->lab, miss_lab[k], sizeof(miss_slot[k]->lab));
+			miss_slot[k]->key = miss_key[k];
+		}
+		misses = 0;
+	}
+}
+
+/* Four pixels' L*a*b* to RGB at once, each in a vector lane doing
+ * vision_lab_to_rgb's operations in their order: the same bytes. */
+static inline v4d lab_finv4(v4d f)
+{
+	v4d f3 = f * f * f;
+	v4l above = f3 > 216.0 / 24389;
+	v4d linear = (116 * f - 16) * 27 / 24389;
+	return (v4d)((above & (v4l)f3) | (~above & (v4l)linear));
+}
+
+__attribute__((target_clones("avx2", "default"))) static void lab_to_rgb4(const float *const lab[4],
+                                                                         uint8_t *const rgb[4])
+{
+	v4d l, a, b;
+	for (int k = 0; k < 4; k++) {
+		l[k] = lab[k][0] + 16;   /* in float, as the scalar code adds */
+		a[k] = lab[k][1];
+		b[k] = lab[k][2];
+	}
+	v4d fy = l / 116.0, fx = fy + a / 500.0, fz = fy - b / 200.0;
+	v4d x = XN * lab_finv4(fx), y = YN * lab_finv4(fy), z = ZN * lab_finv4(fz);
+	v4d r = 3.2404542 * x - 1.5371385 * y - 0.4985314 * z;
+	v4d g = -0.9692660 * x + 1.8760108 * y + 0.0415560 * z;
+	v4d bl = 0.0556434 * x - 0.2040259 * y + 1.0572252 * z;
+	const struct vision_srgb_tables *t = vision_srgb_tables();
+	for (int k = 0; k < 4; k++) {
+		rgb[k][0] = vision_srgb8(t, (float)r[k]);
+		rgb[k][1] = vision_srgb8(t, (float)g[k]);
+		rgb[k][2] = vision_srgb8(t, (float)bl[k]);
+	}
+}
+
+void vision_lab_to_rgb_row(const float *lab, int n, const uint8_t *mask, int at, uint8_t *rgb)
+{
+	const float *from[4];
+	uint8_t *to[4];
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		if (mask && mask[i] < at)
+			continue;
+		from[k] = lab + 3 * (size_t)i;
+		to[k] = rgb + 3 * (size_t)i;
+		if (++k == 4) {
+			lab_to_rgb4(from, to);
+			k = 0;
+		}
+	}
+	for (int i = 0; i < k; i++)
+		vision_lab_to_rgb(from[i], to[i]);
+}
+
 void vision_lab_to_rgb(const float lab[3], uint8_t rgb[3])
 {
+	const struct vision_srgb_tables *t = vision_srgb_tables();
 	double fy = (lab[0] + 16) / 116.0, fx = fy + lab[1] / 500.0, fz = fy - lab[2] / 200.0;
 	double x = XN * lab_finv(fx), y = YN * lab_finv(fy), z = ZN * lab_finv(fz);
-	rgb[0] = linear_to_srgb((float)(3.2404542 * x - 1.5371385 * y - 0.4985314 * z));
-	rgb[1] = linear_to_srgb((float)(-0.9692660 * x + 1.8760108 * y + 0.0415560 * z));
-	rgb[2] = linear_to_srgb((float)(0.0556434 * x - 0.2040259 * y + 1.0572252 * z));
+	rgb[0] = vision_srgb8(t, (float)(3.2404542 * x - 1.5371385 * y - 0.4985314 * z));
+	rgb[1] = vision_srgb8(t, (float)(-0.9692660 * x + 1.8760108 * y + 0.0415560 * z));
+	rgb[2] = vision_srgb8(t, (float)(0.0556434 * x - 0.2040259 * y + 1.0572252 * z));
 }
 
 long vision_lab_stats(const media_image *img, const uint8_t *mask, double stats[6])
 {
 	double s[3] = { 0 }, s2[3] = { 0 };
 	long n = 0;
-	for (int y = 0; y < img->height; y++)
+	float *row = bj_xmalloc((size_t)img->width * 3 * sizeof(float));
+	for (int y = 0; y < img->height; y++) {
+		const uint8_t *m = mask + (size_t)y * img->width;
+		vision_rgb_to_lab_row(img->data + (size_t)y * img->stride, img->width, m, 128, row);
 		for (int x = 0; x < img->width; x++) {
-			if (!IN(mask, (size_t)y * img->width + x))
+			if (m[x] < 128)
 				continue;
-			float lab[3];
-			vision_rgb_to_lab(img->data + (size_t)y * img->stride + 3 * (size_t)x, lab);
+			const float *lab = row + 3 * (size_t)x;
 			for (int c = 0; c < 3; c++)
 				s[c] += lab[c], s2[c] += (double)lab[c] * lab[c];
 			n++;
 		}
+	}
+	free(row);
 	for (int c = 0; c < 3; c++) {
 		stats[c] = n ? s[c] / n : 0;
 		stats[3 + c] = n ? sqrt(fmax(s2[c] / n - stats[c] * stats[c], 0)) : 0;
@@ -134,15 +281,19 @@ double vision_chroma(const media_image *img, const uint8_t *mask)
 {
 	double s = 0;
 	long n = 0;
-	for (int y = 0; y < img->height; y++)
+	float *row = bj_xmalloc((size_t)img->width * 3 * sizeof(float));
+	for (int y = 0; y < img->height; y++) {
+		const uint8_t *m = mask + (size_t)y * img->width;
+		vision_rgb_to_lab_row(img->data + (size_t)y * img->stride, img->width, m, 128, row);
 		for (int x = 0; x < img->width; x++) {
-			if (!IN(mask, (size_t)y * img->width + x))
+			if (m[x] < 128)
 				continue;
-			float lab[3];
-			vision_rgb_to_lab(img->data + (size_t)y * img->stride + 3 * (size_t)x, lab);
+			const float *lab = row + 3 * (size_t)x;
 			s += (double)lab[1] * lab[1] + (double)lab[2] * lab[2];
 			n++;
 		}
+	}
+	free(row);
 	return n ? sqrt(s / n) : 0;
 }
 
@@ -367,7 +518,6 @@ double vision_sharpness(const media_image *img, const uint8_t *mask)
 /* out[j] += k * src[j] for j < n, eight at a time in GCC vectors (in clones
  * for AVX2 and plain x86-64): each j gets the product and the sum the plain
  * loop gives it (C11 mode: no fused multiply-add), so the same bytes. */
-#pragma GCC diagnostic ignored "-Wpsabi"
 typedef float v8f __attribute__((vector_size(32)));
 
 __attribute__((target_clones("avx2", "default"))) static void add_scaled(float *out, const float *src, float k,

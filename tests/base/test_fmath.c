@@ -71,11 +71,35 @@ static void test_rint_small_like_lrintf(void)
 	CHECK(bj_rint_small(0.5f) == 0 && bj_rint_small(1.5f) == 2 && bj_rint_small(2.5f) == 2);
 }
 
+static void test_hypotf_like_libm(void)
+{
+	enum { N = sizeof(specials) / sizeof(specials[0]) };
+	long differ = 0;
+	for (int i = 0; i < N; i++)
+		for (int j = 0; j < N; j++) {
+			volatile float a = specials[i], b = specials[j];
+			differ += !same(bj_hypotf(a, b), hypotf(a, b));
+		}
+	/* pairs of any bits, and pairs of L*a*b*-sized values */
+	uint64_t x = 88172645463325252ull;
+	for (int k = 0; k < 400000; k++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		float a = from_bits((uint32_t)x), b = from_bits((uint32_t)(x >> 32));
+		if (k & 1)
+			a = (float)((uint32_t)x % 40000) / 200 - 100 + (float)(x >> 44) * 1e-9f,
+			b = (float)((uint32_t)(x >> 16) % 40000) / 200 - 100;
+		volatile float va = a, vb = b;
+		differ += !same(bj_hypotf(va, vb), hypotf(va, vb));
+	}
+	CHECK(differ == 0, "%ld pairs differ from hypotf", differ);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_min_max_like_libm),
 		TEST_CASE(test_rint_small_like_lrintf),
+		TEST_CASE(test_hypotf_like_libm),
 		{ 0 },
 	};
 	return test_main(cases);
