@@ -372,6 +372,25 @@ static void lowpass_mean(const lowpass *lp, float mean[3])
 #define LIKE_L 20.0f      /* L* from the skin's at which a pixel is two thirds skin-like */
 #define LIKE_AB 16.0f     /* ... and a*b* */
 
+/* Whether |atan2f(cross, dot)| > MAX_HUE.  For dot > 0 the angle is
+ * atan(|cross| / dot), so |cross| against dot tan(MAX_HUE) decides, but
+ * for a ratio within 1e-5 of it (atan2f's result is within a float's
+ * rounding of the angle, ~1e-8 here), where atan2f does, as it does for
+ * dot <= 0: most pixels of a face need no call into libm (0.8 % of a swap's
+ * CPU), and the answer is atan2f's. */
+static int turned_far(float cross, float dot)
+{
+	const double tan_max = tan((double)MAX_HUE);
+	if (dot > 0 && isfinite(cross) && isfinite(dot)) {
+		double c = fabs((double)cross), d = (double)dot * tan_max;
+		if (c > d * (1 + 1e-5))
+			return 1;
+		if (c < d * (1 - 1e-5))
+			return 0;
+	}
+	return fabsf(atan2f(cross, dot)) > MAX_HUE;
+}
+
 /* The pixel (L*a*b*) moved by the two low-pass skins (Y, a*, b*): its
  * luminance scaled by theirs (light multiplies); its colour first kept within
  * MAX_HUE of the star's skin hue (the green-grey of a compressed photo's
@@ -390,15 +409,16 @@ static void relight(float lab[3], const float from[3], const float to[3])
 	ry = bj_fminf(bj_fmaxf(ry, 1 / 6.0f), 6);
 	lab[0] = y_to_l(bj_fminf(l_to_y(lab[0]) * ry, 1));
 	if (from[1] * from[1] + from[2] * from[2] >= 4 * 4) {
-		float turn = atan2f(from[1] * lab[2] - from[2] * lab[1], from[1] * lab[1] + from[2] * lab[2]);
-		if (fabsf(turn) > MAX_HUE) {
+		float cross = from[1] * lab[2] - from[2] * lab[1], dot = from[1] * lab[1] + from[2] * lab[2];
+		if (turned_far(cross, dot)) {
+			float turn = atan2f(cross, dot);
 			float back = turn - copysignf(MAX_HUE, turn), c = cosf(back), s = sinf(back);
 			float a = lab[1], b = lab[2];
 			lab[1] = a * c + b * s;
 			lab[2] = -a * s + b * c;
 		}
 	}
-	float like_ab = hypotf(lab[1] - from[1], lab[2] - from[2]) / LIKE_AB;
+	float like_ab = bj_hypotf(lab[1] - from[1], lab[2] - from[2]) / LIKE_AB;
 	float w = 0.5f + 0.5f * expf(-like_l * like_l - like_ab * like_ab);
 	lab[1] += w * (to[1] - from[1]);
 	lab[2] += w * (to[2] - from[2]);
