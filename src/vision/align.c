@@ -87,11 +87,9 @@ int vision_align_transform(const float *landmarks, int size, vision_similarity *
 	return 0;
 }
 
-/* Adds the bilinear sample at (x, y) of every channel (ch of them, 1 or 3)
- * to acc; pixels outside the image are 0.  Always inlined with ch a
- * constant, so that the sums stay in registers. */
-static inline __attribute__((always_inline)) void add_bilinear(const media_image *img, int ch, double x, double y,
-                                                               double *acc)
+/* Adds the bilinear sample at (x, y) of a grey image to *acc; pixels
+ * outside the image are 0. */
+static void add_bilinear_grey(const media_image *img, double x, double y, double *acc)
 {
 	double fx = floor(x), fy = floor(y);
 	int x0 = (int)fx, y0 = (int)fy;
@@ -106,9 +104,7 @@ static inline __attribute__((always_inline)) void add_bilinear(const media_image
 			int xx = x0 + dx;
 			if (xx < 0 || xx >= img->width)
 				continue;
-			double wgt = wy * (dx ? ax : 1 - ax);
-			for (int c = 0; c < ch; c++)
-				acc[c] += wgt * row[(size_t)xx * ch + c];
+			*acc += wy * (dx ? ax : 1 - ax) * row[xx];
 		}
 	}
 }
@@ -124,7 +120,7 @@ struct crop_plan {
 /* Row v of an RGB crop, four pixels at a time: each pixel's three sums in a
  * vector's lanes (lane 3 spare), the four pixels' sums side by side so that
  * their additions overlap (each pixel adds a k x k x 4 chain of products one
- * after the other).  Each lane does add_bilinear's operations for its
+ * after the other).  Each lane does add_bilinear_grey's operations for its
  * channel in their order, so the bytes are the plain loop's
  * (tests/vision/test_align.c compares them). */
 #pragma GCC diagnostic ignored "-Wpsabi"
@@ -146,7 +142,8 @@ static inline __attribute__((always_inline)) crop_lanes crop_pixel(const media_i
 	return (crop_lanes){ p[0], p[1], p[2], 0 };
 }
 
-/* add_bilinear for 3 channels in lanes; inside: the caller knows all four
+/* The bilinear sample at (x, y) of an RGB image added to *acc (3 channels in
+ * lanes), pixels outside it 0; inside: the caller knows all four
  * pixels are in the picture, and not the last (no checks). */
 static inline __attribute__((always_inline)) void crop_add(const media_image *img, double x, double y,
                                                            crop_lanes *acc, int inside)
@@ -260,16 +257,16 @@ media_image *vision_align_crop(const media_image *img, const float *landmarks, i
 	for (int v = 0; v < size; v++) {
 		uint8_t *row = out->data + (size_t)v * out->stride;
 		for (int u = 0; u < size; u++) {
-			double acc[3] = { 0, 0, 0 };
+			double acc = 0;
 			for (int j = 0; j < k; j++) {
 				double cv = v + (j + 0.5) / k - 0.5;
 				for (int i = 0; i < k; i++) {
 					double cu = u + (i + 0.5) / k - 0.5;
 					double x = back.a * cu - back.b * cv + back.tx, y = back.b * cu + back.a * cv + back.ty;
-					add_bilinear(img, 1, x, y, acc);
+					add_bilinear_grey(img, x, y, &acc);
 				}
 			}
-			double val = acc[0] / (k * k) + 0.5;
+			double val = acc / (k * k) + 0.5;
 			row[u] = (uint8_t)(val > 255 ? 255 : val);
 		}
 	}
