@@ -5,6 +5,9 @@
  *
  *     double f = vision_cbrt(t);                  // cbrt(t) to 1e-13
  *     uint8_t v = vision_linear_to_srgb8(0.2f);   // 124, as the formula rounds
+ *     const struct vision_srgb_tables *t = vision_srgb_tables();
+ *     uint8_t w = vision_srgb8(t, 0.2f);          // the same, inline, for many pixels
+ *     float l = vision_cbrtf(0.5f);               // cbrtf's float, inline
  *
  * libm's cbrt and pow were a fifth of a face swap's time (three of each per
  * pixel, several passes per frame).
