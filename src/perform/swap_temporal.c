@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/fmath.h"
 #include "vision/align.h"
 #include "vision/bands.h"
 
@@ -177,7 +178,7 @@ static void blend_band(void *ctx, int band, int thread)
 			float rows = (float)(1 + (y > 0) + (y + 1 < h));
 			for (int x = 0; x < w; x++) {
 				float mean = (across[x] + (y > 0 ? across[x - w] : 0) + (y + 1 < h ? across[x + w] : 0)) / rows;
-				float keep = KEEP * fmaxf(0, 1 - mean / AGREE);
+				float keep = KEEP * bj_fmaxf(0, 1 - mean / AGREE);
 				for (int ch = 0; ch < 3; ch++)
 					c[3 * x + ch] += keep * (carried[3 * x + ch] - c[3 * x + ch]);
 			}
@@ -185,9 +186,9 @@ static void blend_band(void *ctx, int band, int thread)
 		uint8_t *s = j->swapped->data + (size_t)(box.y0 + y) * j->swapped->stride + 3 * (size_t)box.x0;
 		const uint8_t *f = j->footage->data + (size_t)(box.y0 + y) * j->footage->stride + 3 * (size_t)box.x0;
 		for (int x = 0; x < 3 * w; x++) {
-			float v = fminf(fmaxf((float)f[x] + c[x], 0), 255);
+			float v = bj_fminf(bj_fmaxf((float)f[x] + c[x], 0), 255);
 			c[x] = v - (float)f[x];
-			s[x] = (uint8_t)lrintf(v);
+			s[x] = (uint8_t)bj_rint_small(v);
 		}
 	}
 }

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -86,11 +87,9 @@ int vision_align_transform(const float *landmarks, int size, vision_similarity *
 	return 0;
 }
 
-/* Adds the bilinear sample at (x, y) of every channel (ch of them, 1 or 3)
- * to acc; pixels outside the image are 0.  Always inlined with ch a
- * constant, so that the sums stay in registers. */
-static inline __attribute__((always_inline)) void add_bilinear(const media_image *img, int ch, double x, double y,
-                                                               double *acc)
+/* Adds the bilinear sample at (x, y) of a grey image to *acc; pixels
+ * outside the image are 0. */
+static void add_bilinear_grey(const media_image *img, double x, double y, double *acc)
 {
 	double fx = floor(x), fy = floor(y);
 	int x0 = (int)fx, y0 = (int)fy;
@@ -105,10 +104,131 @@ static inline __attribute__((always_inline)) void add_bilinear(const media_image
 			int xx = x0 + dx;
 			if (xx < 0 || xx >= img->width)
 				continue;
-			double wgt = wy * (dx ? ax : 1 - ax);
-			for (int c = 0; c < ch; c++)
-				acc[c] += wgt * row[(size_t)xx * ch + c];
+			*acc += wy * (dx ? ax : 1 - ax) * row[xx];
 		}
+	}
+}
+
+/* The sample offsets within a crop pixel: crop coordinate c + off[i] - 0.5
+ * for i < k, off[i] = (i + 0.5) / k. */
+struct crop_plan {
+	vision_similarity back;
+	int k;
+	double off[MAX_SAMPLES];
+};
+
+/* Row v of an RGB crop, four pixels at a time: each pixel's three sums in a
+ * vector's lanes (lane 3 spare), the four pixels' sums side by side so that
+ * their additions overlap (each pixel adds a k x k x 4 chain of products one
+ * after the other).  Each lane does add_bilinear_grey's operations for its
+ * channel in their order, so the bytes are the plain loop's
+ * (tests/vision/test_align.c compares them). */
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef double crop_lanes __attribute__((vector_size(4 * sizeof(double))));
+typedef int32_t crop_ints __attribute__((vector_size(4 * sizeof(int32_t))));
+
+typedef uint8_t crop_bytes __attribute__((vector_size(4)));
+
+/* An RGB pixel's bytes in lanes 0..2 (lane 3 the next byte: never used);
+ * four bytes read at once unless that would read past the picture's end. */
+static inline __attribute__((always_inline)) crop_lanes crop_pixel(const media_image *img, const uint8_t *p)
+{
+	const uint8_t *end = img->data + (size_t)(img->height - 1) * img->stride + 3 * (size_t)img->width;
+	if (p + 4 <= end) {
+		crop_bytes v;
+		memcpy(&v, p, sizeof(v));
+		return __builtin_convertvector(__builtin_convertvector(v, crop_ints), crop_lanes);
+	}
+	return (crop_lanes){ p[0], p[1], p[2], 0 };
+}
+
+/* The bilinear sample at (x, y) of an RGB image added to *acc (3 channels in
+ * lanes), pixels outside it 0; inside: the caller knows all four
+ * pixels are in the picture, and not the last (no checks). */
+static inline __attribute__((always_inline)) void crop_add(const media_image *img, double x, double y,
+                                                           crop_lanes *acc, int inside)
+{
+	double fx = floor(x), fy = floor(y);
+	int x0 = (int)fx, y0 = (int)fy;
+	double ax = x - fx, ay = y - fy;
+	if (inside) {
+		const uint8_t *p = img->data + (size_t)y0 * img->stride + 3 * (size_t)x0;
+		crop_bytes b00, b10, b01, b11;
+		memcpy(&b00, p, sizeof(b00));
+		memcpy(&b10, p + 3, sizeof(b10));
+		memcpy(&b01, p + img->stride, sizeof(b01));
+		memcpy(&b11, p + img->stride + 3, sizeof(b11));
+		*acc += (1 - ay) * (1 - ax) * __builtin_convertvector(__builtin_convertvector(b00, crop_ints), crop_lanes);
+		*acc += (1 - ay) * ax * __builtin_convertvector(__builtin_convertvector(b10, crop_ints), crop_lanes);
+		*acc += ay * (1 - ax) * __builtin_convertvector(__builtin_convertvector(b01, crop_ints), crop_lanes);
+		*acc += ay * ax * __builtin_convertvector(__builtin_convertvector(b11, crop_ints), crop_lanes);
+		return;
+	}
+	for (int dy = 0; dy < 2; dy++) {
+		int yy = y0 + dy;
+		if (yy < 0 || yy >= img->height)
+			continue;
+		const uint8_t *row = img->data + (size_t)yy * img->stride;
+		double wy = dy ? ay : 1 - ay;
+		for (int dx = 0; dx < 2; dx++) {
+			int xx = x0 + dx;
+			if (xx < 0 || xx >= img->width)
+				continue;
+			double wgt = wy * (dx ? ax : 1 - ax);
+			*acc += wgt * crop_pixel(img, row + (size_t)xx * 3);
+		}
+	}
+}
+
+__attribute__((target_clones("avx2", "default"))) static void crop_row_rgb(const media_image *img,
+                                                                          const struct crop_plan *pl, int v,
+                                                                          int size, uint8_t *out)
+{
+	const vision_similarity *b = &pl->back;
+	int k = pl->k;
+	for (int u0 = 0; u0 < size; u0 += 4) {
+		/* always four, so that the sums stay in registers; past the row's
+		 * end they are not written */
+		int n = size - u0 < 4 ? size - u0 : 4;
+		crop_lanes a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+		/* whether every sample's four pixels are inside the picture (and
+		 * before its last pixel, for the four-byte reads): the samples
+		 * lie in the parallelogram of the group's corner samples, grown by
+		 * a pixel for rounding */
+		double xs[4], ys[4];
+		for (int c = 0; c < 4; c++) {
+			double cu = u0 + (c & 1 ? 3 + pl->off[k - 1] : pl->off[0]) - 0.5;
+			double cv = v + (c & 2 ? pl->off[k - 1] : pl->off[0]) - 0.5;
+			xs[c] = b->a * cu - b->b * cv + b->tx;
+			ys[c] = b->b * cu + b->a * cv + b->ty;
+		}
+		int inside = 1;
+		for (int c = 0; c < 4; c++)
+			inside &= xs[c] >= 1 && ys[c] >= 1 && xs[c] < img->width - 3 && ys[c] < img->height - 3;
+		for (int j = 0; j < k; j++) {
+			double cv = v + pl->off[j] - 0.5, bcv = b->b * cv, acv = b->a * cv;
+			for (int i = 0; i < k; i++) {
+				double c0 = u0 + pl->off[i] - 0.5, c1 = u0 + 1 + pl->off[i] - 0.5;
+				double c2 = u0 + 2 + pl->off[i] - 0.5, c3 = u0 + 3 + pl->off[i] - 0.5;
+				if (inside) {
+					crop_add(img, b->a * c0 - bcv + b->tx, b->b * c0 + acv + b->ty, &a0, 1);
+					crop_add(img, b->a * c1 - bcv + b->tx, b->b * c1 + acv + b->ty, &a1, 1);
+					crop_add(img, b->a * c2 - bcv + b->tx, b->b * c2 + acv + b->ty, &a2, 1);
+					crop_add(img, b->a * c3 - bcv + b->tx, b->b * c3 + acv + b->ty, &a3, 1);
+				} else {
+					crop_add(img, b->a * c0 - bcv + b->tx, b->b * c0 + acv + b->ty, &a0, 0);
+					crop_add(img, b->a * c1 - bcv + b->tx, b->b * c1 + acv + b->ty, &a1, 0);
+					crop_add(img, b->a * c2 - bcv + b->tx, b->b * c2 + acv + b->ty, &a2, 0);
+					crop_add(img, b->a * c3 - bcv + b->tx, b->b * c3 + acv + b->ty, &a3, 0);
+				}
+			}
+		}
+		const crop_lanes acc[4] = { a0, a1, a2, a3 };
+		for (int q = 0; q < n; q++)
+			for (int c = 0; c < 3; c++) {
+				double val = acc[q][c] / (k * k) + 0.5;
+				out[3 * (size_t)(u0 + q) + c] = (uint8_t)(val > 255 ? 255 : val);
+			}
 	}
 }
 
@@ -126,25 +246,28 @@ media_image *vision_align_crop(const media_image *img, const float *landmarks, i
 	double step = hypot(back.a, back.b);
 	int k = (int)ceil(step - 1e-9);
 	k = k < 1 ? 1 : k > MAX_SAMPLES ? MAX_SAMPLES : k;
+	if (img->channels == 3) {
+		struct crop_plan pl = { back, k, { 0 } };
+		for (int i = 0; i < k; i++)
+			pl.off[i] = (i + 0.5) / k;
+		for (int v = 0; v < size; v++)
+			crop_row_rgb(img, &pl, v, size, out->data + (size_t)v * out->stride);
+		return out;
+	}
 	for (int v = 0; v < size; v++) {
 		uint8_t *row = out->data + (size_t)v * out->stride;
 		for (int u = 0; u < size; u++) {
-			double acc[3] = { 0, 0, 0 };
+			double acc = 0;
 			for (int j = 0; j < k; j++) {
 				double cv = v + (j + 0.5) / k - 0.5;
 				for (int i = 0; i < k; i++) {
 					double cu = u + (i + 0.5) / k - 0.5;
 					double x = back.a * cu - back.b * cv + back.tx, y = back.b * cu + back.a * cv + back.ty;
-					if (img->channels == 3)
-						add_bilinear(img, 3, x, y, acc);
-					else
-						add_bilinear(img, 1, x, y, acc);
+					add_bilinear_grey(img, x, y, &acc);
 				}
 			}
-			for (int c = 0; c < img->channels; c++) {
-				double val = acc[c] / (k * k) + 0.5;
-				row[(size_t)u * img->channels + c] = (uint8_t)(val > 255 ? 255 : val);
-			}
+			double val = acc / (k * k) + 0.5;
+			row[u] = (uint8_t)(val > 255 ? 255 : val);
 		}
 	}
 	return out;

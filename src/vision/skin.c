@@ -6,10 +6,13 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "base/fmath.h"
 #include "vision/bands.h"
 #include "vision/face_mask.h"
 #include "vision/hole_rim.h"
+#include "vision/internal.h"
 #include "vision/poisson.h"
+#include "vision/srgb.h"
 
 /* Whether (x, y) is more than reach from the polyline through the landmarks
  * first..last (closed back to first when closed) and, for a closed one, not
@@ -128,7 +131,63 @@ static float l_to_y(float l)
 
 static float y_to_l(float y)
 {
-	return y > 216.0f / 24389 ? 116 * cbrtf(y) - 16 : y * 24389 / 27;
+	return y > 216.0f / 24389 ? 116 * vision_cbrtf(y) - 16 : y * 24389 / 27;
+}
+
+/* vision_y_to_lstar_n (internal.h): y_to_l of y[0..n-1] in place, four at a time in vector lanes, each lane
+ * vision_cbrtf's operations (its double steps in double lanes, the vectors
+ * made from their four values at once, which GCC does in registers): the
+ * same floats.  The relight's three L* a pixel, each waiting on its
+ * division alone, were 2 % of a swap's CPU. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef float f4 __attribute__((vector_size(16)));
+typedef double d4 __attribute__((vector_size(32)));
+typedef int32_t i4 __attribute__((vector_size(16)));
+typedef uint32_t u4 __attribute__((vector_size(16)));
+
+__attribute__((target_clones("avx2", "default"))) void vision_y_to_lstar_n(float *y, int n)
+{
+	static const double root2[5] = { 1 / 1.5874010519681994748, 1 / 1.2599210498948731648, 1, 1.2599210498948731648,
+		                         1.5874010519681994748 };
+	int i = 0;
+	for (; i + 4 <= n; i += 4) {
+		f4 v;
+		memcpy(&v, y + i, sizeof(v));
+		u4 u;
+		memcpy(&u, &v, sizeof(u));
+		i4 e = (i4)(u >> 23) - 126, third = e / 3, idx = 2 + e % 3;
+		u4 mu = (u & 0x007fffffu) | 0x3f000000u;
+		f4 m;
+		memcpy(&m, &mu, sizeof(m));
+		d4 md = { m[0], m[1], m[2], m[3] };
+		d4 gd = 0.492659620528969547 + (0.697570460207922770 - 0.191502161678719066 * md) * md;
+		f4 g = { (float)gd[0], (float)gd[1], (float)gd[2], (float)gd[3] };
+		/* g's rounding to float made to happen: GCC 12, targeting AVX2,
+		 * took g's double back as gd itself (a wrong fold of double to
+		 * float to double, which test_relight_pinned caught) */
+		__asm__("" : "+x"(g));
+		f4 g3 = g * g * g;
+		__asm__("" : "+x"(g3));
+		d4 g_d = { g[0], g[1], g[2], g[3] }, g3_d = { g3[0], g3[1], g3[2], g3[3] };
+		d4 scale = { root2[idx[0]], root2[idx[1]], root2[idx[2]], root2[idx[3]] };
+		d4 rd = g_d * (g3_d + 2.0 * md) / (2.0 * g3_d + md) * scale;
+		f4 r = { (float)rd[0], (float)rd[1], (float)rd[2], (float)rd[3] };
+		u4 ru;
+		memcpy(&ru, &r, sizeof(ru));
+		ru += (u4)third << 23;
+		memcpy(&r, &ru, sizeof(r));
+		f4 above = 116 * r - 16, below = v * 24389 / 27;
+		for (int k = 0; k < 4; k++) {
+			float yk = v[k];
+			/* past the knee and not a normal float: libm's (inf) */
+			if (yk > 216.0f / 24389 && !(yk < INFINITY))
+				y[i + k] = y_to_l(yk);
+			else
+				y[i + k] = yk > 216.0f / 24389 ? above[k] : below[k];
+		}
+	}
+	for (; i < n; i++)
+		y[i] = y_to_l(y[i]);
 }
 
 /* The median of a histogram of n counts over bins of one unit from lo. */
@@ -148,7 +207,16 @@ static double hist_median(const long *hist, int bins, long n, double lo)
  * background, teeth. */
 static int unlike(const float lab[3], const double median[3])
 {
-	return fabs(lab[0] - median[0]) > 30 || hypot(lab[1] - median[1], lab[2] - median[2]) > 20;
+	if (fabs(lab[0] - median[0]) > 30)
+		return 1;
+	/* the squared distance decides unless within a billionth of 20^2, so
+	 * the answer is hypot's (a libm call, 1 % of a swap's CPU) */
+	double da = lab[1] - median[1], db = lab[2] - median[2], d2 = da * da + db * db;
+	if (d2 > 400 * (1 + 1e-9))
+		return 1;
+	if (d2 < 400 * (1 - 1e-9))
+		return 0;
+	return hypot(da, db) > 20;
 }
 
 /* lab gets img's L*a*b* over box (box-relative, a and b 0 when grey; with
@@ -173,18 +241,22 @@ static void lab_band(void *ctx, int band, int thread)
 	vision_rect box = jb->box;
 	int w = box.x1 - box.x0, y0, y1;
 	vision_band_rows(band, 0, box.y1 - box.y0, &y0, &y1);
-	for (int y = y0; y < y1; y++)
+	for (int y = y0; y < y1; y++) {
+		size_t row = (size_t)(box.y0 + y) * img->width + box.x0;
+		const uint8_t *only = jb->only ? jb->only + row : NULL;
+		vision_rgb_to_lab_row(img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)box.x0, w, only, 1,
+		                      jb->lab + 3 * (size_t)y * w);
 		for (int x = 0; x < w; x++) {
-			size_t i = (size_t)y * w + x, j = (size_t)(box.y0 + y) * img->width + box.x0 + x;
+			size_t i = (size_t)y * w + x;
 			float *p = jb->lab + 3 * i;
 			jb->keep[i] = 0;
-			if (jb->only && !jb->only[j])
+			if (only && !only[x])
 				continue;
-			vision_rgb_to_lab(img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)(box.x0 + x), p);
 			if (jb->grey)
 				p[1] = p[2] = 0;
-			jb->keep[i] = jb->skin[j] != 0;
+			jb->keep[i] = jb->skin[row + x] != 0;
 		}
+	}
 }
 
 static long robust_skin(bj_pool *pool, const media_image *img, const uint8_t *skin, const uint8_t *only,
@@ -198,9 +270,9 @@ static long robust_skin(bj_pool *pool, const media_image *img, const uint8_t *sk
 		const float *p = lab + 3 * i;
 		if (!keep[i])
 			continue;
-		hist[(int)fminf(fmaxf(p[0], 0), 100)]++;
+		hist[(int)bj_fminf(bj_fmaxf(p[0], 0), 100)]++;
 		for (int c = 1; c < 3; c++)
-			hist[101 + (c - 1) * AB_BINS + (int)fminf(fmaxf(p[c] - AB_LO, 0), AB_BINS - 1)]++;
+			hist[101 + (c - 1) * AB_BINS + (int)bj_fminf(bj_fmaxf(p[c] - AB_LO, 0), AB_BINS - 1)]++;
 		n++;
 	}
 	long kept = 0;
@@ -334,7 +406,7 @@ static void lowpass_at(const lowpass *lp, int x, int y, const float mean[3], flo
 	lowpass_lanes s = (1 - ty) * ((1 - tx) * lowpass_cell(r0 + c0) + tx * lowpass_cell(r0 + c1)) +
 	                  ty * ((1 - tx) * lowpass_cell(r1 + c0) + tx * lowpass_cell(r1 + c1));
 	/* a skin weight under a few hundredths of a cell's: blend towards the mean */
-	float t = fminf(s[3] / 0.05f, 1);
+	float t = bj_fminf(s[3] / 0.05f, 1);
 	lowpass_lanes m = { mean[0], mean[1], mean[2], 0 };
 	lowpass_lanes q = s[3] > 0 ? s / s[3] : (lowpass_lanes){ 0, 0, 0, 0 };
 	lowpass_lanes o = t * q + (1 - t) * m;
@@ -357,6 +429,25 @@ static void lowpass_mean(const lowpass *lp, float mean[3])
 #define LIKE_L 20.0f      /* L* from the skin's at which a pixel is two thirds skin-like */
 #define LIKE_AB 16.0f     /* ... and a*b* */
 
+/* Whether |atan2f(cross, dot)| > MAX_HUE.  For dot > 0 the angle is
+ * atan(|cross| / dot), so |cross| against dot tan(MAX_HUE) decides, but
+ * for a ratio within 1e-5 of it (atan2f's result is within a float's
+ * rounding of the angle, ~1e-8 here), where atan2f does, as it does for
+ * dot <= 0: most pixels of a face need no call into libm (0.8 % of a swap's
+ * CPU), and the answer is atan2f's. */
+static int turned_far(float cross, float dot)
+{
+	const double tan_max = tan((double)MAX_HUE);
+	if (dot > 0 && isfinite(cross) && isfinite(dot)) {
+		double c = fabs((double)cross), d = (double)dot * tan_max;
+		if (c > d * (1 + 1e-5))
+			return 1;
+		if (c < d * (1 - 1e-5))
+			return 0;
+	}
+	return fabsf(atan2f(cross, dot)) > MAX_HUE;
+}
+
 /* The pixel (L*a*b*) moved by the two low-pass skins (Y, a*, b*): its
  * luminance scaled by theirs (light multiplies); its colour first kept within
  * MAX_HUE of the star's skin hue (the green-grey of a compressed photo's
@@ -367,23 +458,33 @@ static void lowpass_mean(const lowpass *lp, float mean[3])
  * doubled a pale photo's reds on a tanned face and turned a brown brow purple
  * on a pink one.  Brows, eyes and lips, far from the skin in lightness or
  * colour, get half the shift: with all of it a brown brow on a pink face is
- * mauve, with none an olive band (face_4). */
-static void relight(float lab[3], const float from[3], const float to[3])
+ * mauve, with none an olive band (face_4).
+ *
+ * relight in two halves around the L* of two Ys, which relight_band works
+ * out for a row at a time: the Y the pixel's L* goes to. */
+static float relit_y(const float lab[3], const float from[3], const float to[3])
 {
-	float like_l = (lab[0] - y_to_l(from[0])) / LIKE_L;
 	float ry = from[0] > 1e-5f ? to[0] / from[0] : 1;
-	ry = fminf(fmaxf(ry, 1 / 6.0f), 6);
-	lab[0] = y_to_l(fminf(l_to_y(lab[0]) * ry, 1));
+	ry = bj_fminf(bj_fmaxf(ry, 1 / 6.0f), 6);
+	return bj_fminf(l_to_y(lab[0]) * ry, 1);
+}
+
+/* ... and the rest, given l_from = y_to_l(from[0]) and the new L*. */
+static void relight_rest(float lab[3], const float from[3], const float to[3], float l_from, float l_new)
+{
+	float like_l = (lab[0] - l_from) / LIKE_L;
+	lab[0] = l_new;
 	if (from[1] * from[1] + from[2] * from[2] >= 4 * 4) {
-		float turn = atan2f(from[1] * lab[2] - from[2] * lab[1], from[1] * lab[1] + from[2] * lab[2]);
-		if (fabsf(turn) > MAX_HUE) {
+		float cross = from[1] * lab[2] - from[2] * lab[1], dot = from[1] * lab[1] + from[2] * lab[2];
+		if (turned_far(cross, dot)) {
+			float turn = atan2f(cross, dot);
 			float back = turn - copysignf(MAX_HUE, turn), c = cosf(back), s = sinf(back);
 			float a = lab[1], b = lab[2];
 			lab[1] = a * c + b * s;
 			lab[2] = -a * s + b * c;
 		}
 	}
-	float like_ab = hypotf(lab[1] - from[1], lab[2] - from[2]) / LIKE_AB;
+	float like_ab = bj_hypotf(lab[1] - from[1], lab[2] - from[2]) / LIKE_AB;
 	float w = 0.5f + 0.5f * expf(-like_l * like_l - like_ab * like_ab);
 	lab[1] += w * (to[1] - from[1]);
 	lab[2] += w * (to[2] - from[2]);
@@ -416,7 +517,9 @@ static void alien_band(void *ctx, int band, int thread)
 			        unlike(j->lab_ref + 3 * ((size_t)y * w + x), j->med_ref) ? 255 : 0;
 }
 
-/* A band's rows relit, and the fill's skin colour where the star is alien. */
+/* A band's rows relit, and the fill's skin colour where the star is alien:
+ * a row's low-pass colours first, then all its L* together (vision_y_to_lstar_n), then
+ * the rest of each pixel, then the row back to RGB together. */
 static void relight_band(void *ctx, int band, int thread)
 {
 	(void)thread;
@@ -424,25 +527,53 @@ static void relight_band(void *ctx, int band, int thread)
 	media_image *img = j->img, *fill = j->fill;
 	vision_rect box = j->box;
 	int w = box.x1 - box.x0, y0, y1;
+	float *skin_lab = bj_xmalloc((size_t)w * 3 * sizeof(float));   /* the fill's row */
+	float *from = bj_xmalloc((size_t)w * 6 * sizeof(float)), *to = from + 3 * (size_t)w;
+	float *ys = bj_xmalloc((size_t)w * 3 * sizeof(float));          /* Ys, then their L* */
 	vision_band_rows(band, 0, box.y1 - box.y0, &y0, &y1);
-	for (int y = y0; y < y1; y++)
+	for (int y = y0; y < y1; y++) {
+		size_t row = (size_t)(box.y0 + y) * img->width + box.x0;
+		const uint8_t *mask = j->mask + row, *alien = j->alien + row;
+		float *lab_row = j->lab_img + 3 * (size_t)y * w;
+		int n = 0;
 		for (int x = 0; x < w; x++) {
-			size_t i = (size_t)(box.y0 + y) * img->width + box.x0 + x;
-			if (!j->mask[i] && !j->alien[i])
+			if (!mask[x] && !alien[x])
 				continue;
-			float from[3], to[3], *lab = j->lab_img + 3 * ((size_t)y * w + x);
-			lowpass_at(&j->lr, x, y, j->mean_r, to);
-			if (j->alien[i]) {
-				float skin_lab[3] = { y_to_l(to[0]), to[1], to[2] };
-				vision_lab_to_rgb(skin_lab,
-				                  fill->data + (size_t)(box.y0 + y) * fill->stride + 3 * (size_t)(box.x0 + x));
-			}
-			if (!j->mask[i])
+			float *t = to + 3 * (size_t)x, *f = from + 3 * (size_t)x;
+			lowpass_at(&j->lr, x, y, j->mean_r, t);
+			if (alien[x])
+				ys[n++] = t[0];
+			if (!mask[x])
 				continue;
-			lowpass_at(&j->li, x, y, j->mean_i, from);
-			relight(lab, from, to);
-			vision_lab_to_rgb(lab, img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)(box.x0 + x));
+			lowpass_at(&j->li, x, y, j->mean_i, f);
+			ys[n++] = f[0];
+			ys[n++] = relit_y(lab_row + 3 * (size_t)x, f, t);
 		}
+		vision_y_to_lstar_n(ys, n);
+		n = 0;
+		for (int x = 0; x < w; x++) {
+			if (!mask[x] && !alien[x])
+				continue;
+			const float *t = to + 3 * (size_t)x;
+			if (alien[x]) {
+				skin_lab[3 * x] = ys[n++];
+				skin_lab[3 * x + 1] = t[1];
+				skin_lab[3 * x + 2] = t[2];
+			}
+			if (!mask[x])
+				continue;
+			relight_rest(lab_row + 3 * (size_t)x, from + 3 * (size_t)x, t, ys[n], ys[n + 1]);
+			n += 2;
+		}
+		/* the row's colours back to RGB together (vision_lab_to_rgb_row) */
+		vision_lab_to_rgb_row(skin_lab, w, alien, 1,
+		                      fill->data + (size_t)(box.y0 + y) * fill->stride + 3 * (size_t)box.x0);
+		vision_lab_to_rgb_row(lab_row, w, mask, 1,
+		                      img->data + (size_t)(box.y0 + y) * img->stride + 3 * (size_t)box.x0);
+	}
+	free(ys);
+	free(from);
+	free(skin_lab);
 }
 
 int vision_skin_relight(media_image *img, const media_image *ref, const uint8_t *skin, const uint8_t *mask,

@@ -5,6 +5,8 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "base/error.h"
+
 double vision_cbrt(double t)
 {
 	if (t == 0 || !isfinite(t))
@@ -24,15 +26,12 @@ double vision_cbrt(double t)
 	return t < 0 ? -y : y;
 }
 
-#define STEPS 4096
-
-/* threshold[k]: the least linear value that gives k (1..255); first[i]: the
- * output at linear value i / STEPS. */
-static float threshold[256];
-static uint8_t first[STEPS + 1];
+/* threshold[k]: the least linear value that gives k (1..255), and +inf for
+ * 256; first[i]: the output at linear value i / VISION_SRGB_STEPS. */
+static struct vision_srgb_tables tables;
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 /* set once the tables are made: the hot path's one load instead of a call
- * into pthread_once for each of a pixel's three channels */
+ * into pthread_once */
 static atomic_int tables_ready;
 
 static uint8_t formula(float v)
@@ -57,23 +56,26 @@ static void make_tables(void)
 			else
 				lo = mid;
 		}
-		threshold[k] = hi;
+		tables.threshold[k] = hi;
 	}
-	for (int i = 0; i <= STEPS; i++)
-		first[i] = formula((float)i / STEPS);
+	tables.threshold[256] = INFINITY;
+	for (int i = 0; i <= VISION_SRGB_STEPS; i++)
+		tables.first[i] = formula((float)i / VISION_SRGB_STEPS);
+	/* vision_srgb8 steps up at most once from first[]: no step of the
+	 * index spans two thresholds */
+	for (int i = 0; i < VISION_SRGB_STEPS; i++)
+		BJ_ASSERT(tables.first[i + 1] - tables.first[i] <= 1);
 	atomic_store_explicit(&tables_ready, 1, memory_order_release);
+}
+
+const struct vision_srgb_tables *vision_srgb_tables(void)
+{
+	if (!atomic_load_explicit(&tables_ready, memory_order_acquire))
+		pthread_once(&tables_once, make_tables);
+	return &tables;
 }
 
 uint8_t vision_linear_to_srgb8(float v)
 {
-	if (!atomic_load_explicit(&tables_ready, memory_order_acquire))
-		pthread_once(&tables_once, make_tables);
-	if (!(v > 0))
-		return 0;
-	if (v >= 1)
-		return 255;
-	int k = first[(int)(v * STEPS)];
-	while (k < 255 && v >= threshold[k + 1])
-		k++;
-	return (uint8_t)k;
+	return vision_srgb8(vision_srgb_tables(), v);
 }

@@ -11,7 +11,8 @@
 
 #define IN(mask, i) ((mask)[i] >= 128)
 
-static float srgb_to_linear(int v)
+/* Each 8-bit sRGB value's linear light. */
+static const float *linear_table(void)
 {
 	static float lut[256];
 	static int ready;
@@ -22,12 +23,12 @@ static float srgb_to_linear(int v)
 		}
 		ready = 1;
 	}
-	return lut[v];
+	return lut;
 }
 
-static uint8_t linear_to_srgb(float v)
+static float srgb_to_linear(int v)
 {
-	return vision_linear_to_srgb8(v);
+	return linear_table()[v];
 }
 
 /* D65 white */
@@ -77,29 +78,183 @@ void vision_rgb_to_lab(const uint8_t rgb[3], float lab[3])
 	memcpy(lab, slot->lab, sizeof(slot->lab));
 }
 
+/* Four colours' L*a*b* at once (the row's cache misses), each colour in a
+ * vector lane doing plain_rgb_to_lab's operations in their order, the cube
+ * root vision_cbrt's: the same floats, but the four colours' divisions
+ * overlap where one colour's wait on each other (a miss cost ~25 ns). */
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef double v4d __attribute__((vector_size(32)));
+typedef int64_t v4l __attribute__((vector_size(32)));
+
+/* vision_cbrt's first guess at the cube root of t (> 0; 1's for others). */
+static inline double cbrt_guess(double t)
+{
+	double a = t > 0 ? t : 1;
+	uint64_t bits;
+	memcpy(&bits, &a, sizeof(bits));
+	bits = bits / 3 + 0x2a9f7893782da1ceULL;
+	memcpy(&a, &bits, sizeof(a));
+	return a;
+}
+
+/* The vectors are made from their four values at once, never lane by lane:
+ * GCC builds those through memory, and each vector's load waited on the
+ * four stores (a third of the time). */
+static inline v4d lab_f4(v4d t)
+{
+	/* vision_cbrt for the lanes above the knee (positive and finite
+	 * there): its first guess from the bits, then its two Halley steps */
+	v4d y = { cbrt_guess(t[0]), cbrt_guess(t[1]), cbrt_guess(t[2]), cbrt_guess(t[3]) };
+	for (int i = 0; i < 2; i++) {
+		v4d y3 = y * y * y;
+		y *= (y3 + 2 * t) / (2 * y3 + t);
+	}
+	v4l above = t > 216.0 / 24389;
+	v4d linear = (24389.0 / 27 * t + 16) / 116;
+	return (v4d)((above & (v4l)y) | (~above & (v4l)linear));
+}
+
+__attribute__((target_clones("avx2", "default"))) static void rgb_to_lab4(const uint8_t *const rgb[4],
+                                                                         float *const lab[4])
+{
+	const float *lin = linear_table();
+	v4d r = { lin[rgb[0][0]], lin[rgb[1][0]], lin[rgb[2][0]], lin[rgb[3][0]] };
+	v4d g = { lin[rgb[0][1]], lin[rgb[1][1]], lin[rgb[2][1]], lin[rgb[3][1]] };
+	v4d b = { lin[rgb[0][2]], lin[rgb[1][2]], lin[rgb[2][2]], lin[rgb[3][2]] };
+	v4d x = 0.4124564 * r + 0.3575761 * g + 0.1804375 * b;
+	v4d y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b;
+	v4d z = 0.0193339 * r + 0.1191920 * g + 0.9503041 * b;
+	v4d fx = lab_f4(x / XN), fy = lab_f4(y / YN), fz = lab_f4(z / ZN);
+	v4d l = 116 * fy - 16, a = 500 * (fx - fy), bb = 200 * (fy - fz);
+	for (int k = 0; k < 4; k++) {
+		lab[k][0] = (float)l[k];
+		lab[k][1] = (float)a[k];
+		lab[k][2] = (float)bb[k];
+	}
+}
+
+void vision_rgb_to_lab_row(const uint8_t *rgb, int n, const uint8_t *mask, int at, float *lab)
+{
+	struct lab_slot *cache = lab_cache;
+	/* the misses wait in fours: colour, output, slot and key */
+	const uint8_t *miss_rgb[4];
+	float *miss_lab[4];
+	struct lab_slot *miss_slot[4];
+	uint32_t miss_key[4];
+	int misses = 0;
+	for (int i = 0; i <= n; i++) {
+		if (i < n) {
+			if (mask && mask[i] < at)
+				continue;
+			const uint8_t *p = rgb + 3 * (size_t)i;
+			uint32_t key = 1u << 24 | (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+			struct lab_slot *slot = &cache[(key * 2654435761u) >> 20];
+			if (slot->key == key) {
+				memcpy(lab + 3 * (size_t)i, slot->lab, sizeof(slot->lab));
+				continue;
+			}
+			miss_rgb[misses] = p;
+			miss_lab[misses] = lab + 3 * (size_t)i;
+			miss_slot[misses] = slot;
+			miss_key[misses] = key;
+			if (++misses < 4)
+				continue;
+		} else if (!misses) {
+			break;
+		}
+		/* four misses, or the row's last few with the first repeated */
+		for (int k = misses; k < 4; k++) {
+			miss_rgb[k] = miss_rgb[0];
+			miss_lab[k] = miss_lab[0];
+		}
+		rgb_to_lab4(miss_rgb, miss_lab);
+		/* the slots in the misses' order: where two share one, the later
+		 * keeps it, as one at a time */
+		for (int k = 0; k < misses; k++) {
+			memcpy(miss_slot[k]->lab, miss_lab[k], sizeof(miss_slot[k]->lab));
+			miss_slot[k]->key = miss_key[k];
+		}
+		misses = 0;
+	}
+}
+
+/* Four pixels' L*a*b* to RGB at once, each in a vector lane doing
+ * vision_lab_to_rgb's operations in their order: the same bytes. */
+static inline v4d lab_finv4(v4d f)
+{
+	v4d f3 = f * f * f;
+	v4l above = f3 > 216.0 / 24389;
+	v4d linear = (116 * f - 16) * 27 / 24389;
+	return (v4d)((above & (v4l)f3) | (~above & (v4l)linear));
+}
+
+__attribute__((target_clones("avx2", "default"))) static void lab_to_rgb4(const float *const lab[4],
+                                                                         uint8_t *const rgb[4])
+{
+	/* L* + 16 in float, as the scalar code adds */
+	v4d l = { lab[0][0] + 16, lab[1][0] + 16, lab[2][0] + 16, lab[3][0] + 16 };
+	v4d a = { lab[0][1], lab[1][1], lab[2][1], lab[3][1] };
+	v4d b = { lab[0][2], lab[1][2], lab[2][2], lab[3][2] };
+	v4d fy = l / 116.0, fx = fy + a / 500.0, fz = fy - b / 200.0;
+	v4d x = XN * lab_finv4(fx), y = YN * lab_finv4(fy), z = ZN * lab_finv4(fz);
+	v4d r = 3.2404542 * x - 1.5371385 * y - 0.4985314 * z;
+	v4d g = -0.9692660 * x + 1.8760108 * y + 0.0415560 * z;
+	v4d bl = 0.0556434 * x - 0.2040259 * y + 1.0572252 * z;
+	const struct vision_srgb_tables *t = vision_srgb_tables();
+	for (int k = 0; k < 4; k++) {
+		rgb[k][0] = vision_srgb8(t, (float)r[k]);
+		rgb[k][1] = vision_srgb8(t, (float)g[k]);
+		rgb[k][2] = vision_srgb8(t, (float)bl[k]);
+	}
+}
+
+void vision_lab_to_rgb_row(const float *lab, int n, const uint8_t *mask, int at, uint8_t *rgb)
+{
+	const float *from[4];
+	uint8_t *to[4];
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		if (mask && mask[i] < at)
+			continue;
+		from[k] = lab + 3 * (size_t)i;
+		to[k] = rgb + 3 * (size_t)i;
+		if (++k == 4) {
+			lab_to_rgb4(from, to);
+			k = 0;
+		}
+	}
+	for (int i = 0; i < k; i++)
+		vision_lab_to_rgb(from[i], to[i]);
+}
+
 void vision_lab_to_rgb(const float lab[3], uint8_t rgb[3])
 {
+	const struct vision_srgb_tables *t = vision_srgb_tables();
 	double fy = (lab[0] + 16) / 116.0, fx = fy + lab[1] / 500.0, fz = fy - lab[2] / 200.0;
 	double x = XN * lab_finv(fx), y = YN * lab_finv(fy), z = ZN * lab_finv(fz);
-	rgb[0] = linear_to_srgb((float)(3.2404542 * x - 1.5371385 * y - 0.4985314 * z));
-	rgb[1] = linear_to_srgb((float)(-0.9692660 * x + 1.8760108 * y + 0.0415560 * z));
-	rgb[2] = linear_to_srgb((float)(0.0556434 * x - 0.2040259 * y + 1.0572252 * z));
+	rgb[0] = vision_srgb8(t, (float)(3.2404542 * x - 1.5371385 * y - 0.4985314 * z));
+	rgb[1] = vision_srgb8(t, (float)(-0.9692660 * x + 1.8760108 * y + 0.0415560 * z));
+	rgb[2] = vision_srgb8(t, (float)(0.0556434 * x - 0.2040259 * y + 1.0572252 * z));
 }
 
 long vision_lab_stats(const media_image *img, const uint8_t *mask, double stats[6])
 {
 	double s[3] = { 0 }, s2[3] = { 0 };
 	long n = 0;
-	for (int y = 0; y < img->height; y++)
+	float *row = bj_xmalloc((size_t)img->width * 3 * sizeof(float));
+	for (int y = 0; y < img->height; y++) {
+		const uint8_t *m = mask + (size_t)y * img->width;
+		vision_rgb_to_lab_row(img->data + (size_t)y * img->stride, img->width, m, 128, row);
 		for (int x = 0; x < img->width; x++) {
-			if (!IN(mask, (size_t)y * img->width + x))
+			if (m[x] < 128)
 				continue;
-			float lab[3];
-			vision_rgb_to_lab(img->data + (size_t)y * img->stride + 3 * (size_t)x, lab);
+			const float *lab = row + 3 * (size_t)x;
 			for (int c = 0; c < 3; c++)
 				s[c] += lab[c], s2[c] += (double)lab[c] * lab[c];
 			n++;
 		}
+	}
+	free(row);
 	for (int c = 0; c < 3; c++) {
 		stats[c] = n ? s[c] / n : 0;
 		stats[3 + c] = n ? sqrt(fmax(s2[c] / n - stats[c] * stats[c], 0)) : 0;
@@ -134,15 +289,19 @@ double vision_chroma(const media_image *img, const uint8_t *mask)
 {
 	double s = 0;
 	long n = 0;
-	for (int y = 0; y < img->height; y++)
+	float *row = bj_xmalloc((size_t)img->width * 3 * sizeof(float));
+	for (int y = 0; y < img->height; y++) {
+		const uint8_t *m = mask + (size_t)y * img->width;
+		vision_rgb_to_lab_row(img->data + (size_t)y * img->stride, img->width, m, 128, row);
 		for (int x = 0; x < img->width; x++) {
-			if (!IN(mask, (size_t)y * img->width + x))
+			if (m[x] < 128)
 				continue;
-			float lab[3];
-			vision_rgb_to_lab(img->data + (size_t)y * img->stride + 3 * (size_t)x, lab);
+			const float *lab = row + 3 * (size_t)x;
 			s += (double)lab[1] * lab[1] + (double)lab[2] * lab[2];
 			n++;
 		}
+	}
+	free(row);
 	return n ? sqrt(s / n) : 0;
 }
 
@@ -157,17 +316,27 @@ static float luma(const media_image *img, int x, int y)
 	return 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2];
 }
 
-/* The mean of the luma over the (2r+1)^2 square around (x, y), clamped. */
-static float box_mean(const media_image *img, int x, int y, int r)
+/* The high-pass residual of the luma, pixel minus the mean of the 3 x 3
+ * pixels around it, along row y from x0 to x1 - 1 (all one in from the
+ * picture's edges) into res[0 .. x1 - x0 - 1]; lum holds 3 (x1 - x0 + 2)
+ * floats of scratch.  Each pixel's luma is worked out once, not for each of
+ * the nine means it is in, and the nine are added in the one order (rows
+ * down, each from the left), so each residual has the floats of the plain
+ * sum: a quarter of the time. */
+static void residual_row(const media_image *img, int y, int x0, int x1, float *lum, float *res)
 {
-	float s = 0;
-	for (int dy = -r; dy <= r; dy++)
-		for (int dx = -r; dx <= r; dx++) {
-			int xx = x + dx < 0 ? 0 : x + dx >= img->width ? img->width - 1 : x + dx;
-			int yy = y + dy < 0 ? 0 : y + dy >= img->height ? img->height - 1 : y + dy;
-			s += luma(img, xx, yy);
-		}
-	return s / (float)((2 * r + 1) * (2 * r + 1));
+	int n = x1 - x0 + 2;
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < n; i++)
+			lum[k * n + i] = luma(img, x0 - 1 + i, y - 1 + k);
+	const float *up = lum, *mid = lum + n, *down = lum + 2 * n;
+	for (int i = 1; i + 1 < n; i++) {
+		float s = 0;
+		s += up[i - 1], s += up[i], s += up[i + 1];
+		s += mid[i - 1], s += mid[i], s += mid[i + 1];
+		s += down[i - 1], s += down[i], s += down[i + 1];
+		res[i - 1] = mid[i] - s / 9.0f;
+	}
 }
 
 /* The value a sort would put at r[k] (k < n), found by partitioning round a
@@ -211,13 +380,36 @@ double vision_noise_sigma(const media_image *img, const uint8_t *mask)
 {
 	size_t cap = 0, n = 0;
 	float *r = NULL;
+	if (img->width < 3 || img->height < 3)
+		return 0;
+	/* the rows' masked stretch only (the mask's bounding box) */
+	int xa = img->width, xb = 0;
 	for (int y = 1; y + 1 < img->height; y++)
-		for (int x = 1; x + 1 < img->width; x++) {
-			if (!IN(mask, (size_t)y * img->width + x))
+		for (int x = 1; x + 1 < img->width; x++)
+			if (IN(mask, (size_t)y * img->width + x)) {
+				xa = x < xa ? x : xa;
+				xb = x + 1 > xb ? x + 1 : xb;
+			}
+	if (xb <= xa)
+		return 0;
+	float *lum = bj_xmalloc(3 * ((size_t)xb - xa + 2) * sizeof(float)), *res = bj_xmalloc(((size_t)xb - xa) * sizeof(float));
+	for (int y = 1; y + 1 < img->height; y++) {
+		const uint8_t *m = mask + (size_t)y * img->width;
+		int any = 0;
+		for (int x = xa; x < xb && !any; x++)
+			any = m[x] >= 128;
+		if (!any)
+			continue;
+		residual_row(img, y, xa, xb, lum, res);
+		for (int x = xa; x < xb; x++) {
+			if (m[x] < 128)
 				continue;
 			BJ_GROW(r, cap, n + 1);
-			r[n++] = fabsf(luma(img, x, y) - box_mean(img, x, y, 1));
+			r[n++] = fabsf(res[x - xa]);
 		}
+	}
+	free(lum);
+	free(res);
 	if (!n)
 		return 0;
 	double med = kth_smallest(r, n, n / 2);
@@ -272,13 +464,15 @@ static void grain_band(void *ctx, int band, int thread)
 {
 	(void)thread;
 	const struct grain_job *j = ctx;
-	int ya, yb;
+	int ya, yb, w = j->x1 - j->x0;
+	float *lum = bj_xmalloc(3 * ((size_t)w + 2) * sizeof(float)), *res = bj_xmalloc((size_t)w * sizeof(float));
 	vision_band_rows(band, j->y0, j->y1, &ya, &yb);
-	for (int y = ya; y < yb; y++)
+	for (int y = ya; y < yb; y++) {
+		residual_row(j->footage, y, j->x0, j->x1, lum, res);
 		for (int x = j->x0; x < j->x1; x++) {
 			if (!IN(j->mask, (size_t)y * j->img->width + x))
 				continue;
-			double g = luma(j->footage, x, y) - box_mean(j->footage, x, y, 1);
+			double g = res[x - j->x0];
 			g = j->gain * (g < -j->limit ? -j->limit : g > j->limit ? j->limit : g);
 			uint8_t *p = j->img->data + (size_t)y * j->img->stride + 3 * (size_t)x;
 			for (int c = 0; c < 3; c++) {
@@ -286,6 +480,9 @@ static void grain_band(void *ctx, int band, int thread)
 				p[c] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 			}
 		}
+	}
+	free(lum);
+	free(res);
 }
 
 void vision_add_footage_grain_on(bj_pool *pool, media_image *img, const media_image *footage, const uint8_t *mask,
@@ -367,7 +564,6 @@ double vision_sharpness(const media_image *img, const uint8_t *mask)
 /* out[j] += k * src[j] for j < n, eight at a time in GCC vectors (in clones
  * for AVX2 and plain x86-64): each j gets the product and the sum the plain
  * loop gives it (C11 mode: no fused multiply-add), so the same bytes. */
-#pragma GCC diagnostic ignored "-Wpsabi"
 typedef float v8f __attribute__((vector_size(32)));
 
 __attribute__((target_clones("avx2", "default"))) static void add_scaled(float *out, const float *src, float k,
@@ -511,18 +707,24 @@ struct unsharp_job {
 	double amount;
 };
 
-static void unsharp_band(void *ctx, int band, int thread)
+/* In clones for AVX2 and plain x86-64: a row's bytes in vector lanes (the
+ * row and the fields read once, as a byte store may alias them), each lane
+ * the scalar operations. */
+__attribute__((target_clones("avx2", "default"))) static void unsharp_band(void *ctx, int band, int thread)
 {
 	(void)thread;
 	const struct unsharp_job *j = ctx;
-	int ya, yb;
+	int ya, yb, n = 3 * (j->r.x1 - j->r.x0);
+	double amount = j->amount;
 	vision_band_rows(band, 0, j->r.y1 - j->r.y0, &ya, &yb);
-	for (int y = ya; y < yb; y++)
-		for (int x = 0; x < 3 * (j->r.x1 - j->r.x0); x++) {
-			uint8_t *p = j->img->data + (size_t)(j->r.y0 + y) * j->img->stride + 3 * (size_t)j->r.x0 + x;
-			double v = *p + j->amount * (*p - j->soft->data[(size_t)y * j->soft->stride + x]) + 0.5;
-			*p = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+	for (int y = ya; y < yb; y++) {
+		uint8_t *restrict p = j->img->data + (size_t)(j->r.y0 + y) * j->img->stride + 3 * (size_t)j->r.x0;
+		const uint8_t *restrict soft = j->soft->data + (size_t)y * j->soft->stride;
+		for (int x = 0; x < n; x++) {
+			double v = p[x] + amount * (p[x] - soft[x]) + 0.5;
+			p[x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 		}
+	}
 }
 
 static void unsharp(bj_pool *pool, media_image *img, vision_rect r, double sigma, double amount)

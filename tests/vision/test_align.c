@@ -109,6 +109,70 @@ static void test_crops(void)
 	CHECK(strstr(bj_error_message(), "crop size 5000"), "%s", bj_error_message());
 }
 
+/* The crop as the header describes it, one pixel and one channel at a
+ * time: k x k bilinear samples (0 outside the picture) averaged. */
+static uint8_t plain_crop_at(const media_image *img, const vision_similarity *back, int k, int u, int v, int c)
+{
+	double acc = 0;
+	for (int j = 0; j < k; j++) {
+		double cv = v + (j + 0.5) / k - 0.5;
+		for (int i = 0; i < k; i++) {
+			double cu = u + (i + 0.5) / k - 0.5;
+			double x = back->a * cu - back->b * cv + back->tx, y = back->b * cu + back->a * cv + back->ty;
+			double fx = floor(x), fy = floor(y), ax = x - fx, ay = y - fy;
+			for (int dy = 0; dy < 2; dy++)
+				for (int dx = 0; dx < 2; dx++) {
+					int xx = (int)fx + dx, yy = (int)fy + dy;
+					if (xx < 0 || yy < 0 || xx >= img->width || yy >= img->height)
+						continue;
+					double wgt = (dy ? ay : 1 - ay) * (dx ? ax : 1 - ax);
+					acc += wgt * img->data[(size_t)yy * img->stride + 3 * (size_t)xx + c];
+				}
+		}
+	}
+	double val = acc / (k * k) + 0.5;
+	return (uint8_t)(val > 255 ? 255 : val);
+}
+
+/* The crop's bytes are the plain formula's, for faces shrunk (several
+ * samples a pixel) and enlarged, inside the picture and running off its
+ * edges and its last pixel, in crops whose width is no multiple of 4. */
+static void test_crop_bytes(void)
+{
+	bj_rng rng;
+	bj_rng_init(&rng, 9);
+	int w = 150, h = 120;
+	media_image *img = media_image_new(w, h, 3);
+	for (size_t i = 0; i < (size_t)h * img->stride; i++)
+		img->data[i] = (uint8_t)bj_rng_below(&rng, 256);
+	const double faces[][4] = { { 75, 60, 40, 0.2 }, { 140, 110, 90, -0.4 }, { 10, 8, 20, 1.0 }, { 80, 50, 4, 0 } };
+	long differ = 0;
+	for (int f = 0; f < 4; f++) {
+		float pts[136];
+		int size = f == 3 ? 29 : 38;
+		vision_align_template(size, pts);
+		double s = faces[f][2] / size, a = s * cos(faces[f][3]), b = s * sin(faces[f][3]);
+		vision_similarity m = { a, b, faces[f][0] - (a * size / 2 - b * size / 2), faces[f][1] - (b * size / 2 + a * size / 2) };
+		vision_similarity_apply(&m, pts, 68);
+		media_image *crop = vision_align_crop(img, pts, size);
+		vision_similarity to_crop;
+		CHECK(crop && vision_align_transform(pts, size, &to_crop) == 0);
+		if (!crop)
+			continue;
+		vision_similarity back = vision_similarity_invert(&to_crop);
+		int k = (int)ceil(hypot(back.a, back.b) - 1e-9);
+		k = k < 1 ? 1 : k > 8 ? 8 : k;
+		for (int v = 0; v < size; v++)
+			for (int u = 0; u < size; u++)
+				for (int c = 0; c < 3; c++)
+					differ += crop->data[(size_t)v * crop->stride + 3 * (size_t)u + c] !=
+					          plain_crop_at(img, &back, k, u, v, c);
+		media_image_free(crop);
+	}
+	CHECK(differ == 0, "%ld bytes differ from the plain crop", differ);
+	media_image_free(img);
+}
+
 /* The model turned by R = Rz(roll) Ry(yaw) Rx(pitch), seen from a camera at
  * distance dist (in model units; 0: orthographic), scale 90 px, noise in px. */
 static void project(double yaw, double pitch, double roll, double dist, double noise, bj_rng *rng,
@@ -241,6 +305,7 @@ int main(void)
 		TEST_CASE(test_similarity_fit_and_invert),
 		TEST_CASE(test_template),
 		TEST_CASE(test_crops),
+		TEST_CASE(test_crop_bytes),
 		TEST_CASE(test_pose_synthetic),
 		TEST_CASE(test_pose_real),
 		{ 0 },

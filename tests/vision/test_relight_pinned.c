@@ -6,11 +6,13 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/rng.h"
 #include "harness.h"
 #include "media/image.h"
 #include "vision/face_mask.h"
+#include "vision/internal.h"
 #include "vision/skin.h"
 
 #define W 1000
@@ -115,10 +117,38 @@ static void test_relight_pinned(void)
 	CHECK(fine == 0x7bb4430f17be2d9ull, "1 px cells: the relit bytes hash to %#llx", (unsigned long long)fine);
 }
 
+/* The relight's L* of Y, several in vector lanes, against the formula with
+ * libm's cbrtf for every float from 2^-8 to 1.5 (the knee, 0.00886, among
+ * them) and awkward values; arrays whose length is no multiple of 4. */
+static void test_lstar_of_y(void)
+{
+	enum { N = 4099 };
+	static float y[N], want[N];
+	long differ = 0, n = 0;
+	float v = 0x1p-8f;
+	while (v <= 1.5f) {
+		int k = 0;
+		for (; k < N && v <= 1.5f; k++, v = nextafterf(v, 2)) {
+			y[k] = v;
+			want[k] = v > 216.0f / 24389 ? 116 * cbrtf(v) - 16 : v * 24389 / 27;
+		}
+		vision_y_to_lstar_n(y, k);
+		for (int i = 0; i < k; i++, n++)
+			differ += memcmp(&y[i], &want[i], sizeof(float)) != 0;
+	}
+	CHECK(differ == 0, "%ld of %ld L* differ", differ, n);
+	float odd[7] = { 0, -1, INFINITY, 1e-40f, 0.0088f, 0.0089f, 3 };
+	vision_y_to_lstar_n(odd, 7);
+	CHECK(odd[0] == 0 && odd[1] < 0 && isinf(odd[2]) && odd[3] > 0 && odd[3] < 1e-30f && odd[6] > 100,
+	      "%g %g %g %g %g", odd[0], odd[1], odd[2], odd[3], odd[6]);
+	CHECK(fabsf(odd[4] - 0.0088f * 24389 / 27) < 1e-6f && fabsf(odd[5] - (116 * cbrtf(0.0089f) - 16)) < 1e-5f);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_relight_pinned),
+		TEST_CASE(test_lstar_of_y),
 		{ 0 },
 	};
 	return test_main(cases);

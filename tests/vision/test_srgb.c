@@ -3,6 +3,7 @@
  * output level's edge. */
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "base/rng.h"
 #include "harness.h"
@@ -21,6 +22,30 @@ static void test_cbrt(void)
 	CHECK(worst < 1e-13, "relative error %g", worst);
 	CHECK(vision_cbrt(0) == 0 && fabs(vision_cbrt(27) - 3) < 1e-13 && fabs(vision_cbrt(-8) + 2) < 1e-13, "cubes");
 	CHECK(isinf(vision_cbrt(INFINITY)) && isnan(vision_cbrt(NAN)));
+}
+
+/* vision_cbrtf against libm's cbrtf (glibc 2.36, whose results the swap's
+ * bytes were pinned with): every float from 2^-7 to 1 (the relight's Y lies
+ * in (216 / 24389, 1]), a spread of the other normal floats, the special
+ * values. */
+static void test_cbrtf_like_libm(void)
+{
+	long differ = 0, n = 0;
+	for (float y = 0x1p-7f; y <= 1; y = nextafterf(y, 2), n++) {
+		volatile float v = y;
+		float a = vision_cbrtf(v), b = cbrtf(v);
+		differ += memcmp(&a, &b, sizeof(a)) != 0;
+	}
+	for (uint32_t u = 0x00800000u; u < 0x7f800000u; u += 4099, n++) {
+		float y;
+		memcpy(&y, &u, sizeof(y));
+		volatile float v = y;
+		float a = vision_cbrtf(v), b = cbrtf(v);
+		differ += memcmp(&a, &b, sizeof(a)) != 0;
+	}
+	CHECK(differ == 0, "%ld of %ld cube roots differ from cbrtf", differ, n);
+	CHECK(vision_cbrtf(0) == 0 && vision_cbrtf(-8) == -2 && vision_cbrtf(27) == 3 && vision_cbrtf(1e-40f) > 0);
+	CHECK(isinf(vision_cbrtf(INFINITY)) && isnan(vision_cbrtf(NAN)));
 }
 
 /* The formula the table stands for. */
@@ -64,6 +89,7 @@ int main(void)
 {
 	static const struct test_case cases[] = {
 		TEST_CASE(test_cbrt),
+		TEST_CASE(test_cbrtf_like_libm),
 		TEST_CASE(test_linear_to_srgb),
 		{ 0 },
 	};
