@@ -173,11 +173,16 @@ int vision_glasses_find(const media_image *img, const float *pts, const float *p
 
 float vision_glasses_score(const vision_glasses *g)
 {
-	int n = 0;
+	int n = 0, m = 0;
 	for (int e = 0; e < 2; e++)
-		for (int k = 0; k < VISION_GLASSES_ANGLES; k++)
+		for (int k = 0; k < VISION_GLASSES_ANGLES; k++) {
+			float th = 360.0f * (float)k / VISION_GLASSES_ANGLES;
+			if (th > 210 && th < 330)   /* the top, where a brow may hide the rim */
+				continue;
+			m++;
 			n += g->strength[e][k] >= VISION_GLASSES_LINE;
-	return (float)n / (2 * VISION_GLASSES_ANGLES);
+		}
+	return (float)n / (float)m;
 }
 
 /* Linear interpolation of a loop's per-ray values at angle index a (0..ANGLES, wraps). */
