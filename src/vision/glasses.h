@@ -64,8 +64,9 @@ int vision_glasses_find(const media_image *img, const float *pts, const float *p
 float vision_glasses_score(const vision_glasses *g);
 
 /* Writes into mask (w x h bytes, only inside *box, which it returns clipped
- * to the image) 255 on the rims and the bridge of g - the pixels near the
- * found loops whose own line response is at least half the threshold, grown
- * by a pixel - feathered to 0 over two more pixels. */
+ * to the image; an empty box when out of memory) up to 255 on the rims and
+ * the bridge of g - the pixels near the found loops that are themselves a
+ * line of g's kind, by ramps rather than thresholds so that grain does not
+ * make the mask flicker - feathered to 0 over a pixel beside them. */
 void vision_glasses_mask(const media_image *img, const vision_glasses *g, uint8_t *mask, int w, int h,
                          vision_rect *box);
