@@ -32,20 +32,30 @@ static float luma(const media_image *img, float x, float y)
 	return (a + fx * (b - a)) * (1 - fy) + (c + fx * (d - c)) * fy;
 }
 
-/* How much the picture at (x, y) is a line across direction (dx, dy): darker
- * (bright 0) or brighter (bright 1) than both its neighbours delta away along
- * it, by the smaller gap; averaged with the two points a pixel to either side
- * along the line, which quiets the footage's grain. */
-static float line_at(const media_image *img, float x, float y, float dx, float dy, float delta, int bright)
+/* How much the picture at (x, y) is a line across direction (dx, dy):
+ * darker (line[0]) or brighter (line[1]) than both its neighbours delta away
+ * along it, by the smaller gap; averaged with the two points a pixel to
+ * either side along the line, which quiets the footage's grain. */
+static void lines_at(const media_image *img, float x, float y, float dx, float dy, float delta, float line[2])
 {
-	float s = 0;
+	float dark = 0, bright = 0;
 	for (int t = -1; t <= 1; t++) {
 		float px = x - (float)t * dy, py = y + (float)t * dx;
 		float c = luma(img, px, py);
 		float a = luma(img, px - delta * dx, py - delta * dy), b = luma(img, px + delta * dx, py + delta * dy);
-		s += bright ? c - fmaxf(a, b) : fminf(a, b) - c;
+		dark += fminf(a, b) - c;
+		bright += c - fmaxf(a, b);
 	}
-	return fmaxf(s / 3, 0);
+	line[0] = fmaxf(dark / 3, 0);
+	line[1] = fmaxf(bright / 3, 0);
+}
+
+/* The same for lines of one kind (bright 0: dark lines). */
+static float line_at(const media_image *img, float x, float y, float dx, float dy, float delta, int bright)
+{
+	float line[2];
+	lines_at(img, x, y, dx, dy, delta, line);
+	return line[bright];
 }
 
 /* The path through resp (n columns of RADII) with the largest sum of
@@ -91,36 +101,42 @@ static void best_path(const float *resp, int n, const float *prior, int *at)
 	free(from);
 }
 
-/* The loops round both eyes of g (its frame set) for lines of g->bright's
- * kind, drawn towards prior (may be NULL); returns the sum of their
- * responses. */
-static float loops(const media_image *img, const float *prior, vision_glasses *g)
+/* The loops round both eyes of g (its frame set), drawn towards prior (may
+ * be NULL), of dark lines or of bright: whichever make the stronger loops
+ * (the skin between a dark rim and a dark brow is a bright line too). */
+static void loops(const media_image *img, const float *prior, vision_glasses *g)
 {
-	float r0 = R_MIN * g->span, dr = (R_MAX - R_MIN) * g->span / (RADII - 1), sum = 0;
-	float resp[VISION_GLASSES_ANGLES * RADII];
-	for (int e = 0; e < 2; e++) {
+	float r0 = R_MIN * g->span, dr = (R_MAX - R_MIN) * g->span / (RADII - 1);
+	float resp[2][2][VISION_GLASSES_ANGLES * RADII];   /* (eye, kind, ray, radius) */
+	for (int e = 0; e < 2; e++)
 		for (int k = 0; k < VISION_GLASSES_ANGLES; k++) {
 			float th = 2 * PI_F * (float)k / VISION_GLASSES_ANGLES;
 			float dx = cosf(th) * g->u[0] + sinf(th) * g->v[0], dy = cosf(th) * g->u[1] + sinf(th) * g->v[1];
 			for (int j = 0; j < RADII; j++) {
-				float r = r0 + dr * (float)j;
-				resp[k * RADII + j] = line_at(img, g->centre[e][0] + r * dx, g->centre[e][1] + r * dy, dx, dy,
-				                              g->delta, g->bright);
+				float r = r0 + dr * (float)j, line[2];
+				lines_at(img, g->centre[e][0] + r * dx, g->centre[e][1] + r * dy, dx, dy, g->delta, line);
+				resp[e][0][k * RADII + j] = line[0];
+				resp[e][1][k * RADII + j] = line[1];
 			}
 		}
-		float bins[VISION_GLASSES_ANGLES];
-		if (prior)
+	int at[2][2][VISION_GLASSES_ANGLES];   /* (kind, eye, ray) */
+	float sum[2] = { 0, 0 };
+	for (int kind = 0; kind < 2; kind++)
+		for (int e = 0; e < 2; e++) {
+			float bins[VISION_GLASSES_ANGLES];
+			if (prior)
+				for (int k = 0; k < VISION_GLASSES_ANGLES; k++)
+					bins[k] = (prior[e * VISION_GLASSES_ANGLES + k] - R_MIN) / (R_MAX - R_MIN) * (RADII - 1);
+			best_path(resp[e][kind], VISION_GLASSES_ANGLES, prior ? bins : NULL, at[kind][e]);
 			for (int k = 0; k < VISION_GLASSES_ANGLES; k++)
-				bins[k] = (prior[e * VISION_GLASSES_ANGLES + k] - R_MIN) / (R_MAX - R_MIN) * (RADII - 1);
-		int at[VISION_GLASSES_ANGLES];
-		best_path(resp, VISION_GLASSES_ANGLES, prior ? bins : NULL, at);
-		for (int k = 0; k < VISION_GLASSES_ANGLES; k++) {
-			g->radius[e][k] = r0 + dr * (float)at[k];
-			g->strength[e][k] = resp[k * RADII + at[k]];
-			sum += g->strength[e][k];
+				sum[kind] += resp[e][kind][k * RADII + at[kind][e][k]];
 		}
-	}
-	return sum;
+	g->bright = sum[1] > sum[0];
+	for (int e = 0; e < 2; e++)
+		for (int k = 0; k < VISION_GLASSES_ANGLES; k++) {
+			g->radius[e][k] = r0 + dr * (float)at[g->bright][e][k];
+			g->strength[e][k] = resp[e][g->bright][k * RADII + at[g->bright][e][k]];
+		}
 }
 
 int vision_glasses_find(const media_image *img, const float *pts, const float *prior, vision_glasses *g)
@@ -139,14 +155,7 @@ int vision_glasses_find(const media_image *img, const float *pts, const float *p
 	g->u[0] = ux / g->span, g->u[1] = uy / g->span;
 	g->v[0] = -g->u[1], g->v[1] = g->u[0];
 	g->delta = fmaxf(1.5f, 0.03f * g->span);
-	/* dark rims or bright: whichever makes the stronger loops (the skin
-	 * between a dark rim and a dark brow is a bright line too) */
-	vision_glasses dark = *g, bright = *g;
-	bright.bright = 1;
-	if (loops(img, prior, &dark) >= loops(img, prior, &bright))
-		*g = dark;
-	else
-		*g = bright;
+	loops(img, prior, g);
 	/* the bridge: between the rims' inner sides (ray 0 of the left eye, the
 	 * middle ray of the right), from a third of the span above the eyes'
 	 * line to a tenth below it */
