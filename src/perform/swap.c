@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "perform/swap_choice.h"
 #include "perform/swap_detail.h"
+#include "perform/swap_glasses.h"
 #include "perform/swap_mask.h"
 #include "perform/swap_score.h"
 #include "perform/swap_shape.h"
@@ -79,6 +80,7 @@ struct perform_swapper {
 	perform_steady *steady;
 	perform_temporal *temporal;   /* the correction blended over time */
 	perform_swap_detail *bands;   /* the mid-scale and coarse detail matched */
+	perform_swap_glasses *glasses;   /* the footage's glasses given back */
 	vision_similarity moved;      /* how the picture moved under the face since the last frame ... */
 	int have_moved;               /* ... if known (face_motion) */
 	int have_face, missed, cur_star;
@@ -138,6 +140,7 @@ perform_swapper *perform_swapper_new(const vision_cascade *c, const vision_shape
 	s->steady = perform_steady_new();
 	s->shape = perform_swap_shape_new();
 	s->temporal = perform_temporal_new();
+	s->glasses = perform_swap_glasses_new();
 	s->bands = perform_swap_detail_new();
 	if (!s->det) {
 		perform_swapper_free(s);
@@ -438,6 +441,7 @@ static void forget_face(perform_swapper *s)
 	perform_steady_reset(s->steady);
 	perform_swap_shape_reset(s->shape);
 	perform_temporal_reset(s->temporal);
+	perform_swap_glasses_reset(s->glasses);
 	perform_swap_detail_reset(s->bands);
 }
 
@@ -1025,9 +1029,12 @@ int perform_swapper_frame(perform_swapper *s, media_image *frame, double t, perf
 					frame->data[i] = (uint8_t)lrint(s->orig->data[j] +
 					                                s->o.strength * (frame->data[i] - s->orig->data[j]));
 				}
-		if (!s->last_ok)
+		if (!s->last_ok) {
 			perform_temporal_reset(s->temporal);
+			perform_swap_glasses_reset(s->glasses);
+		}
 		perform_temporal_apply_on(s->pool, s->temporal, frame, s->orig, box, pts, s->have_moved ? &s->moved : NULL);
+		perform_swap_glasses_apply(s->glasses, frame, s->orig, pts);
 		perform_swap_detail_measure(s->bands, s->pool, frame, s->orig, s->mask, s->skin, box);
 		score(s, frame, box, pts);
 		s->last_rect = box;
@@ -1097,6 +1104,7 @@ void perform_swapper_free(perform_swapper *s)
 	perform_steady_free(s->steady);
 	perform_swap_shape_free(s->shape);
 	perform_temporal_free(s->temporal);
+	perform_swap_glasses_free(s->glasses);
 	perform_swap_detail_free(s->bands);
 	media_image_free(s->orig);
 	media_image_free(s->prev_orig);
