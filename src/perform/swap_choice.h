@@ -7,9 +7,14 @@
  *         detail = perform_photo_detail(photo, landmarks);
  *     when a face is first followed:
  *         vision_facedesc(frame, pts, actor);
- *     when a photo is to be chosen (nearest: the photo nearest the pose):
+ *     when a photo is to be chosen (nearest: the photo of least turn):
  *         for each photo i: fit = perform_photo_fit(&c[i], &c[nearest], actor, star);
  *         the photo of the highest fit (never -INFINITY for the nearest)
+ *
+ * The swap (perform/swap.c) gives as a photo's turn its distance in head pose
+ * plus what it counts the photo's expression as (a shouting photo is
+ * "further"), and as the nearest's detail that of the photo nearest in pose
+ * alone.
  *
  * Photos of about one pose carry the star's identity very unequally onto one
  * actor: on Casablanca 3.9 s, the photos within 9 degrees of its pose gave
