@@ -365,8 +365,9 @@ static double star_cost(const star_photo *st, const vision_pose *p)
  * the one of least cost (star_cost: pose and expression) is the nearest; of
  * those about as near it, the one that carries the star best onto the actor
  * (descriptor actor, NULL if unknown: the nearest; swap_choice.h).  It is
- * kept while its cost stays within the choice's window of the nearest's (or
- * STAR_HYSTERESIS if wider); -1 when no photo is within MAX_TURN degrees. */
+ * kept while its pose stays within the choice's window of the pose of the
+ * photo nearest in pose (or STAR_HYSTERESIS if wider); -1 when no photo is
+ * within MAX_TURN degrees. */
 static int pick_star(perform_swapper *s, const vision_pose *p, const float *actor)
 {
 	if (s->unusual_stale)
@@ -378,20 +379,24 @@ static int pick_star(perform_swapper *s, const vision_pose *p, const float *acto
 			nearest = i;
 	if (nearest < 0)
 		return -1;
-	double near = star_cost(&s->stars[nearest], p);
+	int posed = nearest;   /* nearest in pose alone */
+	for (int i = 0; i < s->n_stars; i++)
+		if (pose_distance(&s->stars[i], p) < pose_distance(&s->stars[posed], p))
+			posed = i;
+	/* a photo once chosen stays while its pose does (its expression is what
+	 * it was when chosen): with the expression's cost in this test too, a
+	 * photo chosen on a face's first frame was dropped three frames later as
+	 * the pose settled (grid_brbk7n: flicker 0.955) */
 	double keep = actor ? fmax(PERFORM_CHOICE_WINDOW, STAR_HYSTERESIS) : STAR_HYSTERESIS;
 	if (s->cur_star >= 0 && pose_distance(&s->stars[s->cur_star], p) <= MAX_TURN &&
-	    star_cost(&s->stars[s->cur_star], p) <= near + keep)
+	    pose_distance(&s->stars[s->cur_star], p) <= pose_distance(&s->stars[posed], p) + keep)
 		return s->cur_star;
+	double near = star_cost(&s->stars[nearest], p);
 	int best = nearest;
 	if (actor) {
 		/* the detail limits are the photo nearest in pose alone's: a calmer
 		 * photo may be plainer, and a limit from it let through photos that
 		 * made the face flicker (videoretalking_face_1: 1.08) */
-		int posed = nearest;
-		for (int i = 0; i < s->n_stars; i++)
-			if (pose_distance(&s->stars[i], p) < pose_distance(&s->stars[posed], p))
-				posed = i;
 		perform_photo_choice c[2] = { { s->stars[nearest].desc, s->stars[posed].detail, near } };
 		double most = -INFINITY;
 		for (int i = 0; i < s->n_stars; i++) {
