@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/sort.h"
 
 static double clamp01(double x)
 {
@@ -78,18 +79,6 @@ void film_onscreen_of(const library_face_sample *s, size_t n, const library_shot
 	o->mouth = changes ? clamp01(change / changes / FILM_MOUTH_TALK) : 0;
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-	return (x > y) - (x < y);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 size_t film_onscreen_blinks(const library_face_sample *s, size_t n, const library_shot *shot,
                             double *times, size_t max)
 {
@@ -105,7 +94,7 @@ size_t film_onscreen_blinks(const library_face_sample *s, size_t n, const librar
 			if (!isnan(s[i].eyes))
 				eyes[k++] = s[i].eyes;
 		if (k >= 3) {
-			qsort(eyes, k, sizeof *eyes, cmp_float);
+			bj_sort_floats(eyes, k);
 			double median = eyes[k / 2];
 			for (size_t i = a; i < b && found < max; i++)
 				if (!isnan(s[i].eyes) && s[i].eyes < FILM_BLINK_RATIO * median)
@@ -113,6 +102,6 @@ size_t film_onscreen_blinks(const library_face_sample *s, size_t n, const librar
 		}
 		a = b;
 	}
-	qsort(times, found, sizeof *times, cmp_double);
+	bj_sort_doubles(times, found);
 	return found;
 }

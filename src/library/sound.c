@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "base/sort.h"
 #include "media/audio.h"
 
 #define HOP 320          /* 20 ms at 16 kHz */
@@ -56,12 +57,6 @@ static double run(struct biquad *q, double x)
 	q->z1 = q->b1 * x - q->a1 * y + q->z2;
 	q->z2 = q->b2 * x - q->a2 * y;
 	return y;
-}
-
-static int cmp_float(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-	return (x > y) - (x < y);
 }
 
 /* One 20 ms frame's level, speech-band level and zero-crossing rate. */
@@ -161,7 +156,7 @@ void library_sound_end(library_sound *s)
 	/* noise floor: the 10th percentile of frame levels */
 	float *sorted = bj_xmalloc(nf * sizeof(float));
 	memcpy(sorted, s->level, nf * sizeof(float));
-	qsort(sorted, nf, sizeof(float), cmp_float);
+	bj_sort_floats(sorted, nf);
 	double floor_db = sorted[nf / 10];
 	free(sorted);
 	for (size_t f = 0; f < nf; f++) {

@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "base/sort.h"
 #include "perform/swap_choice.h"
 #include "perform/swap_detail.h"
 #include "perform/swap_glasses.h"
@@ -320,15 +321,9 @@ static double pose_distance(const star_photo *st, const vision_pose *p)
 	return hypot(st->yaw - p->yaw, st->pitch - p->pitch);
 }
 
-static int by_float(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-	return (x > y) - (x < y);
-}
-
 static float median(float *v, int n)
 {
-	qsort(v, (size_t)n, sizeof(*v), by_float);
+	bj_sort_floats(v, (size_t)n);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 

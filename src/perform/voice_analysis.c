@@ -11,6 +11,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "base/sort.h"
 #include "media/resample.h"
 
 #define RATE 16000
@@ -196,12 +197,6 @@ static void frame_spectrum(const float *x, double *env, double *mag)
 		env[i] += creal(v[i]) / FFT_N * (20.0 / log(10.0));
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-	return (x > y) - (x < y);
-}
-
 /* The envelope value at frequency f (Hz) by linear interpolation of bins. */
 static double env_at(const double *env, double f)
 {
@@ -246,7 +241,7 @@ int perform_voice_analyse(const media_audio *a, perform_voice_profile *p)
 		                   nv * t.hop);
 		goto out;
 	}
-	qsort(voiced, nv, sizeof *voiced, cmp_float);
+	bj_sort_floats(voiced, nv);
 	/* Octave errors and noise frames lie far from the speaker's median: keep
 	 * the frames within a factor 1.8 (about an octave) of it. */
 	float med = voiced[nv / 2];

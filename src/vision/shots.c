@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "base/sort.h"
 
 /* Descriptor layout.  The grid and histogram sizes are a trade between
  * sensitivity and tolerance of motion and grain at ~160x90. */
@@ -328,12 +329,6 @@ static void emit_cut(vision_shots *s, vision_transition c, int blank)
 	emit(s, c, blank);
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-	return (x > y) - (x < y);
-}
-
 static int64_t lo_index(const vision_shots *s, int64_t i)
 {
 	int64_t first = s->n - s->ring + 1;
@@ -373,7 +368,7 @@ static int is_cut(vision_shots *s, int64_t c, float *score)
 			win[k++] = s->d1[j % s->ring];
 	float med = 0, spread = 0;
 	if (k > 0) {
-		qsort(win, (size_t)k, sizeof(float), cmp_float);
+		bj_sort_floats(win, (size_t)k);
 		med = win[k / 2];
 		float q3 = win[(3 * k) / 4];
 		spread = q3 - med;
