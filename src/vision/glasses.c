@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/error.h"
 
 enum { RADII = 40, MAX_STEP = 6 };
@@ -64,12 +65,7 @@ static float line_at(const media_image *img, float x, float y, float dx, float d
 static void best_path(const float *resp, int n, const float *prior, int *at)
 {
 	float score[RADII], next[RADII];
-	int(*from)[RADII] = malloc(sizeof(*from) * (size_t)n);
-	if (!from) {
-		for (int k = 0; k < n; k++)
-			at[k] = RADII / 2;
-		return;
-	}
+	int(*from)[RADII] = bj_xmalloc(sizeof(*from) * (size_t)n);
 	for (int j = 0; j < RADII; j++)
 		score[j] = resp[j] - (prior ? PULL * fabsf((float)j - prior[0]) : 0);
 	for (int k = 1; k < n; k++) {
@@ -270,11 +266,7 @@ void vision_glasses_mask(const media_image *img, const vision_glasses *g, uint8_
 	if (b.x1 <= b.x0 || b.y1 <= b.y0)
 		return;
 	int bw = b.x1 - b.x0, bh = b.y1 - b.y0;
-	uint8_t *core = calloc((size_t)bw * bh, 1);
-	if (!core) {
-		*box = (vision_rect){ 0, 0, 0, 0 };
-		return;
-	}
+	uint8_t *core = bj_xcalloc((size_t)bw * bh, 1);
 	for (int y = 0; y < bh; y++)
 		for (int x = 0; x < bw; x++)
 			core[(size_t)y * bw + x] = on_rim(img, g, b.x0 + x, b.y0 + y);
